@@ -1,0 +1,96 @@
+// The gateway: @apollo/gateway over the composed supergraph, in Apollo Server, behind our HTTP front.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createGraphqlHttpServer, sendJson } from '../subgraphs/runtime/http.ts';
+import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
+import { graphiqlAssetRoutes, sendGraphiql, wantsGraphiql } from './graphiql.ts';
+
+export interface GatewayOptions {
+  /** Supergraph SDL; default: the file at `supergraphFile`. */
+  supergraphSdl?: string;
+  /** Default: `SUPERGRAPH_PATH` or the committed schema/supergraph.graphql. */
+  supergraphFile?: string;
+  /** Subgraph URL overrides by name; `<NAME>_URL` in the environment also overrides. */
+  subgraphUrls?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Gateway {
+  apollo: ApolloServer<BaseContext>;
+  gateway: ApolloGateway;
+  http: Server;
+  /** Subgraph name → routing URL in use. */
+  subgraphs: Map<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const env = options.env ?? process.env;
+  const file = options.supergraphFile ?? env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE;
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(file, 'utf8');
+  const subgraphs = new Map<string, string>();
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService({ name, url }) {
+      const routed = options.subgraphUrls?.[name] ?? env[`${envKey(name)}_URL`] ?? url;
+      if (!routed) throw new Error(`subgraph "${name}" has no routing URL: set ${envKey(name)}_URL`);
+      subgraphs.set(name, routed);
+      return new RemoteGraphQLDataSource({ url: routed });
+    },
+  });
+
+  const apollo = new ApolloServer<BaseContext>({
+    gateway,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: env.NODE_ENV !== 'production',
+  });
+  await apollo.start();
+
+  const http = createGraphqlHttpServer<BaseContext>({
+    apollo,
+    context: async () => ({}),
+    getGraphql: (req, res) => {
+      if (!wantsGraphiql(req)) return false;
+      sendGraphiql(res);
+      return true;
+    },
+    routes: {
+      ...graphiqlAssetRoutes(),
+      '/': (_req, res) => {
+        res.writeHead(302, { location: '/graphql' });
+        res.end();
+      },
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/ready': async (_req, res) => {
+        const checks = await Promise.all([...subgraphs].map(async ([name, url]) => ({ name, url, reachable: await reachable(url) })));
+        const ready = checks.every((c) => c.reachable);
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: checks });
+      },
+    },
+  });
+
+  return {
+    apollo, gateway, http, subgraphs,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+/** A subgraph is reachable when its /health answers 200 within a second. */
+async function reachable(graphqlUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/health', graphqlUrl), { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

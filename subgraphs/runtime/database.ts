@@ -1,0 +1,112 @@
+// One place where SQLite and PostgreSQL differ: connection, schema scoping, number parsing.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  /** Statements sent to the database since opening (tests and benchmarks count them). */
+  stats: { statements: number };
+  /** PostgreSQL schema holding this subgraph's tables (undefined on SQLite). */
+  schema?: string;
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Subgraph name: default file `.data/<name>.sqlite`, default PostgreSQL schema `<name>`. */
+  name: string;
+  /** `postgres://…`, `sqlite:<path>`, `sqlite::memory:`; undefined = embedded default. */
+  url?: string;
+  /** PostgreSQL schema override (tests use one schema per run). */
+  schema?: string;
+  /** Folder of embedded database files. */
+  dataDir?: string;
+}
+
+// COUNT(*) and SUM() come back as int8/numeric strings from pg: parse them once here so
+// resolvers see numbers on both dialects (amounts in euros stay well inside 2^53).
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** `<NAME>_DATABASE_URL` wins over `DATABASE_URL`; neither means the embedded SQLite file. */
+export function databaseUrlFor(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[`${name.toUpperCase()}_DATABASE_URL`] || env.DATABASE_URL || undefined;
+}
+
+export function isPostgresUrl(url: string | undefined): boolean {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDatabase<DB>(options: OpenOptions): Promise<Database<DB>> {
+  const stats = { statements: 0 };
+  const log = (event: LogEvent) => {
+    if (event.level === 'query' || event.level === 'error') stats.statements++;
+  };
+  const url = options.url;
+
+  if (url && isPostgresUrl(url)) {
+    const schema = options.schema ?? options.name;
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
+    // Create the schema with a throw-away client, then pin every pooled connection to it.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.PG_POOL_MAX ?? 10),
+      options: `-c search_path="${schema}"`,
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+    return {
+      db, dialect: 'postgres', stats, schema,
+      describe: `postgres ${redact(url)} schema ${schema}`,
+      close: () => db.destroy(),
+    };
+  }
+
+  let file: string;
+  if (!url) {
+    file = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data', `${options.name}.sqlite`);
+  } else if (url.startsWith('sqlite:')) {
+    file = url.slice('sqlite:'.length);
+  } else {
+    throw new Error(`unsupported database URL "${redact(url)}": use postgres://… or sqlite:<file>`);
+  }
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  return { db, dialect: 'sqlite', stats, describe: `sqlite ${file}`, close: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Insert many rows in chunks that stay under both dialects' bound-parameter limits. */
+export async function insertMany<DB, T extends keyof DB & string>(
+  db: Kysely<DB>,
+  table: T,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length || 1;
+  const chunk = Math.max(1, Math.floor(30000 / columns));
+  for (let i = 0; i < rows.length; i += chunk) {
+    // Kysely's row type is the table's Insertable; callers pass plain records built from CSVs.
+    await db.insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
+  }
+}

@@ -1,0 +1,66 @@
+// Client errors carry a code and say which argument was wrong.
+import { GraphQLError } from 'graphql';
+
+export function badInput(argumentName: string, message: string): GraphQLError {
+  return new GraphQLError(`${argumentName}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
+}
+
+export function notFound(what: string, argumentName: string): GraphQLError {
+  return new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND', argumentName } });
+}
+
+export const MAX_PAGE_SIZE = Number(process.env.MAX_PAGE_SIZE ?? 200);
+
+/** Validates `first` (1…MAX_PAGE_SIZE). */
+export function pageSize(first: number | null | undefined, fallback = 20): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badInput('first', `must be between 1 and ${MAX_PAGE_SIZE} (got ${size})`);
+  }
+  return size;
+}
+
+/** Opaque cursors wrap a non-negative integer position. */
+export function encodeCursor(position: number): string {
+  return Buffer.from(`pos:${position}`).toString('base64url');
+}
+
+export function decodeCursor(after: string | null | undefined): number {
+  if (after == null) return -1;
+  const match = /^pos:(\d{1,12})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!match) throw badInput('after', `"${after.slice(0, 40)}" is not a cursor returned by this API (use pageInfo.endCursor)`);
+  return Number(match[1]);
+}
+
+/** SIREN: 9 digits with a valid Luhn checksum (La Poste's 356000000 is the one documented exception). */
+export function checkSiren(siren: string, argumentName = 'siren'): string {
+  if (!/^\d{9}$/.test(siren)) throw badInput(argumentName, `"${siren.slice(0, 40)}" is not a SIREN (9 digits expected)`);
+  if (siren !== '356000000' && !luhn(siren)) throw badInput(argumentName, `"${siren}" is not a valid SIREN (checksum fails)`);
+  return siren;
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** INSEE commune code: 5 digits, or 2A/2B + 3 digits (Corsica). */
+export function checkInsee(code: string, argumentName = 'insee'): string {
+  if (!/^(\d{5}|2[AB]\d{3})$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE commune code (5 characters, e.g. 69123 or 2A004)`);
+  return code;
+}
+
+export function checkDepartmentCode(code: string, argumentName = 'department'): string {
+  if (!/^(\d{2}|2[AB]|97\d)$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE department code (e.g. 01, 2A, 974)`);
+  return code;
+}
+
+export function checkRegionCode(code: string, argumentName = 'region'): string {
+  if (!/^\d{2}$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE region code (2 digits, e.g. 84)`);
+  return code;
+}

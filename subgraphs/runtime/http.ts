@@ -1,0 +1,128 @@
+// Minimal HTTP front for Apollo Server (its documented integration API), shared by the
+// subgraphs and the gateway: GraphQL on one path, plain JSON routes beside it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export interface HttpOptions<Ctx extends BaseContext> {
+  apollo: ApolloServer<Ctx>;
+  context: (req: IncomingMessage) => Promise<Ctx>;
+  graphqlPath?: string;
+  /** Other GET routes by exact path; GET on the GraphQL path can be taken by `get` (e.g. GraphiQL). */
+  routes?: Record<string, Route>;
+  /** Called for GET on the GraphQL path before Apollo; returns true when it answered. */
+  getGraphql?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  maxBodyBytes?: number;
+  onRequest?: () => void;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function clientError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOptions<Ctx>): Server {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
+  const maxBody = options.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES ?? 1_000_000);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== graphqlPath) {
+      const route = options.routes?.[url.pathname];
+      if (route && (req.method === 'GET' || req.method === 'HEAD')) return route(req, res, url);
+      return clientError(res, 404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);
+    }
+    if (req.method === 'GET' && options.getGraphql?.(req, res)) return;
+    options.onRequest?.();
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBody);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return clientError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${maxBody} bytes`);
+        throw error;
+      }
+      const type = String(req.headers['content-type'] ?? '');
+      if (type.includes('json')) {
+        try {
+          body = text.length ? JSON.parse(text) : {};
+        } catch (error) {
+          return clientError(res, 400, 'BAD_REQUEST', `request body is not valid JSON: ${(error as Error).message}`);
+        }
+      } else body = text;
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Never leak internals: log here, answer with a generic error.
+      console.error('http handler error:', error);
+      if (!res.headersSent) clientError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error');
+      else res.end();
+    });
+  });
+}
+
+export function listen(server: Server, port: number, host = process.env.HOST ?? '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections and waits for in-flight requests to finish. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

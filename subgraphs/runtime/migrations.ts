@@ -1,0 +1,87 @@
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import type { Database } from './database.ts';
+
+/**
+ * Tables every subgraph has: provenance of its datasets and the state of its data load.
+ * Prefixed `000_` so they run before the subgraph's own versioned migrations.
+ */
+export const runtimeMigrations: Record<string, Migration> = {
+  '000_runtime_dataset': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('dataset').ifNotExists()
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('publisher', 'text', (c) => c.notNull())
+        .addColumn('licence', 'text', (c) => c.notNull())
+        .addColumn('url', 'text')
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('nature', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .execute();
+      await db.schema.createTable('load_state').ifNotExists()
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('loaded_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('load_state').ifExists().execute();
+      await db.schema.dropTable('dataset').ifExists().execute();
+    },
+  },
+};
+
+/** Runs the runtime's and the subgraph's migrations, recorded in `<name>_migration`. */
+export async function migrate(database: Database<any>, name: string, migrations: Record<string, Migration>): Promise<string[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => ({ ...runtimeMigrations, ...migrations }) },
+    migrationTableName: `${name}_migration`,
+    migrationLockTableName: `${name}_migration_lock`,
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`${name}: migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+export interface DatasetRow {
+  id: string;
+  title: string;
+  publisher: string;
+  licence: string;
+  url: string | null;
+  date: string;
+  nature: 'REAL' | 'DERIVED' | 'SAMPLE';
+  note: string | null;
+}
+
+/**
+ * Loads the subgraph's data once per version: skipped when `load_state` already holds
+ * `version`, otherwise `load` runs inside one transaction, so a failed load keeps nothing.
+ */
+export async function ensureLoaded(
+  database: Database<any>,
+  version: string,
+  load: (trx: Kysely<any>) => Promise<void>,
+): Promise<'loaded' | 'up-to-date'> {
+  const current = await database.db.selectFrom('load_state').select('version').where('key', '=', 'data').executeTakeFirst();
+  if (current?.version === version) return 'up-to-date';
+  await database.db.transaction().execute(async (trx) => {
+    await load(trx);
+    await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
+    await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
+  });
+  return 'loaded';
+}
+
+/** Replaces the provenance rows of a subgraph (inside its load transaction). */
+export async function writeDatasets(trx: Kysely<any>, datasets: DatasetRow[]): Promise<void> {
+  await trx.deleteFrom('dataset').execute();
+  if (datasets.length) await trx.insertInto('dataset').values(datasets).execute();
+}
+
+export { sql };

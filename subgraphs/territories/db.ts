@@ -1,0 +1,27 @@
+// Row types of the territories database (see migrations/).
+export interface RegionRow { code: string; name: string }
+export interface DepartmentRow { code: string; name: string; region_code: string }
+export interface CommuneRow { code: string; name: string; department_code: string; population: number }
+export interface GroupementRow { siren: string; name: string; nature: string; population: number; commune_count: number }
+export interface TerritoryRow {
+  id: string; code: string; phase: string; name: string; search_name: string; region_code: string;
+  population: number; commune_count: number; groupement_count: number; position: number;
+}
+
+export interface TerritoriesDB {
+  region: RegionRow;
+  department: DepartmentRow;
+  commune: CommuneRow;
+  groupement: GroupementRow;
+  groupement_commune: { siren: string; commune_code: string };
+  territory: TerritoryRow;
+  territory_groupement: { territory_id: string; siren: string; position: number };
+  territory_department: { territory_id: string; department_code: string };
+  territory_commune: { territory_id: string; commune_code: string };
+  dataset: import('../runtime/migrations.ts').DatasetRow;
+}
+
+/** Lower case, no accents, single spaces: what `search` compares. */
+export function searchable(text: string): string {
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[’']/g, ' ').replace(/\s+/g, ' ').trim();
+}
