@@ -101,3 +101,9 @@ function buildPhase(phase: PhaseId): PerimeterTerritory[] {
   }
   return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
 }
+
+/** Reads phase, ANCT code and INSEE region code from an entity id; null when malformed. */
+export function parseTerritoryId(id: string): { phase: PhaseId; code: string; regionCode: string } | null {
+  const match = /^(2019-2022|2023-2027):(ti-(\d{2})\d{2})$/.exec(id);
+  return match ? { phase: match[1] as PhaseId, code: match[2]!, regionCode: match[3]! } : null;
+}
