@@ -1,5 +1,6 @@
 // GraphiQL served from installed packages (graphiql 3 and React 18 UMD builds): no CDN.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../subgraphs/runtime/http.ts';
@@ -7,19 +8,22 @@ import { readOperations } from './operations.ts';
 
 const require = createRequire(import.meta.url);
 
-const ASSETS: Record<string, { module: string; type: string }> = {
-  '/graphiql/react.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  '/graphiql/react-dom.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  '/graphiql/graphiql.js': { module: 'graphiql/graphiql.min.js', type: 'text/javascript' },
-  '/graphiql/graphiql.css': { module: 'graphiql/graphiql.min.css', type: 'text/css' },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  '/graphiql/react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  '/graphiql/react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  '/graphiql/graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  '/graphiql/graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
 };
+
+// The UMD files are not in the packages' "exports": locate them from each package.json.
+const packageFile = (pkg: string, file: string) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
 
 export function graphiqlAssetRoutes(): Record<string, Route> {
   const routes: Record<string, Route> = {};
   for (const [path, asset] of Object.entries(ASSETS)) {
     let body: Buffer | undefined;
     routes[path] = (_req, res) => {
-      body ??= readFileSync(require.resolve(asset.module));
+      body ??= readFileSync(packageFile(asset.pkg, asset.file));
       res.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
       res.end(body);
     };

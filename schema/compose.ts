@@ -53,13 +53,21 @@ export function supergraphFileContent(supergraphSdl: string): string {
   return HEADER + supergraphSdl + (supergraphSdl.endsWith('\n') ? '' : '\n');
 }
 
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sources = sourcesFromList();
+  // --config and --out let tests (and operators trying a change) compose elsewhere.
+  const config = option('--config') ?? SUPERGRAPH_YAML;
+  const out = option('--out') ?? SUPERGRAPH_FILE;
+  const sources = sourcesFromList(readSubgraphList(config, {}));
   const result = compose(sources);
   if (!result.ok) {
     console.error(`composition failed with ${result.errors.length} error(s):\n${formatProblems(result.errors)}`);
     process.exit(1);
   }
-  writeFileSync(SUPERGRAPH_FILE, supergraphFileContent(result.supergraphSdl));
-  console.log(`composed ${sources.map((s) => s.name).join(', ')} → ${SUPERGRAPH_FILE}`);
+  writeFileSync(out, supergraphFileContent(result.supergraphSdl));
+  console.log(`composed ${sources.map((s) => s.name).join(', ')} → ${out}`);
 }

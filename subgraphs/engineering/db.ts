@@ -1,0 +1,48 @@
+// Row types of the engineering database (see migrations/).
+import type { DatasetRow } from '../runtime/migrations.ts';
+
+/** The four kinds of records of the Banque des Territoires slice; each belongs to one catalogue service. */
+export const RECORD_KINDS = ['ENGINEERING_SUPPORT', 'PROJECT_MANAGER_COFUNDING', 'VTE_AID', 'LOCAL_AUTHORITY_LOAN'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export const STATUSES = ['UNDER_REVIEW', 'COMMITTED', 'PAID', 'CLOSED'] as const;
+export type RecordStatus = (typeof STATUSES)[number];
+
+export const STUDY_KINDS = ['STRATEGIC_STUDY', 'SECTOR_STUDY', 'INVESTMENT_PROJECT_STUDY'] as const;
+export type StudyKind = (typeof STUDY_KINDS)[number];
+
+/**
+ * One table for every record kind (single-table inheritance): summaries, services and totals are
+ * then one GROUP BY each. Kind-specific columns are null for the other kinds.
+ */
+export interface RecordRow {
+  reference: string;
+  /** Global order (territory, kind, date, reference): keyset pagination walks it. */
+  position: number;
+  territory_id: string;
+  phase: string;
+  region_code: string;
+  record_kind: RecordKind;
+  service_id: string;
+  amount_eur: number;
+  date: string;
+  year: number;
+  status: RecordStatus;
+  /** Groupement (studies, project managers, loans) or company (VTE aids). */
+  beneficiary_siren: string;
+  beneficiary_name: string;
+  title: string | null;
+  study_kind: StudyKind | null;
+  cofunding_rate: number | null;
+  months: number | null;
+  naf: string | null;
+  /** 0/1: SQLite has no booleans. */
+  green: number | null;
+  purpose: string | null;
+  duration_years: number | null;
+}
+
+export interface EngineeringDB {
+  engineering_record: RecordRow;
+  dataset: DatasetRow;
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { engineeringRecords } from './001_engineering_records.ts';
+
+/** Versioned migrations of the engineering subgraph, applied in name order. */
+export const migrations: Record<string, Migration> = {
+  '001_engineering_records': engineeringRecords,
+};

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { financingTables } from './001_financing_tables.ts';
+
+/** Versioned migrations of the financing subgraph, applied in name order. */
+export const migrations: Record<string, Migration> = {
+  '001_financing_tables': financingTables,
+};

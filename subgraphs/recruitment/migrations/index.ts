@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { recruitmentTables } from './001_recruitment_tables.ts';
+
+/** Versioned migrations of the recruitment subgraph, applied in name order. */
+export const migrations: Record<string, Migration> = {
+  '001_recruitment_tables': recruitmentTables,
+};

@@ -1,0 +1,176 @@
+// The territories subgraph against the official ANCT lists, on SQLite or PostgreSQL (DATABASE_URL).
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import territories from '../subgraph.ts';
+
+// The official lists, read independently of the subgraph's own loading code.
+const official = (phase: string) =>
+  parse(readFileSync(new URL(`../../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)), { columns: true }) as Record<string, string>[];
+const sirensOf = (rows: Record<string, string>[]) => {
+  const map = new Map<string, string[]>();
+  for (const r of rows) map.set(r.id_ti!, [...(map.get(r.id_ti!) ?? []), r.siren_groupement!]);
+  return map;
+};
+
+let subgraph: TestSubgraph<any>;
+beforeAll(async () => {
+  subgraph = await startTestSubgraph(territories);
+});
+afterAll(() => subgraph?.stop());
+
+const PAGE = `query($first: Int, $after: String, $phase: Phase, $region: String, $department: String, $search: String) {
+  territories(first: $first, after: $after, phase: $phase, region: $region, department: $department, search: $search) {
+    totalCount nodes { id code name phase region { code } groupements { siren } } pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+async function allPages(variables: Record<string, unknown>) {
+  const nodes: any[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const { data, errors } = await subgraph.execute(PAGE, { ...variables, first: 50, after });
+    expect(errors).toBeUndefined();
+    nodes.push(...data.territories.nodes);
+    pages++;
+    if (!data.territories.pageInfo.hasNextPage) return { nodes, pages, totalCount: data.territories.totalCount };
+    after = data.territories.pageInfo.endCursor;
+  }
+}
+
+describe('territories of both phases', () => {
+  it('has the 149 territories of 2019-2022 and the 183 of 2023-2027', async () => {
+    const { data } = await subgraph.execute('{ phases { label territoryCount } }');
+    expect(data.phases).toEqual([
+      { label: '2019-2022', territoryCount: new Set(official('2019-2022').map((r) => r.id_ti)).size },
+      { label: '2023-2027', territoryCount: new Set(official('2023-2027').map((r) => r.id_ti)).size },
+    ]);
+    expect(data.phases.map((p: any) => p.territoryCount)).toEqual([149, 183]);
+  });
+
+  it('pages through a whole phase with cursors, each territory once, with its official groupements', async () => {
+    for (const phase of ['2019-2022', '2023-2027']) {
+      const enumValue = `PHASE_${phase.replace('-', '_')}`;
+      const { nodes, pages, totalCount } = await allPages({ phase: enumValue });
+      const expected = sirensOf(official(phase));
+      expect(totalCount).toBe(expected.size);
+      expect(pages).toBe(Math.ceil(expected.size / 50));
+      expect(new Set(nodes.map((n) => n.id)).size).toBe(expected.size);
+      for (const node of nodes) {
+        expect(node.id).toBe(`${phase}:${node.code}`);
+        expect(node.phase).toBe(enumValue);
+        expect(node.groupements.map((g: any) => g.siren).sort()).toEqual([...expected.get(node.code)!].sort());
+      }
+    }
+  });
+
+  it('counts territories per region as the official list does', async () => {
+    const rows = official('2023-2027');
+    const perRegion = new Map<string, Set<string>>();
+    for (const r of rows) perRegion.set(r.insee_reg!, (perRegion.get(r.insee_reg!) ?? new Set()).add(r.id_ti!));
+    for (const [region, ids] of perRegion) {
+      const { data } = await subgraph.execute(PAGE, { phase: 'PHASE_2023_2027', region, first: 1 });
+      expect([region, data.territories.totalCount]).toEqual([region, ids.size]);
+    }
+    // Auvergne-Rhône-Alpes (84) has 24 territories in the second phase.
+    expect(perRegion.get('84')!.size).toBe(24);
+  });
+
+  it('gives the groupements of named territories', async () => {
+    const { data } = await subgraph.execute(`{ territory(id: "2023-2027:ti-8402") { name population communeCount groupements { siren name nature } departments { code } } }`);
+    expect(data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+    expect(data.territory.groupements).toEqual([
+      { siren: '200070555', name: 'CC de la Veyle', nature: 'CC' },
+      { siren: '200071751', name: 'CA du Bassin de Bourg-en-Bresse', nature: 'CA' },
+    ]);
+    expect(data.territory.departments).toEqual([{ code: '01' }]);
+    expect(data.territory.communeCount).toBeGreaterThan(50);
+  });
+
+  it('keeps phase-scoped codes apart: ti-0101 is Cap Excellence, then Basse-Terre', async () => {
+    const { data } = await subgraph.execute(`{ a: territory(id: "2019-2022:ti-0101") { name } b: territory(id: "2023-2027:ti-0101") { name } }`);
+    expect(data).toEqual({ a: { name: "Communauté d'agglomération Cap Excellence" }, b: { name: 'Basse-Terre' } });
+  });
+
+  it('finds the territories of a commune and of a groupement', async () => {
+    // Bourg-en-Bresse (01053) is a member of the CA du Bassin de Bourg-en-Bresse.
+    const { data } = await subgraph.execute(`{
+      territoriesByCommune(insee: "01053", phase: PHASE_2023_2027) { id }
+      territoriesByGroupement(siren: "200071751") { id phase }
+      commune(insee: "01053") { name department { code name } territories { id } }
+    }`);
+    expect(data.territoriesByCommune).toEqual([{ id: '2023-2027:ti-8402' }]);
+    const expected = [...official('2019-2022').map((r) => ['2019-2022', r] as const), ...official('2023-2027').map((r) => ['2023-2027', r] as const)]
+      .filter(([, r]) => r.siren_groupement === '200071751').map(([phase, r]) => `${phase}:${r.id_ti}`);
+    expect(data.territoriesByGroupement.map((t: any) => t.id)).toEqual(expected);
+    expect(data.commune.name).toBe('Bourg-en-Bresse');
+    expect(data.commune.department).toEqual({ code: '01', name: 'Ain' });
+    expect(data.commune.territories.map((t: any) => t.id)).toEqual(expected);
+  });
+
+  it('filters by department and by accent-insensitive name search', async () => {
+    const { data } = await subgraph.execute(PAGE, { search: 'drome', phase: 'PHASE_2023_2027' });
+    expect(data.territories.nodes.map((n: any) => n.name)).toContain('Ardèche Drôme Nord');
+    for (const n of data.territories.nodes) expect(n.name.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase()).toContain('drome');
+    const ain = await subgraph.execute(PAGE, { department: '01', phase: 'PHASE_2023_2027', first: 100 });
+    const expected = new Set(official('2023-2027').filter((r) => r.insee_dep!.split(';').includes('01')).map((r) => r.id_ti));
+    expect(new Set(ain.data.territories.nodes.map((n: any) => n.code))).toEqual(expected);
+    const none = await subgraph.execute(PAGE, { search: '100%_' });
+    expect(none.data.territories.totalCount).toBe(0);
+  });
+
+  it('sums population over groupements and communes over their members', async () => {
+    const { data } = await subgraph.execute(`{ territory(id: "2023-2027:ti-8401") { population communeCount groupements { population communeCount } communes { code } } }`);
+    const t = data.territory;
+    expect(t.population).toBe(t.groupements.reduce((s: number, g: any) => s + g.population, 0));
+    expect(t.communeCount).toBe(t.groupements.reduce((s: number, g: any) => s + g.communeCount, 0));
+    expect(t.communes).toHaveLength(t.communeCount);
+  });
+});
+
+describe('entity resolution', () => {
+  const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name region { name } groupements { siren } } } }`;
+
+  it('resolves any number of territories with the same number of SQL statements', async () => {
+    const ids = official('2023-2027').map((r) => `2023-2027:${r.id_ti}`);
+    const all = [...new Set(ids)];
+    const few = await subgraph.execute(ENTITIES, { r: all.slice(0, 10).map((id) => ({ __typename: 'Territory', id })) });
+    const many = await subgraph.execute(ENTITIES, { r: all.map((id) => ({ __typename: 'Territory', id })) });
+    expect(many.errors).toBeUndefined();
+    expect(many.data._entities).toHaveLength(183);
+    expect(many.data._entities.every((t: any) => t.name && t.region.name && t.groupements.length > 0)).toBe(true);
+    // One statement per loader batch: territories, regions, groupements.
+    expect(few.statements).toBe(3);
+    expect(many.statements).toBe(few.statements);
+  });
+
+  it('resolves an unknown reference to null', async () => {
+    const { data } = await subgraph.execute(ENTITIES, { r: [{ __typename: 'Territory', id: '2023-2027:ti-9999' }] });
+    expect(data._entities).toEqual([null]);
+  });
+});
+
+describe('bad input gets a clear error', () => {
+  const cases: [string, string, RegExp][] = [
+    ['unknown id', '{ territory(id: "2023-2027:ti-9999") { id } }', /territory "2023-2027:ti-9999" not found/],
+    ['ambiguous bare code', '{ territory(id: "ti-0101") { id } }', /names a territory in each phase.*2019-2022:ti-0101/],
+    ['malformed id', '{ territory(id: "hello") { id } }', /not a territory id/],
+    ['malformed SIREN', '{ territoriesByGroupement(siren: "12345") { id } }', /siren: "12345" is not a SIREN/],
+    ['SIREN checksum', '{ territoriesByGroupement(siren: "200071752") { id } }', /checksum/],
+    ['malformed INSEE', '{ territoriesByCommune(insee: "1053") { id } }', /insee: "1053" is not an INSEE commune code/],
+    ['unknown commune', '{ territoriesByCommune(insee: "99999") { id } }', /commune "99999" not found/],
+    ['first too large', '{ territories(first: 1000) { totalCount } }', /first: must be between 1 and 200 \(got 1000\)/],
+    ['first zero', '{ territories(first: 0) { totalCount } }', /first: must be between 1/],
+    ['forged cursor', '{ territories(after: "bm9wZQ") { totalCount } }', /after: .* is not a cursor/],
+    ['unknown region', '{ territories(region: "99") { totalCount } }', /region "99" not found/],
+    ['malformed department', '{ territories(department: "ABC") { totalCount } }', /not an INSEE department code/],
+  ];
+  it.each(cases)('%s', async (_name, query, message) => {
+    const { data, errors } = await subgraph.execute(query);
+    expect(errors?.[0]?.message).toMatch(message);
+    expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(errors?.[0]?.extensions?.code);
+    expect(data?.territory ?? data?.territories ?? null).toBeNull();
+  });
+});

@@ -1,0 +1,55 @@
+// The committed supergraph is what the SDL files compose to, and composition errors name their subgraph.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { compose, sourcesFromList, supergraphFileContent } from '../schema/compose.ts';
+import { readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
+
+const run = promisify(execFile);
+
+describe('composition', () => {
+  it('the committed schema/supergraph.graphql is up to date (run `npm run compose` if this fails)', () => {
+    const result = compose(sourcesFromList());
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(readFileSync(SUPERGRAPH_FILE, 'utf8')).toBe(supergraphFileContent(result.supergraphSdl));
+  });
+
+  it('lists every subgraph of supergraph.yaml in the supergraph, with its routing URL', () => {
+    const supergraph = readFileSync(SUPERGRAPH_FILE, 'utf8');
+    for (const s of readSubgraphList(undefined, {})) {
+      expect(supergraph).toContain(`name: "${s.name}", url: "${s.url}"`);
+    }
+  });
+
+  it('reports each error with the subgraph it comes from', () => {
+    const sources = sourcesFromList();
+    // An invalid subgraph on its own…
+    const badKey = compose(sources.map((s) => s.name === 'territories'
+      ? { ...s, sdl: s.sdl.replace('type Territory @key(fields: "id") {', 'type Territory @key(fields: "nope") {') }
+      : s));
+    expect(badKey.ok).toBe(false);
+    if (!badKey.ok) expect(badKey.errors.map((e) => [e.subgraphs, e.code])).toContainEqual([['territories'], 'KEY_INVALID_FIELDS']);
+    // …and two subgraphs that disagree.
+    const clash = compose([...sources, { name: 'intruder', url: 'http://127.0.0.1:1/graphql', sdl: 'type Query { territories: Int }' }]);
+    expect(clash.ok).toBe(false);
+    if (!clash.ok) {
+      expect(clash.errors.map((e) => [e.code, e.subgraphs])).toContainEqual(['FIELD_TYPE_MISMATCH', ['intruder', 'territories']]);
+      expect(clash.errors.every((e) => e.code && e.message)).toBe(true);
+    }
+  });
+
+  it('`npm run compose` exits non-zero and prints every error with its subgraph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+    writeFileSync(join(dir, 'a.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { thing: Thing }\ntype Thing @key(fields: "id") { id: ID! size: Int }');
+    writeFileSync(join(dir, 'b.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Thing @key(fields: "id") { id: ID! size: String }');
+    writeFileSync(join(dir, 'supergraph.yaml'), 'subgraphs:\n  alpha:\n    routing_url: http://127.0.0.1:5001/graphql\n    schema:\n      file: ./a.graphql\n  beta:\n    routing_url: http://127.0.0.1:5002/graphql\n    schema:\n      file: ./b.graphql\n');
+    const failure = await run(process.execPath, ['--import', 'tsx', 'schema/compose.ts', '--config', join(dir, 'supergraph.yaml'), '--out', join(dir, 'out.graphql')], { cwd: ROOT })
+      .then(() => null, (error: { code: number; stderr: string }) => error);
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/composition failed with \d+ error/);
+    expect(failure?.stderr).toMatch(/\[alpha, beta\] FIELD_TYPE_MISMATCH/);
+  });
+});

@@ -1,0 +1,58 @@
+// The whole hub for tests: every subgraph of schema/supergraph.yaml over HTTP on an ephemeral
+// port, each on its own throw-away database, and the gateway in front of them.
+import type { Server } from 'node:http';
+import { listen } from '../../subgraphs/runtime/http.ts';
+import { readSubgraphList } from '../../subgraphs/runtime/registry.ts';
+import type { SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
+import { createGateway, type Gateway } from '../../gateway/gateway.ts';
+import { startTestSubgraph, type TestSubgraph } from './harness.ts';
+
+export interface TestHub {
+  gatewayUrl: string;
+  gateway: Gateway;
+  subgraphs: Map<string, { test: TestSubgraph<any>; url: string }>;
+  /** SQL statements and HTTP requests seen by every subgraph since the last reset. */
+  counters(): Record<string, { requests: number; statements: number }>;
+  resetCounters(): void;
+  stop(): Promise<void>;
+}
+
+export async function loadModule(name: string): Promise<SubgraphModule<any>> {
+  const module = await import(`../../subgraphs/${name}/subgraph.ts`);
+  return module.default as SubgraphModule<any>;
+}
+
+export async function startTestHub(options: { gatewayEnv?: NodeJS.ProcessEnv } = {}): Promise<TestHub> {
+  const subgraphs = new Map<string, { test: TestSubgraph<any>; url: string }>();
+  const list = readSubgraphList(undefined, {});
+  await Promise.all(list.map(async (entry) => {
+    const test = await startTestSubgraph(await loadModule(entry.name));
+    subgraphs.set(entry.name, { test, url: await test.listen() });
+  }));
+  const subgraphUrls = Object.fromEntries([...subgraphs].map(([name, s]) => [name, s.url]));
+  const gateway = await createGateway({ subgraphUrls, env: { ...(options.gatewayEnv ?? {}) } });
+  const port = await listen(gateway.http as Server, 0);
+  const base = new Map<string, { requests: number; statements: number }>();
+  const snapshot = () => Object.fromEntries([...subgraphs].map(([name, s]) => [name, {
+    requests: s.test.prepared.stats.requests,
+    statements: s.test.prepared.database.stats.statements,
+  }]));
+  const resetCounters = () => {
+    for (const [name, value] of Object.entries(snapshot())) base.set(name, value);
+  };
+  resetCounters();
+  return {
+    gatewayUrl: `http://127.0.0.1:${port}/graphql`,
+    gateway,
+    subgraphs,
+    counters: () => Object.fromEntries(Object.entries(snapshot()).map(([name, now]) => [name, {
+      requests: now.requests - base.get(name)!.requests,
+      statements: now.statements - base.get(name)!.statements,
+    }])),
+    resetCounters,
+    async stop() {
+      await gateway.stop();
+      await Promise.all([...subgraphs.values()].map((s) => s.test.stop()));
+    },
+  };
+}
