@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // Vite would pick graphql's ESM build while Apollo (CommonJS) loads the CJS one: two copies of
+    // graphql-js cannot share a schema ("from another module or realm"). Use the one Node uses.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts'],
     // Each file loads real reference data into its own database: give slow CI machines room.

@@ -1,12 +1,16 @@
 // The gateway: @apollo/gateway over the composed supergraph, in Apollo Server, behind our HTTP front.
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createGraphqlHttpServer, sendJson } from '../subgraphs/runtime/http.ts';
+import { formatError } from '../subgraphs/runtime/errors.ts';
+import { closeServer, createGraphqlHttpServer, sendJson } from '../subgraphs/runtime/http.ts';
 import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
+import { gatewayConfig, type GatewayConfig } from './config.ts';
+import { HubDataSource, type HubContext } from './datasource.ts';
 import { graphiqlAssetRoutes, sendGraphiql, wantsGraphiql } from './graphiql.ts';
+import { costLimitPlugin, validationRules } from './limits.ts';
 
 export interface GatewayOptions {
   /** Supergraph SDL; default: the file at `supergraphFile`. */
@@ -19,7 +23,8 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  apollo: ApolloServer<BaseContext>;
+  apollo: ApolloServer<HubContext>;
+  config: GatewayConfig;
   gateway: ApolloGateway;
   http: Server;
   /** Subgraph name → routing URL in use. */
@@ -29,6 +34,7 @@ export interface Gateway {
 
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const env = options.env ?? process.env;
+  const config = gatewayConfig(env);
   const file = options.supergraphFile ?? env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE;
   const supergraphSdl = options.supergraphSdl ?? readFileSync(file, 'utf8');
   const subgraphs = new Map<string, string>();
@@ -39,20 +45,27 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const routed = options.subgraphUrls?.[name] ?? env[`${envKey(name)}_URL`] ?? url;
       if (!routed) throw new Error(`subgraph "${name}" has no routing URL: set ${envKey(name)}_URL`);
       subgraphs.set(name, routed);
-      return new RemoteGraphQLDataSource({ url: routed });
+      return new HubDataSource({ name, url: routed, timeoutMs: config.subgraphTimeoutMs, secret: config.subgraphSecret });
     },
   });
 
-  const apollo = new ApolloServer<BaseContext>({
+  const apollo = new ApolloServer<HubContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
-    includeStacktraceInErrorResponses: env.NODE_ENV !== 'production',
+    introspection: config.introspection,
+    validationRules: validationRules(config),
+    parseOptions: { maxTokens: config.maxTokens },
+    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(config)],
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: formatError(config.production),
   });
   await apollo.start();
 
-  const http = createGraphqlHttpServer<BaseContext>({
+  const http = createGraphqlHttpServer<HubContext>({
     apollo,
-    context: async () => ({}),
+    maxBodyBytes: config.maxBodyBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
+    corsOrigins: config.corsOrigins,
+    context: async (req) => ({ authorization: req.headers.authorization }),
     getGraphql: (req, res) => {
       if (!wantsGraphiql(req)) return false;
       sendGraphiql(res);
@@ -74,12 +87,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
 
   return {
-    apollo, gateway, http, subgraphs,
+    apollo, config, gateway, http, subgraphs,
     async stop() {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeIdleConnections();
-      });
+      await closeServer(http);
       await apollo.stop();
     },
   };

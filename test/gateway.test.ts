@@ -42,9 +42,14 @@ describe('gateway', () => {
     expect(unknown.status).toBe(200);
     expect(unknown.errors?.[0]?.message).toBe('territory "2023-2027:ti-9999" not found');
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // The gateway refuses an oversized page before calling any subgraph…
     const page = await post(hub.gatewayUrl, `{ territories(first: 201) { totalCount } }`);
-    expect(page.errors?.[0]?.message).toMatch(/first: must be between 1 and 200/);
-    expect(page.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(page.errors?.[0]?.message).toBe('Page size limit: first = 201 at territories exceeds the maximum of 200.');
+    expect(page.errors?.[0]?.extensions?.code).toBe('PAGE_SIZE_LIMIT');
+    // …and the subgraph checks what the gateway lets through.
+    const zero = await post(hub.gatewayUrl, `{ territories(first: 0) { totalCount } }`);
+    expect(zero.errors?.[0]?.message).toBe('first: must be between 1 and 200 (got 0)');
+    expect(zero.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const invalid = await post(hub.gatewayUrl, `{ territory(id: 12) { nope } }`);
     expect(invalid.status).toBe(400);
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -19,6 +19,8 @@ export const GREEN_VTE_FROM_YEAR = 2021;
 const BASE = { studies: 4, projectManagers: 1, vtes: 6, loans: 2 } as const;
 /** Share of territories with a cofunded project manager ("les plus fragiles"): a minority. */
 const PROJECT_MANAGER_SHARE = 0.25;
+/** Share of territories where the Banque des Territoires mobilised nothing (not every territory asks). */
+const IDLE_SHARE = 0.05;
 /** Last date of the sample: records stop at the end of 2025. */
 const LAST_YEAR = 2025;
 
@@ -53,8 +55,8 @@ function statusFor(random: Rng, year: number): RecordStatus {
 
 function studyTitle(random: Rng, kind: StudyKind, t: PerimeterTerritory, sector: string): string {
   switch (kind) {
-    case 'STRATEGIC_STUDY': return `Étude stratégique : feuille de route industrielle de ${t.name}`;
-    case 'SECTOR_STUDY': return `Étude sectorielle : filière ${sector.toLowerCase()} de ${t.name}`;
+    case 'STRATEGIC_STUDY': return `Étude stratégique : feuille de route industrielle du territoire « ${t.name} »`;
+    case 'SECTOR_STUDY': return `Étude sectorielle : filière ${sector.toLowerCase()} du territoire « ${t.name} »`;
     case 'INVESTMENT_PROJECT_STUDY': return `Étude de projet d'investissement : ${random.pick(PROJECTS)}`;
   }
 }
@@ -66,6 +68,7 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   const geo = loadGeography();
   const [, regionCode] = /^ti-(\d{2})/.exec(t.code)!;
   const drafts: Draft[] = [];
+  if (random.next() < IDLE_SHARE) return drafts;
   const counters = new Map<RecordKind, number>();
   const base = (kind: RecordKind, amount: number, date: string, beneficiary: { siren: string; name: string }): Draft => {
     const seq = (counters.get(kind) ?? 0) + 1;
@@ -119,7 +122,7 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   }
 
   for (let i = scaledCount(random, BASE.loans, scale); i > 0; i--) {
-    const record = base('LOCAL_AUTHORITY_LOAN', random.amount(300000, 15000000, 10000), random.date(fromYear, toYear), groupement());
+    const record = base('LOCAL_AUTHORITY_LOAN', random.amount(150000, 5000000, 10000), random.date(fromYear, toYear), groupement());
     record.purpose = random.pick(LOAN_PURPOSES);
     record.duration_years = random.pick([15, 20, 25, 30, 40]);
     drafts.push(record);

@@ -4,6 +4,7 @@ import type { DatasetRow } from '../runtime/migrations.ts';
 /** One territory of either phase, with the coverage of the job-seeker series over its communes. */
 export interface RecruitmentTerritoryRow {
   id: string; phase: string; code: string; region_code: string; position: number;
+  /** Sum of the COG 2026 populations of the territory's communes. */
   population: number; commune_count: number;
   /** Communes of the perimeter that have a France Travail series (communes > 5,000 inhabitants). */
   communes_with_data: number;

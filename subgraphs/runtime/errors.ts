@@ -64,3 +64,27 @@ export function checkRegionCode(code: string, argumentName = 'region'): string {
   if (!/^\d{2}$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE region code (2 digits, e.g. 84)`);
   return code;
 }
+
+/** Codes whose message is written for the caller and is safe to show in production. */
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHENTICATED', 'FORBIDDEN', 'COST_LIMIT_EXCEEDED',
+  'PAGE_SIZE_LIMIT', 'SUBGRAPH_UNAVAILABLE', 'REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'CONFLICT', 'INTROSPECTION_DISABLED',
+]);
+const SAFE_EXTENSIONS = ['code', 'argumentName', 'serviceName', 'limit', 'cost', 'field', 'fields', 'line'];
+
+/**
+ * Apollo `formatError`: in production, keeps the code and the caller-facing message of client
+ * errors, replaces any other message (SQL, stack, internals) by a generic one.
+ */
+export function formatError(hideInternals: boolean) {
+  return (formatted: import('graphql').GraphQLFormattedError): import('graphql').GraphQLFormattedError => {
+    if (!hideInternals) return formatted;
+    const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    const extensions = Object.fromEntries(SAFE_EXTENSIONS.filter((k) => formatted.extensions?.[k] !== undefined).map((k) => [k, formatted.extensions![k]]));
+    const message = CLIENT_CODES.has(code) || formatted.message.startsWith('Syntax Error') || /limit of \d+ exceeded/.test(formatted.message)
+      ? formatted.message
+      : 'Internal server error';
+    return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...extensions, code } };
+  };
+}

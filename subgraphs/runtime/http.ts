@@ -15,8 +15,17 @@ export interface HttpOptions<Ctx extends BaseContext> {
   /** Called for GET on the GraphQL path before Apollo; returns true when it answered. */
   getGraphql?: (req: IncomingMessage, res: ServerResponse) => boolean;
   maxBodyBytes?: number;
+  /** Answer 503 REQUEST_TIMEOUT when a GraphQL request takes longer (0 = no limit). */
+  requestTimeoutMs?: number;
+  /** Origins allowed by CORS (`*` for any); none = same-origin only. */
+  corsOrigins?: string[];
   onRequest?: () => void;
+  /** Extra check before GraphQL runs (e.g. the gateway's shared secret); returns an error to refuse. */
+  guard?: (req: IncomingMessage) => { status: number; code: string; message: string } | undefined;
 }
+
+const CLOSING = Symbol('closing');
+type ClosableServer = Server & { [CLOSING]?: boolean };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -52,14 +61,38 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBody = options.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES ?? 1_000_000);
 
+  const cors = options.corsOrigins ?? [];
+
+  function applyCors(req: IncomingMessage, res: ServerResponse): void {
+    const origin = req.headers.origin;
+    if (!origin || cors.length === 0) return;
+    if (cors.includes('*') || cors.includes(origin)) {
+      res.setHeader('access-control-allow-origin', cors.includes('*') ? '*' : origin);
+      res.setHeader('vary', 'Origin');
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // While shutting down, finish this request but do not keep its connection alive.
+    if ((server as ClosableServer)[CLOSING]) res.setHeader('connection', 'close');
+    applyCors(req, res);
+    if (req.method === 'OPTIONS' && cors.length) {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
+        'access-control-max-age': '600',
+      });
+      return void res.end();
+    }
     if (url.pathname !== graphqlPath) {
       const route = options.routes?.[url.pathname];
       if (route && (req.method === 'GET' || req.method === 'HEAD')) return route(req, res, url);
       return clientError(res, 404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);
     }
     if (req.method === 'GET' && options.getGraphql?.(req, res)) return;
+    const refusal = options.guard?.(req);
+    if (refusal) return clientError(res, refusal.status, refusal.code, refusal.message);
     options.onRequest?.();
 
     let body: unknown;
@@ -85,10 +118,19 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await options.apollo.executeHTTPGraphQLRequest({
+    const execution = options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: () => options.context(req),
     });
+    const timeoutMs = options.requestTimeoutMs ?? 0;
+    let timer: NodeJS.Timeout | undefined;
+    const response = timeoutMs > 0
+      ? await Promise.race([execution, new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); })])
+      : await execution;
+    clearTimeout(timer);
+    if (response === 'timeout') {
+      return clientError(res, 503, 'REQUEST_TIMEOUT', `request took longer than the limit of ${timeoutMs} ms and was abandoned`);
+    }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
@@ -99,7 +141,7 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
     }
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       // Never leak internals: log here, answer with a generic error.
       console.error('http handler error:', error);
@@ -107,6 +149,7 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
       else res.end();
     });
   });
+  return server;
 }
 
 export function listen(server: Server, port: number, host = process.env.HOST ?? '127.0.0.1'): Promise<number> {
@@ -119,10 +162,19 @@ export function listen(server: Server, port: number, host = process.env.HOST ?? 
   });
 }
 
-/** Stops accepting connections and waits for in-flight requests to finish. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Graceful shutdown: stop accepting connections, let in-flight requests finish (their
+ * connections then close), and cut whatever is still open after `graceMs`.
+ */
+export function closeServer(server: Server, graceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000)): Promise<void> {
+  (server as ClosableServer)[CLOSING] = true;
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

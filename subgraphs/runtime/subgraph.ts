@@ -3,18 +3,23 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
+import { secretMatches, verifyAuthorization, type Identity } from './auth.ts';
 import { databaseUrlFor, openDatabase, type Database } from './database.ts';
+import { formatError } from './errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from './http.ts';
 import { ensureLoaded, migrate } from './migrations.ts';
 import { subgraphEntry } from './registry.ts';
 
 export interface SubgraphContext extends BaseContext {
   database: Database<any>;
+  /** The caller's verified identity (token forwarded by the gateway); verified on first use. */
+  identity?: () => Promise<Identity | undefined>;
 }
 
 export interface SubgraphModule<Ctx extends SubgraphContext = SubgraphContext> {
@@ -25,6 +30,8 @@ export interface SubgraphModule<Ctx extends SubgraphContext = SubgraphContext> {
   /** Replaces the subgraph's data, inside the load transaction. */
   load: (trx: Kysely<any>) => Promise<void>;
   resolvers: GraphQLResolverMap<Ctx>;
+  /** HTTP cache lifetime of its answers, from the data's nature: reference data long, operator records short (default 60 s). */
+  cacheMaxAgeSeconds?: number;
   /** Per-request context: fresh DataLoaders for each operation. */
   context: (database: Database<any>, req?: IncomingMessage) => Ctx;
 }
@@ -62,18 +69,37 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
     schema,
     // The default landing page loads from a CDN; analysts use the gateway's GraphiQL instead.
     // No Apollo Studio here: inline traces would only cost time on every request.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      // The gateway combines these hints into the cache-control header of its own answers.
+      ApolloServerPluginCacheControl({ defaultMaxAge: module.cacheMaxAgeSeconds ?? 60 }),
+    ],
     includeStacktraceInErrorResponses: process.env.NODE_ENV !== 'production',
+    formatError: formatError(process.env.NODE_ENV === 'production'),
   });
   await apollo.start();
   return { module, database, apollo, stats: { requests: 0 } };
 }
 
-export function subgraphHttpServer<Ctx extends SubgraphContext>(prepared: PreparedSubgraph<Ctx>): Server {
+/** With HUB_SHARED_SECRET set, only the gateway (which sends it) may query, unless ALLOW_DIRECT_ACCESS=true. */
+export function gatewayGuard(env: NodeJS.ProcessEnv = process.env) {
+  const secret = env.HUB_SHARED_SECRET;
+  if (!secret || env.ALLOW_DIRECT_ACCESS === 'true') return undefined;
+  return (req: IncomingMessage) => secretMatches(req.headers['x-hub-gateway-secret'] as string | undefined, secret)
+    ? undefined
+    : { status: 401, code: 'UNAUTHENTICATED', message: 'this subgraph only answers the hub gateway (missing or wrong x-hub-gateway-secret); set ALLOW_DIRECT_ACCESS=true to open it' };
+}
+
+export function subgraphHttpServer<Ctx extends SubgraphContext>(prepared: PreparedSubgraph<Ctx>, env: NodeJS.ProcessEnv = process.env): Server {
   const { module, database, apollo, stats } = prepared;
   return createGraphqlHttpServer<Ctx>({
     apollo,
-    context: async (req) => module.context(database, req),
+    guard: gatewayGuard(env),
+    context: async (req) => {
+      let identity: Promise<Identity | undefined> | undefined;
+      return { ...module.context(database, req), identity: () => (identity ??= verifyAuthorization(req.headers.authorization, env)) };
+    },
     onRequest: () => stats.requests++,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: module.name }),

@@ -13,6 +13,8 @@ export const territories: SubgraphModule<TerritoriesContext> = {
   dataVersion,
   load,
   resolvers,
+  // Official perimeters and geography change a few times a year.
+  cacheMaxAgeSeconds: 3600,
   context(database) {
     const db = database.db as Kysely<TerritoriesDB>;
     return { database, db, loaders: createLoaders(db) };

@@ -31,7 +31,7 @@ async function allPages(variables: Record<string, unknown>) {
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { data, errors } = await subgraph.execute(PAGE, { ...variables, first: 50, after });
+    const { data, errors }: { data?: any; errors?: unknown } = await subgraph.execute(PAGE, { ...variables, first: 50, after });
     expect(errors).toBeUndefined();
     nodes.push(...data.territories.nodes);
     pages++;

@@ -1,0 +1,23 @@
+// The attractiveness subgraph: Business France's part of the panier de services (foreign investment,
+// international promotion of industrial sites, export support) and the Sites industriels clés en main.
+import type { Kysely } from 'kysely';
+import type { SubgraphModule } from '../runtime/subgraph.ts';
+import type { AttractivenessDB } from './db.ts';
+import { dataVersion, load } from './load.ts';
+import { createLoaders } from './loaders.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers, type AttractivenessContext } from './resolvers.ts';
+
+export const attractiveness: SubgraphModule<AttractivenessContext> = {
+  name: 'attractiveness',
+  migrations,
+  dataVersion,
+  load,
+  resolvers,
+  context(database) {
+    const db = database.db as Kysely<AttractivenessDB>;
+    return { database, db, loaders: createLoaders(db) };
+  },
+};
+
+export default attractiveness;

@@ -1,0 +1,23 @@
+// The engineering subgraph: the Banque des Territoires' slice of the panier de services
+// (catalogue from the programme's documents, per-territory sample records).
+import type { Kysely } from 'kysely';
+import type { SubgraphModule } from '../runtime/subgraph.ts';
+import type { EngineeringDB } from './db.ts';
+import { dataVersion, load } from './load.ts';
+import { createLoaders } from './loaders.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers, type EngineeringContext } from './resolvers.ts';
+
+export const engineering: SubgraphModule<EngineeringContext> = {
+  name: 'engineering',
+  migrations,
+  dataVersion,
+  load,
+  resolvers,
+  context(database) {
+    const db = database.db as Kysely<EngineeringDB>;
+    return { database, db, loaders: createLoaders(db) };
+  },
+};
+
+export default engineering;

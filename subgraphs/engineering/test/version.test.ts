@@ -1,0 +1,22 @@
+// dataVersion follows SCALE; record counts are linear in it.
+import { afterEach, expect, it } from 'vitest';
+import { dataVersion } from '../load.ts';
+import { generateRecords } from '../sample.ts';
+
+const saved = process.env.SCALE;
+afterEach(() => { if (saved === undefined) delete process.env.SCALE; else process.env.SCALE = saved; });
+
+it('changes the data version with the scale', () => {
+  delete process.env.SCALE;
+  const one = dataVersion();
+  process.env.SCALE = '3';
+  expect(dataVersion()).not.toBe(one);
+  expect(dataVersion()).toMatch(/-scale3$/);
+});
+
+it('scales record counts linearly', () => {
+  const one = generateRecords(1).length;
+  const three = generateRecords(3).length;
+  expect(three / one).toBeGreaterThan(2.6);
+  expect(three / one).toBeLessThan(3.4);
+});

@@ -1,0 +1,23 @@
+// The financing subgraph: Bpifrance's part of the panier de services (catalogue, sample financings,
+// real departmental context: PGE and France Relance indicator).
+import type { Kysely } from 'kysely';
+import type { SubgraphModule } from '../runtime/subgraph.ts';
+import type { FinancingDB } from './db.ts';
+import { dataVersion, load } from './load.ts';
+import { createLoaders } from './loaders.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers, type FinancingContext } from './resolvers.ts';
+
+export const financing: SubgraphModule<FinancingContext> = {
+  name: 'financing',
+  migrations,
+  dataVersion,
+  load,
+  resolvers,
+  context(database) {
+    const db = database.db as Kysely<FinancingDB>;
+    return { database, db, loaders: createLoaders(db) };
+  },
+};
+
+export default financing;

@@ -1,0 +1,43 @@
+// Batching proof: the slice of 10 or 183 territories costs the same few SQL statements.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { loadPerimeters } from '../../runtime/perimeters.ts';
+import financing from '../subgraph.ts';
+
+const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id financing {
+  summary { recordCount amountEur }
+  services { service { id } recordCount }
+  financings(first: 5, status: PAID) { totalCount nodes { reference company { name } } }
+  totalsByInstrument { instrument recordCount }
+  departments { department { code } pge { loanCount } franceRelanceIndustry { value } }
+} } } }`;
+
+let sg: TestSubgraph<any>;
+beforeAll(async () => { sg = await startTestSubgraph(financing); }, 60_000);
+afterAll(async () => { await sg?.stop(); });
+
+const representations = (ids: string[]) => ids.map((id) => ({ __typename: 'Territory', id }));
+
+it('resolves the slice of 10 and of all 183 territories of 2023-2027 with the same statements', async () => {
+  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
+  expect(ids).toHaveLength(183);
+  const ten = await sg.execute(SLICE, { r: representations(ids.slice(0, 10)) });
+  const all = await sg.execute(SLICE, { r: representations(ids) });
+  expect(ten.errors).toBeUndefined();
+  expect(all.errors).toBeUndefined();
+  expect(all.data._entities).toHaveLength(183);
+  expect(all.data._entities.every((e: any) => e.financing.financings.nodes.length <= 5)).toBe(true);
+  // summary 1 + services/totals by service 1 + by instrument 1 + page (count + rows) 2 + departments 1 + PGE 1 + Baromètre 1.
+  console.log(`SQL statements: 10 territories → ${ten.statements}, 183 territories → ${all.statements}`);
+  expect(ten.statements).toBe(8);
+  expect(all.statements).toBe(ten.statements);
+});
+
+it('the minimal _entities summary query costs one statement, and entity resolution none', async () => {
+  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
+  const r = await sg.execute('query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id financing { summary { recordCount } } } } }', { r: representations(ids) });
+  expect(r.errors).toBeUndefined();
+  expect(r.statements).toBe(1);
+  const bare = await sg.execute('query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }', { r: representations(ids) });
+  expect(bare.statements).toBe(0);
+});

@@ -1,0 +1,22 @@
+// The recruitment subgraph: what Pôle emploi / France Travail brings to the territories (axis recruter).
+import type { Kysely } from 'kysely';
+import type { SubgraphModule } from '../runtime/subgraph.ts';
+import type { RecruitmentDB } from './db.ts';
+import { dataVersion, load } from './load.ts';
+import { createLoaders } from './loaders.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers, type RecruitmentContext } from './resolvers.ts';
+
+export const recruitment: SubgraphModule<RecruitmentContext> = {
+  name: 'recruitment',
+  migrations,
+  dataVersion,
+  load,
+  resolvers,
+  context(database) {
+    const db = database.db as Kysely<RecruitmentDB>;
+    return { database, db, loaders: createLoaders(db) };
+  },
+};
+
+export default recruitment;
