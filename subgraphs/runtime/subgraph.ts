@@ -32,6 +32,10 @@ export interface SubgraphModule<Ctx extends SubgraphContext = SubgraphContext> {
   resolvers: GraphQLResolverMap<Ctx>;
   /** HTTP cache lifetime of its answers, from the data's nature: reference data long, operator records short (default 60 s). */
   cacheMaxAgeSeconds?: number;
+  /** Record kinds operators can write (mutations) and import (`npm run import`). */
+  records?: import('./records.ts').RecordSpec[];
+  /** Per kind: refreshes derived data (aggregates) after an import, in its transaction. */
+  afterImport?: Record<string, (trx: Kysely<any>, rows: Record<string, unknown>[]) => Promise<void>>;
   /** Per-request context: fresh DataLoaders for each operation. */
   context: (database: Database<any>, req?: IncomingMessage) => Ctx;
 }

@@ -1,0 +1,208 @@
+// Operator records written through GraphQL mutations or CSV import: one declaration per record kind
+// (fields, types, natural key), one validator, one idempotent upsert. Shared by both paths so that
+// a row accepted by the import is exactly a record accepted by the API.
+import { GraphQLError } from 'graphql';
+import type { Kysely } from 'kysely';
+import { insertMany } from './database.ts';
+
+export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'month' | 'boolean' | 'siren' | { enum: readonly string[] };
+
+export interface FieldSpec {
+  /** Name in GraphQL inputs and CSV headers. */
+  name: string;
+  /** Database column (default: `name` in snake_case). */
+  column?: string;
+  type: FieldType;
+  required: boolean;
+  description: string;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  pattern?: RegExp;
+  /** What `pattern` means, for the error message. */
+  patternHint?: string;
+}
+
+export interface FieldProblem { field: string; message: string }
+
+export interface RecordSpec {
+  /** Record kind, e.g. `financing`; the import's `--kind`. */
+  kind: string;
+  table: string;
+  /** Natural key field (unique per operator), e.g. `reference`. */
+  key: string;
+  fields: FieldSpec[];
+  /** Referential and cross-field checks on a typed value (unknown territory, service of another operator…). */
+  check?: (value: Record<string, unknown>) => FieldProblem[];
+  /** Database row of a validated value: adds derived columns (year, phase, region…, `origin`). */
+  toRow: (value: Record<string, unknown>) => Record<string, unknown>;
+}
+
+export const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const columnOf = (field: FieldSpec) => field.column ?? snake(field.name);
+const MAX_STRING = 500;
+
+function typeName(type: FieldType): string {
+  return typeof type === 'string' ? type : `one of ${type.enum.join(', ')}`;
+}
+
+/** Coerces one value (a CSV string or a GraphQL input value) to the field's type. */
+function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: string } {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const type = field.type;
+  if (typeof type === 'object') {
+    const value = String(text);
+    return type.enum.includes(value) ? { value } : { problem: `"${value.slice(0, 40)}" is not ${typeName(type)}` };
+  }
+  switch (type) {
+    case 'string': {
+      const value = String(text);
+      const max = field.maxLength ?? MAX_STRING;
+      if (value.length > max) return { problem: `is ${value.length} characters long; at most ${max} allowed` };
+      if (field.pattern && !field.pattern.test(value)) return { problem: `"${value.slice(0, 40)}" is not ${field.patternHint ?? `matching ${field.pattern}`}` };
+      return { value };
+    }
+    case 'siren':
+      return /^\d{9}$/.test(String(text)) && luhn(String(text)) ? { value: String(text) } : { problem: `"${String(text).slice(0, 40)}" is not a valid SIREN (9 digits with a valid checksum)` };
+    case 'integer': {
+      const value = typeof text === 'number' ? text : /^-?\d+$/.test(String(text)) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(value)) return { problem: `"${String(text).slice(0, 40)}" is not an integer` };
+      return range(field, value);
+    }
+    case 'number': {
+      // French exports write decimals with a comma.
+      const value = typeof text === 'number' ? text : /^-?\d+([.,]\d+)?$/.test(String(text)) ? Number(String(text).replace(',', '.')) : NaN;
+      if (!Number.isFinite(value)) return { problem: `"${String(text).slice(0, 40)}" is not a number` };
+      return range(field, value);
+    }
+    case 'boolean': {
+      const value = String(text).toLowerCase();
+      if (['true', '1', 'oui', 'yes'].includes(value)) return { value: true };
+      if (['false', '0', 'non', 'no'].includes(value)) return { value: false };
+      return { problem: `"${value.slice(0, 40)}" is not a boolean (true/false)` };
+    }
+    case 'date': {
+      const value = String(text);
+      const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+      if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return { problem: `"${value.slice(0, 40)}" is not a date (YYYY-MM-DD)` };
+      const year = date.getUTCFullYear();
+      if ((field.min !== undefined && year < field.min) || (field.max !== undefined && year > field.max)) {
+        return { problem: `${value} is outside the years ${field.min ?? '…'}–${field.max ?? '…'}` };
+      }
+      return { value };
+    }
+    case 'month': {
+      const value = String(text);
+      return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? { value } : { problem: `"${value.slice(0, 40)}" is not a month (YYYY-MM)` };
+    }
+  }
+}
+
+function range(field: FieldSpec, value: number): { value?: number; problem?: string } {
+  if (field.min !== undefined && value < field.min) return { problem: `${value} is below the minimum of ${field.min}` };
+  if (field.max !== undefined && value > field.max) return { problem: `${value} is above the maximum of ${field.max}` };
+  return { value };
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0 || digits === '356000000';
+}
+
+const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * Validates a whole record (or, with `partial`, only the fields given, for updates).
+ * Every problem is reported, field by field.
+ */
+export function validateRecord(spec: RecordSpec, input: Record<string, unknown>, options: { partial?: boolean } = {}): { value: Record<string, unknown>; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const value: Record<string, unknown> = {};
+  const known = new Set(spec.fields.map((f) => f.name));
+  for (const name of Object.keys(input)) if (!known.has(name)) problems.push({ field: name, message: `unknown field; expected ${[...known].join(', ')}` });
+  for (const field of spec.fields) {
+    const raw = input[field.name];
+    if (isEmpty(raw)) {
+      if (field.required && !(options.partial && !(field.name in input))) problems.push({ field: field.name, message: 'is required' });
+      else if (field.name in input) value[field.name] = null;
+      continue;
+    }
+    const { value: coerced, problem } = coerce(field, raw);
+    if (problem) problems.push({ field: field.name, message: problem });
+    else value[field.name] = coerced;
+  }
+  if (problems.length === 0 && !options.partial && spec.check) problems.push(...spec.check(value));
+  return { value, problems };
+}
+
+export function validationError(spec: RecordSpec, problems: FieldProblem[]): GraphQLError {
+  const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  return new GraphQLError(`invalid ${spec.kind}: ${summary}`, {
+    extensions: { code: 'BAD_USER_INPUT', fields: problems },
+  });
+}
+
+/** Columns compared to decide whether an existing record changes. */
+function sameRow(existing: Record<string, unknown>, row: Record<string, unknown>): boolean {
+  return Object.entries(row).every(([column, value]) => {
+    const current = existing[column];
+    if (typeof value === 'boolean') return Boolean(current) === value; // SQLite stores booleans as 0/1
+    if (typeof value === 'number' || typeof current === 'number') return Number(current) === Number(value);
+    return (current ?? null) === (value ?? null);
+  });
+}
+
+export interface UpsertReport { inserted: number; updated: number; unchanged: number; keys: { inserted: string[]; updated: string[] } }
+
+/**
+ * Inserts or updates records by natural key, inside the caller's transaction: existing rows are read in
+ * batches (one statement per 500 keys), new ones inserted in bulk, changed ones updated one by one.
+ * Running it twice with the same values changes nothing the second time.
+ */
+export async function upsertRecords(trx: Kysely<any>, spec: RecordSpec, values: Record<string, unknown>[]): Promise<UpsertReport> {
+  const keyColumn = columnOf(spec.fields.find((f) => f.name === spec.key)!);
+  const rows = values.map((v) => spec.toRow(v));
+  const existing = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const keys = rows.slice(i, i + 500).map((r) => String(r[keyColumn]));
+    for (const row of await trx.selectFrom(spec.table).selectAll().where(keyColumn, 'in', keys).execute()) {
+      existing.set(String((row as Record<string, unknown>)[keyColumn]), row as Record<string, unknown>);
+    }
+  }
+  const report: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] } };
+  const toInsert: Record<string, unknown>[] = [];
+  for (const row of rows) {
+    const key = String(row[keyColumn]);
+    const current = existing.get(key);
+    if (!current) {
+      toInsert.push(row);
+      report.keys.inserted.push(key);
+    } else if (sameRow(current, row)) {
+      report.unchanged++;
+    } else {
+      await trx.updateTable(spec.table).set(row).where(keyColumn, '=', key).execute();
+      report.updated++;
+      report.keys.updated.push(key);
+    }
+  }
+  await insertMany(trx, spec.table as never, toInsert);
+  report.inserted = toInsert.length;
+  return report;
+}
+
+/** Deletes one record by natural key; false when it did not exist (deleting twice is harmless). */
+export async function deleteRecord(trx: Kysely<any>, spec: RecordSpec, key: string): Promise<boolean> {
+  const keyColumn = columnOf(spec.fields.find((f) => f.name === spec.key)!);
+  const result = await trx.deleteFrom(spec.table).where(keyColumn, '=', key).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** The expected CSV columns of a record kind, for `npm run import -- <subgraph> --columns` and the README. */
+export function describeColumns(spec: RecordSpec): string {
+  return spec.fields.map((f) => `${f.name}${f.required ? '' : ' (optional)'}: ${typeName(f.type)} — ${f.description}`).join('\n');
+}
