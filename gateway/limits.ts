@@ -31,14 +31,14 @@ interface CostWalk {
 }
 
 /** Estimated cost: each field counts once per item of every enclosing list. */
-export function estimateCost(walk: CostWalk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, multiplier: number, path: string): number {
+export function estimateCost(walk: CostWalk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, multiplier: number, path: string, sizedByParent = false): number {
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === 'FragmentSpread' || selection.kind === 'InlineFragment') {
       const fragment = selection.kind === 'FragmentSpread' ? walk.fragments.get(selection.name.value) : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : parent;
-      if (condition && isCompositeType(condition)) cost += estimateCost(walk, fragment.selectionSet, condition, multiplier, path);
+      if (condition && isCompositeType(condition)) cost += estimateCost(walk, fragment.selectionSet, condition, multiplier, path, sizedByParent);
       continue;
     }
     const name = selection.name.value;
@@ -58,11 +58,12 @@ export function estimateCost(walk: CostWalk, selectionSet: SelectionSetNode, par
       if (size > walk.config.maxPageSize) {
         throw limitError(`Page size limit: first = ${size} at ${fieldPath} exceeds the maximum of ${walk.config.maxPageSize}.`, 'PAGE_SIZE_LIMIT', { limit: walk.config.maxPageSize });
       }
-    } else if (isListType(getNullableType(field.type))) {
+    } else if (isListType(getNullableType(field.type)) && !sizedByParent) {
+      // A list inside a paginated connection (its `nodes`) is already counted by the connection's `first`.
       size = walk.config.defaultListSize;
     }
     const named = getNamedType(field.type);
-    if (isCompositeType(named)) cost += estimateCost(walk, selection.selectionSet, named, multiplier * Math.max(size, 1), fieldPath);
+    if (isCompositeType(named)) cost += estimateCost(walk, selection.selectionSet, named, multiplier * Math.max(size, 1), fieldPath, !!firstArg);
   }
   return cost;
 }

@@ -1,0 +1,91 @@
+// The whole panier de services through the gateway: every territory in one request, real figures
+// across subgraphs, and request/statement counts that do not grow with the number of territories.
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOperation, QUERIES_DIR } from '../gateway/operations.ts';
+import { loadPerimeters } from '../subgraphs/runtime/perimeters.ts';
+import { post } from './support/harness.ts';
+import { startTestHub, type TestHub } from './support/hub.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(() => hub?.stop());
+
+const SLICES = ['financing', 'recruitment', 'attractiveness', 'engineering'] as const;
+const OPERATORS = { financing: 'BPIFRANCE', recruitment: 'FRANCE_TRAVAIL', attractiveness: 'BUSINESS_FRANCE', engineering: 'BANQUE_DES_TERRITOIRES' };
+
+describe('panier de services', () => {
+  it('returns the whole panier of every territory of both phases in one request each', async () => {
+    const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
+    const ids = loadPerimeters().map((t) => t.id);
+    expect(ids).toHaveLength(332);
+    const failures: string[] = [];
+    for (let i = 0; i < ids.length; i += 8) {
+      await Promise.all(ids.slice(i, i + 8).map(async (id) => {
+        const { status, data, errors } = await post(hub.gatewayUrl, panier.query, { id });
+        const t = data?.territory;
+        const ok = status === 200 && !errors && t?.id === id && t.groupements.length > 0
+          && SLICES.every((s) => t[s]?.summary?.operator === OPERATORS[s] && Array.isArray(t[s].services) && t[s].datasets.length > 0);
+        if (!ok) failures.push(`${id}: ${status} ${JSON.stringify(errors ?? '').slice(0, 200)}`);
+      }));
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('labels every dataset: sample records are SAMPLE, published figures REAL or DERIVED', async () => {
+    const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
+    const { data } = await post(hub.gatewayUrl, panier.query, { id: '2023-2027:ti-8402' });
+    const t = data.territory;
+    for (const slice of SLICES) {
+      for (const d of t[slice].datasets) {
+        expect(['REAL', 'DERIVED', 'SAMPLE']).toContain(d.nature);
+        expect(d.publisher && d.licence && d.date).toBeTruthy();
+      }
+      for (const s of t[slice].services) expect(s.dataset.nature).toBe('SAMPLE');
+    }
+    expect(t.dataset.nature).toBe('REAL');
+    for (const d of t.financing.departments) expect(d.pge.dataset.nature).toBe('REAL');
+    const sampleCompanies = t.financing.financings.nodes.map((f: any) => f.company.name);
+    for (const name of sampleCompanies) expect(name).toMatch(/\(échantillon\)$/);
+  });
+
+  it("adds up a territory's real job seekers from its communes, across two subgraphs", async () => {
+    // The territories subgraph gives the communes, the recruitment subgraph the series:
+    // recompute the December 2024 figure from the France Travail file itself.
+    const { data } = await post(hub.gatewayUrl, `query($id: ID!) { territory(id: $id) {
+      communes { code }
+      recruitment { jobSeekers(from: "2024-12", to: "2024-12") { month value } jobSeekerCoverage { communesWithData } }
+    } }`, { id: '2023-2027:ti-8402' });
+    const communes = new Set(data.territory.communes.map((c: any) => c.code));
+    const rows = (parse(readFileSync(new URL('../subgraphs/recruitment/data/emploi_demandeur.csv', import.meta.url)), { columns: true }) as Record<string, string>[])
+      .filter((r) => r.YEAR === 'decembre_2024' && communes.has(r.codgeo));
+    // Precondition: no commune of this territory is repeated in the file (repeats have their own rule).
+    expect(new Set(rows.map((r) => r.codgeo)).size).toBe(rows.length);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(data.territory.recruitment.jobSeekerCoverage.communesWithData).toBe(rows.length);
+    expect(data.territory.recruitment.jobSeekers).toEqual([{ month: '2024-12', value: rows.reduce((s, r) => s + Number(r.Demandeurs_Emploi), 0) }]);
+  });
+
+  it('makes as many subgraph requests and SQL statements for 183 territories as for 10', async () => {
+    const overview = readOperation(`${QUERIES_DIR}/phase-overview.graphql`);
+    const small = overview.query.replace('first: 200', 'first: 10');
+    const run = async (query: string) => {
+      hub.resetCounters();
+      const { data, errors } = await post(hub.gatewayUrl, query, { phase: 'PHASE_2023_2027' });
+      expect(errors).toBeUndefined();
+      return { count: data.territories.nodes.length, counters: hub.counters() };
+    };
+    const few = await run(small);
+    const all = await run(overview.query);
+    expect([few.count, all.count]).toEqual([10, 183]);
+    expect(all.counters).toEqual(few.counters);
+    // One request per subgraph, a handful of statements each.
+    for (const [name, c] of Object.entries(all.counters)) {
+      expect([name, c.requests]).toEqual([name, 1]);
+      expect(c.statements).toBeLessThanOrEqual(5);
+    }
+  });
+});
