@@ -13,9 +13,13 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   requestTimeoutMs: number;
   subgraphTimeoutMs: number;
+  /** Identical subgraph queries in flight at the same time share one request (SUBGRAPH_DEDUPLICATION=false turns it off). */
+  subgraphDeduplication: boolean;
   /** Shared secret sent to subgraphs so they can refuse traffic that bypasses the gateway. */
   subgraphSecret?: string;
   corsOrigins: string[];
+  /** Close reads to anonymous callers (writes always need a token). */
+  readsRequireAuth: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -40,7 +44,9 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100_000),
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 15_000),
     subgraphTimeoutMs: int(env, 'SUBGRAPH_TIMEOUT_MS', 5_000),
+    subgraphDeduplication: env.SUBGRAPH_DEDUPLICATION !== 'false',
     subgraphSecret: env.HUB_SHARED_SECRET || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    readsRequireAuth: env.READS_REQUIRE_AUTH === 'true',
   };
 }

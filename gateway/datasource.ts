@@ -11,17 +11,41 @@ export interface HubContext {
 
 export const GATEWAY_SECRET_HEADER = 'x-hub-gateway-secret';
 
+/** A subgraph request body whose operation is a mutation (the gateway writes `"query":"mutation …`). */
+const MUTATION = /"query":"\s*mutation\b/;
+
 export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
-  constructor(private readonly options: { name: string; url: string; timeoutMs: number; secret?: string }) {
+  constructor(private readonly options: { name: string; url: string; timeoutMs: number; secret?: string; deduplicate?: boolean }) {
     super({ url: options.url });
     const { name, timeoutMs } = options;
-    const fetcher = (async (url: string, init: RequestInit) => {
+    const send = async (url: string, init: RequestInit) => {
       try {
         return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
         throw subgraphError(name, reason);
       }
+    };
+    // In-flight deduplication: identical query fetches (same URL, headers and body) sent while one is
+    // already waiting for its answer share that answer; each caller gets its own copy of the response.
+    // Mutations are never shared. Nothing is kept once the answer has arrived (no caching).
+    const inflight = new Map<string, Promise<{ status: number; statusText: string; headers: [string, string][]; body: string }>>();
+    const fetcher = (async (url: string, init: RequestInit) => {
+      const body = init.body;
+      if (options.deduplicate === false || typeof body !== 'string' || MUTATION.test(body)) return send(url, init);
+      const key = `${url}\n${JSON.stringify([...new Headers(init.headers as HeadersInit)])}\n${body}`;
+      let shared = inflight.get(key);
+      if (!shared) {
+        shared = (async () => {
+          const response = await send(url, init);
+          return { status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() };
+        })();
+        inflight.set(key, shared);
+        const forget = () => inflight.delete(key);
+        shared.then(forget, forget);
+      }
+      const answer = await shared;
+      return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
     }) as unknown as Fetcher;
     this.fetcher = fetcher;
   }
@@ -42,7 +66,13 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   override didEncounterError(error: Error): void {
     if (error instanceof GraphQLError && error.extensions.code === 'SUBGRAPH_UNAVAILABLE') throw error;
     // Non-2xx answers and bodies that are not GraphQL JSON: name the subgraph, keep the status, hide the body.
-    const response = (error as GraphQLError).extensions?.response as { status?: number } | undefined;
+    const response = (error as GraphQLError).extensions?.response as { status?: number; body?: unknown } | undefined;
+    // A 4xx whose body is a GraphQL error raised while executing the operation (it has a path), e.g. a
+    // write refused with 401 UNAUTHENTICATED: the caller's own error, passed on with its code.
+    const first = (response?.body as { errors?: { message?: unknown; path?: unknown; extensions?: Record<string, unknown> }[] } | undefined)?.errors?.[0];
+    if (response?.status && response.status < 500 && typeof first?.message === 'string' && Array.isArray(first.path)) {
+      throw new GraphQLError(first.message, { extensions: { ...first.extensions, serviceName: this.options.name } });
+    }
     throw subgraphError(this.options.name, response?.status ? `answered HTTP ${response.status}` : 'answered with something that is not a GraphQL JSON response');
   }
 }

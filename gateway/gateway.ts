@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError } from 'graphql';
+import { authConfig, verifyAuthorization } from '../subgraphs/runtime/auth.ts';
 import { formatError } from '../subgraphs/runtime/errors.ts';
 import { closeServer, createGraphqlHttpServer, sendJson } from '../subgraphs/runtime/http.ts';
 import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
@@ -45,7 +47,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const routed = options.subgraphUrls?.[name] ?? env[`${envKey(name)}_URL`] ?? url;
       if (!routed) throw new Error(`subgraph "${name}" has no routing URL: set ${envKey(name)}_URL`);
       subgraphs.set(name, routed);
-      return new HubDataSource({ name, url: routed, timeoutMs: config.subgraphTimeoutMs, secret: config.subgraphSecret });
+      return new HubDataSource({ name, url: routed, timeoutMs: config.subgraphTimeoutMs, secret: config.subgraphSecret, deduplicate: config.subgraphDeduplication });
     },
   });
 
@@ -65,7 +67,18 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     maxBodyBytes: config.maxBodyBytes,
     requestTimeoutMs: config.requestTimeoutMs,
     corsOrigins: config.corsOrigins,
-    context: async (req) => ({ authorization: req.headers.authorization }),
+    context: async (req) => {
+      // Tokens are verified here when the gateway has a key (a bad token is refused at once) and
+      // required for every request with READS_REQUIRE_AUTH=true; subgraphs verify again for writes.
+      const authorization = req.headers.authorization;
+      if (authorization && (await authConfig(env)).key) await verifyAuthorization(authorization, env);
+      if (config.readsRequireAuth && !(await verifyAuthorization(authorization, env))) {
+        throw new GraphQLError('this hub requires a token for every request (READS_REQUIRE_AUTH=true): send "Authorization: Bearer <token>"', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      return { authorization };
+    },
     getGraphql: (req, res) => {
       if (!wantsGraphiql(req)) return false;
       sendGraphiql(res);

@@ -6,18 +6,28 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
   getNamedType, getNullableType, GraphQLError, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped,
-  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationRule,
+  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 
 export function validationRules(config: GatewayConfig): ValidationRule[] {
-  const common = { exposeLimits: true, propagateOnRejection: true };
+  // Report the rejection as a validation error (400 GRAPHQL_VALIDATION_FAILED): thrown from a rule
+  // (propagateOnRejection), Apollo Server takes it for an unexpected failure and answers 500.
+  const common = { exposeLimits: true, propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
   return [
     maxDepthRule({ ...common, n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true }) as unknown as ValidationRule,
     maxAliasesRule({ ...common, n: config.maxAliases }) as unknown as ValidationRule,
     maxDirectivesRule({ ...common, n: config.maxDirectives }) as unknown as ValidationRule,
+    noNulInStrings,
   ];
 }
+
+/** PostgreSQL cannot store or compare text containing U+0000: refuse string literals holding it (variables: runtime/http.ts). */
+const noNulInStrings: ValidationRule = (context) => ({
+  StringValue(node) {
+    if (node.value.includes('\u0000')) context.reportError(new GraphQLError('strings may not contain the NUL character (\\u0000)', { nodes: [node] }));
+  },
+});
 
 function limitError(message: string, code: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra, http: { status: 400 } } });
@@ -74,11 +84,17 @@ export function costLimitPlugin(config: GatewayConfig): ApolloServerPlugin<BaseC
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, schema, request }) {
-          if (!operation) return;
+          // The gateway's query planner throws on these (500 INVALID_GRAPHQL): refuse them as client errors.
+          if (!operation) {
+            const message = request.operationName
+              ? `Unknown operation named "${request.operationName}".`
+              : 'Must provide operation name if query contains multiple operations.';
+            throw limitError(message, 'OPERATION_RESOLUTION_FAILURE');
+          }
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const def of document.definitions) if (def.kind === 'FragmentDefinition') fragments.set(def.name.value, def);
           const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-          if (!root) return;
+          if (!root) throw limitError(`This graph has no ${operation.operation} type: it serves ${schema.getMutationType() ? 'queries and mutations' : 'queries'} only.`, 'GRAPHQL_VALIDATION_FAILED');
           const cost = estimateCost({ schema, variables: request.variables ?? {}, fragments, config }, operation.selectionSet, root, 1, '');
           if (cost > config.maxCost) {
             throw limitError(

@@ -90,6 +90,16 @@ export const DATASETS: DatasetRow[] = [
     nature: 'SAMPLE',
     note: `${SAMPLE_NOTE} Site names are invented; communes are real communes of the territory.`,
   },
+  {
+    id: 'attractiveness-operator-declared',
+    title: "Projets d'investissement étrangers, accompagnements à l'export et promotions de sites déclarés par Business France",
+    publisher: 'Business France',
+    licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+    url: null,
+    date: '2026-11-22',
+    nature: 'REAL',
+    note: 'Declared by BUSINESS_FRANCE through the hub: GraphQL mutations (token of operator BUSINESS_FRANCE, scope attractiveness:write) or `npm run import -- attractiveness`. Served as declared; `date` is when the hub opened this channel, each record carries its own date.',
+  },
 ];
 export const DATASET_BY_ID = new Map(DATASETS.map((d) => [d.id, d]));
 export const CATALOGUE_DATASET = DATASETS[0]!;
@@ -100,6 +110,13 @@ export const RECORD_DATASET: Record<RecordKind, DatasetRow> = {
   export: DATASETS[2]!,
   site: DATASETS[3]!,
 };
+/** Records written by Business France (origin OPERATOR), whatever their table. */
+export const OPERATOR_DATASET = DATASETS[4]!;
+
+/** Provenance of one record: its table's SAMPLE dataset, or the operator's REAL one. */
+export function recordDataset(kind: RecordKind, origin: string): DatasetRow {
+  return origin === 'OPERATOR' ? OPERATOR_DATASET : RECORD_DATASET[kind];
+}
 
 /** Service ids of an axis (all when no axis). */
 export function servicesOfAxis(axis: AxisName | null | undefined): CatalogueService[] {

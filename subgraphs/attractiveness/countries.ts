@@ -29,7 +29,16 @@ export const COUNTRIES: readonly Country[] = [
 
 export const COUNTRY_BY_CODE = new Map(COUNTRIES.map((c) => [c.code, c]));
 
-/** `{ code, name }` of a stored code (codes come from COUNTRIES, so the lookup cannot miss). */
+// Operators may declare any country: French names of the others come from ICU (Node ships full ICU).
+const REGION_NAMES = new Intl.DisplayNames('fr', { type: 'region', fallback: 'none' });
+
+/** French name of an ISO 3166-1 alpha-2 code; undefined when the code is not a country. */
+export function countryName(code: string): string | undefined {
+  if (!/^[A-Z]{2}$/.test(code) || /^(EU|EZ|UN|QO|XA|XB|ZZ)$/.test(code)) return undefined; // groupings and pseudo-regions
+  return COUNTRY_BY_CODE.get(code)?.name ?? REGION_NAMES.of(code);
+}
+
+/** `{ code, name }` of a stored code (validated on write, so the name is known). */
 export function country(code: string): { code: string; name: string } {
-  return { code, name: COUNTRY_BY_CODE.get(code)?.name ?? code };
+  return { code, name: countryName(code) ?? code };
 }

@@ -4,11 +4,12 @@
 import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount, type Rng } from '../runtime/sample.ts';
 import type { PerimeterTerritory } from '../runtime/perimeters.ts';
 import { SERVICE } from './catalogue.ts';
+import { assignPositions } from './positions.ts';
 import { COUNTRIES, type Country } from './countries.ts';
 import type { ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'attractiveness-generator-v1';
+export const GENERATOR_VERSION = 'attractiveness-generator-v2';
 
 /** Years of the sample records: each phase's years, the second phase up to the last full year of data. */
 export const PHASE_YEARS: Record<string, [number, number]> = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2025] };
@@ -66,7 +67,7 @@ export function generate(territories: readonly PerimeterTerritory[], communeName
     if (rng(`attractiveness:active:${t.id}`).next() < INACTIVE_SHARE) continue;
     const [fromYear, toYear] = PHASE_YEARS[t.phase]!;
     const profile = industrialProfile(t.id);
-    const base = { territory_id: t.id, phase: t.phase, region_code: t.regionCode };
+    const base = { territory_id: t.id, phase: t.phase, region_code: t.regionCode, origin: 'SAMPLE' as const };
     const ref = (kind: string, n: number) => `BF-${kind}-${t.phase.slice(0, 4)}-${t.code.slice(3)}-${String(n).padStart(4, '0')}`;
     const place = (random: Rng) => communeName(random.pick(t.communeCodes));
 
@@ -137,9 +138,10 @@ export function generate(territories: readonly PerimeterTerritory[], communeName
   }
   const order = new Map(territories.map((t, index) => [t.id, index]));
   for (const rows of [out.investments, out.exportSupports, out.sitePromotions] as { territory_id: string; date: string; reference: string; position: number }[][]) {
-    // Per territory, most recent first: the order of the paginated lists.
+    // Per territory, most recent first: the order of the paginated lists (positions.ts).
     rows.sort((a, b) => order.get(a.territory_id)! - order.get(b.territory_id)! || b.date.localeCompare(a.date) || a.reference.localeCompare(b.reference));
-    rows.forEach((row, index) => { row.position = index; });
+    const positions = assignPositions(rows);
+    for (const row of rows) row.position = positions.get(row.reference)!;
   }
   return out;
 }

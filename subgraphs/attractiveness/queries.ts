@@ -21,7 +21,7 @@ export function activity(db: Db, scope: ActivityScope = {}) {
     if (scope.serviceIds) out = out.where('service_id', 'in', scope.serviceIds) as Q;
     return out;
   };
-  const columns = ['territory_id', 'phase', 'region_code', 'service_id', 'date'] as const;
+  const columns = ['territory_id', 'phase', 'region_code', 'service_id', 'date', 'origin'] as const;
   // The first branch types the union: NULL amounts of the other branches take its (bigint) type on PostgreSQL.
   return scoped(db.selectFrom('investment_project').select([...columns, sql<number | null>`investment_eur`.as('amount'), sql<string>`investor_name`.as('beneficiary')]))
     .unionAll(scoped(db.selectFrom('export_support').select([...columns, sql<number | null>`null`.as('amount'), sql<string>`company_siren`.as('beneficiary')])))
@@ -31,6 +31,8 @@ export function activity(db: Db, scope: ActivityScope = {}) {
 export interface MobilisationRow {
   territory_id: string; service_id: string; record_count: number; amount: number | null;
   beneficiary_count: number; first_date: string; last_date: string;
+  /** Records declared by Business France (origin OPERATOR) among them. */
+  operator_count: number;
 }
 
 /** Per territory and service: counts, amounts, beneficiaries, first and last dates. One statement. */
@@ -43,6 +45,7 @@ export function mobilisations(db: Db, territoryIds: string[]): Promise<Mobilisat
       sql<number>`count(distinct beneficiary)`.as('beneficiary_count'),
       eb.fn.min<string>('date').as('first_date'),
       eb.fn.max<string>('date').as('last_date'),
+      sql<number>`sum(case when origin = 'OPERATOR' then 1 else 0 end)`.as('operator_count'),
     ])
     .groupBy(['territory_id', 'service_id'])
     .execute() as Promise<MobilisationRow[]>;

@@ -3,9 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import { encodeCursor } from '../runtime/errors.ts';
 import type { PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { requireWriter } from '../runtime/auth.ts';
+import { badInput } from '../runtime/errors.ts';
+import type { RecordSpec } from '../runtime/records.ts';
+import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
 import {
-  CATALOGUE, CATALOGUE_DATASET, DATASETS, OPERATOR, RECORD_DATASET, SERVICE_BY_ID, servicesOfAxis, type AxisName, type CatalogueService,
+  CATALOGUE, CATALOGUE_DATASET, DATASETS, OPERATOR, recordDataset, SERVICE_BY_ID, servicesOfAxis, type AxisName, type CatalogueService,
 } from './catalogue.ts';
+import { exportSupportSpec, investmentProjectSpec, SAMPLE_REFERENCE, sitePromotionSpec, WRITE_SCOPE, writeOptions } from './records.ts';
 import { country } from './countries.ts';
 import type { AttractivenessDB, ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
 import { exportFilter, investmentFilter, siteFilter, totalsFilter, type TotalsFilter } from './filters.ts';
@@ -36,15 +41,15 @@ const service = (id: string): CatalogueService => SERVICE_BY_ID.get(id)!;
 const investmentNode = (r: InvestmentRow) => ({
   reference: r.reference, service: service(r.service_id), investor: { name: r.investor_name, country: country(r.investor_country) },
   sector: r.sector, naf: r.naf, kind: r.kind, jobsCreated: Number(r.jobs_created), jobsSaved: Number(r.jobs_saved),
-  investmentEur: Number(r.investment_eur), date: r.date, year: Number(r.year), status: r.status, dataset: RECORD_DATASET.investment,
+  investmentEur: Number(r.investment_eur), date: r.date, year: Number(r.year), status: r.status, dataset: recordDataset('investment', r.origin),
 });
 const exportNode = (r: ExportSupportRow) => ({
   reference: r.reference, service: service(r.service_id), company: { siren: r.company_siren, name: r.company_name, naf: r.naf },
-  offer: r.offer, targetCountry: country(r.target_country), date: r.date, year: Number(r.year), status: r.status, dataset: RECORD_DATASET.export,
+  offer: r.offer, targetCountry: country(r.target_country), date: r.date, year: Number(r.year), status: r.status, dataset: recordDataset('export', r.origin),
 });
 const siteNode = (r: SitePromotionRow) => ({
   reference: r.reference, service: service(r.service_id), siteName: r.site_name, communeName: r.commune_name,
-  hectares: Number(r.hectares), date: r.date, year: Number(r.year), event: r.event, dataset: RECORD_DATASET.site,
+  hectares: Number(r.hectares), date: r.date, year: Number(r.year), event: r.event, dataset: recordDataset('site', r.origin),
 });
 
 /** ServiceMobilisation rows of a territory, in catalogue order. */
@@ -55,7 +60,9 @@ function serviceMobilisations(rows: MobilisationRow[], axis?: AxisName | null) {
     const r = byService.get(s.id)!;
     return {
       service: s, recordCount: Number(r.record_count), amountEur: r.amount == null ? null : Number(r.amount),
-      beneficiaryCount: Number(r.beneficiary_count), firstDate: r.first_date, lastDate: r.last_date, dataset: RECORD_DATASET[s.records],
+      beneficiaryCount: Number(r.beneficiary_count), firstDate: r.first_date, lastDate: r.last_date,
+      // Figures mixing generated and declared records are still sample figures.
+      dataset: recordDataset(s.records, Number(r.operator_count) === Number(r.record_count) ? 'OPERATOR' : 'SAMPLE'),
     };
   });
 }
@@ -64,6 +71,31 @@ const sums = (r: (InvestmentSums & { territory_count?: number }) | null | undefi
   projectCount: Number(r?.project_count ?? 0), investorCount: Number(r?.investor_count ?? 0), territoryCount: Number(r?.territory_count ?? 0),
   jobsCreated: Number(r?.jobs_created ?? 0), jobsSaved: Number(r?.jobs_saved ?? 0), investmentEur: Number(r?.investment_eur ?? 0),
 });
+
+/** create / update / delete of one record kind, owned by BUSINESS_FRANCE with the scope attractiveness:write. */
+function writeResolvers(spec: RecordSpec, node: (row: any) => unknown) {
+  const options = writeOptions(spec);
+  return {
+    async create(_: unknown, { input }: Args, ctx: AttractivenessContext) {
+      const { created, row } = await createRecord(ctx, spec, options, input);
+      return { created, updated: false, record: node(row) };
+    },
+    async update(_: unknown, { reference, patch }: Args, ctx: AttractivenessContext) {
+      const { updated, row } = await updateRecord(ctx, spec, options, reference, patch);
+      return { created: false, updated, record: node(row) };
+    },
+    async remove(_: unknown, { reference }: Args, ctx: AttractivenessContext) {
+      requireWriter(await ctx.identity?.(), OPERATOR, WRITE_SCOPE);
+      // The hub's sample records are not Business France's: they cannot be deleted (a reload would bring them back).
+      if (SAMPLE_REFERENCE.test(reference)) throw badInput('reference', `"${reference}" is a sample record generated by the hub, not a record of Business France`);
+      return { reference, deleted: await removeRecord(ctx, spec, options, reference) };
+    },
+  };
+}
+
+const investmentWrites = writeResolvers(investmentProjectSpec, investmentNode);
+const exportWrites = writeResolvers(exportSupportSpec, exportNode);
+const siteWrites = writeResolvers(sitePromotionSpec, siteNode);
 
 const TOTALS_KEY = { PHASE: 'phase', REGION: 'region_code', TERRITORY: 'territory_id' } as const;
 
@@ -108,6 +140,18 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
     },
 
     attractivenessDatasets: (_: unknown, __: unknown, ctx: AttractivenessContext) => ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
+  },
+
+  Mutation: {
+    createInvestmentProject: investmentWrites.create,
+    updateInvestmentProject: investmentWrites.update,
+    deleteInvestmentProject: investmentWrites.remove,
+    createExportSupport: exportWrites.create,
+    updateExportSupport: exportWrites.update,
+    deleteExportSupport: exportWrites.remove,
+    createSitePromotion: siteWrites.create,
+    updateSitePromotion: siteWrites.update,
+    deleteSitePromotion: siteWrites.remove,
   },
 
   Territory: {

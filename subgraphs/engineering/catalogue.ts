@@ -13,6 +13,7 @@ export const CATALOGUE_FILE = new URL('./data/catalogue.csv', import.meta.url);
 export const DATASET_CATALOGUE = 'banque-des-territoires-panier-services';
 export const DATASET_SAMPLE = 'banque-des-territoires-echantillon';
 export const DATASET_PERIMETERS = 'anct-perimetres-ti';
+export const DATASET_OPERATOR = 'banque-des-territoires-declarations';
 
 export const DATASETS: DatasetRow[] = [
   {
@@ -34,6 +35,16 @@ export const DATASETS: DatasetRow[] = [
     date: '2025-12-31',
     nature: 'SAMPLE',
     note: 'No open data lists these interventions: engineering studies, project-manager cofundings, VTE aids and loans are generated deterministically per territory (seeded by the territory id, scaled by SCALE). Beneficiary groupements are real (ANCT perimeters); companies are invented "(échantillon)". VTE aid amounts follow the real rule: 4 000 € per VTE, 8 000 € for a VTE vert. Never read these figures as real.',
+  },
+  {
+    id: DATASET_OPERATOR,
+    title: 'Interventions déclarées par la Banque des Territoires (études, chefs de projet, VTE, prêts)',
+    publisher: 'Banque des Territoires (Caisse des Dépôts)',
+    licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+    url: null,
+    date: '2026-11-22',
+    nature: 'REAL',
+    note: 'Records declared by BANQUE_DES_TERRITOIRES through the hub (GraphQL mutations with a token of the operator and the scope engineering:write, or `npm run import -- engineering`). The hub validates them (territory on the ANCT lists, groupement of its perimeter, catalogue service, amounts, the VTE rule) but does not audit them; the operator is responsible for their content. Kept across sample reloads. The date is the opening of the write channel.',
   },
   {
     id: DATASET_PERIMETERS,

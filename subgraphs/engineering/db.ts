@@ -8,6 +8,10 @@ export type RecordKind = (typeof RECORD_KINDS)[number];
 export const STATUSES = ['UNDER_REVIEW', 'COMMITTED', 'PAID', 'CLOSED'] as const;
 export type RecordStatus = (typeof STATUSES)[number];
 
+/** Who wrote a record: the hub's generator (SAMPLE) or the Banque des Territoires through the hub (OPERATOR). */
+export const ORIGINS = ['SAMPLE', 'OPERATOR'] as const;
+export type Origin = (typeof ORIGINS)[number];
+
 export const STUDY_KINDS = ['STRATEGIC_STUDY', 'SECTOR_STUDY', 'INVESTMENT_PROJECT_STUDY'] as const;
 export type StudyKind = (typeof STUDY_KINDS)[number];
 
@@ -17,7 +21,10 @@ export type StudyKind = (typeof STUDY_KINDS)[number];
  */
 export interface RecordRow {
   reference: string;
-  /** Global order (territory, kind, date, reference): keyset pagination walks it. */
+  /**
+   * Order (kind, date, reference) within the territory's block of positions (see positions.ts): keyset
+   * pagination walks it. Null only inside a write's transaction, until the territory is renumbered.
+   */
   position: number;
   territory_id: string;
   phase: string;
@@ -40,6 +47,8 @@ export interface RecordRow {
   green: number | null;
   purpose: string | null;
   duration_years: number | null;
+  /** SAMPLE (generated, replaced on every load) or OPERATOR (written through the API or the import, kept). */
+  origin: Origin;
 }
 
 export interface EngineeringDB {

@@ -8,6 +8,7 @@ import { PHASES } from '../runtime/perimeters.ts';
 import { sampleScale } from '../runtime/sample.ts';
 import { CATALOGUE_FILE, DATASETS } from './catalogue.ts';
 import type { EngineeringDB } from './db.ts';
+import { renumberTerritories } from './positions.ts';
 import { generateRecords, GENERATOR_VERSION } from './sample.ts';
 
 /** Changes with the catalogue, the perimeters, the generator and SCALE. */
@@ -20,9 +21,16 @@ export function dataVersion(): string {
   return `${hash.digest('hex').slice(0, 16)}-scale${sampleScale()}`;
 }
 
+/**
+ * Replaces the SAMPLE records only: records written by the operator (origin OPERATOR) are kept, their
+ * positions cleared while the sample is inserted, then their territories renumbered.
+ */
 export async function load(trx: Kysely<any>): Promise<void> {
   const db = trx as Kysely<EngineeringDB>;
-  await db.deleteFrom('engineering_record').execute();
+  await db.deleteFrom('engineering_record').where('origin', '=', 'SAMPLE').execute();
+  await db.updateTable('engineering_record').set({ position: null as never }).where('origin', '=', 'OPERATOR').execute();
   await insertMany(db, 'engineering_record', generateRecords(sampleScale()) as unknown as Record<string, unknown>[]);
+  const operatorTerritories = await db.selectFrom('engineering_record').select('territory_id').distinct().where('origin', '=', 'OPERATOR').execute();
+  await renumberTerritories(db, operatorTerritories.map((r) => r.territory_id));
   await writeDatasets(trx, DATASETS);
 }

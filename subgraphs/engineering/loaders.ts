@@ -13,6 +13,8 @@ export interface ServiceFigures {
   beneficiary_count: number;
   first_date: string;
   last_date: string;
+  /** Records declared by the operator (the others are SAMPLE). */
+  operator_count: number;
 }
 
 /** A list of the records of one territory under one filter. */
@@ -52,6 +54,7 @@ export function createLoaders(db: Kysely<EngineeringDB>) {
           eb.fn.count<number>('beneficiary_siren').distinct().as('beneficiary_count'),
           eb.fn.min<string>('date').as('first_date'),
           eb.fn.max<string>('date').as('last_date'),
+          eb.fn.sum<number>(sql`case when origin = 'OPERATOR' then 1 else 0 end`).as('operator_count'),
         ])
         .where('territory_id', 'in', ids)
         .groupBy(['territory_id', 'service_id'])

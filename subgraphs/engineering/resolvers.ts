@@ -1,15 +1,18 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
+import { requireWriter } from '../runtime/auth.ts';
 import { encodeCursor } from '../runtime/errors.ts';
 import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
 import {
-  DATASET_SAMPLE, DATASETS, datasetById, loadCatalogue, serviceById, serviceIdsOfAxis, serviceOfKind,
+  DATASET_OPERATOR, DATASET_SAMPLE, DATASETS, datasetById, loadCatalogue, serviceById, serviceIdsOfAxis, serviceOfKind,
   type Axis, type CatalogueService,
 } from './catalogue.ts';
 import { RECORD_KINDS, type EngineeringDB, type RecordKind, type RecordRow } from './db.ts';
 import { parseFilter, type RecordListArgs } from './filters.ts';
 import type { EngineeringLoaders, ListKey, ServiceFigures } from './loaders.ts';
+import { OWNER, ownRecord, SPECS, WRITE_SCOPE, writeOptions } from './records.ts';
 
 export interface EngineeringContext extends SubgraphContext {
   db: Kysely<EngineeringDB>;
@@ -18,6 +21,8 @@ export interface EngineeringContext extends SubgraphContext {
 
 const OPERATOR = 'BANQUE_DES_TERRITOIRES';
 const sampleDataset = () => datasetById(DATASET_SAMPLE);
+/** Records declared by the operator are REAL (its declaration); generated ones SAMPLE. */
+const recordDataset = (r: RecordRow) => datasetById(r.origin === 'OPERATOR' ? DATASET_OPERATOR : DATASET_SAMPLE);
 
 /** Known entity ids, from the perimeters in memory: resolving a reference costs no SQL. */
 let knownIds: Set<string> | undefined;
@@ -53,8 +58,37 @@ const groupement = (r: RecordRow) => ({ siren: r.beneficiary_siren, name: r.bene
 const recordCommon = {
   amountEur: (r: RecordRow) => Number(r.amount_eur),
   service: (r: RecordRow) => serviceById(r.service_id),
-  dataset: sampleDataset,
+  dataset: recordDataset,
 };
+
+/** create/update/delete of one record kind: the owner's token, validation, one transaction (runtime/writes.ts). */
+function mutationsOf(kind: RecordKind) {
+  const spec = SPECS[kind];
+  const options = writeOptions(kind);
+  const owner = async (ctx: EngineeringContext) => requireWriter(await ctx.identity?.(), OWNER, WRITE_SCOPE);
+  return {
+    async create(_: unknown, { input }: { input: Record<string, unknown> }, ctx: EngineeringContext) {
+      const { created, row } = await createRecord(ctx, spec, options, { ...input });
+      return { record: row, created, updated: false };
+    },
+    async update(_: unknown, { reference, patch }: { reference: string; patch: Record<string, unknown> }, ctx: EngineeringContext) {
+      // The token first (nothing is revealed to an anonymous caller), then: sample records and other kinds are not writable.
+      await owner(ctx);
+      await ownRecord(ctx.db, kind, reference);
+      const { updated, row } = await updateRecord(ctx, spec, options, reference, { ...patch });
+      return { record: row, created: false, updated };
+    },
+    async delete(_: unknown, { reference }: { reference: string }, ctx: EngineeringContext) {
+      await owner(ctx);
+      await ownRecord(ctx.db, kind, reference);
+      return { reference, deleted: await removeRecord(ctx, spec, options, reference) };
+    },
+  };
+}
+const supports = mutationsOf('ENGINEERING_SUPPORT');
+const cofundings = mutationsOf('PROJECT_MANAGER_COFUNDING');
+const vteAids = mutationsOf('VTE_AID');
+const loans = mutationsOf('LOCAL_AUTHORITY_LOAN');
 
 const GROUP_COLUMN = { PHASE: 'phase', REGION: 'region_code', TERRITORY: 'territory_id' } as const;
 
@@ -100,6 +134,21 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
     engineeringDatasets: () => DATASETS,
   },
 
+  Mutation: {
+    createEngineeringSupport: supports.create,
+    updateEngineeringSupport: supports.update,
+    deleteEngineeringSupport: supports.delete,
+    createProjectManagerCofunding: cofundings.create,
+    updateProjectManagerCofunding: cofundings.update,
+    deleteProjectManagerCofunding: cofundings.delete,
+    createVteAid: vteAids.create,
+    updateVteAid: vteAids.update,
+    deleteVteAid: vteAids.delete,
+    createLocalAuthorityLoan: loans.create,
+    updateLocalAuthorityLoan: loans.update,
+    deleteLocalAuthorityLoan: loans.delete,
+  },
+
   Territory: {
     // Unknown ids resolve to null, as the federation spec expects for _entities; no SQL here.
     __resolveReference: (ref: { id: string }) => (isKnownTerritory(ref.id) ? { id: ref.id } : null),
@@ -128,7 +177,8 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
           beneficiaryCount: Number(m.beneficiary_count),
           firstDate: m.first_date,
           lastDate: m.last_date,
-          dataset: sampleDataset(),
+          // Only the operator's declarations: REAL; any generated record among them: SAMPLE.
+          dataset: Number(m.operator_count) === Number(m.record_count) ? datasetById(DATASET_OPERATOR) : sampleDataset(),
         }));
     },
     async totals(slice: Slice, _: unknown, ctx: EngineeringContext) {

@@ -3,10 +3,11 @@
 import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount, type Rng } from '../runtime/sample.ts';
 import { serviceOfKind } from './catalogue.ts';
+import { territoryBase } from './positions.ts';
 import { RECORD_KINDS, type RecordKind, type RecordRow, type RecordStatus, type StudyKind } from './db.ts';
 
 /** Bumped whenever the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'engineering-sample-v1';
+export const GENERATOR_VERSION = 'engineering-sample-v2';
 
 /** The real rule of the VTE hiring aid (seeds/001, AG of 15 Dec 2020): 4 000 € per VTE, 8 000 € for a VTE vert. */
 export const VTE_AID_EUR = 4000;
@@ -81,6 +82,7 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
       amount_eur: amount, date, year, status: statusFor(random, year),
       beneficiary_siren: beneficiary.siren, beneficiary_name: beneficiary.name,
       title: null, study_kind: null, cofunding_rate: null, months: null, naf: null, green: null, purpose: null, duration_years: null,
+      origin: 'SAMPLE',
     };
   };
   const groupement = () => random.pick(t.groupements);
@@ -130,11 +132,17 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   return drafts;
 }
 
-/** Every sample record of both phases, in pagination order (territory, kind, date, reference). */
+/**
+ * Every sample record of both phases, in pagination order (territory, kind, date, reference); positions
+ * are numbered inside each territory's block (positions.ts), as the renumbering after a write does.
+ */
 export function generateRecords(scale: number): RecordRow[] {
   const kindOrder = new Map(RECORD_KINDS.map((k, i) => [k, i]));
-  let position = 0;
-  return loadPerimeters().flatMap((t) => territoryRecords(t, scale)
-    .sort((a, b) => kindOrder.get(a.record_kind)! - kindOrder.get(b.record_kind)! || a.date.localeCompare(b.date) || a.reference.localeCompare(b.reference))
-    .map((r) => ({ ...r, position: position++ })));
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return loadPerimeters().flatMap((t) => {
+    const base = territoryBase(t.id);
+    return territoryRecords(t, scale)
+      .sort((a, b) => kindOrder.get(a.record_kind)! - kindOrder.get(b.record_kind)! || byCode(a.date, b.date) || byCode(a.reference, b.reference))
+      .map((r, rank) => ({ ...r, position: base + rank }));
+  });
 }

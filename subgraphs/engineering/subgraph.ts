@@ -6,6 +6,7 @@ import type { EngineeringDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
+import { AFTER_IMPORT, RECORD_SPECS } from './records.ts';
 import { resolvers, type EngineeringContext } from './resolvers.ts';
 
 export const engineering: SubgraphModule<EngineeringContext> = {
@@ -14,6 +15,9 @@ export const engineering: SubgraphModule<EngineeringContext> = {
   dataVersion,
   load,
   resolvers,
+  // Operator records: mutations (resolvers.ts) and `npm run import -- engineering <file.csv> --kind <kind>`.
+  records: RECORD_SPECS,
+  afterImport: AFTER_IMPORT,
   context(database) {
     const db = database.db as Kysely<EngineeringDB>;
     return { database, db, loaders: createLoaders(db) };

@@ -13,6 +13,7 @@ export const GRANTED_STATUSES: readonly Status[] = ['GRANTED', 'PAID'];
 export const DATASET_IDS = {
   catalogue: 'bpifrance-panier-services',
   sample: 'bpifrance-financements-echantillon',
+  declared: 'bpifrance-financements-declares',
   pge: 'pge-etat-bpifrance-departemental',
   barometre: 'barometre-france-relance-entreprises-industrielles',
 } as const;
@@ -40,6 +41,18 @@ export const DATASETS: DatasetRow[] = [
     nature: 'SAMPLE',
     note: 'No open data lists Bpifrance financings by company and territory: these records are generated deterministically (seeded by the territory id), '
       + "within the territory's phase years, for companies whose activities come from the territory's sample industrial profile. Never read them as real figures.",
+  },
+  {
+    id: DATASET_IDS.declared,
+    title: 'Financements Bpifrance déclarés par l’opérateur',
+    publisher: 'Bpifrance',
+    licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+    url: null,
+    date: '2026-01-01',
+    nature: 'REAL',
+    note: 'Declared by BPIFRANCE through the hub (GraphQL mutations createFinancing/updateFinancing/deleteFinancing, or CSV import, '
+      + 'with a token of operator BPIFRANCE and scope financing:write); served as declared and kept across sample reloads (origin OPERATOR). '
+      + 'The date is that of the declaration channel, not of each record: see the records’ own dates.',
   },
   {
     id: DATASET_IDS.pge,

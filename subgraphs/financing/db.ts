@@ -10,8 +10,13 @@ export interface CompanyRow { siren: string; name: string; naf: string; territor
 export interface FinancingRow {
   reference: string; territory_id: string; siren: string; service_id: string; instrument: string;
   amount_eur: number; date: string; year: number; status: string;
-  /** Global order (territory, date, reference): keyset pagination walks it. */
-  position: number;
+  /** Order within a territory (date, reference): keyset pagination walks it. Unique; assigned after every write. */
+  position: number | null;
+  /** SAMPLE (generated) or OPERATOR (declared by Bpifrance through the hub; survives sample reloads). */
+  origin: 'SAMPLE' | 'OPERATOR';
+  /** The company as declared by the operator (null on sample rows: see `company`). */
+  company_name: string | null;
+  company_naf: string | null;
 }
 export interface PgeRow {
   department_code: string; department_name: string; section_code: string; section_label: string;

@@ -31,7 +31,9 @@ function amount(random: Rng, service: CatalogueService): number {
   return 'fixed' in service.amount ? random.pick(service.amount.fixed) : random.amount(service.amount.min, service.amount.max, service.amount.step);
 }
 
-export interface Generated { companies: CompanyRow[]; financings: Omit<FinancingRow, 'position'>[] }
+/** A generated financing: everything but its pagination position and the columns of declared records. */
+export type SampleFinancing = Omit<FinancingRow, 'position' | 'origin' | 'company_name' | 'company_naf'>;
+export interface Generated { companies: CompanyRow[]; financings: SampleFinancing[] }
 
 /** Records of one territory; `taken` keeps SIRENs unique across territories. */
 export function generateTerritory(territory: PerimeterTerritory, scale: number, taken: Set<string>): Generated {
@@ -59,7 +61,7 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
   }
 
   const prefix = `BPI-FIN-${territory.phase.slice(0, 4)}-${territory.code.slice(3)}`;
-  const financings: Omit<FinancingRow, 'position'>[] = [];
+  const financings: SampleFinancing[] = [];
   for (const { service, from, to, count } of plan) {
     for (let i = 0; i < count; i++) {
       const date = random.date(from, to);

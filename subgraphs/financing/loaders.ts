@@ -12,11 +12,14 @@ export interface FinancingFilter {
   year: number | null; minAmountEur: number | null; maxAmountEur: number | null; status: string | null;
 }
 
-export type FinancingNode = FinancingRow & { company_name: string; company_naf: string };
+/** A financing with its company: declared on the row (origin OPERATOR) or from the sample `company` table. */
+export type FinancingNode = Omit<FinancingRow, 'company_name' | 'company_naf' | 'position'> & { position: number; company_name: string; company_naf: string };
 export interface FinancingPage { totalCount: number; rows: FinancingNode[]; hasNextPage: boolean }
 
 export interface GroupTotalRow {
   territory_id: string; group_key: string; record_count: number; granted_count: number;
+  /** Records of the group declared by the operator (origin OPERATOR), all statuses / granted only. */
+  operator_count: number; operator_granted_count: number;
   requested_amount: number; granted_amount: number; paid_amount: number; beneficiary_count: number;
   first_date: string | null; last_date: string | null;
 }
@@ -35,6 +38,8 @@ export function createLoaders(db: Kysely<FinancingDB>) {
         eb.ref(column).as('group_key'),
         eb.fn.countAll<number>().as('record_count'),
         sql<number>`sum(case when status in (${sql.join(granted)}) then 1 else 0 end)`.as('granted_count'),
+        sql<number>`sum(case when origin = 'OPERATOR' then 1 else 0 end)`.as('operator_count'),
+        sql<number>`sum(case when origin = 'OPERATOR' and status in (${sql.join(granted)}) then 1 else 0 end)`.as('operator_granted_count'),
         sql<number>`sum(case when status = 'REQUESTED' then amount_eur else 0 end)`.as('requested_amount'),
         sql<number>`sum(case when status in (${sql.join(granted)}) then amount_eur else 0 end)`.as('granted_amount'),
         sql<number>`sum(case when status = 'PAID' then amount_eur else 0 end)`.as('paid_amount'),
@@ -80,10 +85,13 @@ export function createLoaders(db: Kysely<FinancingDB>) {
         const [counts, rows] = await Promise.all([
           filtered(db.selectFrom('financing as f'), filter, unique)
             .select((eb) => ['f.territory_id', eb.fn.countAll<number>().as('n')]).groupBy('f.territory_id').execute(),
-          db.selectFrom((qb) => filtered(qb.selectFrom('financing as f').innerJoin('company as c', 'c.siren', 'f.siren'), filter, unique)
+          db.selectFrom((qb) => filtered(qb.selectFrom('financing as f').leftJoin('company as c', 'c.siren', 'f.siren'), filter, unique)
             .where('f.position', '>', filter.after)
-            .selectAll('f')
-            .select(['c.name as company_name', 'c.naf as company_naf',
+            .select(['f.reference', 'f.territory_id', 'f.siren', 'f.service_id', 'f.instrument', 'f.amount_eur', 'f.date', 'f.year',
+              'f.status', 'f.position', 'f.origin',
+              // Declared financings carry their company; sample ones point to the sample `company` table.
+              sql<string>`coalesce(f.company_name, c.name)`.as('company_name'),
+              sql<string>`coalesce(f.company_naf, c.naf)`.as('company_naf'),
               sql<number>`row_number() over (partition by f.territory_id order by f.position)`.as('rn')])
             .as('p'))
             .selectAll()

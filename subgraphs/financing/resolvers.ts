@@ -3,11 +3,16 @@ import { sql, type Kysely } from 'kysely';
 import { badInput, decodeCursor, encodeCursor, pageSize } from '../runtime/errors.ts';
 import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { requireWriter } from '../runtime/auth.ts';
+import { validationError } from '../runtime/records.ts';
+import { createRecord, removeRecord, updateRecord, type WriteOptions } from '../runtime/writes.ts';
 import {
   DATASET_IDS, DATASETS, GRANTED_STATUSES, SERVICES, datasetById, serviceById, serviceNode, type Axis,
 } from './catalogue.ts';
 import type { FinancingDB } from './db.ts';
 import type { DepartmentContext, FinancingFilter, FinancingLoaders, FinancingNode, GroupTotalRow } from './loaders.ts';
+import { afterFinancingWrite } from './positions.ts';
+import { OWNER, SAMPLE_REFERENCE, WRITE_SCOPE, financingRecord } from './records.ts';
 
 export interface FinancingContext extends SubgraphContext {
   db: Kysely<FinancingDB>;
@@ -23,6 +28,24 @@ interface FinancingsArgs {
 const FIRST_YEAR = 2019;
 const LAST_YEAR = 2027;
 const sampleDataset = () => datasetById.get(DATASET_IDS.sample)!;
+const declaredDataset = () => datasetById.get(DATASET_IDS.declared)!;
+/** A group of records is REAL (declared) only when none of them is sample data. */
+const groupDataset = (recordCount: number, operatorCount: number) => (recordCount > 0 && operatorCount === recordCount ? declaredDataset() : sampleDataset());
+/** What every slice lists; the declared dataset is added where the operator declared financings. */
+const STATIC_DATASETS = DATASETS.filter((d) => d.id !== DATASET_IDS.declared);
+
+/** Owner, scope and the hook that keeps the pagination order right, for every write. */
+const WRITES: WriteOptions = { owner: OWNER, scope: WRITE_SCOPE, afterWrite: afterFinancingWrite };
+
+interface FinancingInput {
+  reference: string; territoryId: string; companySiren: string; companyName: string; companyNaf: string;
+  serviceId: string; instrument: string; amountEur: number; date: string; status: string;
+}
+
+/** A stored row (as returned by the writes) in the shape the Financing resolvers read. */
+function writtenNode(row: Record<string, unknown>): FinancingNode {
+  return { ...(row as unknown as FinancingNode), company_name: String(row.company_name ?? ''), company_naf: String(row.company_naf ?? '') };
+}
 const granted = [...GRANTED_STATUSES];
 
 // Known territory ids, in memory: entity references are checked without touching the database.
@@ -67,7 +90,7 @@ const totalNode = (kind: 'service' | 'instrument') => (r: GroupTotalRow) => ({
   instrument: kind === 'instrument' ? r.group_key : null,
   recordCount: Number(r.record_count), grantedCount: Number(r.granted_count),
   requestedAmountEur: Number(r.requested_amount), grantedAmountEur: Number(r.granted_amount), paidAmountEur: Number(r.paid_amount),
-  beneficiaryCount: Number(r.beneficiary_count), dataset: sampleDataset(),
+  beneficiaryCount: Number(r.beneficiary_count), dataset: groupDataset(Number(r.record_count), Number(r.operator_count)),
 });
 
 const catalogueOrder = (id: string) => SERVICES.findIndex((s) => s.id === id);
@@ -145,10 +168,14 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
         .sort((a, b) => catalogueOrder(a.service.id) - catalogueOrder(b.service.id))
         .map(({ r, service }) => ({
           service: serviceNode(service), recordCount: Number(r.granted_count), amountEur: Number(r.granted_amount),
-          beneficiaryCount: Number(r.beneficiary_count), firstDate: r.first_date, lastDate: r.last_date, dataset: sampleDataset(),
+          beneficiaryCount: Number(r.beneficiary_count), firstDate: r.first_date, lastDate: r.last_date,
+          dataset: groupDataset(Number(r.granted_count), Number(r.operator_granted_count)),
         }));
     },
-    datasets: () => DATASETS,
+    async datasets(s: Slice, _: unknown, ctx: FinancingContext) {
+      const groups = await ctx.loaders.byService.load(s.territoryId);
+      return groups.some((g) => Number(g.operator_count) > 0) ? [...STATIC_DATASETS, declaredDataset()] : STATIC_DATASETS;
+    },
     async financings(s: Slice, args: FinancingsArgs, ctx: FinancingContext) {
       const filter = financingFilter(args);
       const page = await ctx.loaders.financings.load({ territoryId: s.territoryId, filter });
@@ -175,7 +202,27 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
     company: (f: FinancingNode) => ({ siren: f.siren, name: f.company_name, naf: f.company_naf }),
     service: (f: FinancingNode) => serviceNode(serviceById.get(f.service_id)!),
     amountEur: (f: FinancingNode) => Number(f.amount_eur),
-    dataset: () => sampleDataset(),
+    dataset: (f: FinancingNode) => (f.origin === 'OPERATOR' ? declaredDataset() : sampleDataset()),
+  },
+
+  // Writes of Bpifrance's own financings: token of operator BPIFRANCE with scope financing:write (runtime/writes.ts).
+  Mutation: {
+    async createFinancing(_: unknown, { input }: { input: FinancingInput }, ctx: FinancingContext) {
+      const { created, row } = await createRecord(ctx, financingRecord, WRITES, { ...input });
+      return { financing: writtenNode(row), created, updated: false };
+    },
+    async updateFinancing(_: unknown, { reference, patch }: { reference: string; patch: Partial<FinancingInput> }, ctx: FinancingContext) {
+      const { updated, row } = await updateRecord(ctx, financingRecord, WRITES, reference, { ...patch });
+      return { financing: writtenNode(row), created: false, updated };
+    },
+    async deleteFinancing(_: unknown, { reference }: { reference: string }, ctx: FinancingContext) {
+      requireWriter(await ctx.identity?.(), OWNER, WRITE_SCOPE);
+      // Sample records are not the operator's: their references are reserved (create and update refuse them too).
+      if (SAMPLE_REFERENCE.test(reference)) {
+        throw validationError(financingRecord, [{ field: 'reference', message: `"${reference}" is a generated sample reference, not a financing declared by ${OWNER}` }]);
+      }
+      return { reference, deleted: await removeRecord(ctx, financingRecord, WRITES, reference) };
+    },
   },
 
   DepartmentFinancingContext: {

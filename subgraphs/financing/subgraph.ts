@@ -1,11 +1,13 @@
 // The financing subgraph: Bpifrance's part of the panier de services (catalogue, sample financings,
-// real departmental context: PGE and France Relance indicator).
+// real departmental context: PGE and France Relance indicator), and the financings Bpifrance declares through the hub.
 import type { Kysely } from 'kysely';
 import type { SubgraphModule } from '../runtime/subgraph.ts';
 import type { FinancingDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
+import { afterFinancingWrite } from './positions.ts';
+import { financingRecord } from './records.ts';
 import { resolvers, type FinancingContext } from './resolvers.ts';
 
 export const financing: SubgraphModule<FinancingContext> = {
@@ -14,6 +16,9 @@ export const financing: SubgraphModule<FinancingContext> = {
   dataVersion,
   load,
   resolvers,
+  // Bpifrance's own financings: GraphQL mutations and `npm run import -- financing <file.csv>`.
+  records: [financingRecord],
+  afterImport: { financing: afterFinancingWrite },
   context(database) {
     const db = database.db as Kysely<FinancingDB>;
     return { database, db, loaders: createLoaders(db) };

@@ -23,6 +23,7 @@ export const DATASET_IDS = {
   barometre: 'barometre-resultats-recrutement',
   catalogue: CATALOGUE_DATASET_ID,
   actions: 'recruitment-actions-echantillon',
+  operatorActions: 'recruitment-actions-france-travail',
 } as const;
 
 export const DATASETS: DatasetRow[] = [
@@ -90,13 +91,24 @@ export const DATASETS: DatasetRow[] = [
     note: 'Invented but plausible actions (job offers, job dating, training, Transitions collectives, prêt de main-d’œuvre, labour-market data), '
       + 'seeded by territory id; company names end with "(échantillon)". Never to be read as real figures.',
   },
+  {
+    id: DATASET_IDS.operatorActions,
+    title: 'Actions de recrutement déclarées par France Travail',
+    publisher: 'France Travail',
+    licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+    url: null,
+    date: '2025-06-30',
+    nature: 'REAL',
+    note: 'Declared by FRANCE_TRAVAIL through the hub (GraphQL mutations or CSV import with a recruitment:write token); '
+      + 'served as declared, kept across sample reloads (origin OPERATOR).',
+  },
 ];
 
 /** Changes with the source files, the generator and the scale factor. */
 export function dataVersion(): string {
   const hash = createHash('sha256');
   for (const file of [JOB_SEEKERS_FILE, BMO_FILE, BAROMETRE_FILE]) hash.update(readFileSync(file));
-  hash.update(`loader-v2|${GENERATOR_VERSION}|scale=${sampleScale()}`);
+  hash.update(`loader-v3|${GENERATOR_VERSION}|scale=${sampleScale()}`);
   return `${hash.digest('hex').slice(0, 16)}-x${sampleScale()}`;
 }
 
@@ -105,7 +117,11 @@ export async function load(trx: Kysely<any>): Promise<void> {
   const geo = loadGeography();
   const territories = loadPerimeters();
   const scale = sampleScale();
-  for (const table of TABLES) await db.deleteFrom(table).execute();
+  // Actions declared by the operator (origin OPERATOR) survive the reload: only the sample is replaced.
+  for (const table of TABLES) {
+    if (table === 'recruitment_action') await db.deleteFrom(table).where('origin', '=', 'SAMPLE').execute();
+    else await db.deleteFrom(table).execute();
+  }
 
   const series = communeSeries(readFileSync(JOB_SEEKERS_FILE), (code) => geo.communeByCode.has(code));
   const populationOf = (code: string) => geo.communeByCode.get(code)?.population ?? 0;
@@ -141,6 +157,6 @@ export async function load(trx: Kysely<any>): Promise<void> {
   })));
 
   const communeName = (code: string) => geo.communeByCode.get(code)?.name ?? code;
-  await insertMany(db, 'recruitment_action', territories.flatMap((t) => generateActions(t, scale, communeName)).map((a) => ({ ...a })));
+  await insertMany(db, 'recruitment_action', territories.flatMap((t) => generateActions(t, scale, communeName)).map((a) => ({ ...a, origin: 'SAMPLE' })));
   await writeDatasets(trx, DATASETS);
 }

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { manyLoader, oneLoader } from '../runtime/loaders.ts';
 import type { DatasetRow } from '../runtime/migrations.ts';
 import type {
-  DepartmentIndicatorRow, JobSeekerTerritoryRow, RecruitmentActionRow, RecruitmentDB, RecruitmentTerritoryRow, TerritoryBasinRow,
+  DepartmentIndicatorRow, JobSeekerTerritoryRow, RecruitmentActionRecord, RecruitmentDB, RecruitmentTerritoryRow, TerritoryBasinRow,
 } from './db.ts';
 
 export interface ActionFilter {
@@ -12,9 +12,9 @@ export interface ActionFilter {
   /** Page: position (ROW_NUMBER) after which to start, and page size. */
   after: number; first: number;
 }
-export interface ActionPage { total: number; rows: (RecruitmentActionRow & { rn: number })[] }
+export interface ActionPage { total: number; rows: (RecruitmentActionRecord & { rn: number })[] }
 export interface SummaryRow { territory_id: string; records: number; services: number; participants: number | null }
-export interface ServiceRow { territory_id: string; service_id: string; records: number; participants: number | null; first_date: string; last_date: string }
+export interface ServiceRow { territory_id: string; service_id: string; records: number; operator_records: number; participants: number | null; first_date: string; last_date: string }
 
 export function createLoaders(db: Kysely<RecruitmentDB>) {
   return {
@@ -36,6 +36,7 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
         .select((eb) => [
           'territory_id', 'service_id',
           eb.fn.countAll<number>().as('records'),
+          sql<number>`sum(case when origin = 'OPERATOR' then 1 else 0 end)`.as('operator_records'),
           eb.fn.sum<number>('participants').as('participants'),
           eb.fn.min<string>('date').as('first_date'),
           eb.fn.max<string>('date').as('last_date'),

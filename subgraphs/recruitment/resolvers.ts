@@ -4,10 +4,11 @@ import { badInput, decodeCursor, encodeCursor, pageSize } from '../runtime/error
 import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { CATALOGUE, CATALOGUE_DATASET_ID, SERVICE_BY_ID, type Axis, type CatalogueService } from './catalogue.ts';
-import type { DepartmentIndicatorRow, JobSeekerTerritoryRow, RecruitmentActionRow, RecruitmentDB, RecruitmentTerritoryRow } from './db.ts';
+import type { DepartmentIndicatorRow, JobSeekerTerritoryRow, RecruitmentActionRecord, RecruitmentDB, RecruitmentTerritoryRow } from './db.ts';
 import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
 import { DATASET_IDS, DATASETS } from './load.ts';
 import { actionKey, type ActionFilter, type RecruitmentLoaders } from './loaders.ts';
+import { mutationResolvers } from './mutations.ts';
 
 export interface RecruitmentContext extends SubgraphContext {
   db: Kysely<RecruitmentDB>;
@@ -158,7 +159,8 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       return rows.filter((r) => allowed.has(r.service_id)).map((r) => ({
         service: SERVICE_BY_ID.get(r.service_id), recordCount: Number(r.records), amountEur: null,
         beneficiaryCount: Number(r.participants ?? 0), firstDate: r.first_date, lastDate: r.last_date,
-        datasetId: DATASET_IDS.actions,
+        // Only actions declared by France Travail: their REAL dataset; any sample action among them: the sample's.
+        datasetId: Number(r.operator_records) === Number(r.records) ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
       }));
     },
     async actions(s: Slice, args: ActionArgs, ctx: RecruitmentContext) {
@@ -225,11 +227,13 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
   DepartmentIndicatorSeries: {
     dataset: (m: { datasetId: string }, _: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(m.datasetId),
   },
+  Mutation: mutationResolvers,
   RecruitmentAction: {
-    service: (a: RecruitmentActionRow) => SERVICE_BY_ID.get(a.service_id),
-    nafCode: (a: RecruitmentActionRow) => a.naf_code,
-    employer: (a: RecruitmentActionRow) => (a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null),
-    dataset: (_: RecruitmentActionRow, __: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(DATASET_IDS.actions),
+    service: (a: RecruitmentActionRecord) => SERVICE_BY_ID.get(a.service_id),
+    nafCode: (a: RecruitmentActionRecord) => a.naf_code,
+    employer: (a: RecruitmentActionRecord) => (a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null),
+    dataset: (a: RecruitmentActionRecord, __: unknown, ctx: RecruitmentContext) =>
+      ctx.loaders.dataset.load(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
   },
   TerritoryJobSeekerChange: {},
 };

@@ -5,6 +5,7 @@ import type { RecruitmentDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
+import { records } from './records.ts';
 import { resolvers, type RecruitmentContext } from './resolvers.ts';
 
 export const recruitment: SubgraphModule<RecruitmentContext> = {
@@ -13,6 +14,9 @@ export const recruitment: SubgraphModule<RecruitmentContext> = {
   dataVersion,
   load,
   resolvers,
+  // France Travail's recruitment actions: mutations (owner FRANCE_TRAVAIL, scope recruitment:write) and
+  // `npm run import -- recruitment <file.csv>`. No afterImport: aggregates are computed at query time.
+  records,
   context(database) {
     const db = database.db as Kysely<RecruitmentDB>;
     return { database, db, loaders: createLoaders(db) };

@@ -19,7 +19,7 @@ export interface Database<DB> {
 }
 
 export interface OpenOptions {
-  /** Subgraph name: default file `.data/<name>.sqlite`, default PostgreSQL schema `<name>`. */
+  /** Subgraph name: default file `.data/<name>.sqlite`, default PostgreSQL schema `<name>` (`-` → `_`). */
   name: string;
   /** `postgres://…`, `sqlite:<path>`, `sqlite::memory:`; undefined = embedded default. */
   url?: string;
@@ -36,7 +36,7 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 /** `<NAME>_DATABASE_URL` wins over `DATABASE_URL`; neither means the embedded SQLite file. */
 export function databaseUrlFor(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env[`${name.toUpperCase()}_DATABASE_URL`] || env.DATABASE_URL || undefined;
+  return env[`${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`] || env.DATABASE_URL || undefined;
 }
 
 export function isPostgresUrl(url: string | undefined): boolean {
@@ -47,13 +47,18 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function openDatabase<DB>(options: OpenOptions): Promise<Database<DB>> {
   const stats = { statements: 0 };
+  // LOG_SLOW_SQL_MS: print statements slower than this (SQL text only, never parameters).
+  const slowMs = Number(process.env.LOG_SLOW_SQL_MS ?? 0);
   const log = (event: LogEvent) => {
     if (event.level === 'query' || event.level === 'error') stats.statements++;
+    if (slowMs > 0 && event.queryDurationMillis >= slowMs) {
+      console.warn(`[${options.name}] slow SQL ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql.replace(/\s+/g, ' ').slice(0, 500)}`);
+    }
   };
   const url = options.url;
 
   if (url && isPostgresUrl(url)) {
-    const schema = options.schema ?? options.name;
+    const schema = options.schema ?? options.name.replace(/-/g, '_');
     if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
     // Create the schema with a throw-away client, then pin every pooled connection to it.
     const admin = new pg.Client({ connectionString: url });

@@ -35,11 +35,13 @@ export function decodeCursor(after: string | null | undefined): number {
 /** SIREN: 9 digits with a valid Luhn checksum (La Poste's 356000000 is the one documented exception). */
 export function checkSiren(siren: string, argumentName = 'siren'): string {
   if (!/^\d{9}$/.test(siren)) throw badInput(argumentName, `"${siren.slice(0, 40)}" is not a SIREN (9 digits expected)`);
-  if (siren !== '356000000' && !luhn(siren)) throw badInput(argumentName, `"${siren}" is not a valid SIREN (checksum fails)`);
+  if (!sirenChecksumOk(siren)) throw badInput(argumentName, `"${siren}" is not a valid SIREN (checksum fails)`);
   return siren;
 }
 
-function luhn(digits: string): boolean {
+/** Luhn checksum of a 9-digit SIREN; La Poste's 356000000 is the documented exception. */
+export function sirenChecksumOk(digits: string): boolean {
+  if (digits === '356000000') return true;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
@@ -84,7 +86,7 @@ export function formatError(hideInternals: boolean) {
     const extensions = Object.fromEntries(SAFE_EXTENSIONS.filter((k) => formatted.extensions?.[k] !== undefined).map((k) => [k, formatted.extensions![k]]));
     const message = CLIENT_CODES.has(code) || formatted.message.startsWith('Syntax Error') || /limit of \d+ exceeded/.test(formatted.message)
       ? formatted.message
-      : 'Internal server error';
+      : `Internal server error${typeof formatted.extensions?.serviceName === 'string' ? ` in subgraph "${formatted.extensions.serviceName}"` : ''}`;
     return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...extensions, code } };
   };
 }

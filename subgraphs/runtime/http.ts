@@ -39,6 +39,23 @@ function clientError(res: ServerResponse, status: number, code: string, message:
 
 class BodyTooLarge extends Error {}
 
+/** Whether any string (or key) of a parsed JSON value contains U+0000; iterative, so deep nesting is fine. */
+function containsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return true;
+    } else if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -63,22 +80,26 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
 
   const cors = options.corsOrigins ?? [];
 
-  function applyCors(req: IncomingMessage, res: ServerResponse): void {
+  /** Sets the CORS headers of an allowed origin; returns whether it is allowed. */
+  function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
     const origin = req.headers.origin;
-    if (!origin || cors.length === 0) return;
+    if (!origin || cors.length === 0) return false;
     if (cors.includes('*') || cors.includes(origin)) {
       res.setHeader('access-control-allow-origin', cors.includes('*') ? '*' : origin);
       res.setHeader('vary', 'Origin');
+      return true;
     }
+    return false;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // While shutting down, finish this request but do not keep its connection alive.
     if ((server as ClosableServer)[CLOSING]) res.setHeader('connection', 'close');
-    applyCors(req, res);
+    const allowedOrigin = applyCors(req, res);
     if (req.method === 'OPTIONS' && cors.length) {
-      res.writeHead(204, {
+      // A foreign origin's preflight gets no CORS header at all (the browser then refuses the request).
+      res.writeHead(204, !allowedOrigin ? {} : {
         'access-control-allow-methods': 'GET, POST, OPTIONS',
         'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
         'access-control-max-age': '600',
@@ -111,6 +132,10 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
         } catch (error) {
           return clientError(res, 400, 'BAD_REQUEST', `request body is not valid JSON: ${(error as Error).message}`);
         }
+        // PostgreSQL cannot store or compare text containing U+0000: refuse it here rather than fail in SQL.
+        if (text.includes('\\u0000') && containsNul(body)) {
+          return clientError(res, 400, 'BAD_USER_INPUT', 'strings may not contain the NUL character (\\u0000)');
+        }
       } else body = text;
     }
 
@@ -128,6 +153,9 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
       ? await Promise.race([execution, new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); })])
       : await execution;
     clearTimeout(timer);
+    // Shutdown may have begun while this request ran: close its connection once answered, or
+    // server.close() would wait for the client to drop the idle keep-alive connection.
+    if ((server as ClosableServer)[CLOSING]) res.setHeader('connection', 'close');
     if (response === 'timeout') {
       return clientError(res, 503, 'REQUEST_TIMEOUT', `request took longer than the limit of ${timeoutMs} ms and was abandoned`);
     }

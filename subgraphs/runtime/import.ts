@@ -74,7 +74,7 @@ export async function importCsv(
   }
   if (options.dryRun) return { kind: spec.kind, rows, rejected: problems, written: null };
   const written = await db.transaction().execute(async (trx) => {
-    const total: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] } };
+    const total: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] }, previous: [] };
     const chunk = 2000;
     for (let i = 0; i < values.length; i += chunk) {
       const report = await upsertRecords(trx, spec, values.slice(i, i + chunk).map((v) => v.value));
@@ -83,11 +83,13 @@ export async function importCsv(
       total.unchanged += report.unchanged;
       total.keys.inserted.push(...report.keys.inserted);
       total.keys.updated.push(...report.keys.updated);
+      total.previous.push(...report.previous);
       options.progress?.(Math.min(i + chunk, values.length), values.length);
     }
     if (options.afterWrite && (total.inserted || total.updated)) {
       const changed = new Set([...total.keys.inserted, ...total.keys.updated]);
-      await options.afterWrite(trx, values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)));
+      // New rows and, for updates, the rows as they were: both sides' derived data must be refreshed.
+      await options.afterWrite(trx, [...values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)), ...total.previous]);
     }
     return total;
   });
@@ -98,6 +100,18 @@ export function formatProblems(problems: RowProblem[], limit = 50): string {
   const lines = problems.slice(0, limit).map((p) => `  line ${p.line}, column ${p.field}: ${p.message}`);
   if (problems.length > limit) lines.push(`  … and ${problems.length - limit} more`);
   return lines.join('\n');
+}
+
+/** The one record kind whose columns the file's header matches (all required present, none unknown). */
+function kindFromHeader(specs: RecordSpec[], file: string): RecordSpec | undefined {
+  let header: string[];
+  try {
+    header = (parse(readFileSync(file, 'utf8'), { bom: true, delimiter: [',', ';'], to_line: 1, trim: true })[0] ?? []) as string[];
+  } catch {
+    return undefined;
+  }
+  const matches = specs.filter((s) => s.fields.every((f) => !f.required || header.includes(f.name)) && header.every((h) => s.fields.some((f) => f.name === h)));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -122,9 +136,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const kind = option('--kind');
-  const spec = kind ? specs.find((s) => s.kind === kind) : specs.length === 1 ? specs[0] : undefined;
+  const spec = kind ? specs.find((s) => s.kind === kind) : specs.length === 1 ? specs[0] : file ? kindFromHeader(specs, file) : undefined;
   if (!spec) {
-    console.error(kind ? `unknown kind "${kind}"; ` : `subgraph "${name}" has several record kinds: choose one with --kind; `, `kinds: ${specs.map((s) => s.kind).join(', ')}`);
+    console.error(kind ? `unknown kind "${kind}"; ` : `subgraph "${name}" has several record kinds and the file's columns do not tell which: choose one with --kind; `, `kinds: ${specs.map((s) => s.kind).join(', ')}`);
     return 2;
   }
   if (flag('--columns')) {
@@ -171,7 +185,9 @@ async function main(argv: string[]): Promise<number> {
       if (error.problems.length) console.error(formatProblems(error.problems));
       return 1;
     }
-    throw error;
+    // A database error mid-import: the transaction was rolled back, say so without a stack trace.
+    console.error(`import failed, nothing was written (the transaction was rolled back): ${(error as Error).message}`);
+    return 1;
   } finally {
     bar?.stop();
     await database.close();

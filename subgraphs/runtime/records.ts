@@ -4,6 +4,7 @@
 import { GraphQLError } from 'graphql';
 import type { Kysely } from 'kysely';
 import { insertMany } from './database.ts';
+import { sirenChecksumOk } from './errors.ts';
 
 export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'month' | 'boolean' | 'siren' | { enum: readonly string[] };
 
@@ -63,7 +64,7 @@ function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: st
       return { value };
     }
     case 'siren':
-      return /^\d{9}$/.test(String(text)) && luhn(String(text)) ? { value: String(text) } : { problem: `"${String(text).slice(0, 40)}" is not a valid SIREN (9 digits with a valid checksum)` };
+      return /^\d{9}$/.test(String(text)) && sirenChecksumOk(String(text)) ? { value: String(text) } : { problem: `"${String(text).slice(0, 40)}" is not a valid SIREN (9 digits with a valid checksum)` };
     case 'integer': {
       const value = typeof text === 'number' ? text : /^-?\d+$/.test(String(text)) ? Number(text) : NaN;
       if (!Number.isSafeInteger(value)) return { problem: `"${String(text).slice(0, 40)}" is not an integer` };
@@ -102,16 +103,6 @@ function range(field: FieldSpec, value: number): { value?: number; problem?: str
   if (field.min !== undefined && value < field.min) return { problem: `${value} is below the minimum of ${field.min}` };
   if (field.max !== undefined && value > field.max) return { problem: `${value} is above the maximum of ${field.max}` };
   return { value };
-}
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0 || digits === '356000000';
 }
 
 const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -157,7 +148,12 @@ function sameRow(existing: Record<string, unknown>, row: Record<string, unknown>
   });
 }
 
-export interface UpsertReport { inserted: number; updated: number; unchanged: number; keys: { inserted: string[]; updated: string[] } }
+export interface UpsertReport {
+  inserted: number; updated: number; unchanged: number;
+  keys: { inserted: string[]; updated: string[] };
+  /** The rows as they were before an update (a record may move out of a territory: its aggregates need refreshing too). */
+  previous: Record<string, unknown>[];
+}
 
 /**
  * Inserts or updates records by natural key, inside the caller's transaction: existing rows are read in
@@ -174,7 +170,7 @@ export async function upsertRecords(trx: Kysely<any>, spec: RecordSpec, values: 
       existing.set(String((row as Record<string, unknown>)[keyColumn]), row as Record<string, unknown>);
     }
   }
-  const report: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] } };
+  const report: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] }, previous: [] };
   const toInsert: Record<string, unknown>[] = [];
   for (const row of rows) {
     const key = String(row[keyColumn]);
@@ -188,6 +184,7 @@ export async function upsertRecords(trx: Kysely<any>, spec: RecordSpec, values: 
       await trx.updateTable(spec.table).set(row).where(keyColumn, '=', key).execute();
       report.updated++;
       report.keys.updated.push(key);
+      report.previous.push(current);
     }
   }
   await insertMany(trx, spec.table as never, toInsert);

@@ -1,6 +1,7 @@
 // Deterministic sample-data helpers for operator records that have no open data.
 // Same seed → same records on every machine; SCALE multiplies record counts for load tests.
 import { createHash } from 'node:crypto';
+import { sirenChecksumOk } from './errors.ts';
 
 /** `SCALE` (default 1): record-count multiplier of generated sample data. */
 export function sampleScale(env: NodeJS.ProcessEnv = process.env): number {
@@ -41,14 +42,7 @@ export function sampleSiren(random: Rng): string {
   for (;;) {
     const body = String(random.int(30000000, 99999999)).padStart(8, '0');
     for (let check = 0; check <= 9; check++) {
-      const candidate = body + check;
-      let sum = 0;
-      for (let i = 0; i < 9; i++) {
-        let d = Number(candidate[8 - i]);
-        if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-        sum += d;
-      }
-      if (sum % 10 === 0) return candidate;
+      if (sirenChecksumOk(body + check)) return body + check;
     }
   }
 }

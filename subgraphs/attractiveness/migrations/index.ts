@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { attractivenessTables } from './001_attractiveness_tables.ts';
+import { operatorRecords } from './002_operator_records.ts';
 
 /** Versioned migrations of the attractiveness subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
   '001_attractiveness_tables': attractivenessTables,
+  '002_operator_records': operatorRecords,
 };

@@ -49,12 +49,13 @@ describe('catalogue (real, from the programme documents)', () => {
     expect(data.r).toEqual([]);
   });
 
-  test('datasets: the catalogue is REAL, every record dataset is SAMPLE', async () => {
+  test('datasets: the catalogue is REAL, every generated record dataset is SAMPLE, the operator-declared one REAL', async () => {
     const { data } = await sg.execute('{ attractivenessDatasets { id nature } }');
     const natures = Object.fromEntries(data.attractivenessDatasets.map((d: any) => [d.id, d.nature]));
     expect(natures).toEqual({
       'attractiveness-catalogue': 'REAL', 'attractiveness-export-sample': 'SAMPLE',
       'attractiveness-investments-sample': 'SAMPLE', 'attractiveness-sites-sample': 'SAMPLE',
+      'attractiveness-operator-declared': 'REAL',
     });
   });
 });
@@ -132,7 +133,7 @@ describe('a territory slice', () => {
     const exportService = slice.services.find((s: any) => s.service.id === 'attractiveness:export');
     expect(exportService).toMatchObject({ recordCount: exp.length, amountEur: null, beneficiaryCount: new Set(exp.map((r) => r.company_siren)).size });
     expect(slice.summary.serviceCount).toBe(slice.services.length);
-    expect(slice.datasets).toHaveLength(4);
+    expect(slice.datasets).toHaveLength(5);
   });
 
   test('investments: pages walk the whole list, most recent first', async () => {

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { engineeringRecords } from './001_engineering_records.ts';
+import { operatorRecords } from './002_operator_records.ts';
 
 /** Versioned migrations of the engineering subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
   '001_engineering_records': engineeringRecords,
+  '002_operator_records': operatorRecords,
 };

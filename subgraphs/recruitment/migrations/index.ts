@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { recruitmentTables } from './001_recruitment_tables.ts';
+import { actionOrigin } from './002_action_origin.ts';
 
 /** Versioned migrations of the recruitment subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
   '001_recruitment_tables': recruitmentTables,
+  '002_action_origin': actionOrigin,
 };

@@ -1,0 +1,155 @@
+// Faults between the gateway and one operator subgraph (financing behind a faulty proxy): the
+// panier still answers with the other slices, names the failing subgraph, and recovers by itself.
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOperation, QUERIES_DIR } from '../gateway/operations.ts';
+import { post } from './support/harness.ts';
+import { startTestHub, type TestHub } from './support/hub.ts';
+import { startExtraGateway, startFaultyProxy, type ExtraGateway, type FaultMode, type FaultyProxy } from './support/faulty-proxy.ts';
+
+const SUBGRAPH_TIMEOUT_MS = 500;
+const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
+const OTHER_SLICES = ['recruitment', 'attractiveness', 'engineering'] as const;
+
+let hub: TestHub;
+let proxy: FaultyProxy;
+let gw: ExtraGateway;
+let healthy: any;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  proxy = await startFaultyProxy(hub.subgraphs.get('financing')!.url);
+  gw = await startExtraGateway(hub, { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) }, { financing: proxy.url });
+  const reference = await post(hub.gatewayUrl, panier.query, panier.variables);
+  expect(reference.errors).toBeUndefined();
+  healthy = reference.data.territory;
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await proxy?.stop();
+  await hub?.stop();
+});
+
+async function ready(): Promise<{ status: number; body: any }> {
+  const response = await fetch(new URL('/ready', gw.url));
+  return { status: response.status, body: await response.json() };
+}
+
+describe('faults of one operator subgraph', () => {
+  it('answers fully through the proxy when it passes', async () => {
+    const response = await post(gw.url, panier.query, panier.variables);
+    expect([response.status, response.errors]).toEqual([200, undefined]);
+    expect(response.data.territory).toEqual(healthy);
+  });
+
+  const faults: [FaultMode, RegExp, number][] = [
+    ['down', /subgraph "financing" is unavailable: unreachable/, 1500],
+    ['slow', new RegExp(`subgraph "financing" is unavailable: no answer within ${SUBGRAPH_TIMEOUT_MS} ms`), SUBGRAPH_TIMEOUT_MS + 1500],
+    ['garbage', /subgraph "financing" is unavailable: answered with a body that is not valid JSON/, 1500],
+    ['http500', /subgraph "financing" is unavailable: answered HTTP 500/, 1500],
+  ];
+
+  for (const [mode, message, boundMs] of faults) {
+    it(`keeps the other slices when financing is ${mode}, and recovers`, async () => {
+      await proxy.setMode(mode, { delayMs: 5000 });
+      try {
+        const started = performance.now();
+        const response = await post(gw.url, panier.query, panier.variables);
+        const elapsed = performance.now() - started;
+        expect(elapsed).toBeLessThan(boundMs);
+        expect(response.status).toBe(200);
+        const territory = response.data.territory;
+        expect(territory.financing).toBeNull();
+        for (const slice of OTHER_SLICES) expect(territory[slice]).toEqual(healthy[slice]);
+        for (const field of ['id', 'code', 'name', 'phase', 'population', 'region', 'departments', 'groupements', 'dataset']) {
+          expect(territory[field]).toEqual(healthy[field]);
+        }
+        expect(response.errors?.length).toBeGreaterThanOrEqual(1);
+        for (const error of response.errors!) {
+          expect(error.message).toMatch(message);
+          expect(error.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+          expect(error.extensions?.serviceName).toBe('financing');
+          // The subgraph's own answer is not passed through (dev mode still adds the gateway's stack trace).
+          expect(JSON.stringify(error)).not.toMatch(/pool exhausted|db\.internal|this is not json/);
+        }
+        // The gateway keeps serving queries that do not need financing…
+        const other = await post(gw.url, `{ territories(first: 2) { totalCount nodes { id recruitment { summary { recordCount } } } } }`);
+        expect([other.status, other.errors, other.data.territories.totalCount]).toEqual([200, undefined, 332]);
+        // …and a query of financing alone gets a clear error, not a crash.
+        const alone = await post(gw.url, `{ financingCatalogue { id } }`);
+        expect(alone.status).toBe(200);
+        expect(alone.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+        expect(alone.errors?.[0]?.message).toContain('"financing"');
+        if (mode === 'down') {
+          const degraded = await ready();
+          expect(degraded.status).toBe(503);
+          expect(degraded.body.status).toBe('degraded');
+          expect(degraded.body.subgraphs.find((s: any) => s.name === 'financing').reachable).toBe(false);
+          expect(degraded.body.subgraphs.filter((s: any) => s.name !== 'financing').every((s: any) => s.reachable)).toBe(true);
+        }
+      } finally {
+        await proxy.setMode('pass');
+      }
+      // Recovery without any restart: the very next request is complete again.
+      const recovered = await post(gw.url, panier.query, panier.variables);
+      expect([recovered.status, recovered.errors]).toEqual([200, undefined]);
+      expect(recovered.data.territory).toEqual(healthy);
+      if (mode === 'down') {
+        const back = await ready();
+        expect([back.status, back.body.status]).toEqual([200, 'ready']);
+      }
+    });
+  }
+
+  it('survives a burst of concurrent requests while financing flaps', async () => {
+    const modes: FaultMode[] = ['down', 'pass', 'garbage', 'pass', 'http500', 'pass'];
+    const burst = Array.from({ length: 16 }, () => post(gw.url, panier.query, panier.variables));
+    for (const mode of modes) {
+      await proxy.setMode(mode);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const answers = await Promise.all(burst);
+    for (const answer of answers) {
+      // Never a crash or a 500: complete answers, or partial ones naming the failing subgraph.
+      expect(answer.status).toBe(200);
+      for (const error of answer.errors ?? []) expect(error.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      const failed = new Set((answer.errors ?? []).map((e) => e.extensions?.serviceName));
+      // (On a loaded machine another subgraph may also miss the 500 ms timeout: then only its fields are lost.)
+      if (!failed.has('territories')) expect(answer.data.territory.name).toBe(healthy.name);
+      if (failed.size === 0) expect(answer.data.territory).toEqual(healthy);
+    }
+    const after = await post(gw.url, panier.query, panier.variables);
+    expect([after.status, after.errors]).toEqual([200, undefined]);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the request in flight, refuses new connections, and stops promptly', async () => {
+    const slow = await startFaultyProxy(hub.subgraphs.get('financing')!.url, { mode: 'slow', delayMs: 800 });
+    const closing = await startExtraGateway(hub, { SUBGRAPH_TIMEOUT_MS: '5000' }, { financing: slow.url });
+    try {
+      const port = Number(new URL(closing.url).port);
+      const inFlight = post(closing.url, `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`, { id: '2023-2027:ti-8402' });
+      // Wait until the request is held by the slow subgraph.
+      while (slow.received === 0) await new Promise((r) => setTimeout(r, 10));
+      const started = performance.now();
+      const stopping = closing.stop();
+      const refused = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(refused).toBe('ECONNREFUSED');
+      const answer = await inFlight;
+      expect([answer.status, answer.errors]).toEqual([200, undefined]);
+      expect(answer.data.territory.financing.summary.recordCount).toBeGreaterThanOrEqual(0);
+      await stopping;
+      // Stopped as soon as the request was done, not at the end of the grace period.
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      await closing.stop();
+      await slow.stop();
+    }
+  });
+});
