@@ -39,6 +39,11 @@ export function databaseUrlFor(name: string, env: NodeJS.ProcessEnv = process.en
   return env[`${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`] || env.DATABASE_URL || undefined;
 }
 
+/** `<NAME>_DATABASE_SCHEMA`: another PostgreSQL schema than the subgraph's name (e.g. a staging copy). */
+export function databaseSchemaFor(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[`${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_SCHEMA`] || undefined;
+}
+
 export function isPostgresUrl(url: string | undefined): boolean {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }

@@ -165,7 +165,8 @@ async function main(argv: string[]): Promise<number> {
       dryRun: flag('--dry-run'),
       afterWrite: module.afterImport?.[spec.kind],
       progress: (done, total) => {
-        if (!bar) return;
+        // Without a terminal (CI, logs), one line per chunk instead of a bar.
+        if (!bar) return void (total > 2000 && console.error(`progress: ${done}/${total} rows written (one transaction: nothing is kept until the end)`));
         if (done <= 2000) bar.start(total, 0);
         bar.update(done);
         if (done === total) bar.stop();

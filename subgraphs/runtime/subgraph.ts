@@ -10,7 +10,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import { secretMatches, verifyAuthorization, type Identity } from './auth.ts';
-import { databaseUrlFor, openDatabase, type Database } from './database.ts';
+import { databaseSchemaFor, databaseUrlFor, openDatabase, type Database } from './database.ts';
 import { formatError } from './errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from './http.ts';
 import { ensureLoaded, migrate } from './migrations.ts';
@@ -53,7 +53,7 @@ export function readSdl(name: string): string {
 }
 
 export async function prepareDatabase(module: SubgraphModule<any>, options: { url?: string; schema?: string } = {}): Promise<Database<any>> {
-  const database = await openDatabase<any>({ name: module.name, url: options.url ?? databaseUrlFor(module.name), schema: options.schema });
+  const database = await openDatabase<any>({ name: module.name, url: options.url ?? databaseUrlFor(module.name), schema: options.schema ?? databaseSchemaFor(module.name) });
   try {
     await migrate(database, module.name, module.migrations);
     await ensureLoaded(database, module.dataVersion(), module.load);
