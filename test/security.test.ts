@@ -103,7 +103,7 @@ describe('bearer tokens through the gateway', () => {
     .sign(new TextEncoder().encode(secret));
   const DELETE = `mutation { deleteFinancing(reference: "SEC-TEST-0001") { reference deleted } }`;
 
-  it('answers reads whatever the token: reads are public, tokens are only verified on writes', async () => {
+  it('answers reads whatever the token when the gateway holds no key: only the subgraphs verify, on writes', async () => {
     for (const authorization of ['Bearer not-a-jwt', `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}`, 'Basic dXNlcjpwYXNz']) {
       const response = await post(url, `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`, undefined, { authorization });
       expect([authorization, response.status, response.errors]).toEqual([authorization, 200, undefined]);
@@ -133,6 +133,32 @@ describe('bearer tokens through the gateway', () => {
     const response = await post(url, DELETE, undefined, { authorization });
     expect([response.status, response.errors]).toEqual([200, undefined]);
     expect(response.data.deleteFinancing).toEqual({ reference: 'SEC-TEST-0001', deleted: false });
+  });
+});
+
+describe('tokens verified at the gateway', () => {
+  const sign = (claims: Record<string, unknown>, secret = JWT_SECRET) => new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' }).setAudience('territoires-industrie-hub').setSubject('test').setIssuedAt().setExpirationTime('5m')
+    .sign(new TextEncoder().encode(secret));
+
+  it('refuses a bad token at once when the gateway has the key, and keeps reads open without one', async () => {
+    const url = await gateway({ HUB_SHARED_SECRET: SECRET, JWT_SECRET });
+    const forged = await post(url, QUERY, undefined, { authorization: `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}` });
+    expect([forged.status, forged.errors?.[0]?.extensions?.code, forged.errors?.[0]?.message]).toEqual([401, 'UNAUTHENTICATED', 'token signature is invalid']);
+    const anonymous = await post(url, QUERY);
+    expect([anonymous.status, anonymous.data?.territory?.name]).toEqual([200, 'Bassin de Bourg-en-Bresse']);
+  });
+
+  it('closes reads to anonymous callers with READS_REQUIRE_AUTH=true', async () => {
+    const before = territories.prepared.stats.requests;
+    const url = await gateway({ HUB_SHARED_SECRET: SECRET, JWT_SECRET, READS_REQUIRE_AUTH: 'true' });
+    const anonymous = await post(url, QUERY);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.errors?.[0]?.message).toMatch(/requires a token for every request \(READS_REQUIRE_AUTH=true\)/);
+    expect(territories.prepared.stats.requests).toBe(before);
+    const reader = await post(url, QUERY, undefined, { authorization: `Bearer ${await sign({ operator: 'BUSINESS_FRANCE', scope: 'read' })}` });
+    expect([reader.status, reader.errors, reader.data?.territory?.name]).toEqual([200, undefined, 'Bassin de Bourg-en-Bresse']);
   });
 });
 
