@@ -10,15 +10,13 @@ import { readFileSync } from 'node:fs';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { gatewayConfig } from '../gateway/config.ts';
 import type { HubContext } from '../gateway/datasource.ts';
-import { costLimitPlugin, validationRules } from '../gateway/limits.ts';
+import { serverOptions } from '../gateway/gateway.ts';
 import { verifyAuthorization } from '../subgraphs/runtime/auth.ts';
-import { formatError } from '../subgraphs/runtime/errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from '../subgraphs/runtime/http.ts';
 import { readSubgraphList, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { prepareDatabase, readSdl, type SubgraphModule } from '../subgraphs/runtime/subgraph.ts';
@@ -89,15 +87,8 @@ const gateway = new ApolloGateway({
     return new InProcessDataSource(local);
   },
 });
-const apollo = new ApolloServer<HubContext>({
-  gateway,
-  introspection: config.introspection,
-  validationRules: validationRules(config),
-  parseOptions: { maxTokens: config.maxTokens },
-  plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(config)],
-  includeStacktraceInErrorResponses: !config.production,
-  formatError: formatError(config.production),
-});
+// The same limits and error handling as the hub's gateway.
+const apollo = new ApolloServer<HubContext>({ gateway, ...serverOptions(config) });
 await apollo.start();
 
 const http = createGraphqlHttpServer<HubContext>({

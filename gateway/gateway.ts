@@ -34,6 +34,18 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/** Limits, error masking and introspection of the gateway's Apollo Server (the benchmark's monolith uses them too). */
+export function serverOptions(config: GatewayConfig) {
+  return {
+    introspection: config.introspection,
+    validationRules: validationRules(config),
+    parseOptions: { maxTokens: config.maxTokens },
+    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(config)],
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: formatError(config.production),
+  };
+}
+
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const env = options.env ?? process.env;
   const config = gatewayConfig(env);
@@ -51,15 +63,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
   });
 
-  const apollo = new ApolloServer<HubContext>({
-    gateway,
-    introspection: config.introspection,
-    validationRules: validationRules(config),
-    parseOptions: { maxTokens: config.maxTokens },
-    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(config)],
-    includeStacktraceInErrorResponses: !config.production,
-    formatError: formatError(config.production),
-  });
+  const apollo = new ApolloServer<HubContext>({ gateway, ...serverOptions(config) });
   await apollo.start();
 
   const http = createGraphqlHttpServer<HubContext>({
