@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parse, type DefinitionNode } from 'graphql';
 import { compose, sourcesFromList, supergraphFileContent } from '../schema/compose.ts';
 import { readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 
@@ -22,6 +23,22 @@ describe('composition', () => {
     for (const s of readSubgraphList(undefined, {})) {
       expect(supergraph).toContain(`name: "${s.name}", url: "${s.url}"`);
     }
+  });
+
+  it('documents every type, field, argument and enum value of every subgraph', () => {
+    const missing: string[] = [];
+    for (const source of sourcesFromList()) {
+      for (const def of parse(source.sdl).definitions as (DefinitionNode & Record<string, any>)[]) {
+        if (!def.name || def.kind.endsWith('Extension')) continue;
+        const type = `${source.name}: ${def.name.value}`;
+        if (!def.description) missing.push(type);
+        for (const field of [...(def.fields ?? []), ...(def.values ?? [])]) {
+          if (!field.description) missing.push(`${type}.${field.name.value}`);
+          for (const arg of field.arguments ?? []) if (!arg.description) missing.push(`${type}.${field.name.value}(${arg.name.value})`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('reports each error with the subgraph it comes from', () => {
