@@ -45,9 +45,7 @@ const baseEnv: NodeJS.ProcessEnv = {
   SCALE: String(SCALE),
   DATA_DIR,
   HOST,
-  // Workload 2 (183 territories × 4 operators) is estimated at ~56,000 by the gateway's cost limit
-  // (default 50,000): the bench raises the limit for the hub and the monolith; Hive Gateway has none.
-  MAX_COST: process.env.MAX_COST ?? '200000',
+  // The gateway's default limits apply (workload 2 is estimated at 3,201 against MAX_COST 50,000).
 };
 delete baseEnv.HUB_SHARED_SECRET;
 for (const s of SUBGRAPHS) { delete baseEnv[`${envKey(s.name)}_URL`]; delete baseEnv[`${envKey(s.name)}_PORT`]; }

@@ -64,7 +64,7 @@ function percentile(sorted: number[], p: number): number {
 // ---------- the hub ----------
 console.log(`soak: starting the hub (${process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'in-memory SQLite'} databases)…`);
 sampleMemory();
-const hub = await startTestHub({ gatewayEnv: { NODE_ENV: 'production', MAX_COST: '200000' } });
+const hub = await startTestHub({ gatewayEnv: { NODE_ENV: 'production' } });
 const url = hub.gatewayUrl;
 console.log(`soak: hub at ${url}; ${DURATION_S} s, concurrency ${CONCURRENCY}, write ratio ${WRITE_RATIO}`);
 
