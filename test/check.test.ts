@@ -122,7 +122,7 @@ describe('schema check', () => {
 
   it('reports dangerous changes (enum value added, optional argument added) without failing', async () => {
     let sdl = editType(territoriesSdl, 'GroupementNature', (b) => `${b}\n  "Pôle d'équilibre territorial et rural."\n  PETR`);
-    sdl = editType(sdl, 'Query', (b) => b.replace('territoriesByCommune(insee: String!, phase: Phase)', 'territoriesByCommune(insee: String!, phase: Phase, year: Int)'));
+    sdl = editType(sdl, 'Query', (b) => b.replace('territoriesByCommune(', 'territoriesByCommune(\n    "Year of the perimeter."\n    year: Int'));
     const report = await checkTerritories(sdl);
     expect(report).toMatchObject({ status: 'passed', exitCode: 0, breaking: [] });
     expect(report.dangerous.map((c) => [c.path, c.type])).toEqual(expect.arrayContaining([
