@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parse, type DefinitionNode } from 'graphql';
+import { parse, print, visit, type ASTNode, type DefinitionNode } from 'graphql';
 import { compose, sourcesFromList, supergraphFileContent } from '../schema/compose.ts';
 import { readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 
@@ -39,6 +39,28 @@ describe('composition', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('keeps the shared types of schema/CONVENTIONS.md identical in every subgraph that copies them', () => {
+    // Descriptions may differ; fields, arguments, types and enum values may not. A new operator may add its own
+    // value to `Operator` (output-only enum), never remove one.
+    const SHARED = ['Phase', 'Dataset', 'DataNature', 'PageInfo', 'Axis', 'Service', 'ServiceMobilisation', 'PanierSummary', 'TotalsGroup', 'PanierTotal', 'DeleteResult'];
+    const OPERATORS = ['BPIFRANCE', 'FRANCE_TRAVAIL', 'BUSINESS_FRANCE', 'BANQUE_DES_TERRITOIRES'];
+    const shapes = new Map<string, Map<string, string[]>>();
+    for (const source of sourcesFromList()) {
+      for (const def of parse(source.sdl).definitions as (DefinitionNode & Record<string, any>)[]) {
+        const name = def.name?.value;
+        if (name === 'Operator') expect([source.name, OPERATORS.filter((o) => !def.values.some((v: any) => v.name.value === o))]).toEqual([source.name, []]);
+        if (!SHARED.includes(name)) continue;
+        const shape = print(visit(def as ASTNode, { enter: (node: any) => (node.description ? { ...node, description: undefined } : undefined) }));
+        const variants = shapes.get(name) ?? new Map<string, string[]>();
+        variants.set(shape, [...(variants.get(shape) ?? []), source.name]);
+        shapes.set(name, variants);
+      }
+    }
+    const drifted = [...shapes].filter(([, variants]) => variants.size > 1).map(([name, variants]) => `${name}: ${[...variants.values()].map((v) => v.join('+')).join(' ≠ ')}`);
+    expect(drifted).toEqual([]);
+    expect([...shapes.keys()].sort()).toEqual([...SHARED].sort());
   });
 
   it('reports each error with the subgraph it comes from', () => {
