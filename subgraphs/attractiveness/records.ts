@@ -1,7 +1,7 @@
 // The record kinds Business France writes through the hub (GraphQL mutations and `npm run import`):
 // one RecordSpec per table, shared by both paths (subgraphs/runtime/records.ts validates and upserts).
 import type { Kysely } from 'kysely';
-import { loadPerimeters, parseTerritoryId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import type { FieldProblem, FieldSpec, RecordSpec } from '../runtime/records.ts';
 import type { WriteOptions } from '../runtime/writes.ts';
 import { CATALOGUE, OPERATOR, SERVICE_BY_ID, type RecordKind } from './catalogue.ts';
@@ -15,13 +15,6 @@ export const WRITE_SCOPE = 'attractiveness:write';
 /** References of the hub's generated records (`BF-IDE-2023-8412-0007`): reserved, operators use their own. */
 export const SAMPLE_REFERENCE = /^BF-(IDE|EXP|SIT)-\d{4}-\d{4}-\d{4,}$/;
 
-/** Years a record of each phase may be dated in. */
-const PHASE_YEARS: Record<string, [number, number]> = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2027] };
-
-let territoryIds: Set<string> | undefined;
-function knownTerritory(id: string): boolean {
-  return (territoryIds ??= new Set(loadPerimeters().map((t) => t.id))).has(id);
-}
 
 const common = (what: string): FieldSpec[] => [
   {
@@ -51,14 +44,14 @@ function commonChecks(value: Record<string, unknown>, kind: RecordKind): FieldPr
   const territoryId = String(value.territoryId);
   const parsed = parseTerritoryId(territoryId);
   if (!parsed) problems.push({ field: 'territoryId', message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)` });
-  else if (!knownTerritory(territoryId)) problems.push({ field: 'territoryId', message: `unknown territory "${territoryId}": no such ANCT code in phase ${parsed.phase}` });
+  else if (!isKnownTerritory(territoryId)) problems.push({ field: 'territoryId', message: `unknown territory "${territoryId}": no such ANCT code in phase ${parsed.phase}` });
   const serviceId = String(value.serviceId);
   const service = SERVICE_BY_ID.get(serviceId);
   const expected = CATALOGUE.filter((s) => s.records === kind).map((s) => s.id);
   if (!service) problems.push({ field: 'serviceId', message: `unknown service "${serviceId.slice(0, 80)}": not in the attractiveness catalogue (expected ${expected.join(' or ')})` });
   else if (service.records !== kind) problems.push({ field: 'serviceId', message: `"${serviceId}" has no records of this kind (expected ${expected.join(' or ')})` });
   if (parsed && typeof value.date === 'string') {
-    const [from, to] = PHASE_YEARS[parsed.phase]!;
+    const [from, to] = PHASE_YEARS[parsed.phase];
     const year = Number(value.date.slice(0, 4));
     if (year < from || year > to) problems.push({ field: 'date', message: `${value.date} is outside the phase ${parsed.phase} of territory ${territoryId} (${from}–${to})` });
   }

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { sql, type Kysely } from 'kysely';
 import { encodeCursor } from '../runtime/errors.ts';
-import type { PhaseId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { requireWriter } from '../runtime/auth.ts';
 import { badInput } from '../runtime/errors.ts';
@@ -16,7 +16,6 @@ import type { AttractivenessDB, ExportSupportRow, InvestmentRow, SitePromotionRo
 import { exportFilter, investmentFilter, siteFilter, totalsFilter, type TotalsFilter } from './filters.ts';
 import type { AttractivenessLoaders, PageResult } from './loaders.ts';
 import { activity, investmentSums, applyTotalsFilter, type InvestmentSums, type MobilisationRow } from './queries.ts';
-import { isKnownTerritory, territoryIdsOf } from './territory-ids.ts';
 
 export interface AttractivenessContext extends SubgraphContext {
   db: Kysely<AttractivenessDB>;

@@ -4,7 +4,7 @@
 import { GraphQLError } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { OperatorCode } from '../runtime/auth.ts';
-import { loadPerimeters, parseTerritoryId, type PerimeterTerritory } from '../runtime/perimeters.ts';
+import { findTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import type { FieldProblem, FieldSpec, RecordSpec } from '../runtime/records.ts';
 import type { WriteOptions } from '../runtime/writes.ts';
 import { serviceById, serviceOfKind } from './catalogue.ts';
@@ -27,11 +27,6 @@ export const IMPORT_KIND: Record<RecordKind, string> = {
   VTE_AID: 'vte-aid',
   LOCAL_AUTHORITY_LOAN: 'local-authority-loan',
 };
-
-let territories: Map<string, PerimeterTerritory> | undefined;
-const territoryOf = (id: string) => (territories ??= new Map(loadPerimeters().map((t) => [t.id, t]))).get(id);
-
-const phaseYears = (phase: string): [number, number] => (phase === '2019-2022' ? [2019, 2022] : [2023, 2027]);
 
 // ---- Fields shared by the four kinds ----
 
@@ -78,7 +73,7 @@ function commonProblems(kind: RecordKind, value: Record<string, unknown>, dateNa
   const problems: FieldProblem[] = [];
   const id = String(value.territoryId);
   const parsed = parseTerritoryId(id);
-  const territory = parsed ? territoryOf(id) : undefined;
+  const territory = parsed ? findTerritory(id) : undefined;
   if (!parsed) problems.push({ field: 'territoryId', message: `"${id.slice(0, 40)}" is not a territory id <phase>:<ANCT code>` });
   else if (!territory) problems.push({ field: 'territoryId', message: `unknown territory ${id}: not on the ANCT list of the phase ${parsed.phase}` });
   if (value.serviceId != null) {
@@ -89,7 +84,7 @@ function commonProblems(kind: RecordKind, value: Record<string, unknown>, dateNa
   }
   if (parsed) {
     const year = Number(String(value[dateName]).slice(0, 4));
-    const [from, to] = phaseYears(parsed.phase);
+    const [from, to] = PHASE_YEARS[parsed.phase];
     if (year < from || year > to) problems.push({ field: dateName, message: `${value[dateName]} is outside the phase ${parsed.phase} of the territory (${from}–${to})` });
   }
   if (territory && sirenName) {
@@ -112,7 +107,7 @@ function baseRow(kind: RecordKind, value: Record<string, unknown>, dateName: str
   const parsed = parseTerritoryId(id);
   const siren = String(value[sirenName]);
   const date = String(value[dateName]);
-  const perimeterName = territoryOf(id)?.groupements.find((g) => g.siren === siren)?.name;
+  const perimeterName = findTerritory(id)?.groupements.find((g) => g.siren === siren)?.name;
   return {
     reference: String(value.reference),
     territory_id: id,

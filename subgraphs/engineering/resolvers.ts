@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Kysely } from 'kysely';
 import { requireWriter } from '../runtime/auth.ts';
 import { encodeCursor } from '../runtime/errors.ts';
-import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, loadPerimeters, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
 import {
@@ -24,9 +24,6 @@ const sampleDataset = () => datasetById(DATASET_SAMPLE);
 /** Records declared by the operator are REAL (its declaration); generated ones SAMPLE. */
 const recordDataset = (r: RecordRow) => datasetById(r.origin === 'OPERATOR' ? DATASET_OPERATOR : DATASET_SAMPLE);
 
-/** Known entity ids, from the perimeters in memory: resolving a reference costs no SQL. */
-let knownIds: Set<string> | undefined;
-const isKnownTerritory = (id: string) => parseTerritoryId(id) !== null && (knownIds ??= new Set(loadPerimeters().map((t) => t.id))).has(id);
 
 interface Slice { territoryId: string }
 

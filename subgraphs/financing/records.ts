@@ -1,7 +1,7 @@
 // Financings Bpifrance declares through the hub (GraphQL mutations or `npm run import -- financing <file.csv>`):
 // one RecordSpec, shared by both paths, so that a row accepted by the import is exactly a record accepted by the API.
 import type { FieldProblem, RecordSpec } from '../runtime/records.ts';
-import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { INSTRUMENTS, SERVICES, STATUSES } from './catalogue.ts';
 
 /** The operator owning these records, and the scope a token needs to write them. */
@@ -11,11 +11,6 @@ export const WRITE_SCOPE = 'financing:write';
 /** References of the generated sample (`BPI-FIN-2023-8412-0007`): reserved, operators cannot write them. */
 export const SAMPLE_REFERENCE = /^BPI-FIN-\d{4}-\d{4}-\d+$/;
 
-/** Years a financing of a territory of this phase may be dated in (the phase's contract years). */
-export const PHASE_YEARS: Record<PhaseId, [number, number]> = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2027] };
-
-let territories: Map<string, PhaseId> | undefined;
-const territoryPhase = (id: string) => (territories ??= new Map(loadPerimeters().map((t) => [t.id, t.phase]))).get(id);
 
 function check(value: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -25,7 +20,7 @@ function check(value: Record<string, unknown>): FieldProblem[] {
   }
   const territoryId = String(value.territoryId);
   const parsed = parseTerritoryId(territoryId);
-  const phase = parsed ? territoryPhase(territoryId) : undefined;
+  const phase = parsed && isKnownTerritory(territoryId) ? parsed.phase : undefined;
   if (!parsed) problems.push({ field: 'territoryId', message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)` });
   else if (!phase) problems.push({ field: 'territoryId', message: `"${territoryId}" is not a territory of phase ${parsed.phase} (unknown ANCT code ${parsed.code})` });
   if (phase) {

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { sql, type Kysely } from 'kysely';
 import { badInput, decodeCursor, encodeCursor, pageSize } from '../runtime/errors.ts';
-import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { requireWriter } from '../runtime/auth.ts';
 import { validationError } from '../runtime/records.ts';
@@ -48,9 +48,6 @@ function writtenNode(row: Record<string, unknown>): FinancingNode {
 }
 const granted = [...GRANTED_STATUSES];
 
-// Known territory ids, in memory: entity references are checked without touching the database.
-let knownIds: Set<string> | undefined;
-const isKnownTerritory = (id: string) => (knownIds ??= new Set(loadPerimeters().map((t) => t.id))).has(id);
 
 function checkService(id: string | null | undefined): string | null {
   if (id == null) return null;

@@ -2,7 +2,7 @@
 // the recruitment actions run in a territory. The job-seeker series, BMO basins and Baromètre indicators
 // are published open data and are not writable.
 import type { FieldProblem, RecordSpec } from '../runtime/records.ts';
-import { loadPerimeters, parseTerritoryId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { ACTION_STATUSES } from './actions.ts';
 import { CATALOGUE } from './catalogue.ts';
 import type { RecruitmentActionRecord } from './db.ts';
@@ -15,11 +15,7 @@ export const WRITE_SCOPE = 'recruitment:write';
 export const SAMPLE_REFERENCE = /^FT-\d{4}-\d{4}-[A-Z]{3}-\d{4,}$/;
 export const isSampleReference = (reference: string) => SAMPLE_REFERENCE.test(reference);
 
-/** Years an action of each phase may be dated (the phase's contracts). */
-export const PHASE_YEARS = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2027] } as const;
 
-let knownTerritories: Set<string> | undefined;
-const isKnownTerritory = (id: string) => (knownTerritories ??= new Set(loadPerimeters().map((t) => t.id))).has(id);
 
 const serviceIds = CATALOGUE.map((s) => s.id);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
 import { badInput, decodeCursor, encodeCursor, pageSize } from '../runtime/errors.ts';
-import { loadPerimeters, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { CATALOGUE, CATALOGUE_DATASET_ID, SERVICE_BY_ID, type Axis, type CatalogueService } from './catalogue.ts';
 import type { DepartmentIndicatorRow, JobSeekerTerritoryRow, RecruitmentActionRecord, RecruitmentDB, RecruitmentTerritoryRow } from './db.ts';
@@ -19,9 +19,6 @@ interface Slice { territoryId: string }
 const OPERATOR = 'FRANCE_TRAVAIL';
 const INDICATORS = { YOUTH_HIRES: 'nombre-recrutements-jeunes', APPRENTICESHIP_CONTRACTS: 'nombre-contrats-apprentissage' } as const;
 
-// Known ids, computed once per process: entity references are checked without the database.
-let knownIds: Set<string> | undefined;
-const isKnownTerritory = (id: string) => (knownIds ??= new Set(loadPerimeters().map((t) => t.id))).has(id);
 
 const servicesOfAxis = (axis: Axis | null | undefined) => (axis ? CATALOGUE.filter((s) => s.axes.includes(axis)) : CATALOGUE);
 

@@ -107,3 +107,32 @@ export function parseTerritoryId(id: string): { phase: PhaseId; code: string; re
   const match = /^(2019-2022|2023-2027):(ti-(\d{2})\d{2})$/.exec(id);
   return match ? { phase: match[1] as PhaseId, code: match[2]!, regionCode: match[3]! } : null;
 }
+
+/** Years covered by each phase's contracts: the dates an operator record of one of its territories may carry. */
+export const PHASE_YEARS: Readonly<Record<PhaseId, readonly [number, number]>> = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2027] };
+
+let idsByPhase: Map<PhaseId, string[]> | undefined;
+/**
+ * Territory ids of a phase, in ANCT code order, read from the reference files alone: entity references
+ * can be checked without the geography (loadPerimeters) or the database.
+ */
+export function territoryIdsOf(phase: PhaseId): string[] {
+  idsByPhase ??= new Map(PHASES.map((p) => {
+    const rows = parse(readFileSync(referenceFile(p)), { columns: true, skip_empty_lines: true }) as { id_ti: string }[];
+    const codes = [...new Set(rows.map((r) => r.id_ti))].sort((a, b) => a.localeCompare(b));
+    return [p, codes.map((code) => territoryId(p, code))];
+  }));
+  return idsByPhase.get(phase)!;
+}
+
+let knownIds: Set<string> | undefined;
+/** True when the id names a territory of the official lists. */
+export function isKnownTerritory(id: string): boolean {
+  return (knownIds ??= new Set(PHASES.flatMap(territoryIdsOf))).has(id);
+}
+
+let byId: Map<string, PerimeterTerritory> | undefined;
+/** A territory of the official lists with its groupements and communes; undefined for an unknown id. */
+export function findTerritory(id: string): PerimeterTerritory | undefined {
+  return (byId ??= new Map(loadPerimeters().map((t) => [t.id, t]))).get(id);
+}
