@@ -2,7 +2,7 @@
 // (and per distinct set of arguments for the filtered lists and totals).
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { manyLoader } from '../runtime/loaders.ts';
+import { groupBy, manyLoader } from '../runtime/loaders.ts';
 import type { AttractivenessDB, ExportSupportRow, InvestmentRow, RecordTable, SitePromotionRow } from './db.ts';
 import type { ExportFilter, InvestmentFilter, Page, SiteFilter, TotalsFilter } from './filters.ts';
 import {
@@ -41,17 +41,6 @@ function pageLoader<R extends PagedRow, F extends Page>(db: Kysely<Attractivenes
 
 type Sums = InvestmentSums & { territory_count: number };
 type Grouped<K extends string> = Sums & Record<K, string>;
-
-function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = out.get(key);
-    if (list) list.push(row);
-    else out.set(key, [row]);
-  }
-  return out;
-}
 
 const byCountDesc = <K extends string>(key: K) => (a: Grouped<K>, b: Grouped<K>) =>
   Number(b.project_count) - Number(a.project_count) || a[key].localeCompare(b[key]);
