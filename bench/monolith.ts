@@ -15,7 +15,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { gatewayConfig } from '../gateway/config.ts';
 import type { HubContext } from '../gateway/datasource.ts';
-import { serverOptions } from '../gateway/gateway.ts';
+import { disableVendorTelemetry, serverOptions } from '../gateway/gateway.ts';
 import { verifyAuthorization } from '../subgraphs/runtime/auth.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from '../subgraphs/runtime/http.ts';
 import { readSubgraphList, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
@@ -79,6 +79,7 @@ class InProcessDataSource implements GraphQLDataSource<HubContext> {
 }
 
 const config = gatewayConfig(process.env);
+disableVendorTelemetry();
 const gateway = new ApolloGateway({
   supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE, 'utf8'),
   buildService: ({ name }) => {

@@ -38,6 +38,9 @@ export interface Gateway {
 export function serverOptions(config: GatewayConfig) {
   return {
     introspection: config.introspection,
+    // main.ts stops the HTTP server first, then Apollo: Apollo's own handler would re-raise the signal
+    // and kill the process before in-flight requests finish.
+    stopOnTerminationSignals: false,
     validationRules: validationRules(config),
     parseOptions: { maxTokens: config.maxTokens },
     plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(config)],
@@ -46,8 +49,19 @@ export function serverOptions(config: GatewayConfig) {
   };
 }
 
+/**
+ * Unless APOLLO_TELEMETRY_DISABLED is `true` or `1`, @apollo/gateway probes the cloud metadata addresses
+ * (AWS, GCP, Azure, Alibaba) when constructed and exports usage metrics to Apollo hourly and at shutdown.
+ * Nothing leaves the machine by default: the hub turns that off unless the operator opts in with
+ * APOLLO_TELEMETRY_DISABLED=false. It reads process.env itself, so that is where the default goes.
+ */
+export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  process.env.APOLLO_TELEMETRY_DISABLED = env.APOLLO_TELEMETRY_DISABLED ?? process.env.APOLLO_TELEMETRY_DISABLED ?? 'true';
+}
+
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const env = options.env ?? process.env;
+  disableVendorTelemetry(env);
   const config = gatewayConfig(env);
   const file = options.supergraphFile ?? env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE;
   const supergraphSdl = options.supergraphSdl ?? readFileSync(file, 'utf8');

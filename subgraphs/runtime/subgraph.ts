@@ -71,6 +71,9 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
   const schema = buildSubgraphSchema({ typeDefs: parse(readSdl(module.name)), resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<Ctx>({
     schema,
+    // runSubgraph stops the HTTP server, Apollo and the database in that order; Apollo's own signal
+    // handler would re-raise the signal and kill the process half-way.
+    stopOnTerminationSignals: false,
     // The default landing page loads from a CDN; analysts use the gateway's GraphiQL instead.
     // No Apollo Studio here: inline traces would only cost time on every request.
     plugins: [
