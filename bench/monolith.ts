@@ -34,7 +34,10 @@ const locals = new Map<string, Local>();
 for (const entry of readSubgraphList()) {
   const module = (await import(`../subgraphs/${entry.name}/subgraph.ts`)).default as SubgraphModule<any>;
   const database = await prepareDatabase(module);
-  const schema = buildSubgraphSchema({ typeDefs: parse(readSdl(entry.name)), resolvers: module.resolvers as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readSdl(entry.name)),
+    resolvers: module.resolvers as GraphQLResolverMap<unknown>,
+  });
   locals.set(entry.name, { name: entry.name, module, database, schema, requests: 0 });
 }
 
@@ -64,7 +67,10 @@ class InProcessDataSource implements GraphQLDataSource<HubContext> {
     if (!contextValue) {
       let identity: Promise<unknown> | undefined;
       const authorization = (context as HubContext | undefined)?.authorization;
-      contextValue = { ...local.module.context(local.database), identity: () => (identity ??= verifyAuthorization(authorization)) };
+      contextValue = {
+        ...local.module.context(local.database),
+        identity: () => (identity ??= verifyAuthorization(authorization)),
+      };
       perOperation.set(local.name, contextValue);
     }
     const result = await execute({
@@ -74,7 +80,10 @@ class InProcessDataSource implements GraphQLDataSource<HubContext> {
       operationName: request.operationName,
       contextValue,
     });
-    return { data: result.data as Record<string, unknown> | null | undefined, errors: result.errors?.map((e) => e.toJSON()) };
+    return {
+      data: result.data as Record<string, unknown> | null | undefined,
+      errors: result.errors?.map((e) => e.toJSON()),
+    };
   }
 }
 
@@ -99,10 +108,16 @@ const http = createGraphqlHttpServer<HubContext>({
   context: async (req) => ({ authorization: req.headers.authorization }),
   routes: {
     '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    '/metrics': (_req, res) => sendJson(res, 200, {
-      subgraphs: Object.fromEntries([...locals.values()].map((l) => [l.name, { requests: l.requests, sqlStatements: l.database.stats.statements }])),
-      memory: process.memoryUsage(),
-    }),
+    '/metrics': (_req, res) =>
+      sendJson(res, 200, {
+        subgraphs: Object.fromEntries(
+          [...locals.values()].map((l) => [
+            l.name,
+            { requests: l.requests, sqlStatements: l.database.stats.statements },
+          ]),
+        ),
+        memory: process.memoryUsage(),
+      }),
   },
 });
 const port = await listen(http, Number(process.env.PORT ?? 4300));

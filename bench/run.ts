@@ -29,14 +29,19 @@ const LABEL = flag('label');
 const OUT = flag('out') ?? 'latest';
 for (const t of TARGETS) if (!['hub', 'hive', 'monolith'].includes(t)) throw new Error(`--only: unknown target "${t}"`);
 for (const w of WORKLOADS) if (![1, 2, 3].includes(w)) throw new Error(`--workloads: unknown workload ${w}`);
-if (!(SCALE > 0) || !(DURATION > 0) || !(CONNECTIONS > 0)) throw new Error('--scale, --duration, --connections must be positive');
+if (!(SCALE > 0) || !(DURATION > 0) || !(CONNECTIONS > 0))
+  throw new Error('--scale, --duration, --connections must be positive');
 
 type Target = 'hub' | 'hive' | 'monolith';
 const POSTGRES = isPostgresUrl(process.env.DATABASE_URL);
 const DATA_DIR = resolve(ROOT, '.data', `bench-scale-${SCALE}`);
 const HOST = '127.0.0.1';
 const PORTS = { hub: 4100, hive: 4200, monolith: 4300 } as const;
-const SUBGRAPHS = readSubgraphList(undefined, {}).map((s, i) => ({ name: s.name, port: 4101 + i, url: `http://${HOST}:${4101 + i}/graphql` }));
+const SUBGRAPHS = readSubgraphList(undefined, {}).map((s, i) => ({
+  name: s.name,
+  port: 4101 + i,
+  url: `http://${HOST}:${4101 + i}/graphql`,
+}));
 const GATEWAY_WORKERS = process.env.GATEWAY_WORKERS;
 
 const baseEnv: NodeJS.ProcessEnv = {
@@ -48,10 +53,17 @@ const baseEnv: NodeJS.ProcessEnv = {
   // The gateway's default limits apply (workload 2 is estimated at 3,201 against MAX_COST 50,000).
 };
 delete baseEnv.HUB_SHARED_SECRET;
-for (const s of SUBGRAPHS) { delete baseEnv[`${envKey(s.name)}_URL`]; delete baseEnv[`${envKey(s.name)}_PORT`]; }
+for (const s of SUBGRAPHS) {
+  delete baseEnv[`${envKey(s.name)}_URL`];
+  delete baseEnv[`${envKey(s.name)}_PORT`];
+}
 
 // ---------- processes ----------
-interface Proc { label: string; child: ChildProcess; log: string[] }
+interface Proc {
+  label: string;
+  child: ChildProcess;
+  log: string[];
+}
 const procs = new Set<Proc>();
 let stopping = false;
 
@@ -59,7 +71,11 @@ function start(label: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc: Proc = { label, child, log: [] };
   const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line) { proc.log.push(line); if (proc.log.length > 50) proc.log.shift(); }
+    for (const line of chunk.toString().split('\n'))
+      if (line) {
+        proc.log.push(line);
+        if (proc.log.length > 50) proc.log.shift();
+      }
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -90,24 +106,42 @@ async function shutdown(code: number): Promise<never> {
 }
 process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));
-process.on('uncaughtException', (e) => { console.error(e); void shutdown(1); });
-process.on('unhandledRejection', (e) => { console.error(e); void shutdown(1); });
+process.on('uncaughtException', (e) => {
+  console.error(e);
+  void shutdown(1);
+});
+process.on('unhandledRejection', (e) => {
+  console.error(e);
+  void shutdown(1);
+});
 // Bounded run time: the whole run may not exceed setup + its workloads with a generous margin.
 const budgetMs = 15 * 60_000 + TARGETS.length * WORKLOADS.length * (DURATION + WARMUP + 30) * 1000;
-setTimeout(() => { console.error(`[bench] exceeded the time budget of ${Math.round(budgetMs / 1000)} s`); void shutdown(2); }, budgetMs).unref();
+setTimeout(() => {
+  console.error(`[bench] exceeded the time budget of ${Math.round(budgetMs / 1000)} s`);
+  void shutdown(2);
+}, budgetMs).unref();
 
 async function waitFor(label: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stopping) throw new Error('stopping');
-    try { if (await check()) return; } catch { /* not up yet */ }
+    try {
+      if (await check()) return;
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${label} not ready within ${timeoutMs / 1000} s`);
 }
 const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
 const answers = (url: string) => async () => {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}', signal: AbortSignal.timeout(2000) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"query":"{ __typename }"}',
+    signal: AbortSignal.timeout(2000),
+  });
   return r.ok;
 };
 
@@ -119,14 +153,18 @@ function descendants(pid: number): number[] {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
       if (children) for (const c of children.split(/\s+/)) out.push(...descendants(Number(c)));
     }
-  } catch { /* gone */ }
+  } catch {
+    /* gone */
+  }
   return out;
 }
 function rssKb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
-  } catch { return 0; }
+  } catch {
+    return 0;
+  }
 }
 /** Samples the RSS of each labelled process tree (sum over a tree) every 200 ms; returns peaks in MB. */
 function memorySampler(trees: Record<string, number>) {
@@ -139,7 +177,11 @@ function memorySampler(trees: Record<string, number>) {
   };
   sample();
   const timer = setInterval(sample, 200);
-  return () => { clearInterval(timer); sample(); return Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v / 1024)])); };
+  return () => {
+    clearInterval(timer);
+    sample();
+    return Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v / 1024)]));
+  };
 }
 
 // ---------- workloads ----------
@@ -170,7 +212,8 @@ const WORKLOAD_NAMES: Record<number, string> = {
 
 let territoryIds: string[] = [];
 function bodyFor(workload: number, i: number): string {
-  if (workload === 1) return JSON.stringify({ query: PANIER, variables: { id: territoryIds[i % territoryIds.length] } });
+  if (workload === 1)
+    return JSON.stringify({ query: PANIER, variables: { id: territoryIds[i % territoryIds.length] } });
   return JSON.stringify({ query: workload === 2 ? PHASE_FIGURES : REGION_TOTALS });
 }
 
@@ -180,8 +223,16 @@ async function post(url: string, body: string): Promise<{ status: number; text: 
 }
 
 interface LoadResult {
-  requests: number; rps: number; p50: number; p95: number; p99: number;
-  errors: number; timeouts: number; non2xx: number; graphqlErrors: number; bytesPerResponse: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  graphqlErrors: number;
+  bytesPerResponse: number;
 }
 
 function load(url: string, workload: number, seconds: number): Promise<LoadResult> {
@@ -189,33 +240,48 @@ function load(url: string, workload: number, seconds: number): Promise<LoadResul
   let graphqlErrors = 0;
   const latencies: number[] = [];
   return new Promise((resolvePromise, reject) => {
-    const instance = autocannon({
-      url,
-      method: 'POST',
-      connections: CONNECTIONS,
-      duration: seconds,
-      timeout: 20,
-      headers: { 'content-type': 'application/json' },
-      requests: [{
-        setupRequest: (req: any) => ({ ...req, body: bodyFor(workload, counter++) }),
-        onResponse: (_status: number, body: string) => {
-          if (body.includes('"errors":[')) graphqlErrors++;
-        },
-      }] as any,
-    }, (error, result) => {
-      if (error) return reject(error);
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : NaN;
-      const total = result.requests.total;
-      resolvePromise({
-        requests: total,
-        rps: total / (result.duration || seconds),
-        p50: pct(50), p95: pct(95), p99: pct(99),
-        errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, graphqlErrors,
-        bytesPerResponse: total ? Math.round(result.throughput.total / total) : 0,
-      });
-    });
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: seconds,
+        timeout: 20,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req: any) => ({ ...req, body: bodyFor(workload, counter++) }),
+            onResponse: (_status: number, body: string) => {
+              if (body.includes('"errors":[')) graphqlErrors++;
+            },
+          },
+        ] as any,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        latencies.sort((a, b) => a - b);
+        const pct = (p: number) =>
+          latencies.length
+            ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!
+            : NaN;
+        const total = result.requests.total;
+        resolvePromise({
+          requests: total,
+          rps: total / (result.duration || seconds),
+          p50: pct(50),
+          p95: pct(95),
+          p99: pct(99),
+          errors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+          graphqlErrors,
+          bytesPerResponse: total ? Math.round(result.throughput.total / total) : 0,
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+      latencies.push(responseTime),
+    );
   });
 }
 
@@ -223,13 +289,22 @@ function load(url: string, workload: number, seconds: number): Promise<LoadResul
 type Counters = Record<string, { requests: number; sql: number }>;
 async function readCounters(target: Target): Promise<Counters> {
   if (target === 'monolith') {
-    const m = await (await fetch(`http://${HOST}:${PORTS.monolith}/metrics`)).json() as { subgraphs: Record<string, { requests: number; sqlStatements: number }> };
-    return Object.fromEntries(Object.entries(m.subgraphs).map(([k, v]) => [k, { requests: v.requests, sql: v.sqlStatements }]));
+    const m = (await (await fetch(`http://${HOST}:${PORTS.monolith}/metrics`)).json()) as {
+      subgraphs: Record<string, { requests: number; sqlStatements: number }>;
+    };
+    return Object.fromEntries(
+      Object.entries(m.subgraphs).map(([k, v]) => [k, { requests: v.requests, sql: v.sqlStatements }]),
+    );
   }
-  const entries = await Promise.all(SUBGRAPHS.map(async (s) => {
-    const m = await (await fetch(`http://${HOST}:${s.port}/metrics`)).json() as { requests: number; sqlStatements: number };
-    return [s.name, { requests: m.requests, sql: m.sqlStatements }] as const;
-  }));
+  const entries = await Promise.all(
+    SUBGRAPHS.map(async (s) => {
+      const m = (await (await fetch(`http://${HOST}:${s.port}/metrics`)).json()) as {
+        requests: number;
+        sqlStatements: number;
+      };
+      return [s.name, { requests: m.requests, sql: m.sqlStatements }] as const;
+    }),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -247,25 +322,38 @@ async function startTarget(target: Target): Promise<{ url: string; procs: Proc[]
   if (target === 'hive') {
     // Same supergraph, routing URLs replaced by the bench's subgraph ports.
     let sdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
-    for (const s of SUBGRAPHS) sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${s.name}", url: ")[^"]*`), `$1${s.url}`);
+    for (const s of SUBGRAPHS)
+      sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${s.name}", url: ")[^"]*`), `$1${s.url}`);
     mkdirSync(DATA_DIR, { recursive: true });
     const file = resolve(DATA_DIR, 'hive-supergraph.graphql');
     writeFileSync(file, sdl);
     const bin = resolve(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
     // cwd = the bench data folder so that no gateway.config file of the project is picked up.
-    const p = start('hive gateway', [bin, 'supergraph', file, '--port', String(PORTS.hive), '--host', HOST, '--fork', '1', '--polling', '1h'], { ...baseEnv, PORT: String(PORTS.hive) }, DATA_DIR);
+    const p = start(
+      'hive gateway',
+      [bin, 'supergraph', file, '--port', String(PORTS.hive), '--host', HOST, '--fork', '1', '--polling', '1h'],
+      { ...baseEnv, PORT: String(PORTS.hive) },
+      DATA_DIR,
+    );
     const url = `http://${HOST}:${PORTS.hive}/graphql`;
     await waitFor('hive gateway', answers(url), 60_000);
     return { url, procs: [p] };
   }
-  const p = start('monolith', ['--import', 'tsx', resolve(ROOT, 'bench/monolith.ts')], { ...baseEnv, PORT: String(PORTS.monolith) });
+  const p = start('monolith', ['--import', 'tsx', resolve(ROOT, 'bench/monolith.ts')], {
+    ...baseEnv,
+    PORT: String(PORTS.monolith),
+  });
   await waitFor('monolith', healthy(`http://${HOST}:${PORTS.monolith}/health`), 600_000);
   return { url: `http://${HOST}:${PORTS.monolith}/graphql`, procs: [p] };
 }
 
 interface Row extends LoadResult {
-  target: Target; workload: number; operations: number;
-  subgraphRequestsPerOp: number; sqlPerOp: number; sqlPerSubgraphRequest: number;
+  target: Target;
+  workload: number;
+  operations: number;
+  subgraphRequestsPerOp: number;
+  sqlPerOp: number;
+  sqlPerSubgraphRequest: number;
   perSubgraph: Record<string, { requestsPerOp: number; sqlPerOp: number }>;
   subgraphRequestsPerOpUnderLoad: number;
   underLoad: Record<string, { requestsPerOp: number; sqlPerOp: number }>;
@@ -285,30 +373,54 @@ async function recordCounts(): Promise<Record<string, number>> {
     const database = await openDatabase<any>({ name, url: databaseUrlFor(name, baseEnv), dataDir: DATA_DIR });
     try {
       let n = 0;
-      for (const t of list) n += Number((await database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      for (const t of list)
+        n += Number(
+          (
+            await database.db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       counts[name] = n;
-    } finally { await database.close(); }
+    } finally {
+      await database.close();
+    }
   }
   return counts;
 }
 
 // ---------- main ----------
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-console.log(`[bench] scale ${SCALE}, ${POSTGRES ? 'PostgreSQL' : `SQLite in ${DATA_DIR}`}, ${CONNECTIONS} connections, ${DURATION} s per workload (warm-up ${WARMUP} s), targets ${TARGETS.join(', ')}, workloads ${WORKLOADS.join(', ')}`);
+console.log(
+  `[bench] scale ${SCALE}, ${POSTGRES ? 'PostgreSQL' : `SQLite in ${DATA_DIR}`}, ${CONNECTIONS} connections, ${DURATION} s per workload (warm-up ${WARMUP} s), targets ${TARGETS.join(', ')}, workloads ${WORKLOADS.join(', ')}`,
+);
 
 const subgraphProcs: Record<string, Proc> = {};
 let t0 = Date.now();
 for (const s of SUBGRAPHS) {
-  subgraphProcs[s.name] = start(s.name, ['--import', 'tsx', resolve(ROOT, 'subgraphs', s.name, 'main.ts')], { ...baseEnv, PORT: String(s.port) });
+  subgraphProcs[s.name] = start(s.name, ['--import', 'tsx', resolve(ROOT, 'subgraphs', s.name, 'main.ts')], {
+    ...baseEnv,
+    PORT: String(s.port),
+  });
 }
 const needSubgraphs = TARGETS.some((t) => t !== 'monolith');
 await Promise.all(SUBGRAPHS.map((s) => waitFor(s.name, healthy(`http://${HOST}:${s.port}/health`), 900_000)));
-console.log(`[bench] subgraphs ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (first run at a scale builds the data)`);
+console.log(
+  `[bench] subgraphs ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (first run at a scale builds the data)`,
+);
 const records = await recordCounts();
 const totalRecords = Object.values(records).reduce((a, b) => a + b, 0);
-console.log(`[bench] operator records: ${Object.entries(records).map(([k, v]) => `${k} ${v}`).join(', ')} — total ${totalRecords}`);
+console.log(
+  `[bench] operator records: ${Object.entries(records)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} — total ${totalRecords}`,
+);
 {
-  const r = await post(SUBGRAPHS.find((s) => s.name === 'territories')!.url, JSON.stringify({ query: '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id } } }' }));
+  const r = await post(
+    SUBGRAPHS.find((s) => s.name === 'territories')!.url,
+    JSON.stringify({ query: '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id } } }' }),
+  );
   territoryIds = (JSON.parse(r.text).data.territories.nodes as { id: string }[]).map((n) => n.id);
   console.log(`[bench] ${territoryIds.length} territory ids of 2023-2027 for workload 1`);
 }
@@ -327,7 +439,8 @@ for (const target of TARGETS) {
     // Sanity: one request must answer data without errors.
     const check = await post(url, bodyFor(workload, 0));
     const parsed = JSON.parse(check.text);
-    const sampleCheck = check.status === 200 && !parsed.errors ? 'ok' : `HTTP ${check.status} ${check.text.slice(0, 300)}`;
+    const sampleCheck =
+      check.status === 200 && !parsed.errors ? 'ok' : `HTTP ${check.status} ${check.text.slice(0, 300)}`;
     if (sampleCheck !== 'ok') console.error(`[bench] ${target} workload ${workload}: ${sampleCheck}`);
     await load(url, workload, WARMUP);
     // Exact fetches and SQL per operation: a few sequential operations, nothing else in flight
@@ -343,10 +456,15 @@ for (const target of TARGETS) {
     const SEQ = 6;
     for (let i = 1; i <= SEQ; i++) await post(url, bodyFor(workload, i * 37));
     const c1 = await readCounters(target);
-    const exact = Object.fromEntries(Object.keys(c1).map((k) => [k, {
-      requestsPerOp: (c1[k]!.requests - c0[k]!.requests) / SEQ,
-      sqlPerOp: (c1[k]!.sql - c0[k]!.sql) / SEQ,
-    }]));
+    const exact = Object.fromEntries(
+      Object.keys(c1).map((k) => [
+        k,
+        {
+          requestsPerOp: (c1[k]!.requests - c0[k]!.requests) / SEQ,
+          sqlPerOp: (c1[k]!.sql - c0[k]!.sql) / SEQ,
+        },
+      ]),
+    );
     const trees: Record<string, number> = {};
     trees[target === 'monolith' ? 'monolith' : 'gateway'] = targetProcs[0]!.child.pid!;
     if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
@@ -357,21 +475,37 @@ for (const target of TARGETS) {
     const after = await readCounters(target);
     const ops = result.requests || 1;
     // Under load (in-flight operations at both ends of the window blur it; deduplication shows here).
-    const underLoad = Object.fromEntries(Object.keys(after).map((k) => [k, {
-      requestsPerOp: (after[k]!.requests - before[k]!.requests) / ops,
-      sqlPerOp: (after[k]!.sql - before[k]!.sql) / ops,
-    }]));
+    const underLoad = Object.fromEntries(
+      Object.keys(after).map((k) => [
+        k,
+        {
+          requestsPerOp: (after[k]!.requests - before[k]!.requests) / ops,
+          sqlPerOp: (after[k]!.sql - before[k]!.sql) / ops,
+        },
+      ]),
+    );
     const perSubgraph = exact;
     const subReq = Object.values(perSubgraph).reduce((a, v) => a + v.requestsPerOp, 0);
     const sql = Object.values(perSubgraph).reduce((a, v) => a + v.sqlPerOp, 0);
     const subReqUnderLoad = Object.values(underLoad).reduce((a, v) => a + v.requestsPerOp, 0);
     const row: Row = {
-      target, workload, operations: result.requests, ...result,
-      subgraphRequestsPerOp: subReq, sqlPerOp: sql, sqlPerSubgraphRequest: subReq ? sql / subReq : NaN,
-      perSubgraph, subgraphRequestsPerOpUnderLoad: subReqUnderLoad, underLoad, peakRssMb, sampleCheck,
+      target,
+      workload,
+      operations: result.requests,
+      ...result,
+      subgraphRequestsPerOp: subReq,
+      sqlPerOp: sql,
+      sqlPerSubgraphRequest: subReq ? sql / subReq : NaN,
+      perSubgraph,
+      subgraphRequestsPerOpUnderLoad: subReqUnderLoad,
+      underLoad,
+      peakRssMb,
+      sampleCheck,
     };
     rows.push(row);
-    console.log(`[bench] ${target} w${workload}: ${fmt(row.rps, 1)} req/s, p50 ${fmt(row.p50)} p95 ${fmt(row.p95)} p99 ${fmt(row.p99)} ms, errors ${row.errors}/${row.non2xx}/${row.graphqlErrors}, subgraph req/op ${fmt(subReq, 2)} (under load ${fmt(subReqUnderLoad, 2)}), SQL/op ${fmt(sql, 1)}, RSS ${JSON.stringify(peakRssMb)}`);
+    console.log(
+      `[bench] ${target} w${workload}: ${fmt(row.rps, 1)} req/s, p50 ${fmt(row.p50)} p95 ${fmt(row.p95)} p99 ${fmt(row.p99)} ms, errors ${row.errors}/${row.non2xx}/${row.graphqlErrors}, subgraph req/op ${fmt(subReq, 2)} (under load ${fmt(subReqUnderLoad, 2)}), SQL/op ${fmt(sql, 1)}, RSS ${JSON.stringify(peakRssMb)}`,
+    );
   }
   for (const p of targetProcs) await stopProc(p);
 }
@@ -381,40 +515,88 @@ for (const p of [...procs]) await stopProc(p);
 // ---------- report ----------
 const cpuModel = (/model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown').trim();
 const machine = {
-  nproc: cpus().length, cpu: cpuModel, memoryGb: Math.round(totalmem() / 2 ** 30 * 10) / 10, node: process.version,
+  nproc: cpus().length,
+  cpu: cpuModel,
+  memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
   database: POSTGRES ? 'postgresql' : 'sqlite',
 };
 const ratios = WORKLOADS.map((w) => {
   const get = (t: Target) => rows.find((r) => r.target === t && r.workload === w)?.rps;
-  const hub = get('hub'), hive = get('hive'), mono = get('monolith');
-  return { workload: w, hubOverHive: hub && hive ? hub / hive : null, hubOverMonolith: hub && mono ? hub / mono : null };
+  const hub = get('hub'),
+    hive = get('hive'),
+    mono = get('monolith');
+  return {
+    workload: w,
+    hubOverHive: hub && hive ? hub / hive : null,
+    hubOverMonolith: hub && mono ? hub / mono : null,
+  };
 });
 const report = {
-  date: new Date().toISOString(), label: LABEL, machine,
-  settings: { scale: SCALE, records, totalRecords, durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, gatewayWorkers: GATEWAY_WORKERS ?? null },
+  date: new Date().toISOString(),
+  label: LABEL,
+  machine,
+  settings: {
+    scale: SCALE,
+    records,
+    totalRecords,
+    durationSeconds: DURATION,
+    warmupSeconds: WARMUP,
+    connections: CONNECTIONS,
+    gatewayWorkers: GATEWAY_WORKERS ?? null,
+  },
   targets: {
     hub: 'gateway/main.ts (Apollo Server 5 + @apollo/gateway) and five subgraph processes, HTTP on loopback',
     hive: '@graphql-hive/gateway CLI (1 process, --fork 1) over the same five subgraph processes',
-    monolith: '@apollo/gateway with an in-process data source per subgraph (graphql-js execute on each buildSubgraphSchema schema): one process, same resolvers and databases, no HTTP between them — not a merged schema, query planning is still done',
+    monolith:
+      '@apollo/gateway with an in-process data source per subgraph (graphql-js execute on each buildSubgraphSchema schema): one process, same resolvers and databases, no HTTP between them — not a merged schema, query planning is still done',
   },
   workloads: Object.fromEntries(WORKLOADS.map((w) => [w, WORKLOAD_NAMES[w]])),
-  rows, ratios,
+  rows,
+  ratios,
 };
 
 const md: string[] = [];
 md.push(`# Benchmark — ${report.date}${LABEL ? ` (${LABEL})` : ''}`, '');
-md.push(`Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; database ${machine.database}.`);
-md.push(`Scale ${SCALE}: ${totalRecords} operator records (${Object.entries(records).map(([k, v]) => `${k} ${v}`).join(', ')}). ${CONNECTIONS} connections, ${DURATION} s per workload after ${WARMUP} s warm-up${GATEWAY_WORKERS ? `, GATEWAY_WORKERS=${GATEWAY_WORKERS}` : ''}.`, '');
-md.push('| target | workload | req/s | p50 ms | p95 ms | p99 ms | errors / non-2xx / GraphQL errors | subgraph req/op (sequential) | under load | SQL/op | SQL/subgraph req | KB/resp | peak RSS gateway (MB) | peak RSS subgraphs Σ (MB) |');
+md.push(
+  `Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; database ${machine.database}.`,
+);
+md.push(
+  `Scale ${SCALE}: ${totalRecords} operator records (${Object.entries(records)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(
+      ', ',
+    )}). ${CONNECTIONS} connections, ${DURATION} s per workload after ${WARMUP} s warm-up${GATEWAY_WORKERS ? `, GATEWAY_WORKERS=${GATEWAY_WORKERS}` : ''}.`,
+  '',
+);
+md.push(
+  '| target | workload | req/s | p50 ms | p95 ms | p99 ms | errors / non-2xx / GraphQL errors | subgraph req/op (sequential) | under load | SQL/op | SQL/subgraph req | KB/resp | peak RSS gateway (MB) | peak RSS subgraphs Σ (MB) |',
+);
 md.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const gw = r.peakRssMb.gateway ?? r.peakRssMb.monolith ?? 0;
-  const subs = Object.entries(r.peakRssMb).filter(([k]) => k !== 'gateway' && k !== 'monolith').reduce((a, [, v]) => a + v, 0);
-  md.push(`| ${r.target} | ${r.workload} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.errors + r.timeouts} / ${r.non2xx} / ${r.graphqlErrors} | ${fmt(r.subgraphRequestsPerOp, 2)} | ${fmt(r.subgraphRequestsPerOpUnderLoad, 2)} | ${fmt(r.sqlPerOp, 1)} | ${fmt(r.sqlPerSubgraphRequest, 2)} | ${fmt(r.bytesPerResponse / 1024, 1)} | ${gw} | ${r.target === 'monolith' ? '(in monolith)' : subs} |`);
+  const subs = Object.entries(r.peakRssMb)
+    .filter(([k]) => k !== 'gateway' && k !== 'monolith')
+    .reduce((a, [, v]) => a + v, 0);
+  md.push(
+    `| ${r.target} | ${r.workload} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.errors + r.timeouts} / ${r.non2xx} / ${r.graphqlErrors} | ${fmt(r.subgraphRequestsPerOp, 2)} | ${fmt(r.subgraphRequestsPerOpUnderLoad, 2)} | ${fmt(r.sqlPerOp, 1)} | ${fmt(r.sqlPerSubgraphRequest, 2)} | ${fmt(r.bytesPerResponse / 1024, 1)} | ${gw} | ${r.target === 'monolith' ? '(in monolith)' : subs} |`,
+  );
 }
 md.push('', '| workload | hub / Hive Gateway | hub / monolith |', '|---|---:|---:|');
-for (const r of ratios) md.push(`| ${r.workload}. ${WORKLOAD_NAMES[r.workload]} | ${r.hubOverHive ? r.hubOverHive.toFixed(2) : '–'} | ${r.hubOverMonolith ? r.hubOverMonolith.toFixed(2) : '–'} |`);
-md.push('', 'Targets: hub = ' + report.targets.hub + '; hive = ' + report.targets.hive + '; monolith = ' + report.targets.monolith + '.');
+for (const r of ratios)
+  md.push(
+    `| ${r.workload}. ${WORKLOAD_NAMES[r.workload]} | ${r.hubOverHive ? r.hubOverHive.toFixed(2) : '–'} | ${r.hubOverMonolith ? r.hubOverMonolith.toFixed(2) : '–'} |`,
+  );
+md.push(
+  '',
+  'Targets: hub = ' +
+    report.targets.hub +
+    '; hive = ' +
+    report.targets.hive +
+    '; monolith = ' +
+    report.targets.monolith +
+    '.',
+);
 const dir = resolve(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(resolve(dir, `${OUT}.json`), JSON.stringify(report, null, 2) + '\n');

@@ -30,17 +30,30 @@ const { startTestHub } = await import('../test/support/hub.ts');
 
 // ---------- measurements ----------
 const MB = 1024 * 1024;
-interface MemoryPoint { t: number; rss: number; heapUsed: number; heapTotal: number; external: number }
+interface MemoryPoint {
+  t: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
 const memory: MemoryPoint[] = [];
 const started = performance.now();
 function sampleMemory(): MemoryPoint {
   const m = process.memoryUsage();
-  const point = { t: (performance.now() - started) / 1000, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+  const point = {
+    t: (performance.now() - started) / 1000,
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+  };
   memory.push(point);
   return point;
 }
 const fmt = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
-const line = (p: MemoryPoint) => `t=${p.t.toFixed(0).padStart(4)} s  rss ${fmt(p.rss).padStart(9)}  heap ${fmt(p.heapUsed).padStart(9)} / ${fmt(p.heapTotal).padStart(9)}  external ${fmt(p.external)}`;
+const line = (p: MemoryPoint) =>
+  `t=${p.t.toFixed(0).padStart(4)} s  rss ${fmt(p.rss).padStart(9)}  heap ${fmt(p.heapUsed).padStart(9)} / ${fmt(p.heapTotal).padStart(9)}  external ${fmt(p.external)}`;
 
 const latencies = new Map<string, number[]>();
 const errors = new Map<string, number>();
@@ -62,16 +75,27 @@ function percentile(sorted: number[], p: number): number {
 }
 
 // ---------- the hub ----------
-console.log(`soak: starting the hub (${process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'in-memory SQLite'} databases)…`);
+console.log(
+  `soak: starting the hub (${process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'in-memory SQLite'} databases)…`,
+);
 sampleMemory();
 const hub = await startTestHub({ gatewayEnv: { NODE_ENV: 'production' } });
 const url = hub.gatewayUrl;
 console.log(`soak: hub at ${url}; ${DURATION_S} s, concurrency ${CONCURRENCY}, write ratio ${WRITE_RATIO}`);
 
-async function gql(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ data?: any; error?: string }> {
+async function gql(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ data?: any; error?: string }> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(30_000) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (error) {
     return { error: `network ${(error as Error).name}` };
   }
@@ -82,7 +106,8 @@ async function gql(query: string, variables?: Record<string, unknown>, headers: 
   } catch {
     return { error: `HTTP ${response.status} non-JSON` };
   }
-  if (response.status !== 200) return { data: body.data, error: `HTTP ${response.status} ${body.errors?.[0]?.extensions?.code ?? ''}`.trim() };
+  if (response.status !== 200)
+    return { data: body.data, error: `HTTP ${response.status} ${body.errors?.[0]?.extensions?.code ?? ''}`.trim() };
   if (body.errors?.length) return { data: body.data, error: String(body.errors[0]!.extensions?.code ?? 'UNKNOWN') };
   return { data: body.data };
 }
@@ -102,7 +127,9 @@ const PAGE = `query($phase: Phase, $first: Int, $after: String) { territories(ph
 
 const ids: string[] = [];
 for (const phase of ['PHASE_2019_2022', 'PHASE_2023_2027']) {
-  const { data, error } = await gql(`query($p: Phase) { territories(phase: $p, first: 200) { nodes { id } } }`, { p: phase });
+  const { data, error } = await gql(`query($p: Phase) { territories(phase: $p, first: 200) { nodes { id } } }`, {
+    p: phase,
+  });
   if (error) throw new Error(`soak: cannot list territories: ${error}`);
   ids.push(...data.territories.nodes.map((n: { id: string }) => n.id));
 }
@@ -113,10 +140,16 @@ const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!
 
 // Writes: Bpifrance's token; each worker creates, updates and deletes its own references.
 const writes = await gql(`{ __type(name: "Mutation") { fields { name } } }`);
-const canWrite = (writes.data?.__type?.fields ?? []).some((f: { name: string }) => f.name === 'createFinancing') && serviceIds.length > 0;
+const canWrite =
+  (writes.data?.__type?.fields ?? []).some((f: { name: string }) => f.name === 'createFinancing') &&
+  serviceIds.length > 0;
 const token = await new SignJWT({ operator: 'BPIFRANCE', scope: 'financing:write' })
-  .setProtectedHeader({ alg: 'HS256' }).setAudience(process.env.JWT_AUDIENCE ?? 'territoires-industrie-hub').setSubject('soak')
-  .setIssuedAt().setExpirationTime(`${Math.ceil(DURATION_S) + 600}s`).sign(new TextEncoder().encode(process.env.JWT_SECRET));
+  .setProtectedHeader({ alg: 'HS256' })
+  .setAudience(process.env.JWT_AUDIENCE ?? 'territoires-industrie-hub')
+  .setSubject('soak')
+  .setIssuedAt()
+  .setExpirationTime(`${Math.ceil(DURATION_S) + 600}s`)
+  .sign(new TextEncoder().encode(process.env.JWT_SECRET));
 const auth = { authorization: `Bearer ${token}` };
 if (!canWrite) console.log('soak: no createFinancing mutation in the graph: running reads only');
 
@@ -148,17 +181,32 @@ async function writeOnce(worker: number): Promise<[string, string | undefined]> 
     return ['write:delete', r.error];
   }
   if (mine.length > 0 && roll < 0.6) {
-    const r = await gql(`mutation($r: ID!, $input: FinancingPatch!) { updateFinancing(reference: $r, patch: $input) { ${FINANCING_FIELDS} } }`,
-      { r: pick(mine), input: { amountEur: Math.round(Math.random() * 1e6), status: pick(['GRANTED', 'PAID']) } }, auth);
+    const r = await gql(
+      `mutation($r: ID!, $input: FinancingPatch!) { updateFinancing(reference: $r, patch: $input) { ${FINANCING_FIELDS} } }`,
+      { r: pick(mine), input: { amountEur: Math.round(Math.random() * 1e6), status: pick(['GRANTED', 'PAID']) } },
+      auth,
+    );
     return ['write:update', r.error];
   }
   const n = ++writeSeq;
   const reference = `SOAK-${worker}-${n}`;
   const input = {
-    reference, territoryId: pick(ids2023), companySiren: siren(n * 7919), companyName: `Soak Industrie ${n}`, companyNaf: '25.62B',
-    serviceId: pick(serviceIds), instrument: pick(['SUBSIDY', 'LOAN', 'GUARANTEE']), amountEur: 1000 + n, date: '2024-06-15', status: 'REQUESTED',
+    reference,
+    territoryId: pick(ids2023),
+    companySiren: siren(n * 7919),
+    companyName: `Soak Industrie ${n}`,
+    companyNaf: '25.62B',
+    serviceId: pick(serviceIds),
+    instrument: pick(['SUBSIDY', 'LOAN', 'GUARANTEE']),
+    amountEur: 1000 + n,
+    date: '2024-06-15',
+    status: 'REQUESTED',
   };
-  const r = await gql(`mutation($input: FinancingInput!) { createFinancing(input: $input) { ${FINANCING_FIELDS} } }`, { input }, auth);
+  const r = await gql(
+    `mutation($input: FinancingInput!) { createFinancing(input: $input) { ${FINANCING_FIELDS} } }`,
+    { input },
+    auth,
+  );
   if (!r.error) mine.push(reference);
   return ['write:create', r.error];
 }
@@ -200,7 +248,9 @@ console.log(`memory at start (hub loaded): ${line(base)}`);
 let lastDone = 0;
 const ticker = setInterval(() => {
   const point = sampleMemory();
-  console.log(`${line(point)}  requests ${done} (+${done - lastDone}, ${((done - lastDone) / (REPORT_EVERY_MS / 1000)).toFixed(0)}/s), errors ${failed}`);
+  console.log(
+    `${line(point)}  requests ${done} (+${done - lastDone}, ${((done - lastDone) / (REPORT_EVERY_MS / 1000)).toFixed(0)}/s), errors ${failed}`,
+  );
   lastDone = done;
 }, REPORT_EVERY_MS);
 const runStart = performance.now();
@@ -216,17 +266,27 @@ await hub.stop();
 
 // ---------- report ----------
 const all = [...latencies.values()].flat().sort((a, b) => a - b);
-console.log(`\nsoak: ${done} requests in ${elapsed.toFixed(1)} s (${(done / elapsed).toFixed(1)}/s), concurrency ${CONCURRENCY}, ${failed} with errors`);
-console.log(`latency all: p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms, max ${all.at(-1)?.toFixed(1)} ms`);
+console.log(
+  `\nsoak: ${done} requests in ${elapsed.toFixed(1)} s (${(done / elapsed).toFixed(1)}/s), concurrency ${CONCURRENCY}, ${failed} with errors`,
+);
+console.log(
+  `latency all: p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms, max ${all.at(-1)?.toFixed(1)} ms`,
+);
 for (const [kind, list] of [...latencies].sort()) {
   list.sort((a, b) => a - b);
-  console.log(`  ${kind.padEnd(34)} ${String(list.length).padStart(7)} req  p50 ${percentile(list, 50).toFixed(1).padStart(7)} ms  p99 ${percentile(list, 99).toFixed(1).padStart(7)} ms`);
+  console.log(
+    `  ${kind.padEnd(34)} ${String(list.length).padStart(7)} req  p50 ${percentile(list, 50).toFixed(1).padStart(7)} ms  p99 ${percentile(list, 99).toFixed(1).padStart(7)} ms`,
+  );
 }
 console.log(errors.size ? 'errors by kind:' : 'errors by kind: none');
 for (const [kind, count] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${kind}: ${count}`);
 console.log(`memory start: ${line(base)}`);
 console.log(`memory end:   ${line(end)}`);
 const peak = memory.reduce((m, p) => (p.rss > m.rss ? p : m), base);
-console.log(`growth: rss ${fmt(end.rss - base.rss)}, heap used ${fmt(end.heapUsed - base.heapUsed)} (peak rss ${fmt(peak.rss)} at t=${peak.t.toFixed(0)} s)`);
-console.log(`after the load: totalCount ${check.data?.territories?.totalCount ?? check.error}, panier ${panierCheck.error ?? 'complete'}`);
+console.log(
+  `growth: rss ${fmt(end.rss - base.rss)}, heap used ${fmt(end.heapUsed - base.heapUsed)} (peak rss ${fmt(peak.rss)} at t=${peak.t.toFixed(0)} s)`,
+);
+console.log(
+  `after the load: totalCount ${check.data?.territories?.totalCount ?? check.error}, panier ${panierCheck.error ?? 'complete'}`,
+);
 process.exit(check.data?.territories?.totalCount === 332 && !panierCheck.error ? 0 : 1);

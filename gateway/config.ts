@@ -46,7 +46,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     subgraphTimeoutMs: int(env, 'SUBGRAPH_TIMEOUT_MS', 5_000),
     subgraphDeduplication: env.SUBGRAPH_DEDUPLICATION !== 'false',
     subgraphSecret: env.HUB_SHARED_SECRET || undefined,
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     readsRequireAuth: env.READS_REQUIRE_AUTH === 'true',
   };
 }

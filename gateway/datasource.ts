@@ -15,7 +15,9 @@ export const GATEWAY_SECRET_HEADER = 'x-hub-gateway-secret';
 const MUTATION = /"query":"\s*mutation\b/;
 
 export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
-  constructor(private readonly options: { name: string; url: string; timeoutMs: number; secret?: string; deduplicate?: boolean }) {
+  constructor(
+    private readonly options: { name: string; url: string; timeoutMs: number; secret?: string; deduplicate?: boolean },
+  ) {
     super({ url: options.url });
     const { name, timeoutMs } = options;
     const send = async (url: string, init: RequestInit) => {
@@ -29,7 +31,10 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     // In-flight deduplication: identical query fetches (same URL, headers and body) sent while one is
     // already waiting for its answer share that answer; each caller gets its own copy of the response.
     // Mutations are never shared. Nothing is kept once the answer has arrived (no caching).
-    const inflight = new Map<string, Promise<{ status: number; statusText: string; headers: [string, string][]; body: string }>>();
+    const inflight = new Map<
+      string,
+      Promise<{ status: number; statusText: string; headers: [string, string][]; body: string }>
+    >();
     const fetcher = (async (url: string, init: RequestInit) => {
       const body = init.body;
       if (options.deduplicate === false || typeof body !== 'string' || MUTATION.test(body)) return send(url, init);
@@ -38,14 +43,23 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
       if (!shared) {
         shared = (async () => {
           const response = await send(url, init);
-          return { status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() };
+          return {
+            status: response.status,
+            statusText: response.statusText,
+            headers: [...response.headers],
+            body: await response.text(),
+          };
         })();
         inflight.set(key, shared);
         const forget = () => inflight.delete(key);
         shared.then(forget, forget);
       }
       const answer = await shared;
-      return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+      return new Response(answer.body, {
+        status: answer.status,
+        statusText: answer.statusText,
+        headers: answer.headers,
+      });
     }) as unknown as Fetcher;
     this.fetcher = fetcher;
   }
@@ -69,14 +83,24 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     const response = (error as GraphQLError).extensions?.response as { status?: number; body?: unknown } | undefined;
     // A 4xx whose body is a GraphQL error raised while executing the operation (it has a path), e.g. a
     // write refused with 401 UNAUTHENTICATED: the caller's own error, passed on with its code.
-    const first = (response?.body as { errors?: { message?: unknown; path?: unknown; extensions?: Record<string, unknown> }[] } | undefined)?.errors?.[0];
+    const first = (
+      response?.body as
+        { errors?: { message?: unknown; path?: unknown; extensions?: Record<string, unknown> }[] } | undefined
+    )?.errors?.[0];
     if (response?.status && response.status < 500 && typeof first?.message === 'string' && Array.isArray(first.path)) {
       throw new GraphQLError(first.message, { extensions: { ...first.extensions, serviceName: this.options.name } });
     }
-    throw subgraphError(this.options.name, response?.status ? `answered HTTP ${response.status}` : 'answered with something that is not a GraphQL JSON response');
+    throw subgraphError(
+      this.options.name,
+      response?.status
+        ? `answered HTTP ${response.status}`
+        : 'answered with something that is not a GraphQL JSON response',
+    );
   }
 }
 
 function subgraphError(name: string, reason: string): GraphQLError {
-  return new GraphQLError(`subgraph "${name}" is unavailable: ${reason}`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: name } });
+  return new GraphQLError(`subgraph "${name}" is unavailable: ${reason}`, {
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: name },
+  });
 }

@@ -56,7 +56,8 @@ export function serverOptions(config: GatewayConfig) {
  * APOLLO_TELEMETRY_DISABLED=false. It reads process.env itself, so that is where the default goes.
  */
 export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
-  process.env.APOLLO_TELEMETRY_DISABLED = env.APOLLO_TELEMETRY_DISABLED ?? process.env.APOLLO_TELEMETRY_DISABLED ?? 'true';
+  process.env.APOLLO_TELEMETRY_DISABLED =
+    env.APOLLO_TELEMETRY_DISABLED ?? process.env.APOLLO_TELEMETRY_DISABLED ?? 'true';
 }
 
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
@@ -73,7 +74,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const routed = options.subgraphUrls?.[name] ?? env[`${envKey(name)}_URL`] ?? url;
       if (!routed) throw new Error(`subgraph "${name}" has no routing URL: set ${envKey(name)}_URL`);
       subgraphs.set(name, routed);
-      return new HubDataSource({ name, url: routed, timeoutMs: config.subgraphTimeoutMs, secret: config.subgraphSecret, deduplicate: config.subgraphDeduplication });
+      return new HubDataSource({
+        name,
+        url: routed,
+        timeoutMs: config.subgraphTimeoutMs,
+        secret: config.subgraphSecret,
+        deduplicate: config.subgraphDeduplication,
+      });
     },
   });
 
@@ -91,9 +98,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const authorization = req.headers.authorization;
       if (authorization && (await authConfig(env)).key) await verifyAuthorization(authorization, env);
       if (config.readsRequireAuth && !(await verifyAuthorization(authorization, env))) {
-        throw new GraphQLError('this hub requires a token for every request (READS_REQUIRE_AUTH=true): send "Authorization: Bearer <token>"', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-        });
+        throw new GraphQLError(
+          'this hub requires a token for every request (READS_REQUIRE_AUTH=true): send "Authorization: Bearer <token>"',
+          {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          },
+        );
       }
       return { authorization };
     },
@@ -110,7 +120,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       },
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_req, res) => {
-        const checks = await Promise.all([...subgraphs].map(async ([name, url]) => ({ name, url, reachable: await reachable(url) })));
+        const checks = await Promise.all(
+          [...subgraphs].map(async ([name, url]) => ({ name, url, reachable: await reachable(url) })),
+        );
         const ready = checks.every((c) => c.reachable);
         sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: checks });
       },
@@ -118,7 +130,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
 
   return {
-    apollo, config, gateway, http, subgraphs,
+    apollo,
+    config,
+    gateway,
+    http,
+    subgraphs,
     async stop() {
       await closeServer(http);
       await apollo.stop();

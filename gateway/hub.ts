@@ -6,7 +6,11 @@ import { readSubgraphList, ROOT } from '../subgraphs/runtime/registry.ts';
 const children: ChildProcess[] = [];
 
 function run(label: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line) stream.write(`[${label}] ${line}\n`);
   };
@@ -27,7 +31,9 @@ async function waitForHealth(label: string, url: string, timeoutMs = 180_000): P
   while (Date.now() < deadline) {
     try {
       if ((await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${label} did not become healthy at ${url} within ${timeoutMs / 1000}s`);
@@ -39,7 +45,9 @@ function stop(code = 0): void {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 2000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))))).then(() => process.exit(code));
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))))).then(() =>
+    process.exit(code),
+  );
 }
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));

@@ -5,17 +5,39 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
-  getNamedType, getNullableType, GraphQLError, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped,
-  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type ValidationRule,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  valueFromASTUntyped,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 import type { GatewayConfig } from './config.ts';
 
 export function validationRules(config: GatewayConfig): ValidationRule[] {
   // Report the rejection as a validation error (400 GRAPHQL_VALIDATION_FAILED): thrown from a rule
   // (propagateOnRejection), Apollo Server takes it for an unexpected failure and answers 500.
-  const common = { exposeLimits: true, propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
+  const common = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  };
   return [
-    maxDepthRule({ ...common, n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true }) as unknown as ValidationRule,
+    maxDepthRule({
+      ...common,
+      n: config.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+    }) as unknown as ValidationRule,
     maxAliasesRule({ ...common, n: config.maxAliases }) as unknown as ValidationRule,
     maxDirectivesRule({ ...common, n: config.maxDirectives }) as unknown as ValidationRule,
     noNulInStrings,
@@ -25,7 +47,8 @@ export function validationRules(config: GatewayConfig): ValidationRule[] {
 /** PostgreSQL cannot store or compare text containing U+0000: refuse string literals holding it (variables: runtime/http.ts). */
 const noNulInStrings: ValidationRule = (context) => ({
   StringValue(node) {
-    if (node.value.includes('\u0000')) context.reportError(new GraphQLError('strings may not contain the NUL character (\\u0000)', { nodes: [node] }));
+    if (node.value.includes('\u0000'))
+      context.reportError(new GraphQLError('strings may not contain the NUL character (\\u0000)', { nodes: [node] }));
   },
 });
 
@@ -41,14 +64,22 @@ interface CostWalk {
 }
 
 /** Estimated cost: each field counts once per item of every enclosing list. */
-export function estimateCost(walk: CostWalk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, multiplier: number, path: string, sizedByParent = false): number {
+export function estimateCost(
+  walk: CostWalk,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  multiplier: number,
+  path: string,
+  sizedByParent = false,
+): number {
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === 'FragmentSpread' || selection.kind === 'InlineFragment') {
       const fragment = selection.kind === 'FragmentSpread' ? walk.fragments.get(selection.name.value) : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : parent;
-      if (condition && isCompositeType(condition)) cost += estimateCost(walk, fragment.selectionSet, condition, multiplier, path, sizedByParent);
+      if (condition && isCompositeType(condition))
+        cost += estimateCost(walk, fragment.selectionSet, condition, multiplier, path, sizedByParent);
       continue;
     }
     const name = selection.name.value;
@@ -66,14 +97,19 @@ export function estimateCost(walk: CostWalk, selectionSet: SelectionSetNode, par
       const value = node ? valueFromASTUntyped(node.value, walk.variables) : firstArg.defaultValue;
       size = typeof value === 'number' ? value : walk.config.defaultListSize;
       if (size > walk.config.maxPageSize) {
-        throw limitError(`Page size limit: first = ${size} at ${fieldPath} exceeds the maximum of ${walk.config.maxPageSize}.`, 'PAGE_SIZE_LIMIT', { limit: walk.config.maxPageSize });
+        throw limitError(
+          `Page size limit: first = ${size} at ${fieldPath} exceeds the maximum of ${walk.config.maxPageSize}.`,
+          'PAGE_SIZE_LIMIT',
+          { limit: walk.config.maxPageSize },
+        );
       }
     } else if (isListType(getNullableType(field.type)) && !sizedByParent) {
       // A list inside a paginated connection (its `nodes`) is already counted by the connection's `first`.
       size = walk.config.defaultListSize;
     }
     const named = getNamedType(field.type);
-    if (isCompositeType(named)) cost += estimateCost(walk, selection.selectionSet, named, multiplier * Math.max(size, 1), fieldPath, !!firstArg);
+    if (isCompositeType(named))
+      cost += estimateCost(walk, selection.selectionSet, named, multiplier * Math.max(size, 1), fieldPath, !!firstArg);
   }
   return cost;
 }
@@ -92,14 +128,31 @@ export function costLimitPlugin(config: GatewayConfig): ApolloServerPlugin<BaseC
             throw limitError(message, 'OPERATION_RESOLUTION_FAILURE');
           }
           const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const def of document.definitions) if (def.kind === 'FragmentDefinition') fragments.set(def.name.value, def);
-          const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-          if (!root) throw limitError(`This graph has no ${operation.operation} type: it serves ${schema.getMutationType() ? 'queries and mutations' : 'queries'} only.`, 'GRAPHQL_VALIDATION_FAILED');
-          const cost = estimateCost({ schema, variables: request.variables ?? {}, fragments, config }, operation.selectionSet, root, 1, '');
+          for (const def of document.definitions)
+            if (def.kind === 'FragmentDefinition') fragments.set(def.name.value, def);
+          const root =
+            operation.operation === 'mutation'
+              ? schema.getMutationType()
+              : operation.operation === 'subscription'
+                ? schema.getSubscriptionType()
+                : schema.getQueryType();
+          if (!root)
+            throw limitError(
+              `This graph has no ${operation.operation} type: it serves ${schema.getMutationType() ? 'queries and mutations' : 'queries'} only.`,
+              'GRAPHQL_VALIDATION_FAILED',
+            );
+          const cost = estimateCost(
+            { schema, variables: request.variables ?? {}, fragments, config },
+            operation.selectionSet,
+            root,
+            1,
+            '',
+          );
           if (cost > config.maxCost) {
             throw limitError(
               `Query cost limit of ${config.maxCost} exceeded: estimated cost ${cost} (every field counts once per item of its enclosing lists; request fewer items with \`first\` or fewer fields).`,
-              'COST_LIMIT_EXCEEDED', { cost, limit: config.maxCost },
+              'COST_LIMIT_EXCEEDED',
+              { cost, limit: config.maxCost },
             );
           }
         },

@@ -23,9 +23,19 @@ export function readOperation(file: string): ExampleOperation {
       throw new Error(`${file}: the "# variables:" line is not valid JSON: ${(error as Error).message}`);
     }
   }
-  return { name: file.split('/').pop()!.replace(/\.graphql$/, ''), query, variables };
+  return {
+    name: file
+      .split('/')
+      .pop()!
+      .replace(/\.graphql$/, ''),
+    query,
+    variables,
+  };
 }
 
 export function readOperations(dir = QUERIES_DIR): ExampleOperation[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort().map((f) => readOperation(resolve(dir, f)));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readOperation(resolve(dir, f)));
 }

@@ -98,7 +98,11 @@ function scalar(value: Json | undefined): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export interface Table { rowPath: string[]; columns: string[]; rows: string[][] }
+export interface Table {
+  rowPath: string[];
+  columns: string[];
+  rows: string[][];
+}
 
 /**
  * Flattens GraphQL `data` into a table: one row per element of the list at `rowPath` (default: findRowPath).
@@ -136,7 +140,8 @@ export function toTable(data: JsonObject, rowPath: string[] = findRowPath(data))
   const order = documentOrder(data);
   const keys = [...new Set(rows.flatMap((row) => [...row.keys()]))];
   // A null object (or an empty list) gives a cell `a`; the non-null ones give `a.b`: keep `a.b` only.
-  const columns = keys.filter((key) => !keys.some((other) => other.startsWith(`${key}.`)))
+  const columns = keys
+    .filter((key) => !keys.some((other) => other.startsWith(`${key}.`)))
     .sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
   return { rowPath, columns, rows: rows.map((row) => columns.map((c) => row.get(c) ?? '')) };
 }
@@ -160,7 +165,10 @@ export function csvField(value: string, delimiter = ','): string {
 
 /** CSV text with CRLF line ends (RFC 4180), header first. */
 export function toCsv(table: Pick<Table, 'columns' | 'rows'>, delimiter = ','): string {
-  return [table.columns, ...table.rows].map((r) => r.map((v) => csvField(v, delimiter)).join(delimiter)).join('\r\n') + '\r\n';
+  return (
+    [table.columns, ...table.rows].map((r) => r.map((v) => csvField(v, delimiter)).join(delimiter)).join('\r\n') +
+    '\r\n'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -196,7 +204,13 @@ const USAGE = `usage: npm run query -- <file.graphql> [options]
 Exit codes: 0 ok, 1 GraphQL errors (partial data still written), 2 bad usage, network or HTTP failure.`;
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): QueryOptions | 'help' {
-  const options: Partial<QueryOptions> & { vars: [string, string][] } = { vars: [], format: 'json', bom: false, delimiter: ',', timeoutSeconds: 60 };
+  const options: Partial<QueryOptions> & { vars: [string, string][] } = {
+    vars: [],
+    format: 'json',
+    bom: false,
+    delimiter: ',',
+    timeoutSeconds: 60,
+  };
   const value = (i: number, name: string) => {
     const v = argv[i + 1];
     if (v === undefined) throw new UsageError(`${name} needs a value`);
@@ -205,7 +219,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
-      case '-h': case '--help': return 'help';
+      case '-h':
+      case '--help':
+        return 'help';
       case '--var': {
         const pair = value(i++, arg);
         const eq = pair.indexOf('=');
@@ -213,21 +229,35 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         options.vars.push([pair.slice(0, eq), pair.slice(eq + 1)]);
         break;
       }
-      case '--variables': options.variables = value(i++, arg); break;
-      case '--operation': options.operation = value(i++, arg); break;
+      case '--variables':
+        options.variables = value(i++, arg);
+        break;
+      case '--operation':
+        options.operation = value(i++, arg);
+        break;
       case '--format': {
         const format = value(i++, arg);
-        if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, got "${format}"`);
+        if (format !== 'json' && format !== 'csv')
+          throw new UsageError(`--format must be json or csv, got "${format}"`);
         options.format = format;
         break;
       }
-      case '--list': options.list = value(i++, arg); break;
-      case '--url': options.url = value(i++, arg); break;
-      case '--out': options.out = value(i++, arg); break;
-      case '--bom': options.bom = true; break;
+      case '--list':
+        options.list = value(i++, arg);
+        break;
+      case '--url':
+        options.url = value(i++, arg);
+        break;
+      case '--out':
+        options.out = value(i++, arg);
+        break;
+      case '--bom':
+        options.bom = true;
+        break;
       case '--delimiter': {
         const d = value(i++, arg);
-        if (d.length !== 1 || /["\r\n]/.test(d)) throw new UsageError('--delimiter must be one character other than a quote or a line break');
+        if (d.length !== 1 || /["\r\n]/.test(d))
+          throw new UsageError('--delimiter must be one character other than a quote or a line break');
         options.delimiter = d;
         break;
       }
@@ -256,7 +286,10 @@ export function parseVarValue(raw: string): unknown {
   }
 }
 
-export function buildVariables(fileVariables: Record<string, unknown>, options: Pick<QueryOptions, 'vars' | 'variables'>): Record<string, unknown> {
+export function buildVariables(
+  fileVariables: Record<string, unknown>,
+  options: Pick<QueryOptions, 'vars' | 'variables'>,
+): Record<string, unknown> {
   let fromJson: Record<string, unknown> = {};
   if (options.variables !== undefined) {
     try {
@@ -264,12 +297,16 @@ export function buildVariables(fileVariables: Record<string, unknown>, options: 
     } catch (error) {
       throw new UsageError(`--variables is not valid JSON: ${(error as Error).message}`);
     }
-    if (!fromJson || typeof fromJson !== 'object' || Array.isArray(fromJson)) throw new UsageError('--variables must be a JSON object');
+    if (!fromJson || typeof fromJson !== 'object' || Array.isArray(fromJson))
+      throw new UsageError('--variables must be a JSON object');
   }
   return { ...fileVariables, ...fromJson, ...Object.fromEntries(options.vars.map(([k, v]) => [k, parseVarValue(v)])) };
 }
 
-interface GraphQLResponse { data?: JsonObject | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] }
+interface GraphQLResponse {
+  data?: JsonObject | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+}
 
 export async function run(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const fail = (message: string, code: number) => {
@@ -304,15 +341,24 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutSeconds} s` : cause?.code ?? cause?.message ?? (error as Error).message;
-    return fail(`cannot reach the gateway at ${options.url} (${why}). Is it running (\`npm start\`)? Set --url or GATEWAY_URL.`, 2);
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${options.timeoutSeconds} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    return fail(
+      `cannot reach the gateway at ${options.url} (${why}). Is it running (\`npm start\`)? Set --url or GATEWAY_URL.`,
+      2,
+    );
   }
   const text = await response.text();
   let body: GraphQLResponse;
   try {
     body = JSON.parse(text);
   } catch {
-    return fail(`the gateway at ${options.url} answered HTTP ${response.status} with a non-GraphQL body: ${text.slice(0, 200)}`, 2);
+    return fail(
+      `the gateway at ${options.url} answered HTTP ${response.status} with a non-GraphQL body: ${text.slice(0, 200)}`,
+      2,
+    );
   }
   if (typeof body !== 'object' || body === null || (!('data' in body) && !('errors' in body))) {
     return fail(`the gateway at ${options.url} answered HTTP ${response.status} without data nor errors`, 2);
@@ -327,10 +373,14 @@ export async function run(argv: string[], io = { stdout: process.stdout, stderr:
     if (options.list) {
       rowPath = options.list.split('.');
       const missing = rowPath.findIndex((_, i) => !valuesAt(body.data!, rowPath!.slice(0, i + 1)).length);
-      if (missing >= 0) return fail(`--list ${options.list}: the response data has no "${rowPath.slice(0, missing + 1).join('.')}"`, 2);
+      if (missing >= 0)
+        return fail(`--list ${options.list}: the response data has no "${rowPath.slice(0, missing + 1).join('.')}"`, 2);
     }
     const table = toTable(body.data, rowPath);
-    if (!options.list) io.stderr.write(`query: ${table.rows.length} row(s), one per ${table.rowPath.length ? table.rowPath.join('.') : 'response'} (choose another list with --list)\n`);
+    if (!options.list)
+      io.stderr.write(
+        `query: ${table.rows.length} row(s), one per ${table.rowPath.length ? table.rowPath.join('.') : 'response'} (choose another list with --list)\n`,
+      );
     output = (options.bom ? '\uFEFF' : '') + toCsv(table, options.delimiter);
   }
   if (output !== undefined) {

@@ -84,11 +84,16 @@ export async function diffSupergraphs(beforeSdl: string, afterSdl: string): Prom
 function ownersOf(supergraph: Supergraph, path: string): string[] {
   const [typeName, member] = path.split('.');
   if (!typeName) return [];
-  return supergraph.subgraphs().values().filter((subgraph) => {
-    const type = subgraph.schema.type(typeName) as { field?(n: string): unknown; value?(n: string): unknown } | undefined;
-    if (!type || !member) return !!type;
-    return !!(type.field?.(member) ?? type.value?.(member));
-  }).map((s) => s.name);
+  return supergraph
+    .subgraphs()
+    .values()
+    .filter((subgraph) => {
+      const type = subgraph.schema.type(typeName) as
+        { field?(n: string): unknown; value?(n: string): unknown } | undefined;
+      if (!type || !member) return !!type;
+      return !!(type.field?.(member) ?? type.value?.(member));
+    })
+    .map((s) => s.name);
 }
 
 export async function check(options: CheckOptions): Promise<CheckReport> {
@@ -96,7 +101,9 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const list = readSubgraphList(config, {});
   const entry = list.find((s) => s.name === options.subgraph);
   if (!entry) {
-    throw new UsageError(`unknown subgraph "${options.subgraph}". Known subgraphs (from ${display(config)}): ${list.map((s) => s.name).join(', ')}`);
+    throw new UsageError(
+      `unknown subgraph "${options.subgraph}". Known subgraphs (from ${display(config)}): ${list.map((s) => s.name).join(', ')}`,
+    );
   }
   const sdlFile = resolve(options.sdlFile ?? entry.sdlFile);
   if (!existsSync(sdlFile)) throw new UsageError(`SDL file not found: ${sdlFile}`);
@@ -124,7 +131,9 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   try {
     Supergraph.build(baselineSdl);
   } catch (error) {
-    throw new UsageError(`the baseline supergraph (${report.against}) is not a valid supergraph: ${(error as Error).message}`);
+    throw new UsageError(
+      `the baseline supergraph (${report.against}) is not a valid supergraph: ${(error as Error).message}`,
+    );
   }
   const changes = await diffSupergraphs(baselineSdl, composed.supergraphSdl);
   report.breaking = changes.filter((c) => c.level === 'breaking');
@@ -205,11 +214,16 @@ export function formatReport(report: CheckReport, options: { verbose?: boolean }
   lines.push(`composed with: ${report.subgraphs.join(', ')}`);
   if (report.status === 'composition-failed') {
     lines.push('', `✗ Composition failed with ${report.compositionErrors.length} error(s):`);
-    for (const e of report.compositionErrors) lines.push(`  [${e.subgraphs.join(', ') || 'supergraph'}] ${e.code}: ${e.message}`);
-    lines.push('', 'Fix the SDL so that it composes with the other subgraphs (`npm run compose` shows the same errors).');
+    for (const e of report.compositionErrors)
+      lines.push(`  [${e.subgraphs.join(', ') || 'supergraph'}] ${e.code}: ${e.message}`);
+    lines.push(
+      '',
+      'Fix the SDL so that it composes with the other subgraphs (`npm run compose` shows the same errors).',
+    );
     return lines.join('\n');
   }
-  const from = (c: SchemaChange) => (c.subgraphs.length && !c.subgraphs.includes(report.subgraph) ? `  (from ${c.subgraphs.join(', ')})` : '');
+  const from = (c: SchemaChange) =>
+    c.subgraphs.length && !c.subgraphs.includes(report.subgraph) ? `  (from ${c.subgraphs.join(', ')})` : '';
   const section = (title: string, changes: SchemaChange[], mark: string) => {
     if (!changes.length) return;
     lines.push('', `${title} (${changes.length}):`);
@@ -218,35 +232,54 @@ export function formatReport(report: CheckReport, options: { verbose?: boolean }
       if (c.level !== 'safe') lines.push(`      → ${c.explanation}`);
     }
   };
-  section(report.status === 'accepted' ? 'Breaking changes ACCEPTED with --accept-breaking' : 'Breaking changes', report.breaking, '✗');
+  section(
+    report.status === 'accepted' ? 'Breaking changes ACCEPTED with --accept-breaking' : 'Breaking changes',
+    report.breaking,
+    '✗',
+  );
   section('Dangerous changes', report.dangerous, '!');
   if (options.verbose) {
     section('Safe changes', report.safe, '+');
   } else if (report.safe.length) {
     const added = new Set(report.safe.filter((c) => c.type === 'TYPE_ADDED').map((c) => c.path));
-    const shown = report.safe.filter((c) => !isDescriptionOnly(c) && !added.has(c.path.split('.')[0]!) || c.type === 'TYPE_ADDED');
+    const shown = report.safe.filter(
+      (c) => (!isDescriptionOnly(c) && !added.has(c.path.split('.')[0]!)) || c.type === 'TYPE_ADDED',
+    );
     const descriptions = report.safe.filter((c) => isDescriptionOnly(c) && !added.has(c.path.split('.')[0]!)).length;
     lines.push('', `Safe changes (${report.safe.length}):`);
-    for (const c of shown) lines.push(`  + ${c.path}  [${c.type}]${c.type === 'TYPE_ADDED' ? ' with its fields' : ''}${from(c)}`);
+    for (const c of shown)
+      lines.push(`  + ${c.path}  [${c.type}]${c.type === 'TYPE_ADDED' ? ' with its fields' : ''}${from(c)}`);
     const hidden = report.safe.length - shown.length - descriptions;
     if (descriptions) lines.push(`  + ${descriptions} description change(s)`);
     if (hidden) lines.push(`  + ${hidden} field(s), value(s) and description(s) inside the added types`);
     if (descriptions || hidden) lines.push('  (--verbose lists every change)');
   }
   const all = [...report.breaking, ...report.dangerous, ...report.safe];
-  const elsewhere = [...new Set(all.filter((c) => c.subgraphs.length && !c.subgraphs.includes(report.subgraph)).flatMap((c) => c.subgraphs))];
+  const elsewhere = [
+    ...new Set(
+      all.filter((c) => c.subgraphs.length && !c.subgraphs.includes(report.subgraph)).flatMap((c) => c.subgraphs),
+    ),
+  ];
   lines.push('');
   if (elsewhere.length) {
-    lines.push(`Note: some changes come from other subgraphs (${elsewhere.join(', ')}): ${report.against} is behind their SDL files. Run \`npm run compose\` after checking them.`);
+    lines.push(
+      `Note: some changes come from other subgraphs (${elsewhere.join(', ')}): ${report.against} is behind their SDL files. Run \`npm run compose\` after checking them.`,
+    );
   }
   if (report.status === 'breaking') {
-    lines.push(`✗ ${report.breaking.length} breaking change(s): clients of the graph would break. Deprecate first, or pass --accept-breaking once the clients are ready.`);
+    lines.push(
+      `✗ ${report.breaking.length} breaking change(s): clients of the graph would break. Deprecate first, or pass --accept-breaking once the clients are ready.`,
+    );
   } else if (report.status === 'accepted') {
-    lines.push(`✓ ${report.breaking.length} breaking change(s) accepted with --accept-breaking; ${report.dangerous.length} dangerous, ${report.safe.length} safe.`);
+    lines.push(
+      `✓ ${report.breaking.length} breaking change(s) accepted with --accept-breaking; ${report.dangerous.length} dangerous, ${report.safe.length} safe.`,
+    );
   } else if (!all.length) {
     lines.push('✓ No change to the API schema.');
   } else {
-    lines.push(`✓ No breaking change; ${report.dangerous.length} dangerous, ${report.safe.length} safe. Run \`npm run compose\` to update schema/supergraph.graphql.`);
+    lines.push(
+      `✓ No breaking change; ${report.dangerous.length} dangerous, ${report.safe.length} safe. Run \`npm run compose\` to update schema/supergraph.graphql.`,
+    );
   }
   return lines.join('\n');
 }
@@ -257,7 +290,16 @@ const USAGE = `usage: npm run check -- <subgraph> [--sdl proposed.graphql] [--ac
   SDL files and compares the API schema with the released supergraph (default: schema/supergraph.graphql).
   Exit codes: 0 no breaking change, 1 breaking changes, 2 composition errors or bad usage.`;
 
-interface Cli { subgraph?: string; sdl?: string; config?: string; against?: string; acceptBreaking: boolean; json: boolean; verbose: boolean; help: boolean }
+interface Cli {
+  subgraph?: string;
+  sdl?: string;
+  config?: string;
+  against?: string;
+  acceptBreaking: boolean;
+  json: boolean;
+  verbose: boolean;
+  help: boolean;
+}
 
 export function parseArgs(argv: string[]): Cli {
   const cli: Cli = { acceptBreaking: false, json: false, verbose: false, help: false };
@@ -269,13 +311,29 @@ export function parseArgs(argv: string[]): Cli {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
-      case '--sdl': cli.sdl = value(i++, arg); break;
-      case '--config': cli.config = value(i++, arg); break;
-      case '--against': cli.against = value(i++, arg); break;
-      case '--accept-breaking': cli.acceptBreaking = true; break;
-      case '--json': cli.json = true; break;
-      case '-v': case '--verbose': cli.verbose = true; break;
-      case '-h': case '--help': cli.help = true; break;
+      case '--sdl':
+        cli.sdl = value(i++, arg);
+        break;
+      case '--config':
+        cli.config = value(i++, arg);
+        break;
+      case '--against':
+        cli.against = value(i++, arg);
+        break;
+      case '--accept-breaking':
+        cli.acceptBreaking = true;
+        break;
+      case '--json':
+        cli.json = true;
+        break;
+      case '-v':
+      case '--verbose':
+        cli.verbose = true;
+        break;
+      case '-h':
+      case '--help':
+        cli.help = true;
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (cli.subgraph) throw new UsageError(`one subgraph at a time (got "${cli.subgraph}" and "${arg}")`);
@@ -290,9 +348,15 @@ function readBaseline(against: string): string {
   if (against.startsWith('git:')) {
     const ref = against.slice(4);
     try {
-      return execFileSync('git', ['show', `${ref}:${relative(ROOT, SUPERGRAPH_FILE)}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return execFileSync('git', ['show', `${ref}:${relative(ROOT, SUPERGRAPH_FILE)}`], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (error) {
-      throw new UsageError(`cannot read schema/supergraph.graphql at git ref "${ref}": ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
+      throw new UsageError(
+        `cannot read schema/supergraph.graphql at git ref "${ref}": ${String((error as { stderr?: string }).stderr ?? error).trim()}`,
+      );
     }
   }
   if (!existsSync(against)) throw new UsageError(`baseline supergraph not found: ${against}`);

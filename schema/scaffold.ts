@@ -17,9 +17,40 @@ const DEFAULT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Names that would collide with the hub's own folders, scripts or GraphQL/federation words. */
 export const RESERVED_NAMES = new Set([
-  'runtime', 'gateway', 'schema', 'supergraph', 'templates', 'template', 'test', 'tests', 'support', 'queries', 'bench',
-  'data', 'hub', 'all', 'index', 'main', 'shared', 'common', 'scaffold', 'compose', 'check', 'import', 'start', 'query',
-  'mutation', 'subscription', 'federation', 'join', 'link', 'core', 'default', 'operator', 'operators', 'node-modules',
+  'runtime',
+  'gateway',
+  'schema',
+  'supergraph',
+  'templates',
+  'template',
+  'test',
+  'tests',
+  'support',
+  'queries',
+  'bench',
+  'data',
+  'hub',
+  'all',
+  'index',
+  'main',
+  'shared',
+  'common',
+  'scaffold',
+  'compose',
+  'check',
+  'import',
+  'start',
+  'query',
+  'mutation',
+  'subscription',
+  'federation',
+  'join',
+  'link',
+  'core',
+  'default',
+  'operator',
+  'operators',
+  'node-modules',
 ]);
 /** Ports the hub already uses besides the subgraphs' (the gateway's default). */
 const RESERVED_PORTS = new Map([[4000, 'the gateway (GATEWAY_PORT default)']]);
@@ -28,7 +59,12 @@ const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const SLICE = /^[a-z][a-zA-Z0-9]{1,39}$/;
 
 export class ScaffoldError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2) { super(message); }
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+  }
 }
 
 export interface ScaffoldOptions {
@@ -53,11 +89,23 @@ export interface ScaffoldResult {
   subgraphs: string[];
 }
 
-const pascal = (kebab: string) => kebab.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-const camel = (kebab: string) => { const p = pascal(kebab); return p[0]!.toLowerCase() + p.slice(1); };
+const pascal = (kebab: string) =>
+  kebab
+    .split('-')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+const camel = (kebab: string) => {
+  const p = pascal(kebab);
+  return p[0]!.toLowerCase() + p.slice(1);
+};
 /** `Action Logement` → `ACTION_LOGEMENT`; `Caisse d'Épargne` → `CAISSE_D_EPARGNE`. */
 export const operatorEnumValue = (label: string) =>
-  label.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 const isActionLogement = (label: string) => operatorEnumValue(label) === 'ACTION_LOGEMENT';
 /** French "de": `d'Action Logement`, `de Bpifrance`. */
 const of = (label: string) => (/^[aeiouyàâéèêîôû]/i.test(label) ? `d'${label}` : `de ${label}`);
@@ -73,7 +121,10 @@ function existingDeclarations(list: SubgraphEntry[]) {
     try {
       doc = parse(readFileSync(entry.sdlFile, 'utf8'));
     } catch (error) {
-      throw new ScaffoldError(`cannot read the SDL of subgraph "${entry.name}" (${entry.sdlFile}): ${(error as Error).message}`, 1);
+      throw new ScaffoldError(
+        `cannot read the SDL of subgraph "${entry.name}" (${entry.sdlFile}): ${(error as Error).message}`,
+        1,
+      );
     }
     for (const def of doc.definitions) {
       if (!('name' in def) || !def.name) continue;
@@ -97,44 +148,70 @@ function existingDeclarations(list: SubgraphEntry[]) {
 export function validate(options: ScaffoldOptions, root: string, list: SubgraphEntry[]): void {
   const problems: string[] = [];
   const { name, slice, operatorLabel, port } = options;
-  if (!NAME.test(name ?? '')) problems.push(`name "${name ?? ''}": use kebab-case (lower-case letters and digits, words joined by "-"), e.g. action-logement`);
+  if (!NAME.test(name ?? ''))
+    problems.push(
+      `name "${name ?? ''}": use kebab-case (lower-case letters and digits, words joined by "-"), e.g. action-logement`,
+    );
   else {
     if (name.length > 40) problems.push(`name "${name}": at most 40 characters`);
-    if (RESERVED_NAMES.has(name)) problems.push(`name "${name}" is reserved (it names a folder, script or GraphQL word of the hub)`);
+    if (RESERVED_NAMES.has(name))
+      problems.push(`name "${name}" is reserved (it names a folder, script or GraphQL word of the hub)`);
     const taken = list.find((s) => s.name === name || envKey(s.name) === envKey(name));
     if (taken) problems.push(`name "${name}": subgraph "${taken.name}" is already listed in schema/supergraph.yaml`);
     if (existsSync(join(root, 'subgraphs', name))) problems.push(`name "${name}": subgraphs/${name}/ already exists`);
-    if (existsSync(join(root, 'schema', `${name}.graphql`))) problems.push(`name "${name}": schema/${name}.graphql already exists`);
+    if (existsSync(join(root, 'schema', `${name}.graphql`)))
+      problems.push(`name "${name}": schema/${name}.graphql already exists`);
   }
   if (!operatorLabel || !/^[^"\\\r\n{}`]{2,80}$/.test(operatorLabel) || !/[A-Za-zÀ-ÿ]/.test(operatorLabel)) {
-    problems.push(`--operator-label "${operatorLabel ?? ''}": 2 to 80 characters with a letter, no quotes, backslashes, braces or line breaks (e.g. "Action Logement")`);
+    problems.push(
+      `--operator-label "${operatorLabel ?? ''}": 2 to 80 characters with a letter, no quotes, backslashes, braces or line breaks (e.g. "Action Logement")`,
+    );
   } else if (!/^[A-Z][A-Z0-9_]*$/.test(operatorEnumValue(operatorLabel))) {
-    problems.push(`--operator-label "${operatorLabel}": its enum value "${operatorEnumValue(operatorLabel)}" must start with a letter`);
+    problems.push(
+      `--operator-label "${operatorLabel}": its enum value "${operatorEnumValue(operatorLabel)}" must start with a letter`,
+    );
   }
-  if (!SLICE.test(slice ?? '')) problems.push(`--slice "${slice ?? ''}": a camelCase GraphQL field name, 2 to 40 characters (e.g. housing), named for the function, not the operator`);
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`--port "${Number.isNaN(port) ? '' : port}": an integer between 1024 and 65535`);
+  if (!SLICE.test(slice ?? ''))
+    problems.push(
+      `--slice "${slice ?? ''}": a camelCase GraphQL field name, 2 to 40 characters (e.g. housing), named for the function, not the operator`,
+    );
+  if (!Number.isInteger(port) || port < 1024 || port > 65535)
+    problems.push(`--port "${Number.isNaN(port) ? '' : port}": an integer between 1024 and 65535`);
   else {
     const clash = list.find((s) => s.port === port);
-    if (clash) problems.push(`--port ${port} is already the port of subgraph "${clash.name}" (used: ${list.map((s) => s.port).join(', ')})`);
+    if (clash)
+      problems.push(
+        `--port ${port} is already the port of subgraph "${clash.name}" (used: ${list.map((s) => s.port).join(', ')})`,
+      );
     if (RESERVED_PORTS.has(port)) problems.push(`--port ${port} is the port of ${RESERVED_PORTS.get(port)}`);
   }
   if (SLICE.test(slice ?? '') && problems.length === 0) {
     const { types, territoryFields, queryFields } = existingDeclarations(list);
     const Slice = slice[0]!.toUpperCase() + slice.slice(1);
-    if (territoryFields.has(slice)) problems.push(`--slice "${slice}": Territory.${slice} is already declared by subgraph "${territoryFields.get(slice)}"`);
+    if (territoryFields.has(slice))
+      problems.push(
+        `--slice "${slice}": Territory.${slice} is already declared by subgraph "${territoryFields.get(slice)}"`,
+      );
     for (const field of ['Catalogue', 'Totals', 'Territories', 'Datasets'].map((s) => slice + s)) {
-      if (queryFields.has(field)) problems.push(`--slice "${slice}": Query.${field} is already declared by subgraph "${queryFields.get(field)}"`);
+      if (queryFields.has(field))
+        problems.push(`--slice "${slice}": Query.${field} is already declared by subgraph "${queryFields.get(field)}"`);
     }
-    if (types.has(`${Slice}Slice`)) problems.push(`--slice "${slice}": type ${Slice}Slice is already declared by subgraph "${types.get(`${Slice}Slice`)}"`);
+    if (types.has(`${Slice}Slice`))
+      problems.push(
+        `--slice "${slice}": type ${Slice}Slice is already declared by subgraph "${types.get(`${Slice}Slice`)}"`,
+      );
   }
   if (problems.length) throw new ScaffoldError(problems.map((p) => `  - ${p}`).join('\n'), 2);
 }
 
 /** A TypeScript object literal, two-space indented, with `raw` values written as expressions. */
 function tsObject(value: Record<string, unknown>, raw: Record<string, string> = {}, indent = '  '): string {
-  const literal = (v: unknown): string => v && typeof v === 'object' && !Array.isArray(v)
-    ? `{ ${Object.entries(v).map(([k, x]) => `${k}: ${literal(x)}`).join(', ')} }`
-    : JSON.stringify(v);
+  const literal = (v: unknown): string =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? `{ ${Object.entries(v)
+          .map(([k, x]) => `${k}: ${literal(x)}`)
+          .join(', ')} }`
+      : JSON.stringify(v);
   const lines = Object.entries(value).map(([k, v]) => `${indent}  ${k}: ${raw[k] ?? literal(v)},`);
   return `${indent}{\n${lines.join('\n')}\n${indent}}`;
 }
@@ -143,52 +220,108 @@ function tsObject(value: Record<string, unknown>, raw: Record<string, string> = 
 function catalogueFor(label: string, slice: string) {
   if (isActionLogement(label)) {
     return {
-      natureSentence: 'the catalogue is REAL (Mobili-Jeune VTE, quoted from the programme\'s documents).',
-      dataset: tsObject({
-        id: '', title: "Panier de services d'Action Logement pour les Territoires d'industrie (catalogue)",
-        publisher: "Délégation aux Territoires d'industrie (ANCT), Action Logement", licence: 'Licence Ouverte / Etalab 2.0',
-        url: 'https://agence-cohesion-territoires.gouv.fr/territoires-dindustrie-44', date: '2020-12-15', nature: 'REAL',
-        note: "Quoted from the programme's documents (assemblée générale du 15 décembre 2020): « aide Mobili-Jeune VTE octroyée par Action Logement, permettant de prendre en charge une partie du loyer mensuel, jusqu'à 100 €, pendant un an pour le jeune ».",
-      }, { id: 'DATASET_CATALOGUE' }),
-      entries: [tsObject({
-        id: '', slug: 'mobili-jeune-vte', name: 'Mobili-Jeune VTE', operator: '', carrier: null, axes: ['RECRUIT'],
-        description: "Aide aux jeunes recrutés en VTE : prise en charge d'une partie du loyer mensuel, jusqu'à 100 € par mois, pendant un an.",
-        financial: true, sampleAmountEur: { min: 100, max: 1200, step: 100 }, datasetId: '',
-      }, { id: "serviceId('mobili-jeune-vte')", operator: 'OPERATOR', datasetId: 'DATASET_CATALOGUE' })],
+      natureSentence: "the catalogue is REAL (Mobili-Jeune VTE, quoted from the programme's documents).",
+      dataset: tsObject(
+        {
+          id: '',
+          title: "Panier de services d'Action Logement pour les Territoires d'industrie (catalogue)",
+          publisher: "Délégation aux Territoires d'industrie (ANCT), Action Logement",
+          licence: 'Licence Ouverte / Etalab 2.0',
+          url: 'https://agence-cohesion-territoires.gouv.fr/territoires-dindustrie-44',
+          date: '2020-12-15',
+          nature: 'REAL',
+          note: "Quoted from the programme's documents (assemblée générale du 15 décembre 2020): « aide Mobili-Jeune VTE octroyée par Action Logement, permettant de prendre en charge une partie du loyer mensuel, jusqu'à 100 €, pendant un an pour le jeune ».",
+        },
+        { id: 'DATASET_CATALOGUE' },
+      ),
+      entries: [
+        tsObject(
+          {
+            id: '',
+            slug: 'mobili-jeune-vte',
+            name: 'Mobili-Jeune VTE',
+            operator: '',
+            carrier: null,
+            axes: ['RECRUIT'],
+            description:
+              "Aide aux jeunes recrutés en VTE : prise en charge d'une partie du loyer mensuel, jusqu'à 100 € par mois, pendant un an.",
+            financial: true,
+            sampleAmountEur: { min: 100, max: 1200, step: 100 },
+            datasetId: '',
+          },
+          { id: "serviceId('mobili-jeune-vte')", operator: 'OPERATOR', datasetId: 'DATASET_CATALOGUE' },
+        ),
+      ],
     };
   }
   return {
     natureSentence: `the catalogue holds one PLACEHOLDER service (SAMPLE) to replace with ${label}'s real services.`,
-    dataset: tsObject({
-      id: '', title: `Catalogue ${of(label)} (exemple écrit par le scaffold, à remplacer)`, publisher: "Hub Territoires d'industrie (generated)",
-      licence: 'Licence Ouverte / Etalab 2.0', url: null, date: '2025-12-31', nature: 'SAMPLE',
-      note: `Placeholder written by npm run scaffold: replace the entry of subgraphs/<name>/catalogue.ts with ${label}'s services as named in the programme's documents, then set this dataset to REAL with its source.`,
-    }, { id: 'DATASET_CATALOGUE' }),
-    entries: [tsObject({
-      id: '', slug: 'service-exemple', name: `Service d'exemple ${of(label)} (à remplacer)`, operator: '', carrier: null, axes: ['ATTRACT'],
-      description: `Placeholder service of the ${slice} slice written by the scaffold: replace it with a real service of the panier de services.`,
-      financial: true, sampleAmountEur: { min: 1000, max: 50000, step: 500 }, datasetId: '',
-    }, { id: "serviceId('service-exemple')", operator: 'OPERATOR', datasetId: 'DATASET_CATALOGUE' })],
+    dataset: tsObject(
+      {
+        id: '',
+        title: `Catalogue ${of(label)} (exemple écrit par le scaffold, à remplacer)`,
+        publisher: "Hub Territoires d'industrie (generated)",
+        licence: 'Licence Ouverte / Etalab 2.0',
+        url: null,
+        date: '2025-12-31',
+        nature: 'SAMPLE',
+        note: `Placeholder written by npm run scaffold: replace the entry of subgraphs/<name>/catalogue.ts with ${label}'s services as named in the programme's documents, then set this dataset to REAL with its source.`,
+      },
+      { id: 'DATASET_CATALOGUE' },
+    ),
+    entries: [
+      tsObject(
+        {
+          id: '',
+          slug: 'service-exemple',
+          name: `Service d'exemple ${of(label)} (à remplacer)`,
+          operator: '',
+          carrier: null,
+          axes: ['ATTRACT'],
+          description: `Placeholder service of the ${slice} slice written by the scaffold: replace it with a real service of the panier de services.`,
+          financial: true,
+          sampleAmountEur: { min: 1000, max: 50000, step: 500 },
+          datasetId: '',
+        },
+        { id: "serviceId('service-exemple')", operator: 'OPERATOR', datasetId: 'DATASET_CATALOGUE' },
+      ),
+    ],
   };
 }
 
 function templateFiles(dir = TEMPLATE_DIR): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? templateFiles(join(dir, e.name)) : e.name.endsWith('.tmpl') ? [join(dir, e.name)] : []).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? templateFiles(join(dir, e.name)) : e.name.endsWith('.tmpl') ? [join(dir, e.name)] : [],
+    )
+    .sort();
 }
 
 /** Every file of the new subgraph (path relative to the root → content), placeholders filled. */
-export function render(options: ScaffoldOptions, operatorValues: Set<string>): { files: Map<string, string>; operator: string; newOperatorValue: boolean } {
+export function render(
+  options: ScaffoldOptions,
+  operatorValues: Set<string>,
+): { files: Map<string, string>; operator: string; newOperatorValue: boolean } {
   const { name, slice, operatorLabel, port } = options;
   const operator = operatorEnumValue(operatorLabel);
   const newOperatorValue = !operatorValues.has(operator);
   const catalogue = catalogueFor(operatorLabel, slice);
   const vars: Record<string, string> = {
-    name, port: String(port), slice, Slice: slice[0]!.toUpperCase() + slice.slice(1), Name: pascal(name), ident: camel(name),
-    table: `${name.replace(/-/g, '_')}_mobilisation`, operatorLabel, OPERATOR: operator,
-    operatorEnumValue: newOperatorValue ? `  "${operatorLabel} (operator added by the ${name} subgraph)."\n  ${operator}\n` : '',
+    name,
+    port: String(port),
+    slice,
+    Slice: slice[0]!.toUpperCase() + slice.slice(1),
+    Name: pascal(name),
+    ident: camel(name),
+    table: `${name.replace(/-/g, '_')}_mobilisation`,
+    operatorLabel,
+    OPERATOR: operator,
+    operatorEnumValue: newOperatorValue
+      ? `  "${operatorLabel} (operator added by the ${name} subgraph)."\n  ${operator}\n`
+      : '',
     catalogueNatureSentence: catalogue.natureSentence,
-    catalogueDataset: catalogue.dataset, catalogueEntries: catalogue.entries.join(',\n') + ',',
+    catalogueDataset: catalogue.dataset,
+    catalogueEntries: catalogue.entries.join(',\n') + ',',
     sampleTitleJson: JSON.stringify(`Mobilisations ${of(operatorLabel)} par territoire (échantillon généré)`),
   };
   const files = new Map<string, string>();
@@ -217,7 +350,12 @@ export function appendEntry(yamlText: string, name: string, routingUrl: string):
       last = i;
     } else if (line.trim() !== '' && !line.startsWith('#')) break;
   }
-  const entry = [`${indent}${name}:`, `${indent}${indent}routing_url: ${routingUrl}`, `${indent}${indent}schema:`, `${indent}${indent}${indent}file: ./${name}.graphql`];
+  const entry = [
+    `${indent}${name}:`,
+    `${indent}${indent}routing_url: ${routingUrl}`,
+    `${indent}${indent}schema:`,
+    `${indent}${indent}${indent}file: ./${name}.graphql`,
+  ];
   lines.splice(last + 1, 0, ...entry);
   const text = lines.join('\n');
   // The other entries must read exactly as before.
@@ -225,7 +363,10 @@ export function appendEntry(yamlText: string, name: string, routingUrl: string):
   const after = parseYaml(text) as { subgraphs: Record<string, unknown> };
   const { [name]: added, ...rest } = after.subgraphs ?? {};
   if (JSON.stringify(rest) !== JSON.stringify(before.subgraphs) || !added) {
-    throw new ScaffoldError('schema/supergraph.yaml: could not append the entry without changing the others; add it by hand', 1);
+    throw new ScaffoldError(
+      'schema/supergraph.yaml: could not append the entry without changing the others; add it by hand',
+      1,
+    );
   }
   return text;
 }
@@ -234,7 +375,10 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
   const root = resolve(options.root ?? DEFAULT_ROOT);
   const yamlFile = join(root, 'schema', 'supergraph.yaml');
   if (!existsSync(yamlFile) || !existsSync(join(root, 'subgraphs', 'runtime'))) {
-    throw new ScaffoldError(`--root ${root}: not a hub repository (schema/supergraph.yaml and subgraphs/runtime/ expected)`, 2);
+    throw new ScaffoldError(
+      `--root ${root}: not a hub repository (schema/supergraph.yaml and subgraphs/runtime/ expected)`,
+      2,
+    );
   }
   const list = readSubgraphList(yamlFile, {});
   validate(options, root, list);
@@ -245,9 +389,15 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
   const routingUrl = `http://${host}:${port}/graphql`;
 
   // Compose before writing anything: a clash with another subgraph leaves the tree untouched.
-  const result = compose([...sourcesFromList(list), { name, url: routingUrl, sdl: files.get(`schema/${name}.graphql`)! }]);
+  const result = compose([
+    ...sourcesFromList(list),
+    { name, url: routingUrl, sdl: files.get(`schema/${name}.graphql`)! },
+  ]);
   if (!result.ok) {
-    throw new ScaffoldError(`composition with the ${list.length} listed subgraphs fails, nothing was written:\n${formatProblems(result.errors)}`, 1);
+    throw new ScaffoldError(
+      `composition with the ${list.length} listed subgraphs fails, nothing was written:\n${formatProblems(result.errors)}`,
+      1,
+    );
   }
   const yamlBefore = readFileSync(yamlFile, 'utf8');
   const yamlAfter = appendEntry(yamlBefore, name, routingUrl);
@@ -260,15 +410,23 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
       written.push(rel);
     }
     writeFileSync(yamlFile, yamlAfter);
-    if (options.writeSupergraph) writeFileSync(join(root, 'schema', 'supergraph.graphql'), supergraphFileContent(result.supergraphSdl));
+    if (options.writeSupergraph)
+      writeFileSync(join(root, 'schema', 'supergraph.graphql'), supergraphFileContent(result.supergraphSdl));
   } catch (error) {
     writeFileSync(yamlFile, yamlBefore);
     rmSync(join(root, 'subgraphs', name), { recursive: true, force: true });
     rmSync(join(root, 'schema', `${name}.graphql`), { force: true });
-    throw new ScaffoldError(`writing the subgraph failed, everything was removed again: ${(error as Error).message}`, 1);
+    throw new ScaffoldError(
+      `writing the subgraph failed, everything was removed again: ${(error as Error).message}`,
+      1,
+    );
   }
   return {
-    name, operator, newOperatorValue, files: written, subgraphs: [...list.map((s) => s.name), name],
+    name,
+    operator,
+    newOperatorValue,
+    files: written,
+    subgraphs: [...list.map((s) => s.name), name],
     compositionHints: result.hints,
   };
 }
@@ -285,20 +443,33 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let options: ScaffoldOptions;
   try {
     const { values, positionals } = parseArgs({
-      args: process.argv.slice(2), allowPositionals: true, strict: true,
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      strict: true,
       options: {
-        'operator-label': { type: 'string' }, slice: { type: 'string' }, port: { type: 'string' }, root: { type: 'string' },
-        compose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'operator-label': { type: 'string' },
+        slice: { type: 'string' },
+        port: { type: 'string' },
+        root: { type: 'string' },
+        compose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) {
       console.log(USAGE);
       process.exit(0);
     }
-    if (positionals.length !== 1) throw new Error(positionals.length ? `one name expected, got ${positionals.join(' ')}` : 'the subgraph name is missing');
+    if (positionals.length !== 1)
+      throw new Error(
+        positionals.length ? `one name expected, got ${positionals.join(' ')}` : 'the subgraph name is missing',
+      );
     options = {
-      name: positionals[0]!, operatorLabel: values['operator-label'] ?? '', slice: values.slice ?? '',
-      port: values.port && /^\d+$/.test(values.port) ? Number(values.port) : NaN, root: values.root, writeSupergraph: values.compose,
+      name: positionals[0]!,
+      operatorLabel: values['operator-label'] ?? '',
+      slice: values.slice ?? '',
+      port: values.port && /^\d+$/.test(values.port) ? Number(values.port) : NaN,
+      root: values.root,
+      writeSupergraph: values.compose,
     };
   } catch (error) {
     console.error(`scaffold: ${(error as Error).message}\n${USAGE}`);
@@ -307,13 +478,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const r = scaffold(options);
     const root = resolve(options.root ?? DEFAULT_ROOT);
-    console.log(`scaffolded subgraph "${r.name}" (${options.operatorLabel}, Territory.${options.slice}, port ${options.port}) in ${root}:`);
+    console.log(
+      `scaffolded subgraph "${r.name}" (${options.operatorLabel}, Territory.${options.slice}, port ${options.port}) in ${root}:`,
+    );
     for (const f of r.files) console.log(`  + ${f}`);
     console.log(`  ~ schema/supergraph.yaml (entry "${r.name}" appended)`);
-    console.log(r.newOperatorValue
-      ? `Operator enum: value ${r.operator} declared in schema/${r.name}.graphql only (output-only enum: composition takes the union).`
-      : `Operator enum: value ${r.operator} already exists; reused.`);
-    console.log(`composition of ${r.subgraphs.length} subgraphs: OK (${r.compositionHints.length} hint(s))${options.writeSupergraph ? ' → schema/supergraph.graphql written' : ''}`);
+    console.log(
+      r.newOperatorValue
+        ? `Operator enum: value ${r.operator} declared in schema/${r.name}.graphql only (output-only enum: composition takes the union).`
+        : `Operator enum: value ${r.operator} already exists; reused.`,
+    );
+    console.log(
+      `composition of ${r.subgraphs.length} subgraphs: OK (${r.compositionHints.length} hint(s))${options.writeSupergraph ? ' → schema/supergraph.graphql written' : ''}`,
+    );
     console.log(`next steps:
   ${options.writeSupergraph ? '' : 'npm run compose                                # writes schema/supergraph.graphql with the new subgraph\n  '}npx vitest run subgraphs/${r.name}                # its own test: batching and provenance
   npm run typecheck

@@ -12,13 +12,30 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'NOT_FOUND',
-  'PAGE_SIZE_LIMIT', 'COST_LIMIT_EXCEEDED', 'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_FOUND',
+  'PAGE_SIZE_LIMIT',
+  'COST_LIMIT_EXCEEDED',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-interface Answer { status: number; text: string; json?: any }
+interface Answer {
+  status: number;
+  text: string;
+  json?: any;
+}
 
-async function send(init: { method?: string; path?: string; body?: string; contentType?: string | null; headers?: Record<string, string> }): Promise<Answer> {
+async function send(init: {
+  method?: string;
+  path?: string;
+  body?: string;
+  contentType?: string | null;
+  headers?: Record<string, string>;
+}): Promise<Answer> {
   const url = new URL(init.path ?? '/graphql', hub.gatewayUrl);
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.contentType !== null) headers['content-type'] = init.contentType ?? 'application/json';
@@ -33,7 +50,8 @@ async function send(init: { method?: string; path?: string; body?: string; conte
   return { status: response.status, text, json };
 }
 
-const gql = (query: string, variables?: unknown, extra: Record<string, unknown> = {}) => send({ body: JSON.stringify({ query, variables, ...extra }) });
+const gql = (query: string, variables?: unknown, extra: Record<string, unknown> = {}) =>
+  send({ body: JSON.stringify({ query, variables, ...extra }) });
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 
 interface Case {
@@ -53,59 +71,299 @@ const TERRITORIES = `query($first: Int, $after: String, $search: String, $region
 
 const corpus: Case[] = [
   // Malformed documents.
-  { name: 'unclosed argument list', run: () => gql(`{ territory(id: "x" { name } }`), code: 'GRAPHQL_PARSE_FAILED', atGateway: true, message: /^Syntax Error/ },
-  { name: 'truncated document', run: () => gql(`{ territories(first: 2) { nodes { id `), code: 'GRAPHQL_PARSE_FAILED', atGateway: true },
-  { name: 'NUL character in the document', run: () => gql(`{ phases\u0000 { phase } }`), code: 'BAD_USER_INPUT', atGateway: true, message: /NUL character/ },
-  { name: 'control characters in the document', run: () => gql(`{ phases\u0001\u0007 { phase } }`), code: 'GRAPHQL_PARSE_FAILED', atGateway: true },
-  { name: 'not GraphQL at all', run: () => gql(`SELECT * FROM territory; --`), code: 'GRAPHQL_PARSE_FAILED', atGateway: true },
-  { name: 'unknown field', run: () => gql(`{ territory(id: "2023-2027:ti-8402") { password } }`), code: 'GRAPHQL_VALIDATION_FAILED', atGateway: true },
-  { name: 'argument of the wrong literal type', run: () => gql(`{ territory(id: true) { name } }`), code: 'GRAPHQL_VALIDATION_FAILED', atGateway: true },
-  { name: 'subscription on a graph without subscriptions', run: () => gql(`subscription { phases { phase } }`), code: 'GRAPHQL_VALIDATION_FAILED', atGateway: true },
-  { name: 'two operations and no operationName', run: () => gql(`query A { phases { phase } } query B { regions { code } }`), code: 'OPERATION_RESOLUTION_FAILURE', atGateway: true },
-  { name: 'unknown operationName', run: () => gql(`query A { phases { phase } }`, undefined, { operationName: 'Nope' }), code: 'OPERATION_RESOLUTION_FAILURE', atGateway: true },
+  {
+    name: 'unclosed argument list',
+    run: () => gql(`{ territory(id: "x" { name } }`),
+    code: 'GRAPHQL_PARSE_FAILED',
+    atGateway: true,
+    message: /^Syntax Error/,
+  },
+  {
+    name: 'truncated document',
+    run: () => gql(`{ territories(first: 2) { nodes { id `),
+    code: 'GRAPHQL_PARSE_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'NUL character in the document',
+    run: () => gql(`{ phases\u0000 { phase } }`),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+    message: /NUL character/,
+  },
+  {
+    name: 'control characters in the document',
+    run: () => gql(`{ phases\u0001\u0007 { phase } }`),
+    code: 'GRAPHQL_PARSE_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'not GraphQL at all',
+    run: () => gql(`SELECT * FROM territory; --`),
+    code: 'GRAPHQL_PARSE_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'unknown field',
+    run: () => gql(`{ territory(id: "2023-2027:ti-8402") { password } }`),
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'argument of the wrong literal type',
+    run: () => gql(`{ territory(id: true) { name } }`),
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'subscription on a graph without subscriptions',
+    run: () => gql(`subscription { phases { phase } }`),
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'two operations and no operationName',
+    run: () => gql(`query A { phases { phase } } query B { regions { code } }`),
+    code: 'OPERATION_RESOLUTION_FAILURE',
+    atGateway: true,
+  },
+  {
+    name: 'unknown operationName',
+    run: () => gql(`query A { phases { phase } }`, undefined, { operationName: 'Nope' }),
+    code: 'OPERATION_RESOLUTION_FAILURE',
+    atGateway: true,
+  },
   // Bodies that are not a GraphQL request.
-  { name: 'invalid JSON body', run: () => send({ body: '{"query": "{ phases { phase } }"' }), code: 'BAD_REQUEST', atGateway: true, message: /not valid JSON/ },
+  {
+    name: 'invalid JSON body',
+    run: () => send({ body: '{"query": "{ phases { phase } }"' }),
+    code: 'BAD_REQUEST',
+    atGateway: true,
+    message: /not valid JSON/,
+  },
   { name: 'JSON null body', run: () => send({ body: 'null' }), code: 'BAD_REQUEST', atGateway: true },
   { name: 'empty JSON object', run: () => send({ body: '{}' }), code: 'BAD_REQUEST', atGateway: true },
   { name: 'query is a number', run: () => send({ body: '{"query": 42}' }), code: 'BAD_REQUEST', atGateway: true },
-  { name: 'variables is a string', run: () => send({ body: JSON.stringify({ query: '{ phases { phase } }', variables: 'x' }) }), code: 'BAD_REQUEST', atGateway: true },
-  { name: 'text/plain body (CSRF protection)', run: () => send({ body: '{ phases { phase } }', contentType: 'text/plain' }), code: 'BAD_REQUEST', atGateway: true },
-  { name: 'no content type', run: () => send({ body: '{"query": "{ phases { phase } }"}', contentType: null }), code: 'BAD_REQUEST', atGateway: true },
-  { name: 'batched request (JSON array): batching is not supported', run: () => send({ body: JSON.stringify([{ query: '{ phases { phase } }' }, { query: '{ regions { code } }' }]) }), code: 'BAD_REQUEST', atGateway: true, message: /batching/i },
-  { name: 'PUT on the GraphQL path', run: () => send({ method: 'PUT', body: '{"query": "{ phases { phase } }"}' }), status: 405, code: 'BAD_REQUEST', atGateway: true, message: /only GET\/POST/ },
-  { name: 'unknown path', run: () => send({ path: '/graphql/../admin', body: '{}' }), status: 404, code: 'NOT_FOUND', atGateway: true },
+  {
+    name: 'variables is a string',
+    run: () => send({ body: JSON.stringify({ query: '{ phases { phase } }', variables: 'x' }) }),
+    code: 'BAD_REQUEST',
+    atGateway: true,
+  },
+  {
+    name: 'text/plain body (CSRF protection)',
+    run: () => send({ body: '{ phases { phase } }', contentType: 'text/plain' }),
+    code: 'BAD_REQUEST',
+    atGateway: true,
+  },
+  {
+    name: 'no content type',
+    run: () => send({ body: '{"query": "{ phases { phase } }"}', contentType: null }),
+    code: 'BAD_REQUEST',
+    atGateway: true,
+  },
+  {
+    name: 'batched request (JSON array): batching is not supported',
+    run: () => send({ body: JSON.stringify([{ query: '{ phases { phase } }' }, { query: '{ regions { code } }' }]) }),
+    code: 'BAD_REQUEST',
+    atGateway: true,
+    message: /batching/i,
+  },
+  {
+    name: 'PUT on the GraphQL path',
+    run: () => send({ method: 'PUT', body: '{"query": "{ phases { phase } }"}' }),
+    status: 405,
+    code: 'BAD_REQUEST',
+    atGateway: true,
+    message: /only GET\/POST/,
+  },
+  {
+    name: 'unknown path',
+    run: () => send({ path: '/graphql/../admin', body: '{}' }),
+    status: 404,
+    code: 'NOT_FOUND',
+    atGateway: true,
+  },
   // Variables.
-  { name: 'variable of the wrong type (object for ID)', run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, { id: { $gt: '' } }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'variable of the wrong type (string for Int)', run: () => gql(TERRITORIES, { first: '10; DROP TABLE territory' }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'missing required variable', run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, {}), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'null for a required variable', run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, { id: null }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'invalid enum literal', run: () => gql(`{ territories(phase: PHASE_2030) { totalCount } }`), code: 'GRAPHQL_VALIDATION_FAILED', atGateway: true },
-  { name: 'invalid enum variable', run: () => gql(TERRITORIES, { phase: 'PHASE_2030' }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'enum given as a lowercase string', run: () => gql(TERRITORIES, { phase: 'phase_2023_2027' }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'huge variable list (20 000 items) for an enum', run: () => gql(TERRITORIES, { phase: Array.from({ length: 20_000 }, () => 0) }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'deeply nested lists (5 000 levels) in a variable', run: () => send({ body: `{"query": ${JSON.stringify(TERRITORIES)}, "variables": {"search": ${'['.repeat(5000)}${']'.repeat(5000)}}}` }), code: 'BAD_USER_INPUT', atGateway: true },
+  {
+    name: 'variable of the wrong type (object for ID)',
+    run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, { id: { $gt: '' } }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'variable of the wrong type (string for Int)',
+    run: () => gql(TERRITORIES, { first: '10; DROP TABLE territory' }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'missing required variable',
+    run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, {}),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'null for a required variable',
+    run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, { id: null }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'invalid enum literal',
+    run: () => gql(`{ territories(phase: PHASE_2030) { totalCount } }`),
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atGateway: true,
+  },
+  {
+    name: 'invalid enum variable',
+    run: () => gql(TERRITORIES, { phase: 'PHASE_2030' }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'enum given as a lowercase string',
+    run: () => gql(TERRITORIES, { phase: 'phase_2023_2027' }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'huge variable list (20 000 items) for an enum',
+    run: () => gql(TERRITORIES, { phase: Array.from({ length: 20_000 }, () => 0) }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'deeply nested lists (5 000 levels) in a variable',
+    run: () =>
+      send({
+        body: `{"query": ${JSON.stringify(TERRITORIES)}, "variables": {"search": ${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+      }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
   // PostgreSQL cannot hold U+0000 in text: refused before any SQL, in variables and in literals.
-  { name: 'NUL character in a variable', run: () => gql(TERRITORIES, { search: 'bourg\u0000; DROP TABLE territory' }), code: 'BAD_USER_INPUT', atGateway: true, message: /NUL character/ },
-  { name: 'NUL character in a nested variable', run: () => gql(TERRITORIES, { search: 'x', extra: [{ deep: ['\u0000'] }] }), code: 'BAD_USER_INPUT', atGateway: true },
-  { name: 'NUL character in a string literal', run: () => gql(`{ territories(search: "\\u0000") { totalCount } }`), code: 'GRAPHQL_VALIDATION_FAILED', atGateway: true, message: /NUL character/ },
-  { name: '1 MB search string', run: () => gql(TERRITORIES, { search: 'é'.repeat(500_000) }), status: 413, code: 'PAYLOAD_TOO_LARGE', atGateway: true },
-  { name: 'first over Int range', run: () => gql(`{ territories(first: 2147483648) { totalCount } }`), code: 'GRAPHQL_VALIDATION_FAILED', atGateway: true },
+  {
+    name: 'NUL character in a variable',
+    run: () => gql(TERRITORIES, { search: 'bourg\u0000; DROP TABLE territory' }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+    message: /NUL character/,
+  },
+  {
+    name: 'NUL character in a nested variable',
+    run: () => gql(TERRITORIES, { search: 'x', extra: [{ deep: ['\u0000'] }] }),
+    code: 'BAD_USER_INPUT',
+    atGateway: true,
+  },
+  {
+    name: 'NUL character in a string literal',
+    run: () => gql(`{ territories(search: "\\u0000") { totalCount } }`),
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atGateway: true,
+    message: /NUL character/,
+  },
+  {
+    name: '1 MB search string',
+    run: () => gql(TERRITORIES, { search: 'é'.repeat(500_000) }),
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    atGateway: true,
+  },
+  {
+    name: 'first over Int range',
+    run: () => gql(`{ territories(first: 2147483648) { totalCount } }`),
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atGateway: true,
+  },
   // (The page-size check runs before variable coercion, so it answers first.)
-  { name: 'first over Int range as a variable', run: () => gql(TERRITORIES, { first: 1e12 }), code: 'PAGE_SIZE_LIMIT', atGateway: true },
+  {
+    name: 'first over Int range as a variable',
+    run: () => gql(TERRITORIES, { first: 1e12 }),
+    code: 'PAGE_SIZE_LIMIT',
+    atGateway: true,
+  },
   { name: 'huge first', run: () => gql(TERRITORIES, { first: 1_000_000 }), code: 'PAGE_SIZE_LIMIT', atGateway: true },
   { name: 'fractional first', run: () => gql(TERRITORIES, { first: 2.5 }), code: 'BAD_USER_INPUT', atGateway: true },
   // Checked by the subgraphs (HTTP 200, GraphQL error with a client code).
-  { name: 'negative first', run: () => gql(TERRITORIES, { first: -1 }), status: 200, code: 'BAD_USER_INPUT', atGateway: false, message: /first: must be between 1 and 200/ },
-  { name: 'zero first', run: () => gql(TERRITORIES, { first: 0 }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'forged cursor (garbage)', run: () => gql(TERRITORIES, { after: 'not-a-cursor' }), status: 200, code: 'BAD_USER_INPUT', atGateway: false, message: /after: .* is not a cursor/ },
-  { name: 'forged cursor (negative position)', run: () => gql(TERRITORIES, { after: b64('pos:-1') }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'forged cursor (SQL)', run: () => gql(TERRITORIES, { after: b64("pos:1' OR 1=1 --") }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'forged cursor (huge position)', run: () => gql(TERRITORIES, { after: b64('pos:999999999999999') }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'injection in a region code', run: () => gql(TERRITORIES, { region: "84' OR '1'='1" }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'injection in a SIREN', run: () => gql(`query($s: String!) { territoriesByGroupement(siren: $s) { id } }`, { s: '200070555 OR 1=1' }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'injection in an INSEE code', run: () => gql(`query($c: String!) { commune(insee: $c) { name } }`, { c: "'; DROP TABLE commune; --" }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
-  { name: 'injection in a territory id', run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, { id: "2023-2027:ti-8402' OR 1=1 --" }), status: 200, atGateway: false },
-  { name: 'search longer than 100 characters', run: () => gql(TERRITORIES, { search: 'a'.repeat(101) }), status: 200, code: 'BAD_USER_INPUT', atGateway: false },
+  {
+    name: 'negative first',
+    run: () => gql(TERRITORIES, { first: -1 }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+    message: /first: must be between 1 and 200/,
+  },
+  {
+    name: 'zero first',
+    run: () => gql(TERRITORIES, { first: 0 }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'forged cursor (garbage)',
+    run: () => gql(TERRITORIES, { after: 'not-a-cursor' }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+    message: /after: .* is not a cursor/,
+  },
+  {
+    name: 'forged cursor (negative position)',
+    run: () => gql(TERRITORIES, { after: b64('pos:-1') }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'forged cursor (SQL)',
+    run: () => gql(TERRITORIES, { after: b64("pos:1' OR 1=1 --") }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'forged cursor (huge position)',
+    run: () => gql(TERRITORIES, { after: b64('pos:999999999999999') }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'injection in a region code',
+    run: () => gql(TERRITORIES, { region: "84' OR '1'='1" }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'injection in a SIREN',
+    run: () => gql(`query($s: String!) { territoriesByGroupement(siren: $s) { id } }`, { s: '200070555 OR 1=1' }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'injection in an INSEE code',
+    run: () => gql(`query($c: String!) { commune(insee: $c) { name } }`, { c: "'; DROP TABLE commune; --" }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
+  {
+    name: 'injection in a territory id',
+    run: () => gql(`query($id: ID!) { territory(id: $id) { name } }`, { id: "2023-2027:ti-8402' OR 1=1 --" }),
+    status: 200,
+    atGateway: false,
+  },
+  {
+    name: 'search longer than 100 characters',
+    run: () => gql(TERRITORIES, { search: 'a'.repeat(101) }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    atGateway: false,
+  },
 ];
 
 describe('bad inputs', () => {
@@ -122,8 +380,12 @@ describe('bad inputs', () => {
       if (c.code) expect([code, error.message]).toEqual([c.code, expect.any(String)]);
       else expect(CLIENT_CODES.has(code), `${code}: ${error.message}`).toBe(true);
       if (c.message) expect(error.message).toMatch(c.message);
-      for (const e of answer.json.errors) expect(CLIENT_CODES.has(e.extensions?.code), `${e.extensions?.code}: ${e.message}`).toBe(true);
-      if (c.atGateway) expect(hub.counters()).toEqual(Object.fromEntries([...hub.subgraphs.keys()].map((n) => [n, { requests: 0, statements: 0 }])));
+      for (const e of answer.json.errors)
+        expect(CLIENT_CODES.has(e.extensions?.code), `${e.extensions?.code}: ${e.message}`).toBe(true);
+      if (c.atGateway)
+        expect(hub.counters()).toEqual(
+          Object.fromEntries([...hub.subgraphs.keys()].map((n) => [n, { requests: 0, statements: 0 }])),
+        );
     });
   }
 
@@ -156,7 +418,10 @@ describe('bad inputs', () => {
     const all = await post(hub.gatewayUrl, `{ territories(first: 1) { totalCount } regions { code } }`);
     expect([all.status, all.errors, all.data.territories.totalCount]).toEqual([200, undefined, 332]);
     expect(all.data.regions.length).toBeGreaterThanOrEqual(13);
-    const territory = await post(hub.gatewayUrl, `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`);
+    const territory = await post(
+      hub.gatewayUrl,
+      `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`,
+    );
     expect([territory.errors, territory.data.territory.name]).toEqual([undefined, 'Bassin de Bourg-en-Bresse']);
     expect((await fetch(new URL('/health', hub.gatewayUrl))).status).toBe(200);
     expect((await fetch(new URL('/ready', hub.gatewayUrl))).status).toBe(200);

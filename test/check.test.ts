@@ -56,13 +56,21 @@ function proposal(sdl: string): string {
 }
 
 const checkTerritories = (sdl: string, acceptBreaking = false) =>
-  check({ subgraph: 'territories', sdlFile: proposal(sdl), config, baselineSdl: readFileSync(baseline, 'utf8'), acceptBreaking });
+  check({
+    subgraph: 'territories',
+    sdlFile: proposal(sdl),
+    config,
+    baselineSdl: readFileSync(baseline, 'utf8'),
+    acceptBreaking,
+  });
 
 const paths = (changes: CheckReport['breaking']) => changes.map((c) => c.path);
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'schema/check.ts', ...args], { cwd: ROOT });
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'schema/check.ts', ...args], {
+      cwd: ROOT,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -73,17 +81,28 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 describe('schema check', () => {
   it('passes the unchanged SDL with no change at all', async () => {
     const report = await checkTerritories(territoriesSdl);
-    expect(report).toMatchObject({ status: 'passed', exitCode: 0, breaking: [], dangerous: [], safe: [], compositionErrors: [] });
+    expect(report).toMatchObject({
+      status: 'passed',
+      exitCode: 0,
+      breaking: [],
+      dangerous: [],
+      safe: [],
+      compositionErrors: [],
+    });
     expect(report.subgraphs).toContain('territories');
     expect(formatReport(report)).toContain('✓ No change to the API schema.');
   });
 
   it('catches a removed field as breaking, with its path and subgraph', async () => {
-    const sdl = editType(territoriesSdl, 'Territory', (b) => b.replace(/\n\s*"Population: sum[^\n]*\n\s*population: Int!/, ''));
+    const sdl = editType(territoriesSdl, 'Territory', (b) =>
+      b.replace(/\n\s*"Population: sum[^\n]*\n\s*population: Int!/, ''),
+    );
     const report = await checkTerritories(sdl);
     expect(report.exitCode).toBe(1);
     expect(report.status).toBe('breaking');
-    expect(report.breaking).toEqual([expect.objectContaining({ path: 'Territory.population', type: 'FIELD_REMOVED', subgraphs: ['territories'] })]);
+    expect(report.breaking).toEqual([
+      expect.objectContaining({ path: 'Territory.population', type: 'FIELD_REMOVED', subgraphs: ['territories'] }),
+    ]);
     expect(report.breaking[0]!.explanation).toMatch(/Queries selecting Territory.population will be rejected/);
     // Groupement.population and Commune.population are left alone.
     expect(paths(report.safe)).toEqual([]);
@@ -93,43 +112,69 @@ describe('schema check', () => {
     const sdl = editType(territoriesSdl, 'Territory', (b) => b.replace('population: Int!', 'population: Float!'));
     const report = await checkTerritories(sdl);
     expect(report.exitCode).toBe(1);
-    expect(report.breaking).toEqual([expect.objectContaining({ path: 'Territory.population', type: 'FIELD_TYPE_CHANGED' })]);
+    expect(report.breaking).toEqual([
+      expect.objectContaining({ path: 'Territory.population', type: 'FIELD_TYPE_CHANGED' }),
+    ]);
     expect(report.breaking[0]!.message).toContain("from 'Int!' to 'Float!'");
   });
 
   it('catches an argument made required', async () => {
-    const sdl = editType(territoriesSdl, 'Query', (b) => b.replace(/\n    region: String\n/, '\n    region: String!\n'));
+    const sdl = editType(territoriesSdl, 'Query', (b) =>
+      b.replace(/\n    region: String\n/, '\n    region: String!\n'),
+    );
     const report = await checkTerritories(sdl);
     expect(report.exitCode).toBe(1);
-    expect(report.breaking).toEqual([expect.objectContaining({ path: 'Query.territories.region', type: 'FIELD_ARGUMENT_TYPE_CHANGED' })]);
+    expect(report.breaking).toEqual([
+      expect.objectContaining({ path: 'Query.territories.region', type: 'FIELD_ARGUMENT_TYPE_CHANGED' }),
+    ]);
     expect(report.breaking[0]!.explanation).toMatch(/became required/);
   });
 
   it('catches an enum value removed', async () => {
-    const sdl = editType(territoriesSdl, 'GroupementNature', (b) => b.replace(/\n\s*"Établissement public territorial[^\n]*\n\s*EPT/, ''));
+    const sdl = editType(territoriesSdl, 'GroupementNature', (b) =>
+      b.replace(/\n\s*"Établissement public territorial[^\n]*\n\s*EPT/, ''),
+    );
     const report = await checkTerritories(sdl);
     expect(report.exitCode).toBe(1);
-    expect(report.breaking).toEqual([expect.objectContaining({ path: 'GroupementNature.EPT', type: 'ENUM_VALUE_REMOVED' })]);
+    expect(report.breaking).toEqual([
+      expect.objectContaining({ path: 'GroupementNature.EPT', type: 'ENUM_VALUE_REMOVED' }),
+    ]);
   });
 
   it('reports an added optional field as safe', async () => {
-    const sdl = editType(territoriesSdl, 'Territory', (b) => `${b}\n  "Short name used in the programme's maps."\n  shortName: String`);
+    const sdl = editType(
+      territoriesSdl,
+      'Territory',
+      (b) => `${b}\n  "Short name used in the programme's maps."\n  shortName: String`,
+    );
     const report = await checkTerritories(sdl);
     expect(report).toMatchObject({ status: 'passed', exitCode: 0, breaking: [], dangerous: [] });
-    expect(report.safe.map((c) => [c.path, c.type])).toEqual(expect.arrayContaining([['Territory.shortName', 'FIELD_ADDED']]));
+    expect(report.safe.map((c) => [c.path, c.type])).toEqual(
+      expect.arrayContaining([['Territory.shortName', 'FIELD_ADDED']]),
+    );
     expect(report.safe.every((c) => c.subgraphs.includes('territories'))).toBe(true);
   });
 
   it('reports dangerous changes (enum value added, optional argument added) without failing', async () => {
-    let sdl = editType(territoriesSdl, 'GroupementNature', (b) => `${b}\n  "Pôle d'équilibre territorial et rural."\n  PETR`);
-    sdl = editType(sdl, 'Query', (b) => b.replace('territoriesByCommune(', 'territoriesByCommune(\n    "Year of the perimeter."\n    year: Int'));
+    let sdl = editType(
+      territoriesSdl,
+      'GroupementNature',
+      (b) => `${b}\n  "Pôle d'équilibre territorial et rural."\n  PETR`,
+    );
+    sdl = editType(sdl, 'Query', (b) =>
+      b.replace('territoriesByCommune(', 'territoriesByCommune(\n    "Year of the perimeter."\n    year: Int'),
+    );
     const report = await checkTerritories(sdl);
     expect(report).toMatchObject({ status: 'passed', exitCode: 0, breaking: [] });
-    expect(report.dangerous.map((c) => [c.path, c.type])).toEqual(expect.arrayContaining([
-      ['GroupementNature.PETR', 'ENUM_VALUE_ADDED'],
-      ['Query.territoriesByCommune.year', 'FIELD_ARGUMENT_ADDED'],
-    ]));
-    expect(formatReport(report)).toMatch(/Dangerous changes \(2\):[\s\S]*GroupementNature.PETR[\s\S]*must handle the new one/);
+    expect(report.dangerous.map((c) => [c.path, c.type])).toEqual(
+      expect.arrayContaining([
+        ['GroupementNature.PETR', 'ENUM_VALUE_ADDED'],
+        ['Query.territoriesByCommune.year', 'FIELD_ARGUMENT_ADDED'],
+      ]),
+    );
+    expect(formatReport(report)).toMatch(
+      /Dangerous changes \(2\):[\s\S]*GroupementNature.PETR[\s\S]*must handle the new one/,
+    );
   });
 
   it('lists breaking changes as accepted with acceptBreaking', async () => {
@@ -157,7 +202,9 @@ describe('`npm run check` exit codes', () => {
   });
 
   it('exits 1 on a breaking change, naming its path; --accept-breaking turns it into 0', async () => {
-    const file = proposal(editType(territoriesSdl, 'Territory', (b) => b.replace('population: Int!', 'population: String!')));
+    const file = proposal(
+      editType(territoriesSdl, 'Territory', (b) => b.replace('population: Int!', 'population: String!')),
+    );
     // Three CLI runs at once: each one composes the whole graph.
     const [refused, accepted, json] = await Promise.all([
       cli('territories', '--sdl', file, ...options()),
@@ -172,28 +219,43 @@ describe('`npm run check` exit codes', () => {
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as CheckReport;
     expect(report).toMatchObject({ status: 'breaking', exitCode: 1, subgraph: 'territories' });
-    expect(report.breaking.map((c) => [c.path, c.type, c.level])).toEqual([['Territory.population', 'FIELD_TYPE_CHANGED', 'breaking']]);
+    expect(report.breaking.map((c) => [c.path, c.type, c.level])).toEqual([
+      ['Territory.population', 'FIELD_TYPE_CHANGED', 'breaking'],
+    ]);
   });
 
   it('exits 2 on a composition error, naming the subgraph', async () => {
-    const file = proposal(territoriesSdl.replace('type Territory @key(fields: "id") {', 'type Territory @key(fields: "nope") {'));
-    const [run, json] = await Promise.all([cli('territories', '--sdl', file, ...options()), cli('territories', '--sdl', file, '--json', ...options())]);
+    const file = proposal(
+      territoriesSdl.replace('type Territory @key(fields: "id") {', 'type Territory @key(fields: "nope") {'),
+    );
+    const [run, json] = await Promise.all([
+      cli('territories', '--sdl', file, ...options()),
+      cli('territories', '--sdl', file, '--json', ...options()),
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Composition failed with \d+ error/);
     expect(run.stderr).toMatch(/\[territories\] KEY_INVALID_FIELDS/);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout).compositionErrors).toContainEqual(expect.objectContaining({ subgraphs: ['territories'], code: 'KEY_INVALID_FIELDS' }));
+    expect(JSON.parse(json.stdout).compositionErrors).toContainEqual(
+      expect.objectContaining({ subgraphs: ['territories'], code: 'KEY_INVALID_FIELDS' }),
+    );
   });
 
   it('exits 2 on an unknown subgraph, listing the known ones', async () => {
     const run = await cli('nope', ...options());
     expect(run.code).toBe(2);
-    const known = readSubgraphList(config, {}).map((s) => s.name).join(', ');
+    const known = readSubgraphList(config, {})
+      .map((s) => s.name)
+      .join(', ');
     expect(run.stderr).toContain(`unknown subgraph "nope". Known subgraphs (from ${config}): ${known}`);
   });
 
   it('exits 2 on bad usage', async () => {
-    const [none, missing, unknown] = await Promise.all([cli(), cli('territories', '--sdl', join(dir, 'missing.graphql')), cli('territories', '--frobnicate')]);
+    const [none, missing, unknown] = await Promise.all([
+      cli(),
+      cli('territories', '--sdl', join(dir, 'missing.graphql')),
+      cli('territories', '--frobnicate'),
+    ]);
     expect(none.code).toBe(2);
     expect([missing.code, unknown.code]).toEqual([2, 2]);
     expect(missing.stderr).toContain('SDL file not found');

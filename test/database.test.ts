@@ -30,7 +30,11 @@ async function fresh(): Promise<Database<any>> {
 const thing = {
   '001_thing': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('thing').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('label', 'text', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('thing')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .execute();
     },
   },
 };
@@ -42,7 +46,7 @@ describe('database runtime', () => {
     expect(DIALECT).toBe(POSTGRES_URL ? 'postgres' : 'sqlite');
   });
 
-  it('applies versioned migrations once, recorded in the subgraph\'s own migration table', async () => {
+  it("applies versioned migrations once, recorded in the subgraph's own migration table", async () => {
     const database = await fresh();
     expect(await migrate(database, 'runtime_test', thing)).toEqual(['000_runtime_dataset', '001_thing']);
     expect(await migrate(database, 'runtime_test', thing)).toEqual([]);
@@ -57,7 +61,13 @@ describe('database runtime', () => {
     const load = async (trx: Kysely<any>) => {
       loads++;
       await trx.deleteFrom('thing').execute();
-      await trx.insertInto('thing').values([{ id: 1, label: 'a' }, { id: 2, label: 'b' }]).execute();
+      await trx
+        .insertInto('thing')
+        .values([
+          { id: 1, label: 'a' },
+          { id: 2, label: 'b' },
+        ])
+        .execute();
     };
     expect(await ensureLoaded(database, 'v1', load)).toBe('loaded');
     expect(await ensureLoaded(database, 'v1', load)).toBe('up-to-date');
@@ -80,11 +90,16 @@ describe('database runtime', () => {
     await migrate(database, 'runtime_test', thing);
     const before = database.stats.statements;
     await database.db.selectFrom('thing').selectAll().execute();
-    await database.db.selectFrom('thing').select((eb) => eb.fn.countAll<number>().as('n')).execute();
+    await database.db
+      .selectFrom('thing')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .execute();
     expect(database.stats.statements - before).toBe(2);
   });
 
   it('refuses an unsupported database URL with a clear message', async () => {
-    await expect(openDatabase({ name: 'x', url: 'mysql://root@localhost/test' })).rejects.toThrow(/unsupported database URL "mysql:\/\/root@localhost\/test": use postgres/);
+    await expect(openDatabase({ name: 'x', url: 'mysql://root@localhost/test' })).rejects.toThrow(
+      /unsupported database URL "mysql:\/\/root@localhost\/test": use postgres/,
+    );
   });
 });

@@ -11,27 +11,41 @@ import { startTestHub, type TestHub } from './support/hub.ts';
 
 const GUARD = resolve(ROOT, 'test/support/egress-guard.cjs');
 
-interface Attempt { pid: number; kind: string; target: string }
+interface Attempt {
+  pid: number;
+  kind: string;
+  target: string;
+}
 const attempts = (log: string): Attempt[] =>
-  existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Attempt) : [];
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Attempt)
+    : [];
 
 /** Runs a Node process under the guard until it exits; `ready` resolves on the first stdout line matching. */
 function guarded(args: string[], env: NodeJS.ProcessEnv, log: string) {
   const child = spawn(process.execPath, ['--require', GUARD, ...args], {
-    cwd: ROOT, env: { ...env, EGRESS_GUARD_LOG: log }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...env, EGRESS_GUARD_LOG: log },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const lines = (match: RegExp) => new Promise<RegExpExecArray>((found, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = match.exec(output);
-      if (m) found(m);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    exited.then((code) => fail(new Error(`process exited (${code}) before printing ${match}:\n${output}`)));
-  });
+  const lines = (match: RegExp) =>
+    new Promise<RegExpExecArray>((found, fail) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const m = match.exec(output);
+        if (m) found(m);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      exited.then((code) => fail(new Error(`process exited (${code}) before printing ${match}:\n${output}`)));
+    });
   return { child, exited, lines, output: () => output };
 }
 
@@ -47,7 +61,11 @@ describe('egress guard (self-test)', () => {
       });`;
     const run = guarded(['-e', script], process.env, log);
     expect(await run.exited).toBe(0);
-    expect(attempts(log).map((a) => `${a.kind} ${a.target}`).sort()).toEqual(['dns.lookup example.org', 'net.connect 192.0.2.1:80']);
+    expect(
+      attempts(log)
+        .map((a) => `${a.kind} ${a.target}`)
+        .sort(),
+    ).toEqual(['dns.lookup example.org', 'net.connect 192.0.2.1:80']);
   });
 });
 

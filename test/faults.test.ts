@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOperation, QUERIES_DIR } from '../gateway/operations.ts';
 import { post } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
-import { startExtraGateway, startFaultyProxy, type ExtraGateway, type FaultMode, type FaultyProxy } from './support/faulty-proxy.ts';
+import {
+  startExtraGateway,
+  startFaultyProxy,
+  type ExtraGateway,
+  type FaultMode,
+  type FaultyProxy,
+} from './support/faulty-proxy.ts';
 
 const SUBGRAPH_TIMEOUT_MS = 500;
 const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
@@ -45,7 +51,11 @@ describe('faults of one operator subgraph', () => {
 
   const faults: [FaultMode, RegExp, number][] = [
     ['down', /subgraph "financing" is unavailable: unreachable/, 1500],
-    ['slow', new RegExp(`subgraph "financing" is unavailable: no answer within ${SUBGRAPH_TIMEOUT_MS} ms`), SUBGRAPH_TIMEOUT_MS + 1500],
+    [
+      'slow',
+      new RegExp(`subgraph "financing" is unavailable: no answer within ${SUBGRAPH_TIMEOUT_MS} ms`),
+      SUBGRAPH_TIMEOUT_MS + 1500,
+    ],
     ['garbage', /subgraph "financing" is unavailable: answered with a body that is not valid JSON/, 1500],
     ['http500', /subgraph "financing" is unavailable: answered HTTP 500/, 1500],
   ];
@@ -62,7 +72,17 @@ describe('faults of one operator subgraph', () => {
         const territory = response.data.territory;
         expect(territory.financing).toBeNull();
         for (const slice of OTHER_SLICES) expect(territory[slice]).toEqual(healthy[slice]);
-        for (const field of ['id', 'code', 'name', 'phase', 'population', 'region', 'departments', 'groupements', 'dataset']) {
+        for (const field of [
+          'id',
+          'code',
+          'name',
+          'phase',
+          'population',
+          'region',
+          'departments',
+          'groupements',
+          'dataset',
+        ]) {
           expect(territory[field]).toEqual(healthy[field]);
         }
         expect(response.errors?.length).toBeGreaterThanOrEqual(1);
@@ -74,7 +94,10 @@ describe('faults of one operator subgraph', () => {
           expect(JSON.stringify(error)).not.toMatch(/pool exhausted|db\.internal|this is not json/);
         }
         // The gateway keeps serving queries that do not need financing…
-        const other = await post(gw.url, `{ territories(first: 2) { totalCount nodes { id recruitment { summary { recordCount } } } } }`);
+        const other = await post(
+          gw.url,
+          `{ territories(first: 2) { totalCount nodes { id recruitment { summary { recordCount } } } } }`,
+        );
         expect([other.status, other.errors, other.data.territories.totalCount]).toEqual([200, undefined, 332]);
         // …and a query of financing alone gets a clear error, not a crash.
         const alone = await post(gw.url, `{ financingCatalogue { id } }`);
@@ -86,7 +109,9 @@ describe('faults of one operator subgraph', () => {
           expect(degraded.status).toBe(503);
           expect(degraded.body.status).toBe('degraded');
           expect(degraded.body.subgraphs.find((s: any) => s.name === 'financing').reachable).toBe(false);
-          expect(degraded.body.subgraphs.filter((s: any) => s.name !== 'financing').every((s: any) => s.reachable)).toBe(true);
+          expect(
+            degraded.body.subgraphs.filter((s: any) => s.name !== 'financing').every((s: any) => s.reachable),
+          ).toBe(true);
         }
       } finally {
         await proxy.setMode('pass');
@@ -130,14 +155,21 @@ describe('graceful shutdown', () => {
     const closing = await startExtraGateway(hub, { SUBGRAPH_TIMEOUT_MS: '5000' }, { financing: slow.url });
     try {
       const port = Number(new URL(closing.url).port);
-      const inFlight = post(closing.url, `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`, { id: '2023-2027:ti-8402' });
+      const inFlight = post(
+        closing.url,
+        `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`,
+        { id: '2023-2027:ti-8402' },
+      );
       // Wait until the request is held by the slow subgraph.
       while (slow.received === 0) await new Promise((r) => setTimeout(r, 10));
       const started = performance.now();
       const stopping = closing.stop();
       const refused = await new Promise<string>((resolve) => {
         const socket = connect(port, '127.0.0.1');
-        socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
         socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
       });
       expect(refused).toBe('ECONNREFUSED');

@@ -13,7 +13,11 @@ afterAll(() => hub?.stop());
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 async function postBody(body: unknown) {
-  const response = await fetch(hub.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(hub.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
@@ -38,7 +42,11 @@ describe('automatic persisted queries', () => {
   });
 
   it('refuses a hash that does not match the query text', async () => {
-    const wrong = await postBody({ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } }, variables });
+    const wrong = await postBody({
+      query,
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } },
+      variables,
+    });
     expect(wrong.status).toBe(400);
     expect(JSON.stringify(wrong.body.errors)).toMatch(/provided sha does not match query/i);
   });
@@ -51,7 +59,11 @@ describe('cache headers', () => {
   });
 
   it('caches answers with operator records for a minute only', async () => {
-    const { headers, errors } = await post(hub.gatewayUrl, 'query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }', { id: '2023-2027:ti-8402' });
+    const { headers, errors } = await post(
+      hub.gatewayUrl,
+      'query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }',
+      { id: '2023-2027:ti-8402' },
+    );
     expect(errors).toBeUndefined();
     expect(headers.get('cache-control')).toBe('max-age=60, public');
   });

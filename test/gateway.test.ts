@@ -22,16 +22,29 @@ describe('gateway', () => {
   });
 
   it('returns the contract fields of a territory', async () => {
-    const { data } = await post(hub.gatewayUrl, `query($id: ID!) { territory(id: $id) { id code name phase region { code name } groupements { siren name } } }`, { id: '2023-2027:ti-8402' });
+    const { data } = await post(
+      hub.gatewayUrl,
+      `query($id: ID!) { territory(id: $id) { id code name phase region { code name } groupements { siren name } } }`,
+      { id: '2023-2027:ti-8402' },
+    );
     expect(data.territory).toEqual({
-      id: '2023-2027:ti-8402', code: 'ti-8402', name: 'Bassin de Bourg-en-Bresse', phase: 'PHASE_2023_2027',
+      id: '2023-2027:ti-8402',
+      code: 'ti-8402',
+      name: 'Bassin de Bourg-en-Bresse',
+      phase: 'PHASE_2023_2027',
       region: { code: '84', name: 'Auvergne-Rhône-Alpes' },
-      groupements: [{ siren: '200070555', name: 'CC de la Veyle' }, { siren: '200071751', name: 'CA du Bassin de Bourg-en-Bresse' }],
+      groupements: [
+        { siren: '200070555', name: 'CC de la Veyle' },
+        { siren: '200071751', name: 'CA du Bassin de Bourg-en-Bresse' },
+      ],
     });
   });
 
   it('serves all 332 territories of both phases', async () => {
-    const { data } = await post(hub.gatewayUrl, `{ all: territories(first: 1) { totalCount } p1: territories(phase: PHASE_2019_2022, first: 200) { totalCount nodes { id } } p2: territories(phase: PHASE_2023_2027, first: 200) { totalCount nodes { id } } }`);
+    const { data } = await post(
+      hub.gatewayUrl,
+      `{ all: territories(first: 1) { totalCount } p1: territories(phase: PHASE_2019_2022, first: 200) { totalCount nodes { id } } p2: territories(phase: PHASE_2023_2027, first: 200) { totalCount nodes { id } } }`,
+    );
     expect([data.all.totalCount, data.p1.totalCount, data.p2.totalCount]).toEqual([332, 149, 183]);
     expect(data.p1.nodes).toHaveLength(149);
     expect(data.p2.nodes).toHaveLength(183);
@@ -61,7 +74,9 @@ describe('gateway', () => {
     const ready = await fetch(new URL('/ready', base));
     expect(ready.status).toBe(200);
     const body = await ready.json();
-    expect(body.subgraphs.map((s: any) => [s.name, s.reachable]).sort()).toEqual([...hub.subgraphs.keys()].sort().map((n) => [n, true]));
+    expect(body.subgraphs.map((s: any) => [s.name, s.reachable]).sort()).toEqual(
+      [...hub.subgraphs.keys()].sort().map((n) => [n, true]),
+    );
   });
 
   it('serves GraphiQL and its assets itself, preloaded with the example operations', async () => {

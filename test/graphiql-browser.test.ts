@@ -20,12 +20,23 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   // No silent skip: without a browser this test fails and says how to get one.
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (\`apt-get update && apt-get install -y chromium\`) or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (\`apt-get update && apt-get install -y chromium\`) or set CHROMIUM_PATH`,
+    );
   }
   hub = await startTestHub();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('request', (request) => requests.push(request.url()));
@@ -39,7 +50,8 @@ afterAll(async () => {
 
 /** The tab title GraphiQL shows for an operation: its name. */
 const operationName = (query: string) =>
-  (parse(query).definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode | undefined)?.name?.value;
+  (parse(query).definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode | undefined)?.name
+    ?.value;
 
 describe('GraphiQL in a browser', () => {
   it('loads from the gateway alone, without any request to another host', async () => {
@@ -69,14 +81,24 @@ describe('GraphiQL in a browser', () => {
     await expect.poll(() => page.locator('.graphiql-editor-tool').innerText()).toContain('PHASE_2023_2027');
     // GraphiQL learns the operation name of the new tab 100 ms after the editor changes (debounced), then
     // stores it: clicking run before that would send the previous tab's operation name.
-    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('graphiql:operationName'))).toMatch(/^"?Territories"?$/);
-    const answered = page.waitForResponse((r) => r.url() === hub.gatewayUrl && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('query Territories'));
+    await expect
+      .poll(() => page.evaluate(() => sessionStorage.getItem('graphiql:operationName')))
+      .toMatch(/^"?Territories"?$/);
+    const answered = page.waitForResponse(
+      (r) =>
+        r.url() === hub.gatewayUrl &&
+        r.request().method() === 'POST' &&
+        (r.request().postData() ?? '').includes('query Territories'),
+    );
     await page.locator('.graphiql-execute-button').click();
     const body = await (await answered).json();
     expect(body.errors).toBeUndefined();
     expect(body.data.territories.nodes.map((n: { name: string }) => n.name)).toContain('Bassin de Bourg-en-Bresse');
     // The result pane is a CodeMirror editor that renders only the lines in view: read its whole text from it.
-    const resultText = () => page.locator('.graphiql-response .CodeMirror').evaluate((e) => (e as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+    const resultText = () =>
+      page
+        .locator('.graphiql-response .CodeMirror')
+        .evaluate((e) => (e as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
     await expect.poll(resultText, { timeout: 15_000 }).toContain('"name": "Bassin de Bourg-en-Bresse"');
     expect(JSON.parse(await resultText())).toEqual(body);
     expect(await resultText()).toContain('"totalCount": 24');

@@ -26,8 +26,15 @@ afterAll(async () => {
 async function count(): Promise<{ all: number; declared: number }> {
   const database = await prepareDatabase(financing, { url, schema });
   try {
-    const all = await database.db.selectFrom('financing').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const declared = await database.db.selectFrom('financing').select((eb) => eb.fn.countAll<number>().as('n')).where('origin', '=', 'OPERATOR').executeTakeFirstOrThrow();
+    const all = await database.db
+      .selectFrom('financing')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const declared = await database.db
+      .selectFrom('financing')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('origin', '=', 'OPERATOR')
+      .executeTakeFirstOrThrow();
     return { all: Number(all.n), declared: Number(declared.n) };
   } finally {
     await database.close();
@@ -36,14 +43,20 @@ async function count(): Promise<{ all: number; declared: number }> {
 
 /** A large valid export: the sample file's first row, with a new reference on every line. */
 function bigExport(rows: number): string {
-  const [header, first] = readFileSync(join(ROOT, 'subgraphs/financing/import-samples/financings-valid.csv'), 'utf8').split('\n');
+  const [header, first] = readFileSync(
+    join(ROOT, 'subgraphs/financing/import-samples/financings-valid.csv'),
+    'utf8',
+  ).split('\n');
   const rest = first!.slice(first!.indexOf(','));
   const lines = [header];
   for (let i = 1; i <= rows; i++) lines.push(`EXEMPLE-BPI-INT-${String(i).padStart(6, '0')}${rest}`);
   return `${lines.join('\n')}\n`;
 }
 
-function runImport(file: string, killAfterFirstChunk: boolean): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+function runImport(
+  file: string,
+  killAfterFirstChunk: boolean,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/runtime/import.ts', 'financing', file], {
       cwd: ROOT,

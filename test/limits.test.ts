@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOperations } from '../gateway/operations.ts';
 import { post, startTestSubgraph, type TestSubgraph } from './support/harness.ts';
 import { loadModule, startTestHub, type TestHub } from './support/hub.ts';
-import { rawPost, SQL_LEAK, startExtraGateway, startFaultyProxy, type ExtraGateway, type FaultyProxy } from './support/faulty-proxy.ts';
+import {
+  rawPost,
+  SQL_LEAK,
+  startExtraGateway,
+  startFaultyProxy,
+  type ExtraGateway,
+  type FaultyProxy,
+} from './support/faulty-proxy.ts';
 
 const ID = '2023-2027:ti-8402';
 let hub: TestHub;
@@ -14,7 +21,13 @@ let small: ExtraGateway;
 beforeAll(async () => {
   hub = await startTestHub();
   small = await startExtraGateway(hub, {
-    MAX_DEPTH: '4', MAX_ALIASES: '3', MAX_DIRECTIVES: '3', MAX_TOKENS: '120', MAX_COST: '300', MAX_PAGE_SIZE: '50', MAX_BODY_BYTES: '2000',
+    MAX_DEPTH: '4',
+    MAX_ALIASES: '3',
+    MAX_DIRECTIVES: '3',
+    MAX_TOKENS: '120',
+    MAX_COST: '300',
+    MAX_PAGE_SIZE: '50',
+    MAX_BODY_BYTES: '2000',
   });
 });
 afterAll(async () => {
@@ -45,24 +58,36 @@ describe('limits', () => {
   });
 
   it('refuses a query deeper than MAX_DEPTH', async () => {
-    const { status, error } = await refused(small.url, `{ territory(id: "${ID}") { groupements { territories { region { code } } } } }`);
+    const { status, error } = await refused(
+      small.url,
+      `{ territory(id: "${ID}") { groupements { territories { region { code } } } } }`,
+    );
     expect(status).toBe(400);
     expect(error.message).toMatch(/depth limit of 4 exceeded, found 5/);
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     // Fragments do not hide depth.
-    const hidden = await refused(small.url, `{ territory(id: "${ID}") { ...G } } fragment G on Territory { groupements { territories { region { code } } } }`);
+    const hidden = await refused(
+      small.url,
+      `{ territory(id: "${ID}") { ...G } } fragment G on Territory { groupements { territories { region { code } } } }`,
+    );
     expect(hidden.error.message).toMatch(/depth limit of 4 exceeded/);
   });
 
   it('refuses more aliases than MAX_ALIASES', async () => {
-    const { status, error } = await refused(small.url, `{ a: phases { phase } b: phases { phase } c: phases { phase } d: phases { phase } }`);
+    const { status, error } = await refused(
+      small.url,
+      `{ a: phases { phase } b: phases { phase } c: phases { phase } d: phases { phase } }`,
+    );
     expect(status).toBe(400);
     expect(error.message).toMatch(/Aliases limit of 3 exceeded, found 4/);
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('refuses more directives than MAX_DIRECTIVES', async () => {
-    const { status, error } = await refused(small.url, `{ phases @include(if: true) { phase @skip(if: false) } regions @include(if: true) { code @skip(if: false) } }`);
+    const { status, error } = await refused(
+      small.url,
+      `{ phases @include(if: true) { phase @skip(if: false) } regions @include(if: true) { code @skip(if: false) } }`,
+    );
     expect(status).toBe(400);
     expect(error.message).toMatch(/Directives limit of 3 exceeded, found 4/);
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -85,10 +110,17 @@ describe('limits', () => {
     expect(error.extensions?.limit).toBe(50000);
     expect(Number(error.extensions?.cost)).toBeGreaterThan(200 * 100 * 3);
     // Page sizes given as variables count as well.
-    const viaVariables = await refused(small.url, `query($n: Int) { territories(first: $n) { nodes { id name code phase population communeCount } } }`, { n: 50 });
+    const viaVariables = await refused(
+      small.url,
+      `query($n: Int) { territories(first: $n) { nodes { id name code phase population communeCount } } }`,
+      { n: 50 },
+    );
     expect(viaVariables.error.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
     // The same shape with small pages passes.
-    const cheap = await post(hub.gatewayUrl, `{ territories(first: 5) { nodes { id financing { financings(first: 5) { nodes { reference } } } } } }`);
+    const cheap = await post(
+      hub.gatewayUrl,
+      `{ territories(first: 5) { nodes { id financing { financings(first: 5) { nodes { reference } } } } } }`,
+    );
     expect([cheap.status, cheap.errors]).toEqual([200, undefined]);
   });
 
@@ -97,14 +129,23 @@ describe('limits', () => {
     expect(top.status).toBe(400);
     expect(top.error.message).toBe('Page size limit: first = 201 at territories exceeds the maximum of 200.');
     expect(top.error.extensions?.code).toBe('PAGE_SIZE_LIMIT');
-    const nested = await refused(small.url, `query($n: Int) { territory(id: "${ID}") { financing { financings(first: $n) { totalCount } } } }`, { n: 51 });
-    expect(nested.error.message).toBe('Page size limit: first = 51 at territory.financing.financings exceeds the maximum of 50.');
+    const nested = await refused(
+      small.url,
+      `query($n: Int) { territory(id: "${ID}") { financing { financings(first: $n) { totalCount } } } }`,
+      { n: 51 },
+    );
+    expect(nested.error.message).toBe(
+      'Page size limit: first = 51 at territory.financing.financings exceeds the maximum of 50.',
+    );
     expect(nested.error.extensions?.code).toBe('PAGE_SIZE_LIMIT');
   });
 
   it('refuses a request body over MAX_BODY_BYTES with 413', async () => {
     hub.resetCounters();
-    const body = JSON.stringify({ query: `query($s: String) { territories(search: $s) { totalCount } }`, variables: { s: 'x'.repeat(3000) } });
+    const body = JSON.stringify({
+      query: `query($s: String) { territories(search: $s) { totalCount } }`,
+      variables: { s: 'x'.repeat(3000) },
+    });
     const response = await rawPost(small.url, body);
     expect(response.status).toBe(413);
     expect(response.json.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
@@ -114,7 +155,11 @@ describe('limits', () => {
 
   it('serves introspection by default', async () => {
     const response = await post(hub.gatewayUrl, `{ __schema { queryType { name } } }`);
-    expect([response.status, response.errors, response.data.__schema.queryType.name]).toEqual([200, undefined, 'Query']);
+    expect([response.status, response.errors, response.data.__schema.queryType.name]).toEqual([
+      200,
+      undefined,
+      'Query',
+    ]);
   });
 });
 
@@ -123,7 +168,11 @@ describe('per-request timeout', () => {
   let timed: ExtraGateway;
   beforeAll(async () => {
     proxy = await startFaultyProxy(hub.subgraphs.get('financing')!.url, { mode: 'slow', delayMs: 3000 });
-    timed = await startExtraGateway(hub, { REQUEST_TIMEOUT_MS: '300', SUBGRAPH_TIMEOUT_MS: '10000' }, { financing: proxy.url });
+    timed = await startExtraGateway(
+      hub,
+      { REQUEST_TIMEOUT_MS: '300', SUBGRAPH_TIMEOUT_MS: '10000' },
+      { financing: proxy.url },
+    );
   });
   afterAll(async () => {
     await timed?.stop();
@@ -194,7 +243,11 @@ describe('production mode', () => {
 
   it('hides the internals of an internal error but keeps a code and names the subgraph', async () => {
     await financing.prepared.database.close();
-    const response = await post(prod.url, `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`, { id: ID });
+    const response = await post(
+      prod.url,
+      `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`,
+      { id: ID },
+    );
     expect(response.status).toBe(200);
     expect(response.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
     expect(response.data.territory.financing).toBeNull();
@@ -203,7 +256,11 @@ describe('production mode', () => {
   });
 
   it('hides SQL text and stack traces that a subgraph sends back', async () => {
-    const response = await post(leaky.url, `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`, { id: ID });
+    const response = await post(
+      leaky.url,
+      `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`,
+      { id: ID },
+    );
     expect(response.status).toBe(200);
     expect(response.data.territory.financing).toBeNull();
     expect(JSON.stringify(response)).not.toContain(SQL_LEAK.slice(0, 20));
@@ -212,7 +269,10 @@ describe('production mode', () => {
 
   it('keeps the caller-facing messages of client errors and limits', async () => {
     const notFound = await post(prod.url, `{ territory(id: "2023-2027:ti-9999") { name } }`);
-    expect(notFound.errors?.[0]).toMatchObject({ message: 'territory "2023-2027:ti-9999" not found', extensions: { code: 'NOT_FOUND' } });
+    expect(notFound.errors?.[0]).toMatchObject({
+      message: 'territory "2023-2027:ti-9999" not found',
+      extensions: { code: 'NOT_FOUND' },
+    });
     const syntax = await post(prod.url, `{ territory(id: `);
     expect(syntax.status).toBe(400);
     expect(syntax.errors?.[0]?.message).toMatch(/^Syntax Error/);

@@ -15,7 +15,12 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const SLICES = ['financing', 'recruitment', 'attractiveness', 'engineering'] as const;
-const OPERATORS = { financing: 'BPIFRANCE', recruitment: 'FRANCE_TRAVAIL', attractiveness: 'BUSINESS_FRANCE', engineering: 'BANQUE_DES_TERRITOIRES' };
+const OPERATORS = {
+  financing: 'BPIFRANCE',
+  recruitment: 'FRANCE_TRAVAIL',
+  attractiveness: 'BUSINESS_FRANCE',
+  engineering: 'BANQUE_DES_TERRITOIRES',
+};
 
 describe('panier de services', () => {
   it('returns the whole panier of every territory of both phases in one request each', async () => {
@@ -24,13 +29,22 @@ describe('panier de services', () => {
     expect(ids).toHaveLength(332);
     const failures: string[] = [];
     for (let i = 0; i < ids.length; i += 8) {
-      await Promise.all(ids.slice(i, i + 8).map(async (id) => {
-        const { status, data, errors } = await post(hub.gatewayUrl, panier.query, { id });
-        const t = data?.territory;
-        const ok = status === 200 && !errors && t?.id === id && t.groupements.length > 0
-          && SLICES.every((s) => t[s]?.summary?.operator === OPERATORS[s] && Array.isArray(t[s].services) && t[s].datasets.length > 0);
-        if (!ok) failures.push(`${id}: ${status} ${JSON.stringify(errors ?? '').slice(0, 200)}`);
-      }));
+      await Promise.all(
+        ids.slice(i, i + 8).map(async (id) => {
+          const { status, data, errors } = await post(hub.gatewayUrl, panier.query, { id });
+          const t = data?.territory;
+          const ok =
+            status === 200 &&
+            !errors &&
+            t?.id === id &&
+            t.groupements.length > 0 &&
+            SLICES.every(
+              (s) =>
+                t[s]?.summary?.operator === OPERATORS[s] && Array.isArray(t[s].services) && t[s].datasets.length > 0,
+            );
+          if (!ok) failures.push(`${id}: ${status} ${JSON.stringify(errors ?? '').slice(0, 200)}`);
+        }),
+      );
     }
     expect(failures).toEqual([]);
   });
@@ -55,18 +69,27 @@ describe('panier de services', () => {
   it("adds up a territory's real job seekers from its communes, across two subgraphs", async () => {
     // The territories subgraph gives the communes, the recruitment subgraph the series:
     // recompute the December 2024 figure from the France Travail file itself.
-    const { data } = await post(hub.gatewayUrl, `query($id: ID!) { territory(id: $id) {
+    const { data } = await post(
+      hub.gatewayUrl,
+      `query($id: ID!) { territory(id: $id) {
       communes { code }
       recruitment { jobSeekers(from: "2024-12", to: "2024-12") { month value } jobSeekerCoverage { communesWithData } }
-    } }`, { id: '2023-2027:ti-8402' });
+    } }`,
+      { id: '2023-2027:ti-8402' },
+    );
     const communes = new Set(data.territory.communes.map((c: any) => c.code));
-    const rows = (parse(readFileSync(new URL('../subgraphs/recruitment/data/emploi_demandeur.csv', import.meta.url)), { columns: true }) as Record<string, string>[])
-      .filter((r) => r.YEAR === 'decembre_2024' && communes.has(r.codgeo));
+    const rows = (
+      parse(readFileSync(new URL('../subgraphs/recruitment/data/emploi_demandeur.csv', import.meta.url)), {
+        columns: true,
+      }) as Record<string, string>[]
+    ).filter((r) => r.YEAR === 'decembre_2024' && communes.has(r.codgeo));
     // Precondition: no commune of this territory is repeated in the file (repeats have their own rule).
     expect(new Set(rows.map((r) => r.codgeo)).size).toBe(rows.length);
     expect(rows.length).toBeGreaterThan(0);
     expect(data.territory.recruitment.jobSeekerCoverage.communesWithData).toBe(rows.length);
-    expect(data.territory.recruitment.jobSeekers).toEqual([{ month: '2024-12', value: rows.reduce((s, r) => s + Number(r.Demandeurs_Emploi), 0) }]);
+    expect(data.territory.recruitment.jobSeekers).toEqual([
+      { month: '2024-12', value: rows.reduce((s, r) => s + Number(r.Demandeurs_Emploi), 0) },
+    ]);
   });
 
   it('makes as many subgraph requests and SQL statements for 183 territories as for 10', async () => {

@@ -4,7 +4,17 @@
 // the gateway. Runs on SQLite, or on PostgreSQL when DATABASE_URL is set (the harness uses throw-away schemas).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +25,8 @@ import { scaffold, ScaffoldError } from '../schema/scaffold.ts';
 const NAME = 'action-logement';
 const ARGS = [NAME, '--operator-label', 'Action Logement', '--slice', 'housing', '--port', '4006'];
 /** What the hub needs to run: sources, SDL, reference data, harness, configuration. */
-const COPIED = /^(schema|subgraphs|gateway|queries|test\/support)\/|^(package\.json|tsconfig\.json|vitest\.config\.ts)$/;
+const COPIED =
+  /^(schema|subgraphs|gateway|queries|test\/support)\/|^(package\.json|tsconfig\.json|vitest\.config\.ts)$/;
 
 let tmp: string;
 
@@ -23,17 +34,36 @@ let tmp: string;
 function copyRepository(to: string): void {
   let files: string[] | undefined;
   try {
-    files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 })
-      .split('\n').filter((f) => COPIED.test(f) && existsSync(join(ROOT, f)));
-  } catch { /* not a git checkout */ }
+    files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    })
+      .split('\n')
+      .filter((f) => COPIED.test(f) && existsSync(join(ROOT, f)));
+  } catch {
+    /* not a git checkout */
+  }
   if (files?.length) {
     for (const f of files) {
       mkdirSync(dirname(join(to, f)), { recursive: true });
       cpSync(join(ROOT, f), join(to, f));
     }
   } else {
-    for (const entry of ['schema', 'subgraphs', 'gateway', 'queries', 'test/support', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
-      cpSync(join(ROOT, entry), join(to, entry), { recursive: true, filter: (src) => !/\/(\.data|node_modules)(\/|$)/.test(src) });
+    for (const entry of [
+      'schema',
+      'subgraphs',
+      'gateway',
+      'queries',
+      'test/support',
+      'package.json',
+      'tsconfig.json',
+      'vitest.config.ts',
+    ]) {
+      cpSync(join(ROOT, entry), join(to, entry), {
+        recursive: true,
+        filter: (src) => !/\/(\.data|node_modules)(\/|$)/.test(src),
+      });
     }
   }
   symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'), 'dir');
@@ -64,7 +94,9 @@ function changes(before: Map<string, string>, after: Map<string, string>) {
 
 /** The parent's environment without vitest's own variables (the children are separate runs). */
 function childEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'),
+  );
   return { ...env, NO_COLOR: '1', FORCE_COLOR: '0' };
 }
 
@@ -114,12 +146,27 @@ describe('npm run scaffold', () => {
       }
       throw new Error('scaffold accepted bad arguments');
     };
-    expect(attempt({ name: 'ActionLogement' })).toMatchObject({ code: 2, message: expect.stringContaining('kebab-case') });
-    expect(attempt({ name: 'engineering' })).toMatchObject({ code: 2, message: expect.stringContaining('already listed') });
+    expect(attempt({ name: 'ActionLogement' })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('kebab-case'),
+    });
+    expect(attempt({ name: 'engineering' })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('already listed'),
+    });
     expect(attempt({ name: 'runtime' })).toMatchObject({ code: 2, message: expect.stringContaining('reserved') });
-    expect(attempt({ port: 4005 })).toMatchObject({ code: 2, message: expect.stringContaining('subgraph "engineering"') });
-    expect(attempt({ slice: 'engineering' })).toMatchObject({ code: 2, message: expect.stringContaining('Territory.engineering') });
-    expect(attempt({ operatorLabel: 'Action "Logement"' })).toMatchObject({ code: 2, message: expect.stringContaining('--operator-label') });
+    expect(attempt({ port: 4005 })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('subgraph "engineering"'),
+    });
+    expect(attempt({ slice: 'engineering' })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('Territory.engineering'),
+    });
+    expect(attempt({ operatorLabel: 'Action "Logement"' })).toMatchObject({
+      code: 2,
+      message: expect.stringContaining('--operator-label'),
+    });
     expect(changes(before, snapshot(tmp))).toEqual({ added: [], removed: [], modified: [] });
   });
 
@@ -135,7 +182,16 @@ describe('npm run scaffold', () => {
     expect(removed).toEqual([]);
     expect(modified).toEqual(['schema/supergraph.yaml']);
     expect(added.filter((f) => !f.startsWith(`subgraphs/${NAME}/`))).toEqual([`schema/${NAME}.graphql`]);
-    for (const f of ['subgraph.ts', 'main.ts', 'db.ts', 'load.ts', 'loaders.ts', 'resolvers.ts', 'migrations/index.ts', 'test/slice.test.ts']) {
+    for (const f of [
+      'subgraph.ts',
+      'main.ts',
+      'db.ts',
+      'load.ts',
+      'loaders.ts',
+      'resolvers.ts',
+      'migrations/index.ts',
+      'test/slice.test.ts',
+    ]) {
       expect(added).toContain(`subgraphs/${NAME}/${f}`);
     }
     expect(added.some((f) => /^subgraphs\/action-logement\/migrations\/001_/.test(f))).toBe(true);
@@ -144,10 +200,15 @@ describe('npm run scaffold', () => {
     const yamlAfter = readFileSync(join(tmp, 'schema/supergraph.yaml'), 'utf8');
     const [oldLines, newLines] = [yamlBefore.split('\n'), yamlAfter.split('\n')];
     const at = newLines.findIndex((l, i) => l !== oldLines[i]);
-    expect(newLines.slice(at, at + 4).join('\n')).toBe(`  ${NAME}:\n    routing_url: http://127.0.0.1:4006/graphql\n    schema:\n      file: ./${NAME}.graphql`);
+    expect(newLines.slice(at, at + 4).join('\n')).toBe(
+      `  ${NAME}:\n    routing_url: http://127.0.0.1:4006/graphql\n    schema:\n      file: ./${NAME}.graphql`,
+    );
     expect([...newLines.slice(0, at), ...newLines.slice(at + 4)]).toEqual(oldLines);
     const config = parseYaml(yamlAfter) as { subgraphs: Record<string, unknown> };
-    expect(Object.keys(config.subgraphs)).toEqual([...Object.keys((parseYaml(yamlBefore) as typeof config).subgraphs), NAME]);
+    expect(Object.keys(config.subgraphs)).toEqual([
+      ...Object.keys((parseYaml(yamlBefore) as typeof config).subgraphs),
+      NAME,
+    ]);
 
     // The SDL: Federation 2, the Territory entity, the slice, every element described, the new Operator value.
     const sdl = readFileSync(join(tmp, `schema/${NAME}.graphql`), 'utf8');
@@ -176,7 +237,9 @@ describe('npm run scaffold', () => {
   }, 70_000);
 
   it('answers through the gateway with six subgraphs', async () => {
-    writeFileSync(join(tmp, 'hub-check.ts'), `
+    writeFileSync(
+      join(tmp, 'hub-check.ts'),
+      `
 import { post } from './test/support/harness.ts';
 import { startTestHub } from './test/support/hub.ts';
 const hub = await startTestHub();
@@ -188,15 +251,26 @@ try {
   await hub.stop();
 }
 process.exit(0);
-`);
+`,
+    );
     const { code, stdout, stderr } = await run(['--import', 'tsx', 'hub-check.ts'], 80_000);
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(result.subgraphs).toEqual(['action-logement', 'attractiveness', 'engineering', 'financing', 'recruitment', 'territories']);
+    expect(result.subgraphs).toEqual([
+      'action-logement',
+      'attractiveness',
+      'engineering',
+      'financing',
+      'recruitment',
+      'territories',
+    ]);
     expect(result.errors).toBeUndefined();
     expect(result.status).toBe(200);
     expect(result.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
-    expect(result.data.territory.housing.summary).toEqual({ operator: 'ACTION_LOGEMENT', recordCount: expect.any(Number) });
+    expect(result.data.territory.housing.summary).toEqual({
+      operator: 'ACTION_LOGEMENT',
+      recordCount: expect.any(Number),
+    });
     expect(result.data.territory.engineering).toEqual({ operator: 'BANQUE_DES_TERRITOIRES' });
     expect(result.data.housingCatalogue).toEqual([{ id: 'housing:mobili-jeune-vte', operator: 'ACTION_LOGEMENT' }]);
   }, 90_000);

@@ -36,9 +36,14 @@ async function gateway(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 beforeAll(async () => {
-  [territories, financing] = await Promise.all([startTestSubgraph(await loadModule('territories')), startTestSubgraph(await loadModule('financing'))]);
+  [territories, financing] = await Promise.all([
+    startTestSubgraph(await loadModule('territories')),
+    startTestSubgraph(await loadModule('financing')),
+  ]);
   guardedUrl = await serve(subgraphHttpServer(territories.prepared, { HUB_SHARED_SECRET: SECRET }));
-  openUrl = await serve(subgraphHttpServer(territories.prepared, { HUB_SHARED_SECRET: SECRET, ALLOW_DIRECT_ACCESS: 'true' }));
+  openUrl = await serve(
+    subgraphHttpServer(territories.prepared, { HUB_SHARED_SECRET: SECRET, ALLOW_DIRECT_ACCESS: 'true' }),
+  );
   financingUrl = await serve(subgraphHttpServer(financing.prepared, { HUB_SHARED_SECRET: SECRET, JWT_SECRET }));
 });
 
@@ -55,7 +60,9 @@ describe('shared secret between the gateway and the subgraphs', () => {
     expect(response.status).toBe(401);
     expect(response.data).toBeUndefined();
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(response.errors?.[0]?.message).toMatch(/only answers the hub gateway \(missing or wrong x-hub-gateway-secret\)/);
+    expect(response.errors?.[0]?.message).toMatch(
+      /only answers the hub gateway \(missing or wrong x-hub-gateway-secret\)/,
+    );
     expect(territories.prepared.stats.requests).toBe(before);
   });
 
@@ -68,7 +75,11 @@ describe('shared secret between the gateway and the subgraphs', () => {
 
   it('answers a direct request with the right secret, or any with ALLOW_DIRECT_ACCESS=true', async () => {
     const withSecret = await post(guardedUrl, QUERY, undefined, { [GATEWAY_SECRET_HEADER]: SECRET });
-    expect([withSecret.status, withSecret.errors, withSecret.data.territory.name]).toEqual([200, undefined, 'Bassin de Bourg-en-Bresse']);
+    expect([withSecret.status, withSecret.errors, withSecret.data.territory.name]).toEqual([
+      200,
+      undefined,
+      'Bassin de Bourg-en-Bresse',
+    ]);
     const open = await post(openUrl, QUERY);
     expect([open.status, open.errors, open.data.territory.name]).toEqual([200, undefined, 'Bassin de Bourg-en-Bresse']);
   });
@@ -79,9 +90,15 @@ describe('shared secret between the gateway and the subgraphs', () => {
 
   it('passes through a gateway configured with the same secret, not through one without it', async () => {
     const good = await gateway({ HUB_SHARED_SECRET: SECRET });
-    const response = await post(good, `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`);
+    const response = await post(
+      good,
+      `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`,
+    );
     expect([response.status, response.errors]).toEqual([200, undefined]);
-    expect(response.data.territory).toEqual({ name: 'Bassin de Bourg-en-Bresse', financing: { summary: { operator: 'BPIFRANCE' } } });
+    expect(response.data.territory).toEqual({
+      name: 'Bassin de Bourg-en-Bresse',
+      financing: { summary: { operator: 'BPIFRANCE' } },
+    });
 
     const bare = await gateway({});
     const refused = await post(bare, QUERY);
@@ -98,14 +115,28 @@ describe('bearer tokens through the gateway', () => {
     url = await gateway({ HUB_SHARED_SECRET: SECRET });
   });
 
-  const sign = (claims: Record<string, unknown>, secret = JWT_SECRET) => new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' }).setAudience('territoires-industrie-hub').setSubject('test').setIssuedAt().setExpirationTime('5m')
-    .sign(new TextEncoder().encode(secret));
+  const sign = (claims: Record<string, unknown>, secret = JWT_SECRET) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('territoires-industrie-hub')
+      .setSubject('test')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
   const DELETE = `mutation { deleteFinancing(reference: "SEC-TEST-0001") { reference deleted } }`;
 
   it('answers reads whatever the token when the gateway holds no key: only the subgraphs verify, on writes', async () => {
-    for (const authorization of ['Bearer not-a-jwt', `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}`, 'Basic dXNlcjpwYXNz']) {
-      const response = await post(url, `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`, undefined, { authorization });
+    for (const authorization of [
+      'Bearer not-a-jwt',
+      `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}`,
+      'Basic dXNlcjpwYXNz',
+    ]) {
+      const response = await post(
+        url,
+        `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`,
+        undefined,
+        { authorization },
+      );
       expect([authorization, response.status, response.errors]).toEqual([authorization, 200, undefined]);
       expect(response.data.territory.financing.summary.operator).toBe('BPIFRANCE');
     }
@@ -115,10 +146,22 @@ describe('bearer tokens through the gateway', () => {
     const cases: [string | undefined, string, RegExp][] = [
       [undefined, 'UNAUTHENTICATED', /writing requires a token/],
       ['Bearer not-a-jwt', 'UNAUTHENTICATED', /token is invalid/],
-      [`Bearer ${await sign({ operator: 'BPIFRANCE', scope: 'financing:write' }, 'another-secret-of-at-least-32-characters')}`, 'UNAUTHENTICATED', /signature is invalid/],
+      [
+        `Bearer ${await sign({ operator: 'BPIFRANCE', scope: 'financing:write' }, 'another-secret-of-at-least-32-characters')}`,
+        'UNAUTHENTICATED',
+        /signature is invalid/,
+      ],
       ['Basic dXNlcjpwYXNz', 'UNAUTHENTICATED', /must be "Bearer <token>"/],
-      [`Bearer ${await sign({ operator: 'FRANCE_TRAVAIL', scope: 'financing:write' })}`, 'FORBIDDEN', /belong to BPIFRANCE/],
-      [`Bearer ${await sign({ operator: 'BPIFRANCE', scope: 'financing:read' })}`, 'FORBIDDEN', /lacks the scope "financing:write"/],
+      [
+        `Bearer ${await sign({ operator: 'FRANCE_TRAVAIL', scope: 'financing:write' })}`,
+        'FORBIDDEN',
+        /belong to BPIFRANCE/,
+      ],
+      [
+        `Bearer ${await sign({ operator: 'BPIFRANCE', scope: 'financing:read' })}`,
+        'FORBIDDEN',
+        /lacks the scope "financing:write"/,
+      ],
     ];
     for (const [authorization, code, message] of cases) {
       const response = await post(url, DELETE, undefined, authorization ? { authorization } : {});
@@ -137,14 +180,25 @@ describe('bearer tokens through the gateway', () => {
 });
 
 describe('tokens verified at the gateway', () => {
-  const sign = (claims: Record<string, unknown>, secret = JWT_SECRET) => new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' }).setAudience('territoires-industrie-hub').setSubject('test').setIssuedAt().setExpirationTime('5m')
-    .sign(new TextEncoder().encode(secret));
+  const sign = (claims: Record<string, unknown>, secret = JWT_SECRET) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('territoires-industrie-hub')
+      .setSubject('test')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
 
   it('refuses a bad token at once when the gateway has the key, and keeps reads open without one', async () => {
     const url = await gateway({ HUB_SHARED_SECRET: SECRET, JWT_SECRET });
-    const forged = await post(url, QUERY, undefined, { authorization: `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}` });
-    expect([forged.status, forged.errors?.[0]?.extensions?.code, forged.errors?.[0]?.message]).toEqual([401, 'UNAUTHENTICATED', 'token signature is invalid']);
+    const forged = await post(url, QUERY, undefined, {
+      authorization: `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}`,
+    });
+    expect([forged.status, forged.errors?.[0]?.extensions?.code, forged.errors?.[0]?.message]).toEqual([
+      401,
+      'UNAUTHENTICATED',
+      'token signature is invalid',
+    ]);
     const anonymous = await post(url, QUERY);
     expect([anonymous.status, anonymous.data?.territory?.name]).toEqual([200, 'Bassin de Bourg-en-Bresse']);
   });
@@ -157,8 +211,14 @@ describe('tokens verified at the gateway', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(anonymous.errors?.[0]?.message).toMatch(/requires a token for every request \(READS_REQUIRE_AUTH=true\)/);
     expect(territories.prepared.stats.requests).toBe(before);
-    const reader = await post(url, QUERY, undefined, { authorization: `Bearer ${await sign({ operator: 'BUSINESS_FRANCE', scope: 'read' })}` });
-    expect([reader.status, reader.errors, reader.data?.territory?.name]).toEqual([200, undefined, 'Bassin de Bourg-en-Bresse']);
+    const reader = await post(url, QUERY, undefined, {
+      authorization: `Bearer ${await sign({ operator: 'BUSINESS_FRANCE', scope: 'read' })}`,
+    });
+    expect([reader.status, reader.errors, reader.data?.territory?.name]).toEqual([
+      200,
+      undefined,
+      'Bassin de Bourg-en-Bresse',
+    ]);
   });
 });
 
@@ -168,10 +228,15 @@ describe('CORS', () => {
     url = await gateway({ HUB_SHARED_SECRET: SECRET, CORS_ORIGINS: 'https://territoires.example' });
   });
 
-  const preflight = (origin: string) => fetch(url, {
-    method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
-  });
+  const preflight = (origin: string) =>
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
+    });
 
   it('answers the preflight of the configured origin with the allow headers', async () => {
     const response = await preflight('https://territoires.example');
@@ -181,7 +246,11 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-headers')).toMatch(/content-type/);
     expect(response.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     expect(response.headers.get('vary')).toMatch(/Origin/);
-    const actual = await fetch(url, { method: 'POST', headers: { origin: 'https://territoires.example', 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const actual = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'https://territoires.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(actual.status).toBe(200);
     expect(actual.headers.get('access-control-allow-origin')).toBe('https://territoires.example');
   });
@@ -192,7 +261,11 @@ describe('CORS', () => {
       expect(response.status).toBeLessThan(500);
       const cors = [...response.headers.keys()].filter((h) => h.startsWith('access-control-'));
       expect([origin, cors]).toEqual([origin, []]);
-      const actual = await fetch(url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+      const actual = await fetch(url, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: QUERY }),
+      });
       expect([...actual.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
     }
   });

@@ -2,7 +2,13 @@
 // `invest`: weight as origin of foreign investment projects in France (loosely the usual ranking of
 // Business France's yearly reports: United States, Germany, United Kingdom…), not real shares.
 // `export`: weight as target market of French industrial SMEs (neighbours first).
-export interface Country { code: string; name: string; invest: number; export: number; legalForm: string }
+export interface Country {
+  code: string;
+  name: string;
+  invest: number;
+  export: number;
+  legalForm: string;
+}
 
 export const COUNTRIES: readonly Country[] = [
   { code: 'US', name: 'États-Unis', invest: 18, export: 9, legalForm: 'Inc.' },

@@ -9,15 +9,36 @@ export const LAST_YEAR = 2027;
 export const SECTORS = [...new Set(MANUFACTURING.map((m) => m.sector))].sort();
 export const INVESTMENT_STATUSES = ['DETECTED', 'IN_PROGRESS', 'DECIDED', 'ABANDONED'] as const;
 
-export interface Page { first: number; after: number }
-export interface InvestmentFilter extends Page {
-  country?: string; sector?: string; kind?: string; status?: string; year?: number;
-  minJobs?: number; minAmountEur?: number; maxAmountEur?: number;
+export interface Page {
+  first: number;
+  after: number;
 }
-export interface ExportFilter extends Page { offer?: string; targetCountry?: string; status?: string; year?: number }
-export interface SiteFilter extends Page { service?: string; year?: number; minHectares?: number }
+export interface InvestmentFilter extends Page {
+  country?: string;
+  sector?: string;
+  kind?: string;
+  status?: string;
+  year?: number;
+  minJobs?: number;
+  minAmountEur?: number;
+  maxAmountEur?: number;
+}
+export interface ExportFilter extends Page {
+  offer?: string;
+  targetCountry?: string;
+  status?: string;
+  year?: number;
+}
+export interface SiteFilter extends Page {
+  service?: string;
+  year?: number;
+  minHectares?: number;
+}
 /** Totals: `statuses` is never empty (default: all but ABANDONED). */
-export interface TotalsFilter { year?: number; statuses: string[] }
+export interface TotalsFilter {
+  year?: number;
+  statuses: string[];
+}
 
 type Maybe<T> = T | null | undefined;
 
@@ -35,7 +56,11 @@ export function checkYear(year: Maybe<number>, argumentName = 'year'): number | 
 
 function checkCountry(code: Maybe<string>, argumentName: string): string | undefined {
   if (code == null) return undefined;
-  if (!/^[A-Z]{2}$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an ISO 3166-1 alpha-2 country code (2 capital letters, e.g. DE)`);
+  if (!/^[A-Z]{2}$/.test(code))
+    throw badInput(
+      argumentName,
+      `"${code.slice(0, 40)}" is not an ISO 3166-1 alpha-2 country code (2 capital letters, e.g. DE)`,
+    );
   return code;
 }
 
@@ -51,8 +76,16 @@ function compact<T extends object>(filter: T): T {
 }
 
 export function investmentFilter(args: {
-  first?: Maybe<number>; after?: Maybe<string>; country?: Maybe<string>; sector?: Maybe<string>; kind?: Maybe<string>;
-  status?: Maybe<string>; year?: Maybe<number>; minJobs?: Maybe<number>; minAmountEur?: Maybe<number>; maxAmountEur?: Maybe<number>;
+  first?: Maybe<number>;
+  after?: Maybe<string>;
+  country?: Maybe<string>;
+  sector?: Maybe<string>;
+  kind?: Maybe<string>;
+  status?: Maybe<string>;
+  year?: Maybe<number>;
+  minJobs?: Maybe<number>;
+  minAmountEur?: Maybe<number>;
+  maxAmountEur?: Maybe<number>;
 }): InvestmentFilter {
   if (args.sector != null && !SECTORS.includes(args.sector as never)) {
     throw badInput('sector', `unknown sector "${args.sector.slice(0, 60)}"; expected one of ${SECTORS.join(', ')}`);
@@ -64,27 +97,57 @@ export function investmentFilter(args: {
     throw badInput('maxAmountEur', `must be greater than or equal to minAmountEur (${minAmountEur} > ${maxAmountEur})`);
   }
   return compact({
-    ...page(args), country: checkCountry(args.country, 'country'), sector: args.sector ?? undefined, kind: args.kind ?? undefined,
-    status: args.status ?? undefined, year: checkYear(args.year), minJobs, minAmountEur, maxAmountEur,
+    ...page(args),
+    country: checkCountry(args.country, 'country'),
+    sector: args.sector ?? undefined,
+    kind: args.kind ?? undefined,
+    status: args.status ?? undefined,
+    year: checkYear(args.year),
+    minJobs,
+    minAmountEur,
+    maxAmountEur,
   });
 }
 
 export function exportFilter(args: {
-  first?: Maybe<number>; after?: Maybe<string>; offer?: Maybe<string>; targetCountry?: Maybe<string>; status?: Maybe<string>; year?: Maybe<number>;
+  first?: Maybe<number>;
+  after?: Maybe<string>;
+  offer?: Maybe<string>;
+  targetCountry?: Maybe<string>;
+  status?: Maybe<string>;
+  year?: Maybe<number>;
 }): ExportFilter {
   return compact({
-    ...page(args), offer: args.offer ?? undefined, targetCountry: checkCountry(args.targetCountry, 'targetCountry'),
-    status: args.status ?? undefined, year: checkYear(args.year),
+    ...page(args),
+    offer: args.offer ?? undefined,
+    targetCountry: checkCountry(args.targetCountry, 'targetCountry'),
+    status: args.status ?? undefined,
+    year: checkYear(args.year),
   });
 }
 
-export function siteFilter(args: { first?: Maybe<number>; after?: Maybe<string>; service?: Maybe<string>; year?: Maybe<number>; minHectares?: Maybe<number> }): SiteFilter {
+export function siteFilter(args: {
+  first?: Maybe<number>;
+  after?: Maybe<string>;
+  service?: Maybe<string>;
+  year?: Maybe<number>;
+  minHectares?: Maybe<number>;
+}): SiteFilter {
   if (args.service != null) {
     const service = SERVICE_BY_ID.get(args.service);
     if (!service) throw notFound(`service "${args.service.slice(0, 80)}"`, 'service');
-    if (service.records !== 'site') throw badInput('service', `"${service.id}" has no site promotions (use attractiveness:promotion-internationale or attractiveness:sites-cles-en-main)`);
+    if (service.records !== 'site')
+      throw badInput(
+        'service',
+        `"${service.id}" has no site promotions (use attractiveness:promotion-internationale or attractiveness:sites-cles-en-main)`,
+      );
   }
-  return compact({ ...page(args), service: args.service ?? undefined, year: checkYear(args.year), minHectares: checkNonNegative(args.minHectares, 'minHectares') });
+  return compact({
+    ...page(args),
+    service: args.service ?? undefined,
+    year: checkYear(args.year),
+    minHectares: checkNonNegative(args.minHectares, 'minHectares'),
+  });
 }
 
 export function totalsFilter(args: { year?: Maybe<number>; status?: Maybe<string> }): TotalsFilter {

@@ -18,13 +18,64 @@ export const BASE_COUNTS = { investments: 5, exportSupports: 6.5, sitePromotions
 /** Share of territories where Business France has no record at all (so `mobilised: false` is meaningful). */
 export const INACTIVE_SHARE = 0.08;
 
-const INVESTOR_STEMS = ['Aldren', 'Borvik', 'Castell', 'Dunmore', 'Elsing', 'Ferrant', 'Galvo', 'Hollis', 'Ingra', 'Jarvik', 'Kestrel',
-  'Lumen', 'Morland', 'Norrtek', 'Orsini', 'Pellar', 'Quinta', 'Rotha', 'Selden', 'Tavor', 'Ulmer', 'Vester', 'Wenzel', 'Yamaro', 'Zhenda'] as const;
-const SITE_KINDS = ['Parc d’activités', 'Zone industrielle', 'Parc industriel', 'Zone d’activités économiques', 'Site industriel'] as const;
-const SITE_PLACES = ['des Forges', 'du Moulin', 'de la Gare', 'des Portes', 'du Canal', 'des Prés', 'de l’Aérodrome', 'Nord', 'Sud',
-  'des Sablons', 'de la Plaine', 'du Port', 'des Tuileries'] as const;
-const PROMOTION_EVENTS = ['MIPIM (Cannes)', 'Hannover Messe (Hanovre)', 'Sommet Choose France', 'Global Industrie',
-  'Mission investisseurs Business France', 'Webinaire investisseurs Business France', 'Expo Real (Munich)'] as const;
+const INVESTOR_STEMS = [
+  'Aldren',
+  'Borvik',
+  'Castell',
+  'Dunmore',
+  'Elsing',
+  'Ferrant',
+  'Galvo',
+  'Hollis',
+  'Ingra',
+  'Jarvik',
+  'Kestrel',
+  'Lumen',
+  'Morland',
+  'Norrtek',
+  'Orsini',
+  'Pellar',
+  'Quinta',
+  'Rotha',
+  'Selden',
+  'Tavor',
+  'Ulmer',
+  'Vester',
+  'Wenzel',
+  'Yamaro',
+  'Zhenda',
+] as const;
+const SITE_KINDS = [
+  'Parc d’activités',
+  'Zone industrielle',
+  'Parc industriel',
+  'Zone d’activités économiques',
+  'Site industriel',
+] as const;
+const SITE_PLACES = [
+  'des Forges',
+  'du Moulin',
+  'de la Gare',
+  'des Portes',
+  'du Canal',
+  'des Prés',
+  'de l’Aérodrome',
+  'Nord',
+  'Sud',
+  'des Sablons',
+  'de la Plaine',
+  'du Port',
+  'des Tuileries',
+] as const;
+const PROMOTION_EVENTS = [
+  'MIPIM (Cannes)',
+  'Hannover Messe (Hanovre)',
+  'Sommet Choose France',
+  'Global Industrie',
+  'Mission investisseurs Business France',
+  'Webinaire investisseurs Business France',
+  'Expo Real (Munich)',
+] as const;
 export const KEY_READY_EVENT = 'Labellisation « Site industriel clés en main »';
 
 export interface GeneratedRecords {
@@ -61,14 +112,19 @@ function investmentStatus(random: Rng, year: number): string {
   return choose(random, { DECIDED: 30, ABANDONED: 10, IN_PROGRESS: 30, DETECTED: 30 });
 }
 
-export function generate(territories: readonly PerimeterTerritory[], communeName: (code: string) => string, scale: number): GeneratedRecords {
+export function generate(
+  territories: readonly PerimeterTerritory[],
+  communeName: (code: string) => string,
+  scale: number,
+): GeneratedRecords {
   const out: GeneratedRecords = { investments: [], exportSupports: [], sitePromotions: [] };
   for (const t of territories) {
     if (rng(`attractiveness:active:${t.id}`).next() < INACTIVE_SHARE) continue;
     const [fromYear, toYear] = PHASE_YEARS[t.phase]!;
     const profile = industrialProfile(t.id);
     const base = { territory_id: t.id, phase: t.phase, region_code: t.regionCode, origin: 'SAMPLE' as const };
-    const ref = (kind: string, n: number) => `BF-${kind}-${t.phase.slice(0, 4)}-${t.code.slice(3)}-${String(n).padStart(4, '0')}`;
+    const ref = (kind: string, n: number) =>
+      `BF-${kind}-${t.phase.slice(0, 4)}-${t.code.slice(3)}-${String(n).padStart(4, '0')}`;
     const place = (random: Rng) => communeName(random.pick(t.communeCodes));
 
     // Foreign investment projects.
@@ -78,17 +134,40 @@ export function generate(territories: readonly PerimeterTerritory[], communeName
       const activity = ri.pick(profile);
       const origin = weighted(ri, COUNTRIES, (c: Country) => c.invest);
       const kind = choose(ri, { CREATION: 35, EXTENSION: 50, TAKEOVER: 15 });
-      const jobsCreated = kind === 'CREATION' ? ri.amount(10, 300, 1) : kind === 'EXTENSION' ? ri.amount(5, 150, 1) : ri.int(0, 40);
-      const jobsSaved = kind === 'CREATION' ? 0 : kind === 'EXTENSION' ? (ri.next() < 0.5 ? 0 : ri.amount(10, 200, 1)) : ri.amount(20, 400, 1);
-      const investmentEur = kind === 'CREATION' ? ri.amount(500_000, 60_000_000, 10_000)
-        : kind === 'EXTENSION' ? ri.amount(300_000, 40_000_000, 10_000) : ri.amount(200_000, 20_000_000, 10_000);
+      const jobsCreated =
+        kind === 'CREATION' ? ri.amount(10, 300, 1) : kind === 'EXTENSION' ? ri.amount(5, 150, 1) : ri.int(0, 40);
+      const jobsSaved =
+        kind === 'CREATION'
+          ? 0
+          : kind === 'EXTENSION'
+            ? ri.next() < 0.5
+              ? 0
+              : ri.amount(10, 200, 1)
+            : ri.amount(20, 400, 1);
+      const investmentEur =
+        kind === 'CREATION'
+          ? ri.amount(500_000, 60_000_000, 10_000)
+          : kind === 'EXTENSION'
+            ? ri.amount(300_000, 40_000_000, 10_000)
+            : ri.amount(200_000, 20_000_000, 10_000);
       const date = ri.date(fromYear, toYear);
       const year = Number(date.slice(0, 4));
       out.investments.push({
-        ...base, reference: ref('IDE', i + 1), service_id: SERVICE.investment, date, year, position: 0,
+        ...base,
+        reference: ref('IDE', i + 1),
+        service_id: SERVICE.investment,
+        date,
+        year,
+        position: 0,
         investor_name: `${ri.pick(INVESTOR_STEMS)} ${activity.label} ${origin.legalForm} (échantillon)`,
-        investor_country: origin.code, sector: activity.sector, naf: activity.naf, kind,
-        jobs_created: jobsCreated, jobs_saved: jobsSaved, investment_eur: investmentEur, status: investmentStatus(ri, year),
+        investor_country: origin.code,
+        sector: activity.sector,
+        naf: activity.naf,
+        kind,
+        jobs_created: jobsCreated,
+        jobs_saved: jobsSaved,
+        investment_eur: investmentEur,
+        status: investmentStatus(ri, year),
       });
     }
 
@@ -103,8 +182,15 @@ export function generate(territories: readonly PerimeterTerritory[], communeName
       const company = re.pick(companies);
       const date = re.date(fromYear, toYear);
       out.exportSupports.push({
-        ...base, reference: ref('EXP', i + 1), service_id: SERVICE.export, date, year: Number(date.slice(0, 4)), position: 0,
-        company_siren: company.siren, company_name: company.name, naf: company.naf,
+        ...base,
+        reference: ref('EXP', i + 1),
+        service_id: SERVICE.export,
+        date,
+        year: Number(date.slice(0, 4)),
+        position: 0,
+        company_siren: company.siren,
+        company_name: company.name,
+        naf: company.naf,
         offer: choose(re, { PROSPECTION_MISSION: 35, TRADE_FAIR: 35, VIE: 15, MARKET_STUDY: 15 }),
         target_country: weighted(re, COUNTRIES, (c: Country) => c.export).code,
         status: date > '2025-09-30' ? 'PLANNED' : re.next() < 0.88 ? 'COMPLETED' : 'CANCELLED',
@@ -114,32 +200,66 @@ export function generate(territories: readonly PerimeterTerritory[], communeName
     // Industrial sites: labelled "clés en main" (first phase, call open until 31 March 2021), then promoted abroad.
     const rs = rng(`attractiveness:sites:${t.id}`);
     const newSite = (minHa: number, maxHa: number) => ({
-      name: `${rs.pick(SITE_KINDS)} ${rs.pick(SITE_PLACES)}`, commune: place(rs), hectares: Math.round(rs.amount(minHa * 10, maxHa * 10, 1)) / 10,
+      name: `${rs.pick(SITE_KINDS)} ${rs.pick(SITE_PLACES)}`,
+      commune: place(rs),
+      hectares: Math.round(rs.amount(minHa * 10, maxHa * 10, 1)) / 10,
     });
     let siteNumber = 0;
-    const keyReady = t.phase === '2019-2022' && rs.next() < 0.45 ? Array.from({ length: Math.max(1, scaledCount(rs, BASE_COUNTS.keyReadySites, scale)) }, () => newSite(10, 120)) : [];
+    const keyReady =
+      t.phase === '2019-2022' && rs.next() < 0.45
+        ? Array.from({ length: Math.max(1, scaledCount(rs, BASE_COUNTS.keyReadySites, scale)) }, () => newSite(10, 120))
+        : [];
     for (const site of keyReady) {
       const date = dateBetween(rs, '2020-07-01', '2021-06-30');
       out.sitePromotions.push({
-        ...base, reference: ref('SIT', ++siteNumber), service_id: SERVICE.keyReadySites, date, year: Number(date.slice(0, 4)), position: 0,
-        site_name: site.name, commune_name: site.commune, hectares: site.hectares, event: KEY_READY_EVENT,
+        ...base,
+        reference: ref('SIT', ++siteNumber),
+        service_id: SERVICE.keyReadySites,
+        date,
+        year: Number(date.slice(0, 4)),
+        position: 0,
+        site_name: site.name,
+        commune_name: site.commune,
+        hectares: site.hectares,
+        event: KEY_READY_EVENT,
       });
     }
     const promotionCount = scaledCount(rs, BASE_COUNTS.sitePromotions, scale);
-    const sites = [...keyReady, ...Array.from({ length: Math.max(1, Math.ceil(promotionCount / 2)) }, () => newSite(2, 80))];
+    const sites = [
+      ...keyReady,
+      ...Array.from({ length: Math.max(1, Math.ceil(promotionCount / 2)) }, () => newSite(2, 80)),
+    ];
     for (let i = 0; i < promotionCount; i++) {
       const site = rs.pick(sites);
       const date = rs.date(fromYear, toYear);
       out.sitePromotions.push({
-        ...base, reference: ref('SIT', ++siteNumber), service_id: SERVICE.promotion, date, year: Number(date.slice(0, 4)), position: 0,
-        site_name: site.name, commune_name: site.commune, hectares: site.hectares, event: rs.pick(PROMOTION_EVENTS),
+        ...base,
+        reference: ref('SIT', ++siteNumber),
+        service_id: SERVICE.promotion,
+        date,
+        year: Number(date.slice(0, 4)),
+        position: 0,
+        site_name: site.name,
+        commune_name: site.commune,
+        hectares: site.hectares,
+        event: rs.pick(PROMOTION_EVENTS),
       });
     }
   }
   const order = new Map(territories.map((t, index) => [t.id, index]));
-  for (const rows of [out.investments, out.exportSupports, out.sitePromotions] as { territory_id: string; date: string; reference: string; position: number }[][]) {
+  for (const rows of [out.investments, out.exportSupports, out.sitePromotions] as {
+    territory_id: string;
+    date: string;
+    reference: string;
+    position: number;
+  }[][]) {
     // Per territory, most recent first: the order of the paginated lists (positions.ts).
-    rows.sort((a, b) => order.get(a.territory_id)! - order.get(b.territory_id)! || b.date.localeCompare(a.date) || a.reference.localeCompare(b.reference));
+    rows.sort(
+      (a, b) =>
+        order.get(a.territory_id)! - order.get(b.territory_id)! ||
+        b.date.localeCompare(a.date) ||
+        a.reference.localeCompare(b.reference),
+    );
     const positions = assignPositions(rows);
     for (const row of rows) row.position = positions.get(row.reference)!;
   }

@@ -16,7 +16,8 @@ import { assignPositions, setPositions, type Ordered } from './positions.ts';
 export function dataVersion(): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(CATALOGUE_FILE));
-  for (const phase of PHASES) hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
+  for (const phase of PHASES)
+    hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
   hash.update(readFileSync(new URL('./generate.ts', import.meta.url)));
   hash.update(readFileSync(new URL('./countries.ts', import.meta.url)));
   hash.update(`${GENERATOR_VERSION}:scale=${sampleScale()}`);
@@ -30,16 +31,37 @@ export function generateRecords() {
 }
 
 /** Replaces a table's SAMPLE rows; OPERATOR rows stay and every row gets its position in the merged order. */
-async function replaceSample(db: Kysely<AttractivenessDB>, table: RecordTable, sample: (Ordered & { position: number })[]): Promise<void> {
+async function replaceSample(
+  db: Kysely<AttractivenessDB>,
+  table: RecordTable,
+  sample: (Ordered & { position: number })[],
+): Promise<void> {
   await db.deleteFrom(table).where('origin', '=', 'SAMPLE').execute();
-  const declared = await db.selectFrom(table).select(['reference', 'territory_id', 'date']).where('origin', '=', 'OPERATOR').execute() as Ordered[];
+  const declared = (await db
+    .selectFrom(table)
+    .select(['reference', 'territory_id', 'date'])
+    .where('origin', '=', 'OPERATOR')
+    .execute()) as Ordered[];
   const taken = new Set(declared.map((r) => r.reference));
   // Operator references never use the sample pattern (records.ts), so nothing is dropped unless a row was forced in by hand.
   const kept = sample.filter((r) => !taken.has(r.reference));
   const positions = assignPositions([...kept, ...declared]);
-  if (declared.length) await db.updateTable(table).set({ position: null as never }).where('origin', '=', 'OPERATOR').execute();
-  await insertMany(db, table, kept.map((r) => ({ ...r, position: positions.get(r.reference)! })));
-  await setPositions(db, table, declared.map((r) => [r.reference, positions.get(r.reference)!]));
+  if (declared.length)
+    await db
+      .updateTable(table)
+      .set({ position: null as never })
+      .where('origin', '=', 'OPERATOR')
+      .execute();
+  await insertMany(
+    db,
+    table,
+    kept.map((r) => ({ ...r, position: positions.get(r.reference)! })),
+  );
+  await setPositions(
+    db,
+    table,
+    declared.map((r) => [r.reference, positions.get(r.reference)!]),
+  );
 }
 
 export async function load(trx: Kysely<any>): Promise<void> {

@@ -17,10 +17,14 @@ export function territoryIndex(id: string): number {
   return index;
 }
 
-export interface Ordered { reference: string; territory_id: string; date: string }
+export interface Ordered {
+  reference: string;
+  territory_id: string;
+  date: string;
+}
 
 export const byRecency = (a: Ordered, b: Ordered) =>
-  (a.date === b.date ? a.reference.localeCompare(b.reference) : a.date < b.date ? 1 : -1);
+  a.date === b.date ? a.reference.localeCompare(b.reference) : a.date < b.date ? 1 : -1;
 
 /** Position of every record, from its rank in its territory. */
 export function assignPositions(rows: readonly Ordered[]): Map<string, number> {
@@ -42,8 +46,13 @@ export function assignPositions(rows: readonly Ordered[]): Map<string, number> {
 export async function setPositions(trx: Kysely<any>, table: RecordTable, positions: [string, number][]): Promise<void> {
   for (let i = 0; i < positions.length; i += 200) {
     const chunk = positions.slice(i, i + 200);
-    const cases = sql.join(chunk.map(([reference, position]) => sql`when ${reference} then cast(${position} as integer)`), sql` `);
-    await sql`update ${sql.table(table)} set position = case reference ${cases} end where reference in (${sql.join(chunk.map(([r]) => r))})`.execute(trx);
+    const cases = sql.join(
+      chunk.map(([reference, position]) => sql`when ${reference} then cast(${position} as integer)`),
+      sql` `,
+    );
+    await sql`update ${sql.table(table)} set position = case reference ${cases} end where reference in (${sql.join(chunk.map(([r]) => r))})`.execute(
+      trx,
+    );
   }
 }
 
@@ -55,12 +64,25 @@ export async function renumber(trx: Kysely<any>, table: RecordTable, territoryId
   const ids = [...new Set(territoryIds)];
   const rows: (Ordered & { position: number | null })[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...await trx.selectFrom(table).select(['reference', 'territory_id', 'date', 'position'])
-      .where('territory_id', 'in', ids.slice(i, i + 500)).execute() as (Ordered & { position: number | null })[]);
+    rows.push(
+      ...((await trx
+        .selectFrom(table)
+        .select(['reference', 'territory_id', 'date', 'position'])
+        .where('territory_id', 'in', ids.slice(i, i + 500))
+        .execute()) as (Ordered & { position: number | null })[]),
+    );
   }
   const target = assignPositions(rows);
   const changed = rows.filter((r) => r.position === null || Number(r.position) !== target.get(r.reference));
   if (!changed.length) return;
-  await setPositions(trx, table, changed.map((r) => [r.reference, -1 - target.get(r.reference)!]));
-  await trx.updateTable(table).set({ position: sql`-1 - position` }).where('position', '<', 0).execute();
+  await setPositions(
+    trx,
+    table,
+    changed.map((r) => [r.reference, -1 - target.get(r.reference)!]),
+  );
+  await trx
+    .updateTable(table)
+    .set({ position: sql`-1 - position` })
+    .where('position', '<', 0)
+    .execute();
 }

@@ -7,7 +7,11 @@ type Db = Kysely<AttractivenessDB>;
 // Filters are applied to builders of different tables; `any` keeps them generic.
 type Query = SelectQueryBuilder<any, any, any>;
 
-export interface ActivityScope { territoryIds?: string[]; phase?: string; serviceIds?: string[] }
+export interface ActivityScope {
+  territoryIds?: string[];
+  phase?: string;
+  serviceIds?: string[];
+}
 
 /**
  * Every record of the three tables as (territory, service, date, amount, beneficiary), optionally scoped.
@@ -23,23 +27,54 @@ export function activity(db: Db, scope: ActivityScope = {}) {
   };
   const columns = ['territory_id', 'phase', 'region_code', 'service_id', 'date', 'origin'] as const;
   // The first branch types the union: NULL amounts of the other branches take its (bigint) type on PostgreSQL.
-  return scoped(db.selectFrom('investment_project').select([...columns, sql<number | null>`investment_eur`.as('amount'), sql<string>`investor_name`.as('beneficiary')]))
-    .unionAll(scoped(db.selectFrom('export_support').select([...columns, sql<number | null>`null`.as('amount'), sql<string>`company_siren`.as('beneficiary')])))
-    .unionAll(scoped(db.selectFrom('site_promotion').select([...columns, sql<number | null>`null`.as('amount'), sql<string>`site_name || ', ' || commune_name`.as('beneficiary')])));
+  return scoped(
+    db
+      .selectFrom('investment_project')
+      .select([
+        ...columns,
+        sql<number | null>`investment_eur`.as('amount'),
+        sql<string>`investor_name`.as('beneficiary'),
+      ]),
+  )
+    .unionAll(
+      scoped(
+        db
+          .selectFrom('export_support')
+          .select([...columns, sql<number | null>`null`.as('amount'), sql<string>`company_siren`.as('beneficiary')]),
+      ),
+    )
+    .unionAll(
+      scoped(
+        db
+          .selectFrom('site_promotion')
+          .select([
+            ...columns,
+            sql<number | null>`null`.as('amount'),
+            sql<string>`site_name || ', ' || commune_name`.as('beneficiary'),
+          ]),
+      ),
+    );
 }
 
 export interface MobilisationRow {
-  territory_id: string; service_id: string; record_count: number; amount: number | null;
-  beneficiary_count: number; first_date: string; last_date: string;
+  territory_id: string;
+  service_id: string;
+  record_count: number;
+  amount: number | null;
+  beneficiary_count: number;
+  first_date: string;
+  last_date: string;
   /** Records declared by Business France (origin OPERATOR) among them. */
   operator_count: number;
 }
 
 /** Per territory and service: counts, amounts, beneficiaries, first and last dates. One statement. */
 export function mobilisations(db: Db, territoryIds: string[]): Promise<MobilisationRow[]> {
-  return db.selectFrom(activity(db, { territoryIds }).as('a'))
+  return db
+    .selectFrom(activity(db, { territoryIds }).as('a'))
     .select((eb) => [
-      'territory_id', 'service_id',
+      'territory_id',
+      'service_id',
       eb.fn.countAll<number>().as('record_count'),
       eb.fn.sum<number | null>('amount').as('amount'),
       sql<number>`count(distinct beneficiary)`.as('beneficiary_count'),
@@ -87,7 +122,11 @@ export function applyTotalsFilter<Q extends Query>(q: Q, f: TotalsFilter): Q {
   return out as Q;
 }
 
-export interface PagedRow { territory_id: string; position: number; total_count: number }
+export interface PagedRow {
+  territory_id: string;
+  position: number;
+  total_count: number;
+}
 
 /**
  * One page of a filtered list for each of many territories, in ONE statement:
@@ -95,20 +134,36 @@ export interface PagedRow { territory_id: string; position: number; total_count:
  * the first row of each territory is always returned so that its total is known even when the page is empty.
  */
 export async function pages<R extends PagedRow>(
-  db: Db, table: RecordTable, territoryIds: string[], page: Page, apply: (q: Query) => Query,
+  db: Db,
+  table: RecordTable,
+  territoryIds: string[],
+  page: Page,
+  apply: (q: Query) => Query,
 ): Promise<Map<string, { totalCount: number; rows: R[]; hasNextPage: boolean }>> {
-  const inner = apply(db.selectFrom(table).selectAll().select([
-    sql<number>`count(*) over (partition by territory_id)`.as('total_count'),
-    sql<number>`sum(case when position > ${page.after} then 1 else 0 end) over (partition by territory_id order by position)`.as('page_rank'),
-    sql<number>`row_number() over (partition by territory_id order by position)`.as('row_rank'),
-  ]).where('territory_id', 'in', territoryIds));
-  const rows = await db.selectFrom(inner.as('r')).selectAll()
+  const inner = apply(
+    db
+      .selectFrom(table)
+      .selectAll()
+      .select([
+        sql<number>`count(*) over (partition by territory_id)`.as('total_count'),
+        sql<number>`sum(case when position > ${page.after} then 1 else 0 end) over (partition by territory_id order by position)`.as(
+          'page_rank',
+        ),
+        sql<number>`row_number() over (partition by territory_id order by position)`.as('row_rank'),
+      ])
+      .where('territory_id', 'in', territoryIds),
+  );
+  const rows = (await db
+    .selectFrom(inner.as('r'))
+    .selectAll()
     .where(sql<boolean>`(position > ${page.after} and page_rank <= ${page.first + 1}) or row_rank = 1`)
-    .orderBy('position').execute() as unknown as R[];
+    .orderBy('position')
+    .execute()) as unknown as R[];
   const out = new Map<string, { totalCount: number; rows: R[]; hasNextPage: boolean }>();
   for (const row of rows) {
     let entry = out.get(row.territory_id);
-    if (!entry) out.set(row.territory_id, entry = { totalCount: Number(row.total_count), rows: [], hasNextPage: false });
+    if (!entry)
+      out.set(row.territory_id, (entry = { totalCount: Number(row.total_count), rows: [], hasNextPage: false }));
     if (row.position > page.after) entry.rows.push(row);
   }
   for (const entry of out.values()) {
@@ -118,20 +173,29 @@ export async function pages<R extends PagedRow>(
   return out;
 }
 
-export interface InvestmentSums { project_count: number; investor_count: number; jobs_created: number; jobs_saved: number; investment_eur: number }
+export interface InvestmentSums {
+  project_count: number;
+  investor_count: number;
+  jobs_created: number;
+  jobs_saved: number;
+  investment_eur: number;
+}
 
 /** Sums of investment projects grouped by `groupBy` columns (plus the distinct territories). */
 export function investmentSums<K extends string>(db: Db, groupBy: K[], where: (q: Query) => Query) {
-  return where(db.selectFrom('investment_project')
-    .select((eb) => [
-      ...groupBy.map((c) => sql.ref(c).as(c)),
-      eb.fn.countAll<number>().as('project_count'),
-      sql<number>`count(distinct investor_name)`.as('investor_count'),
-      sql<number>`count(distinct territory_id)`.as('territory_count'),
-      eb.fn.sum<number>('jobs_created').as('jobs_created'),
-      eb.fn.sum<number>('jobs_saved').as('jobs_saved'),
-      eb.fn.sum<number>('investment_eur').as('investment_eur'),
-    ]))
+  return where(
+    db
+      .selectFrom('investment_project')
+      .select((eb) => [
+        ...groupBy.map((c) => sql.ref(c).as(c)),
+        eb.fn.countAll<number>().as('project_count'),
+        sql<number>`count(distinct investor_name)`.as('investor_count'),
+        sql<number>`count(distinct territory_id)`.as('territory_count'),
+        eb.fn.sum<number>('jobs_created').as('jobs_created'),
+        eb.fn.sum<number>('jobs_saved').as('jobs_saved'),
+        eb.fn.sum<number>('investment_eur').as('investment_eur'),
+      ]),
+  )
     .groupBy(groupBy as never)
     .execute() as Promise<(InvestmentSums & { territory_count: number } & Record<K, string>)[]>;
 }

@@ -15,23 +15,44 @@ export const WRITE_SCOPE = 'attractiveness:write';
 /** References of the hub's generated records (`BF-IDE-2023-8412-0007`): reserved, operators use their own. */
 export const SAMPLE_REFERENCE = /^BF-(IDE|EXP|SIT)-\d{4}-\d{4}-\d{4,}$/;
 
-
 const common = (what: string): FieldSpec[] => [
   {
-    name: 'reference', type: 'string', required: true, maxLength: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/,
+    name: 'reference',
+    type: 'string',
+    required: true,
+    maxLength: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/,
     patternHint: 'a reference of 3 to 64 letters, digits, ".", "_", "/" or "-"',
     description: `natural key of the ${what} in Business France's systems, e.g. BFOP-IDE-2024-00017 (the pattern BF-IDE|EXP|SIT-<year>-<code>-<n> is reserved for the hub's sample)`,
   },
-  { name: 'territoryId', type: 'string', required: true, maxLength: 20, description: 'territory entity id <phase>:<ANCT code>, e.g. 2023-2027:ti-8412' },
-  { name: 'serviceId', type: 'string', required: true, maxLength: 80, description: `service of the attractiveness catalogue, e.g. ${CATALOGUE[0]!.id}` },
+  {
+    name: 'territoryId',
+    type: 'string',
+    required: true,
+    maxLength: 20,
+    description: 'territory entity id <phase>:<ANCT code>, e.g. 2023-2027:ti-8412',
+  },
+  {
+    name: 'serviceId',
+    type: 'string',
+    required: true,
+    maxLength: 80,
+    description: `service of the attractiveness catalogue, e.g. ${CATALOGUE[0]!.id}`,
+  },
 ];
 
 const dateField = (what: string): FieldSpec => ({
-  name: 'date', type: 'date', required: true, min: 2019, max: 2027, description: `${what}, YYYY-MM-DD, within the territory's phase (2019-2022 or 2023-2027)`,
+  name: 'date',
+  type: 'date',
+  required: true,
+  min: 2019,
+  max: 2027,
+  description: `${what}, YYYY-MM-DD, within the territory's phase (2019-2022 or 2023-2027)`,
 });
 
 function countryProblem(field: string, code: unknown, foreign: boolean): FieldProblem[] {
-  if (countryName(String(code)) === undefined) return [{ field, message: `"${String(code).slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code (e.g. DE)` }];
+  if (countryName(String(code)) === undefined)
+    return [{ field, message: `"${String(code).slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code (e.g. DE)` }];
   if (foreign && code === 'FR') return [{ field, message: 'a foreign investor cannot be French (FR)' }];
   return [];
 }
@@ -40,20 +61,44 @@ function countryProblem(field: string, code: unknown, foreign: boolean): FieldPr
 function commonChecks(value: Record<string, unknown>, kind: RecordKind): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const reference = String(value.reference);
-  if (SAMPLE_REFERENCE.test(reference)) problems.push({ field: 'reference', message: `"${reference}" uses the pattern reserved for the hub's sample records; use your own reference` });
+  if (SAMPLE_REFERENCE.test(reference))
+    problems.push({
+      field: 'reference',
+      message: `"${reference}" uses the pattern reserved for the hub's sample records; use your own reference`,
+    });
   const territoryId = String(value.territoryId);
   const parsed = parseTerritoryId(territoryId);
-  if (!parsed) problems.push({ field: 'territoryId', message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)` });
-  else if (!isKnownTerritory(territoryId)) problems.push({ field: 'territoryId', message: `unknown territory "${territoryId}": no such ANCT code in phase ${parsed.phase}` });
+  if (!parsed)
+    problems.push({
+      field: 'territoryId',
+      message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)`,
+    });
+  else if (!isKnownTerritory(territoryId))
+    problems.push({
+      field: 'territoryId',
+      message: `unknown territory "${territoryId}": no such ANCT code in phase ${parsed.phase}`,
+    });
   const serviceId = String(value.serviceId);
   const service = SERVICE_BY_ID.get(serviceId);
   const expected = CATALOGUE.filter((s) => s.records === kind).map((s) => s.id);
-  if (!service) problems.push({ field: 'serviceId', message: `unknown service "${serviceId.slice(0, 80)}": not in the attractiveness catalogue (expected ${expected.join(' or ')})` });
-  else if (service.records !== kind) problems.push({ field: 'serviceId', message: `"${serviceId}" has no records of this kind (expected ${expected.join(' or ')})` });
+  if (!service)
+    problems.push({
+      field: 'serviceId',
+      message: `unknown service "${serviceId.slice(0, 80)}": not in the attractiveness catalogue (expected ${expected.join(' or ')})`,
+    });
+  else if (service.records !== kind)
+    problems.push({
+      field: 'serviceId',
+      message: `"${serviceId}" has no records of this kind (expected ${expected.join(' or ')})`,
+    });
   if (parsed && typeof value.date === 'string') {
     const [from, to] = PHASE_YEARS[parsed.phase];
     const year = Number(value.date.slice(0, 4));
-    if (year < from || year > to) problems.push({ field: 'date', message: `${value.date} is outside the phase ${parsed.phase} of territory ${territoryId} (${from}–${to})` });
+    if (year < from || year > to)
+      problems.push({
+        field: 'date',
+        message: `${value.date} is outside the phase ${parsed.phase} of territory ${territoryId} (${from}–${to})`,
+      });
   }
   return problems;
 }
@@ -62,8 +107,13 @@ function commonChecks(value: Record<string, unknown>, kind: RecordKind): FieldPr
 function derived(value: Record<string, unknown>) {
   const parsed = parseTerritoryId(String(value.territoryId))!;
   return {
-    reference: value.reference, territory_id: value.territoryId, phase: parsed.phase, region_code: parsed.regionCode,
-    service_id: value.serviceId, date: value.date, year: Number(String(value.date).slice(0, 4)),
+    reference: value.reference,
+    territory_id: value.territoryId,
+    phase: parsed.phase,
+    region_code: parsed.regionCode,
+    service_id: value.serviceId,
+    date: value.date,
+    year: Number(String(value.date).slice(0, 4)),
   };
 }
 
@@ -73,21 +123,75 @@ export const investmentProjectSpec: RecordSpec = {
   key: 'reference',
   fields: [
     ...common('project'),
-    { name: 'investorName', type: 'string', required: true, maxLength: 200, description: 'name of the foreign investor (company)' },
-    { name: 'investorCountry', type: 'string', required: true, maxLength: 2, description: "ISO 3166-1 alpha-2 code of the investor's head office, not FR, e.g. DE" },
+    {
+      name: 'investorName',
+      type: 'string',
+      required: true,
+      maxLength: 200,
+      description: 'name of the foreign investor (company)',
+    },
+    {
+      name: 'investorCountry',
+      type: 'string',
+      required: true,
+      maxLength: 2,
+      description: "ISO 3166-1 alpha-2 code of the investor's head office, not FR, e.g. DE",
+    },
     { name: 'sector', type: { enum: SECTORS }, required: true, description: 'industrial sector' },
-    { name: 'naf', type: 'string', required: true, pattern: /^\d{2}\.\d{2}[A-Z]$/, patternHint: 'a NAF rév. 2 code such as 22.29A', description: 'NAF rév. 2 code of the activity, e.g. 22.29A' },
-    { name: 'kind', type: { enum: ['CREATION', 'EXTENSION', 'TAKEOVER'] }, required: true, description: 'creation, extension or takeover of a site' },
-    { name: 'jobsCreated', type: 'integer', required: true, min: 0, max: 100_000, description: 'jobs created announced' },
-    { name: 'jobsSaved', type: 'integer', required: false, min: 0, max: 100_000, description: 'jobs saved (extensions, takeovers); empty = 0' },
-    { name: 'investmentEur', type: 'integer', required: true, min: 0, max: 100_000_000_000, description: 'amount invested, whole euros' },
+    {
+      name: 'naf',
+      type: 'string',
+      required: true,
+      pattern: /^\d{2}\.\d{2}[A-Z]$/,
+      patternHint: 'a NAF rév. 2 code such as 22.29A',
+      description: 'NAF rév. 2 code of the activity, e.g. 22.29A',
+    },
+    {
+      name: 'kind',
+      type: { enum: ['CREATION', 'EXTENSION', 'TAKEOVER'] },
+      required: true,
+      description: 'creation, extension or takeover of a site',
+    },
+    {
+      name: 'jobsCreated',
+      type: 'integer',
+      required: true,
+      min: 0,
+      max: 100_000,
+      description: 'jobs created announced',
+    },
+    {
+      name: 'jobsSaved',
+      type: 'integer',
+      required: false,
+      min: 0,
+      max: 100_000,
+      description: 'jobs saved (extensions, takeovers); empty = 0',
+    },
+    {
+      name: 'investmentEur',
+      type: 'integer',
+      required: true,
+      min: 0,
+      max: 100_000_000_000,
+      description: 'amount invested, whole euros',
+    },
     dateField('date of the last status change'),
     { name: 'status', type: { enum: INVESTMENT_STATUSES }, required: true, description: 'where the project stands' },
   ],
   check: (v) => [...commonChecks(v, 'investment'), ...countryProblem('investorCountry', v.investorCountry, true)],
   toRow: (v) => ({
-    ...derived(v), investor_name: v.investorName, investor_country: v.investorCountry, sector: v.sector, naf: v.naf, kind: v.kind,
-    jobs_created: v.jobsCreated, jobs_saved: v.jobsSaved ?? 0, investment_eur: v.investmentEur, status: v.status, origin: 'OPERATOR',
+    ...derived(v),
+    investor_name: v.investorName,
+    investor_country: v.investorCountry,
+    sector: v.sector,
+    naf: v.naf,
+    kind: v.kind,
+    jobs_created: v.jobsCreated,
+    jobs_saved: v.jobsSaved ?? 0,
+    investment_eur: v.investmentEur,
+    status: v.status,
+    origin: 'OPERATOR',
   }),
 };
 
@@ -97,18 +201,58 @@ export const exportSupportSpec: RecordSpec = {
   key: 'reference',
   fields: [
     ...common('action'),
-    { name: 'companySiren', type: 'siren', required: true, description: 'SIREN of the supported company (9 digits, valid checksum)' },
-    { name: 'companyName', type: 'string', required: true, maxLength: 200, description: 'name of the supported company' },
-    { name: 'naf', type: 'string', required: true, pattern: /^\d{2}\.\d{2}[A-Z]$/, patternHint: 'a NAF rév. 2 code such as 22.29A', description: "NAF rév. 2 code of the company's activity" },
-    { name: 'offer', type: { enum: ['PROSPECTION_MISSION', 'TRADE_FAIR', 'VIE', 'MARKET_STUDY'] }, required: true, description: 'kind of support (Team France Export offer)' },
-    { name: 'targetCountry', type: 'string', required: true, maxLength: 2, description: 'ISO 3166-1 alpha-2 code of the target market, not FR' },
+    {
+      name: 'companySiren',
+      type: 'siren',
+      required: true,
+      description: 'SIREN of the supported company (9 digits, valid checksum)',
+    },
+    {
+      name: 'companyName',
+      type: 'string',
+      required: true,
+      maxLength: 200,
+      description: 'name of the supported company',
+    },
+    {
+      name: 'naf',
+      type: 'string',
+      required: true,
+      pattern: /^\d{2}\.\d{2}[A-Z]$/,
+      patternHint: 'a NAF rév. 2 code such as 22.29A',
+      description: "NAF rév. 2 code of the company's activity",
+    },
+    {
+      name: 'offer',
+      type: { enum: ['PROSPECTION_MISSION', 'TRADE_FAIR', 'VIE', 'MARKET_STUDY'] },
+      required: true,
+      description: 'kind of support (Team France Export offer)',
+    },
+    {
+      name: 'targetCountry',
+      type: 'string',
+      required: true,
+      maxLength: 2,
+      description: 'ISO 3166-1 alpha-2 code of the target market, not FR',
+    },
     dateField('date of the action'),
-    { name: 'status', type: { enum: ['PLANNED', 'COMPLETED', 'CANCELLED'] }, required: true, description: 'where the action stands' },
+    {
+      name: 'status',
+      type: { enum: ['PLANNED', 'COMPLETED', 'CANCELLED'] },
+      required: true,
+      description: 'where the action stands',
+    },
   ],
   check: (v) => [...commonChecks(v, 'export'), ...countryProblem('targetCountry', v.targetCountry, true)],
   toRow: (v) => ({
-    ...derived(v), company_siren: v.companySiren, company_name: v.companyName, naf: v.naf, offer: v.offer,
-    target_country: v.targetCountry, status: v.status, origin: 'OPERATOR',
+    ...derived(v),
+    company_siren: v.companySiren,
+    company_name: v.companyName,
+    naf: v.naf,
+    offer: v.offer,
+    target_country: v.targetCountry,
+    status: v.status,
+    origin: 'OPERATOR',
   }),
 };
 
@@ -120,12 +264,32 @@ export const sitePromotionSpec: RecordSpec = {
     ...common('promotion'),
     { name: 'siteName', type: 'string', required: true, maxLength: 200, description: 'name of the industrial site' },
     { name: 'communeName', type: 'string', required: true, maxLength: 100, description: 'commune of the site' },
-    { name: 'hectares', type: 'number', required: true, min: 0, max: 10_000, description: 'area available, hectares (decimal point or comma)' },
+    {
+      name: 'hectares',
+      type: 'number',
+      required: true,
+      min: 0,
+      max: 10_000,
+      description: 'area available, hectares (decimal point or comma)',
+    },
     dateField('date of the promotion'),
-    { name: 'event', type: 'string', required: true, maxLength: 200, description: 'event or channel (trade fair, investors’ summit, labelling…)' },
+    {
+      name: 'event',
+      type: 'string',
+      required: true,
+      maxLength: 200,
+      description: 'event or channel (trade fair, investors’ summit, labelling…)',
+    },
   ],
   check: (v) => commonChecks(v, 'site'),
-  toRow: (v) => ({ ...derived(v), site_name: v.siteName, commune_name: v.communeName, hectares: v.hectares, event: v.event, origin: 'OPERATOR' }),
+  toRow: (v) => ({
+    ...derived(v),
+    site_name: v.siteName,
+    commune_name: v.communeName,
+    hectares: v.hectares,
+    event: v.event,
+    origin: 'OPERATOR',
+  }),
 };
 
 export const RECORD_SPECS = [investmentProjectSpec, exportSupportSpec, sitePromotionSpec];
@@ -133,13 +297,21 @@ export const RECORD_SPECS = [investmentProjectSpec, exportSupportSpec, sitePromo
 /** Keeps the derived order of the lists right: renumbers the territories of the written rows (same transaction). */
 export function refreshPositions(table: RecordTable) {
   return async (trx: Kysely<any>, rows: Record<string, unknown>[]) => {
-    await renumber(trx, table, rows.map((r) => String(r.territory_id)));
+    await renumber(
+      trx,
+      table,
+      rows.map((r) => String(r.territory_id)),
+    );
   };
 }
 
 export const writeOptions = (spec: RecordSpec): WriteOptions => ({
-  owner: OPERATOR, scope: WRITE_SCOPE, afterWrite: refreshPositions(spec.table as RecordTable),
+  owner: OPERATOR,
+  scope: WRITE_SCOPE,
+  afterWrite: refreshPositions(spec.table as RecordTable),
 });
 
 /** For `npm run import`: the same refresh after an import. */
-export const afterImport = Object.fromEntries(RECORD_SPECS.map((spec) => [spec.kind, refreshPositions(spec.table as RecordTable)]));
+export const afterImport = Object.fromEntries(
+  RECORD_SPECS.map((spec) => [spec.kind, refreshPositions(spec.table as RecordTable)]),
+);

@@ -8,9 +8,24 @@ import { badInput } from '../runtime/errors.ts';
 import type { RecordSpec } from '../runtime/records.ts';
 import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
 import {
-  CATALOGUE, CATALOGUE_DATASET, DATASETS, OPERATOR, recordDataset, SERVICE_BY_ID, servicesOfAxis, type AxisName, type CatalogueService,
+  CATALOGUE,
+  CATALOGUE_DATASET,
+  DATASETS,
+  OPERATOR,
+  recordDataset,
+  SERVICE_BY_ID,
+  servicesOfAxis,
+  type AxisName,
+  type CatalogueService,
 } from './catalogue.ts';
-import { exportSupportSpec, investmentProjectSpec, SAMPLE_REFERENCE, sitePromotionSpec, WRITE_SCOPE, writeOptions } from './records.ts';
+import {
+  exportSupportSpec,
+  investmentProjectSpec,
+  SAMPLE_REFERENCE,
+  sitePromotionSpec,
+  WRITE_SCOPE,
+  writeOptions,
+} from './records.ts';
 import { country } from './countries.ts';
 import type { AttractivenessDB, ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
 import { exportFilter, investmentFilter, siteFilter, totalsFilter, type TotalsFilter } from './filters.ts';
@@ -23,7 +38,9 @@ export interface AttractivenessContext extends SubgraphContext {
 }
 
 /** The slice is only its territory id: every field batches through the loaders. */
-interface Slice { territoryId: string }
+interface Slice {
+  territoryId: string;
+}
 type Args = Record<string, any>;
 
 function connection<R extends { position: number }, N>(page: PageResult<R>, node: (row: R) => N) {
@@ -38,17 +55,41 @@ function connection<R extends { position: number }, N>(page: PageResult<R>, node
 const service = (id: string): CatalogueService => SERVICE_BY_ID.get(id)!;
 
 const investmentNode = (r: InvestmentRow) => ({
-  reference: r.reference, service: service(r.service_id), investor: { name: r.investor_name, country: country(r.investor_country) },
-  sector: r.sector, naf: r.naf, kind: r.kind, jobsCreated: Number(r.jobs_created), jobsSaved: Number(r.jobs_saved),
-  investmentEur: Number(r.investment_eur), date: r.date, year: Number(r.year), status: r.status, dataset: recordDataset('investment', r.origin),
+  reference: r.reference,
+  service: service(r.service_id),
+  investor: { name: r.investor_name, country: country(r.investor_country) },
+  sector: r.sector,
+  naf: r.naf,
+  kind: r.kind,
+  jobsCreated: Number(r.jobs_created),
+  jobsSaved: Number(r.jobs_saved),
+  investmentEur: Number(r.investment_eur),
+  date: r.date,
+  year: Number(r.year),
+  status: r.status,
+  dataset: recordDataset('investment', r.origin),
 });
 const exportNode = (r: ExportSupportRow) => ({
-  reference: r.reference, service: service(r.service_id), company: { siren: r.company_siren, name: r.company_name, naf: r.naf },
-  offer: r.offer, targetCountry: country(r.target_country), date: r.date, year: Number(r.year), status: r.status, dataset: recordDataset('export', r.origin),
+  reference: r.reference,
+  service: service(r.service_id),
+  company: { siren: r.company_siren, name: r.company_name, naf: r.naf },
+  offer: r.offer,
+  targetCountry: country(r.target_country),
+  date: r.date,
+  year: Number(r.year),
+  status: r.status,
+  dataset: recordDataset('export', r.origin),
 });
 const siteNode = (r: SitePromotionRow) => ({
-  reference: r.reference, service: service(r.service_id), siteName: r.site_name, communeName: r.commune_name,
-  hectares: Number(r.hectares), date: r.date, year: Number(r.year), event: r.event, dataset: recordDataset('site', r.origin),
+  reference: r.reference,
+  service: service(r.service_id),
+  siteName: r.site_name,
+  communeName: r.commune_name,
+  hectares: Number(r.hectares),
+  date: r.date,
+  year: Number(r.year),
+  event: r.event,
+  dataset: recordDataset('site', r.origin),
 });
 
 /** ServiceMobilisation rows of a territory, in catalogue order. */
@@ -58,8 +99,12 @@ function serviceMobilisations(rows: MobilisationRow[], axis?: AxisName | null) {
   return CATALOGUE.filter((s) => wanted.has(s.id) && byService.has(s.id)).map((s) => {
     const r = byService.get(s.id)!;
     return {
-      service: s, recordCount: Number(r.record_count), amountEur: r.amount == null ? null : Number(r.amount),
-      beneficiaryCount: Number(r.beneficiary_count), firstDate: r.first_date, lastDate: r.last_date,
+      service: s,
+      recordCount: Number(r.record_count),
+      amountEur: r.amount == null ? null : Number(r.amount),
+      beneficiaryCount: Number(r.beneficiary_count),
+      firstDate: r.first_date,
+      lastDate: r.last_date,
       // Figures mixing generated and declared records are still sample figures.
       dataset: recordDataset(s.records, Number(r.operator_count) === Number(r.record_count) ? 'OPERATOR' : 'SAMPLE'),
     };
@@ -67,8 +112,12 @@ function serviceMobilisations(rows: MobilisationRow[], axis?: AxisName | null) {
 }
 
 const sums = (r: (InvestmentSums & { territory_count?: number }) | null | undefined) => ({
-  projectCount: Number(r?.project_count ?? 0), investorCount: Number(r?.investor_count ?? 0), territoryCount: Number(r?.territory_count ?? 0),
-  jobsCreated: Number(r?.jobs_created ?? 0), jobsSaved: Number(r?.jobs_saved ?? 0), investmentEur: Number(r?.investment_eur ?? 0),
+  projectCount: Number(r?.project_count ?? 0),
+  investorCount: Number(r?.investor_count ?? 0),
+  territoryCount: Number(r?.territory_count ?? 0),
+  jobsCreated: Number(r?.jobs_created ?? 0),
+  jobsSaved: Number(r?.jobs_saved ?? 0),
+  investmentEur: Number(r?.investment_eur ?? 0),
 });
 
 /** create / update / delete of one record kind, owned by BUSINESS_FRANCE with the scope attractiveness:write. */
@@ -86,7 +135,11 @@ function writeResolvers(spec: RecordSpec, node: (row: any) => unknown) {
     async remove(_: unknown, { reference }: Args, ctx: AttractivenessContext) {
       requireWriter(await ctx.identity?.(), OPERATOR, WRITE_SCOPE);
       // The hub's sample records are not Business France's: they cannot be deleted (a reload would bring them back).
-      if (SAMPLE_REFERENCE.test(reference)) throw badInput('reference', `"${reference}" is a sample record generated by the hub, not a record of Business France`);
+      if (SAMPLE_REFERENCE.test(reference))
+        throw badInput(
+          'reference',
+          `"${reference}" is a sample record generated by the hub, not a record of Business France`,
+        );
       return { reference, deleted: await removeRecord(ctx, spec, options, reference) };
     },
   };
@@ -105,11 +158,16 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
   Query: {
     attractivenessCatalogue: (_: unknown, { axis }: Args) => servicesOfAxis(axis),
 
-    async attractivenessTotals(_: unknown, { by, phase, axis }: { by: keyof typeof TOTALS_KEY; phase?: PhaseId; axis?: AxisName }, ctx: AttractivenessContext) {
+    async attractivenessTotals(
+      _: unknown,
+      { by, phase, axis }: { by: keyof typeof TOTALS_KEY; phase?: PhaseId; axis?: AxisName },
+      ctx: AttractivenessContext,
+    ) {
       const serviceIds = servicesOfAxis(axis).map((s) => s.id);
       if (serviceIds.length === 0) return [];
       const key = TOTALS_KEY[by];
-      const rows = await ctx.db.selectFrom(activity(ctx.db, { phase: phase ?? undefined, serviceIds }).as('a'))
+      const rows = (await ctx.db
+        .selectFrom(activity(ctx.db, { phase: phase ?? undefined, serviceIds }).as('a'))
         .select((eb) => [
           sql.ref(key).as('key'),
           sql<number>`count(distinct territory_id)`.as('territory_count'),
@@ -117,28 +175,58 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
           eb.fn.sum<number | null>('amount').as('amount'),
           sql<number>`count(distinct beneficiary)`.as('beneficiary_count'),
         ])
-        .groupBy(key).orderBy(key).execute() as { key: string; territory_count: number; record_count: number; amount: number | null; beneficiary_count: number }[];
+        .groupBy(key)
+        .orderBy(key)
+        .execute()) as {
+        key: string;
+        territory_count: number;
+        record_count: number;
+        amount: number | null;
+        beneficiary_count: number;
+      }[];
       return rows.map((r) => ({
-        operator: OPERATOR, group: by, key: r.key, territoryCount: Number(r.territory_count), recordCount: Number(r.record_count),
-        amountEur: r.amount == null ? null : Number(r.amount), beneficiaryCount: Number(r.beneficiary_count),
+        operator: OPERATOR,
+        group: by,
+        key: r.key,
+        territoryCount: Number(r.territory_count),
+        recordCount: Number(r.record_count),
+        amountEur: r.amount == null ? null : Number(r.amount),
+        beneficiaryCount: Number(r.beneficiary_count),
       }));
     },
 
-    async attractivenessTerritories(_: unknown, { phase, mobilised }: { phase: PhaseId; mobilised: boolean }, ctx: AttractivenessContext) {
-      const rows = await ctx.db.selectFrom(activity(ctx.db, { phase }).as('a')).select('territory_id').distinct().execute();
+    async attractivenessTerritories(
+      _: unknown,
+      { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
+      ctx: AttractivenessContext,
+    ) {
+      const rows = await ctx.db
+        .selectFrom(activity(ctx.db, { phase }).as('a'))
+        .select('territory_id')
+        .distinct()
+        .execute();
       const withRecords = new Set(rows.map((r) => r.territory_id));
-      return territoryIdsOf(phase).filter((id) => withRecords.has(id) === mobilised).map((id) => ({ id }));
+      return territoryIdsOf(phase)
+        .filter((id) => withRecords.has(id) === mobilised)
+        .map((id) => ({ id }));
     },
 
-    async investmentsByCountry(_: unknown, args: { phase?: PhaseId; year?: number; status?: string }, ctx: AttractivenessContext) {
+    async investmentsByCountry(
+      _: unknown,
+      args: { phase?: PhaseId; year?: number; status?: string },
+      ctx: AttractivenessContext,
+    ) {
       const filter: TotalsFilter = totalsFilter(args);
-      const rows = await investmentSums(ctx.db, ['investor_country'], (q) => applyTotalsFilter(args.phase ? q.where('phase', '=', args.phase) : q, filter));
+      const rows = await investmentSums(ctx.db, ['investor_country'], (q) =>
+        applyTotalsFilter(args.phase ? q.where('phase', '=', args.phase) : q, filter),
+      );
       return rows
         .map((r) => ({ country: country(r.investor_country), ...sums(r) }))
         .sort((a, b) => b.projectCount - a.projectCount || a.country.code.localeCompare(b.country.code));
     },
 
-    attractivenessDatasets: (_: unknown, __: unknown, ctx: AttractivenessContext) => ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
+    attractivenessDatasets: (_: unknown, __: unknown, ctx: AttractivenessContext) =>
+      ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
   },
 
   Mutation: {
@@ -165,7 +253,9 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       const services = serviceMobilisations(await ctx.loaders.mobilisations.load(s.territoryId));
       const amounts = services.map((m) => m.amountEur).filter((a): a is number => a != null);
       return {
-        operator: OPERATOR, mobilised: services.length > 0, serviceCount: services.length,
+        operator: OPERATOR,
+        mobilised: services.length > 0,
+        serviceCount: services.length,
         recordCount: services.reduce((sum, m) => sum + m.recordCount, 0),
         amountEur: amounts.length ? amounts.reduce((a, b) => a + b, 0) : null,
       };
@@ -174,11 +264,20 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       serviceMobilisations(await ctx.loaders.mobilisations.load(s.territoryId), axis),
     datasets: () => DATASETS,
     investments: async (s: Slice, args: Args, ctx: AttractivenessContext) =>
-      connection(await ctx.loaders.investments.load({ territoryId: s.territoryId, filter: investmentFilter(args) }), investmentNode),
+      connection(
+        await ctx.loaders.investments.load({ territoryId: s.territoryId, filter: investmentFilter(args) }),
+        investmentNode,
+      ),
     exportSupports: async (s: Slice, args: Args, ctx: AttractivenessContext) =>
-      connection(await ctx.loaders.exportSupports.load({ territoryId: s.territoryId, filter: exportFilter(args) }), exportNode),
+      connection(
+        await ctx.loaders.exportSupports.load({ territoryId: s.territoryId, filter: exportFilter(args) }),
+        exportNode,
+      ),
     sitePromotions: async (s: Slice, args: Args, ctx: AttractivenessContext) =>
-      connection(await ctx.loaders.sitePromotions.load({ territoryId: s.territoryId, filter: siteFilter(args) }), siteNode),
+      connection(
+        await ctx.loaders.sitePromotions.load({ territoryId: s.territoryId, filter: siteFilter(args) }),
+        siteNode,
+      ),
     investmentTotals: (s: Slice, args: Args) => ({ territoryId: s.territoryId, filter: totalsFilter(args) }),
   },
 
@@ -194,7 +293,10 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
     investmentEur: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).investmentEur,
     byCountry: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
-      (await ctx.loaders.investmentsByCountry.load(k)).map((r) => ({ country: country(r.investor_country), ...sums(r) })),
+      (await ctx.loaders.investmentsByCountry.load(k)).map((r) => ({
+        country: country(r.investor_country),
+        ...sums(r),
+      })),
     bySector: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
       (await ctx.loaders.investmentsBySector.load(k)).map((r) => ({ sector: r.sector, ...sums(r) })),
   },

@@ -79,21 +79,22 @@ export const serviceId = (slug: string) => `engineering:${slug}`;
 
 let catalogue: CatalogueService[] | undefined;
 export function loadCatalogue(): CatalogueService[] {
-  return (catalogue ??= (parse(readFileSync(CATALOGUE_FILE), { columns: true, skip_empty_lines: true }) as Record<string, string>[])
-    .map((row) => ({
-      id: serviceId(row.slug!),
-      slug: row.slug!,
-      name: row.name!,
-      operator: 'BANQUE_DES_TERRITOIRES' as const,
-      carrier: row.carrier || null,
-      axes: (row.axes ? row.axes.split(';') : []) as Axis[],
-      description: row.description!,
-      recordKind: (row.record_kind || null) as RecordKind | null,
-      financial: row.financial === '1',
-      source: row.source!,
-      sourceQuote: row.source_quote!,
-      datasetId: DATASET_CATALOGUE,
-    })));
+  return (catalogue ??= (
+    parse(readFileSync(CATALOGUE_FILE), { columns: true, skip_empty_lines: true }) as Record<string, string>[]
+  ).map((row) => ({
+    id: serviceId(row.slug!),
+    slug: row.slug!,
+    name: row.name!,
+    operator: 'BANQUE_DES_TERRITOIRES' as const,
+    carrier: row.carrier || null,
+    axes: (row.axes ? row.axes.split(';') : []) as Axis[],
+    description: row.description!,
+    recordKind: (row.record_kind || null) as RecordKind | null,
+    financial: row.financial === '1',
+    source: row.source!,
+    sourceQuote: row.source_quote!,
+    datasetId: DATASET_CATALOGUE,
+  })));
 }
 
 export function serviceById(id: string): CatalogueService | undefined {
@@ -109,7 +110,9 @@ export function serviceOfKind(kind: RecordKind): CatalogueService {
 
 /** Ids of the services on an axis: filters on `axis` become `service_id IN (…)`. */
 export function serviceIdsOfAxis(axis: Axis): string[] {
-  return loadCatalogue().filter((s) => s.axes.includes(axis)).map((s) => s.id);
+  return loadCatalogue()
+    .filter((s) => s.axes.includes(axis))
+    .map((s) => s.id);
 }
 
 export function datasetById(id: string): DatasetRow {

@@ -2,7 +2,12 @@
 import type { DatasetRow } from '../runtime/migrations.ts';
 
 /** The four kinds of records of the Banque des Territoires slice; each belongs to one catalogue service. */
-export const RECORD_KINDS = ['ENGINEERING_SUPPORT', 'PROJECT_MANAGER_COFUNDING', 'VTE_AID', 'LOCAL_AUTHORITY_LOAN'] as const;
+export const RECORD_KINDS = [
+  'ENGINEERING_SUPPORT',
+  'PROJECT_MANAGER_COFUNDING',
+  'VTE_AID',
+  'LOCAL_AUTHORITY_LOAN',
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const STATUSES = ['UNDER_REVIEW', 'COMMITTED', 'PAID', 'CLOSED'] as const;

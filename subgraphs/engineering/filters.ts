@@ -9,9 +9,16 @@ export const FIRST_YEAR = 2019;
 export const LAST_YEAR = 2027;
 
 export interface RecordListArgs {
-  first?: number | null; after?: string | null; service?: string | null; axis?: Axis | null; year?: number | null;
-  minAmountEur?: number | null; maxAmountEur?: number | null; status?: RecordStatus | null;
-  kind?: StudyKind | null; green?: boolean | null;
+  first?: number | null;
+  after?: string | null;
+  service?: string | null;
+  axis?: Axis | null;
+  year?: number | null;
+  minAmountEur?: number | null;
+  maxAmountEur?: number | null;
+  status?: RecordStatus | null;
+  kind?: StudyKind | null;
+  green?: boolean | null;
 }
 
 /** A validated filter: plain data, so that it can key a DataLoader (JSON). */
@@ -32,7 +39,8 @@ export interface RecordFilter {
 
 function amount(name: string, value: number | null | undefined): number | null {
   if (value == null) return null;
-  if (!Number.isFinite(value) || value < 0) throw badInput(name, `must be a non-negative amount in euros (got ${value})`);
+  if (!Number.isFinite(value) || value < 0)
+    throw badInput(name, `must be a non-negative amount in euros (got ${value})`);
   return value;
 }
 
@@ -58,8 +66,16 @@ export function parseFilter(recordKind: RecordKind, args: RecordListArgs): Recor
     .filter((s) => args.axis == null || s.axes.includes(args.axis))
     .map((s) => s.id);
   return {
-    recordKind, serviceIds, year: args.year ?? null, minAmountEur, maxAmountEur, status: args.status ?? null,
-    studyKind: args.kind ?? null, green: args.green ?? null, first, after,
+    recordKind,
+    serviceIds,
+    year: args.year ?? null,
+    minAmountEur,
+    maxAmountEur,
+    status: args.status ?? null,
+    studyKind: args.kind ?? null,
+    green: args.green ?? null,
+    first,
+    after,
   };
 }
 

@@ -15,7 +15,8 @@ import { generateRecords, GENERATOR_VERSION } from './sample.ts';
 export function dataVersion(): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(CATALOGUE_FILE));
-  for (const phase of PHASES) hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
+  for (const phase of PHASES)
+    hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
   hash.update(JSON.stringify(DATASETS));
   hash.update(GENERATOR_VERSION);
   return `${hash.digest('hex').slice(0, 16)}-scale${sampleScale()}`;
@@ -28,9 +29,21 @@ export function dataVersion(): string {
 export async function load(trx: Kysely<any>): Promise<void> {
   const db = trx as Kysely<EngineeringDB>;
   await db.deleteFrom('engineering_record').where('origin', '=', 'SAMPLE').execute();
-  await db.updateTable('engineering_record').set({ position: null as never }).where('origin', '=', 'OPERATOR').execute();
+  await db
+    .updateTable('engineering_record')
+    .set({ position: null as never })
+    .where('origin', '=', 'OPERATOR')
+    .execute();
   await insertMany(db, 'engineering_record', generateRecords(sampleScale()) as unknown as Record<string, unknown>[]);
-  const operatorTerritories = await db.selectFrom('engineering_record').select('territory_id').distinct().where('origin', '=', 'OPERATOR').execute();
-  await renumberTerritories(db, operatorTerritories.map((r) => r.territory_id));
+  const operatorTerritories = await db
+    .selectFrom('engineering_record')
+    .select('territory_id')
+    .distinct()
+    .where('origin', '=', 'OPERATOR')
+    .execute();
+  await renumberTerritories(
+    db,
+    operatorTerritories.map((r) => r.territory_id),
+  );
   await writeDatasets(trx, DATASETS);
 }

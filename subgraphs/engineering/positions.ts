@@ -18,7 +18,8 @@ export function territoryBase(territoryId: string): number {
   return base;
 }
 
-const kindRank = (alias: string) => sql.raw(`case ${alias}.record_kind ${RECORD_KINDS.map((k, i) => `when '${k}' then ${i}`).join(' ')} end`);
+const kindRank = (alias: string) =>
+  sql.raw(`case ${alias}.record_kind ${RECORD_KINDS.map((k, i) => `when '${k}' then ${i}`).join(' ')} end`);
 
 /**
  * Renumbers the records of the given territories: two statements each, inside the caller's transaction.
@@ -27,10 +28,15 @@ const kindRank = (alias: string) => sql.raw(`case ${alias}.record_kind ${RECORD_
 export async function renumberTerritories(trx: Kysely<EngineeringDB>, territoryIds: Iterable<string>): Promise<void> {
   for (const territoryId of new Set(territoryIds)) {
     const base = territoryBase(territoryId);
-    await trx.updateTable('engineering_record').set({ position: null as never }).where('territory_id', '=', territoryId).execute();
+    await trx
+      .updateTable('engineering_record')
+      .set({ position: null as never })
+      .where('territory_id', '=', territoryId)
+      .execute();
     const mine = kindRank('engineering_record');
     const other = kindRank('o');
-    await trx.updateTable('engineering_record')
+    await trx
+      .updateTable('engineering_record')
       .set({
         position: sql<number>`${base} + (select count(*) from engineering_record o
           where o.territory_id = engineering_record.territory_id

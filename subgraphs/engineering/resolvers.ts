@@ -6,8 +6,16 @@ import { isKnownTerritory, loadPerimeters, type PhaseId } from '../runtime/perim
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
 import {
-  DATASET_OPERATOR, DATASET_SAMPLE, DATASETS, datasetById, loadCatalogue, serviceById, serviceIdsOfAxis, serviceOfKind,
-  type Axis, type CatalogueService,
+  DATASET_OPERATOR,
+  DATASET_SAMPLE,
+  DATASETS,
+  datasetById,
+  loadCatalogue,
+  serviceById,
+  serviceIdsOfAxis,
+  serviceOfKind,
+  type Axis,
+  type CatalogueService,
 } from './catalogue.ts';
 import { RECORD_KINDS, type EngineeringDB, type RecordKind, type RecordRow } from './db.ts';
 import { parseFilter, type RecordListArgs } from './filters.ts';
@@ -24,12 +32,18 @@ const sampleDataset = () => datasetById(DATASET_SAMPLE);
 /** Records declared by the operator are REAL (its declaration); generated ones SAMPLE. */
 const recordDataset = (r: RecordRow) => datasetById(r.origin === 'OPERATOR' ? DATASET_OPERATOR : DATASET_SAMPLE);
 
-
-interface Slice { territoryId: string }
+interface Slice {
+  territoryId: string;
+}
 
 /** The mobilised services of a territory, in catalogue order. */
-async function mobilisations(slice: Slice, ctx: EngineeringContext): Promise<(ServiceFigures & { service: CatalogueService })[]> {
-  const figures = new Map((await ctx.loaders.servicesOfTerritory.load(slice.territoryId)).map((f) => [f.service_id, f]));
+async function mobilisations(
+  slice: Slice,
+  ctx: EngineeringContext,
+): Promise<(ServiceFigures & { service: CatalogueService })[]> {
+  const figures = new Map(
+    (await ctx.loaders.servicesOfTerritory.load(slice.territoryId)).map((f) => [f.service_id, f]),
+  );
   return loadCatalogue().flatMap((service) => {
     const f = figures.get(service.id);
     return f ? [{ ...f, service }] : [];
@@ -38,16 +52,23 @@ async function mobilisations(slice: Slice, ctx: EngineeringContext): Promise<(Se
 
 /** A record list of the slice: validated now, fetched lazily (nodes/pageInfo and totalCount batch separately). */
 function recordList(kind: RecordKind) {
-  return (slice: Slice, args: RecordListArgs): ListKey => ({ territoryId: slice.territoryId, filter: parseFilter(kind, args) });
+  return (slice: Slice, args: RecordListArgs): ListKey => ({
+    territoryId: slice.territoryId,
+    filter: parseFilter(kind, args),
+  });
 }
 
 const connection = {
   totalCount: (key: ListKey, _: unknown, ctx: EngineeringContext) => ctx.loaders.recordCount.load(key),
-  nodes: async (key: ListKey, _: unknown, ctx: EngineeringContext) => (await ctx.loaders.recordPage.load(key)).slice(0, key.filter.first),
+  nodes: async (key: ListKey, _: unknown, ctx: EngineeringContext) =>
+    (await ctx.loaders.recordPage.load(key)).slice(0, key.filter.first),
   async pageInfo(key: ListKey, _: unknown, ctx: EngineeringContext) {
     const rows = await ctx.loaders.recordPage.load(key);
     const last = rows.slice(0, key.filter.first).at(-1);
-    return { hasNextPage: rows.length > key.filter.first, endCursor: last ? encodeCursor(Number(last.position)) : null };
+    return {
+      hasNextPage: rows.length > key.filter.first,
+      endCursor: last ? encodeCursor(Number(last.position)) : null,
+    };
   },
 };
 
@@ -68,7 +89,11 @@ function mutationsOf(kind: RecordKind) {
       const { created, row } = await createRecord(ctx, spec, options, { ...input });
       return { record: row, created, updated: false };
     },
-    async update(_: unknown, { reference, patch }: { reference: string; patch: Record<string, unknown> }, ctx: EngineeringContext) {
+    async update(
+      _: unknown,
+      { reference, patch }: { reference: string; patch: Record<string, unknown> },
+      ctx: EngineeringContext,
+    ) {
       // The token first (nothing is revealed to an anonymous caller), then: sample records and other kinds are not writable.
       await owner(ctx);
       await ownRecord(ctx.db, kind, reference);
@@ -97,9 +122,14 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
     engineeringCatalogue: (_: unknown, { axis }: { axis?: Axis | null }) =>
       loadCatalogue().filter((s) => axis == null || s.axes.includes(axis)),
 
-    async engineeringTotals(_: unknown, args: { by: keyof typeof GROUP_COLUMN; phase?: PhaseId | null; axis?: Axis | null }, ctx: EngineeringContext) {
+    async engineeringTotals(
+      _: unknown,
+      args: { by: keyof typeof GROUP_COLUMN; phase?: PhaseId | null; axis?: Axis | null },
+      ctx: EngineeringContext,
+    ) {
       const column = GROUP_COLUMN[args.by];
-      let q = ctx.db.selectFrom('engineering_record')
+      let q = ctx.db
+        .selectFrom('engineering_record')
         .select((eb) => [
           eb.ref(column).as('key'),
           eb.fn.count<number>('territory_id').distinct().as('territory_count'),
@@ -117,15 +147,31 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       }
       const rows = await q.execute();
       return rows.map((r) => ({
-        operator: OPERATOR, group: args.by, key: String(r.key), territoryCount: Number(r.territory_count),
-        recordCount: Number(r.record_count), amountEur: Number(r.amount_eur), beneficiaryCount: Number(r.beneficiary_count),
+        operator: OPERATOR,
+        group: args.by,
+        key: String(r.key),
+        territoryCount: Number(r.territory_count),
+        recordCount: Number(r.record_count),
+        amountEur: Number(r.amount_eur),
+        beneficiaryCount: Number(r.beneficiary_count),
       }));
     },
 
-    async engineeringTerritories(_: unknown, { phase, mobilised }: { phase: PhaseId; mobilised: boolean }, ctx: EngineeringContext) {
-      const rows = await ctx.db.selectFrom('engineering_record').select('territory_id').distinct().where('phase', '=', phase).execute();
+    async engineeringTerritories(
+      _: unknown,
+      { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
+      ctx: EngineeringContext,
+    ) {
+      const rows = await ctx.db
+        .selectFrom('engineering_record')
+        .select('territory_id')
+        .distinct()
+        .where('phase', '=', phase)
+        .execute();
       const withRecords = new Set(rows.map((r) => r.territory_id));
-      return loadPerimeters().filter((t) => t.phase === phase && withRecords.has(t.id) === mobilised).map((t) => ({ id: t.id }));
+      return loadPerimeters()
+        .filter((t) => t.phase === phase && withRecords.has(t.id) === mobilised)
+        .map((t) => ({ id: t.id }));
     },
 
     engineeringDatasets: () => DATASETS,
@@ -175,7 +221,8 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
           firstDate: m.first_date,
           lastDate: m.last_date,
           // Only the operator's declarations: REAL; any generated record among them: SAMPLE.
-          dataset: Number(m.operator_count) === Number(m.record_count) ? datasetById(DATASET_OPERATOR) : sampleDataset(),
+          dataset:
+            Number(m.operator_count) === Number(m.record_count) ? datasetById(DATASET_OPERATOR) : sampleDataset(),
         }));
     },
     async totals(slice: Slice, _: unknown, ctx: EngineeringContext) {

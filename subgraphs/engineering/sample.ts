@@ -26,7 +26,10 @@ const IDLE_SHARE = 0.05;
 const LAST_YEAR = 2025;
 
 const KIND_CODE: Record<RecordKind, string> = {
-  ENGINEERING_SUPPORT: 'ING', PROJECT_MANAGER_COFUNDING: 'CDP', VTE_AID: 'VTE', LOCAL_AUTHORITY_LOAN: 'PRT',
+  ENGINEERING_SUPPORT: 'ING',
+  PROJECT_MANAGER_COFUNDING: 'CDP',
+  VTE_AID: 'VTE',
+  LOCAL_AUTHORITY_LOAN: 'PRT',
 };
 
 const LOAN_PURPOSES = [
@@ -39,7 +42,12 @@ const LOAN_PURPOSES = [
   'Extension du réseau très haut débit des zones d’activité',
 ] as const;
 
-const PROJECTS = ["l'extension de la zone d'activité", "la reconversion d'une friche industrielle", "un site industriel clés en main", 'une plateforme logistique mutualisée'] as const;
+const PROJECTS = [
+  "l'extension de la zone d'activité",
+  "la reconversion d'une friche industrielle",
+  'un site industriel clés en main',
+  'une plateforme logistique mutualisée',
+] as const;
 
 type Draft = Omit<RecordRow, 'position'>;
 
@@ -56,9 +64,12 @@ function statusFor(random: Rng, year: number): RecordStatus {
 
 function studyTitle(random: Rng, kind: StudyKind, t: PerimeterTerritory, sector: string): string {
   switch (kind) {
-    case 'STRATEGIC_STUDY': return `Étude stratégique : feuille de route industrielle du territoire « ${t.name} »`;
-    case 'SECTOR_STUDY': return `Étude sectorielle : filière ${sector.toLowerCase()} du territoire « ${t.name} »`;
-    case 'INVESTMENT_PROJECT_STUDY': return `Étude de projet d'investissement : ${random.pick(PROJECTS)}`;
+    case 'STRATEGIC_STUDY':
+      return `Étude stratégique : feuille de route industrielle du territoire « ${t.name} »`;
+    case 'SECTOR_STUDY':
+      return `Étude sectorielle : filière ${sector.toLowerCase()} du territoire « ${t.name} »`;
+    case 'INVESTMENT_PROJECT_STUDY':
+      return `Étude de projet d'investissement : ${random.pick(PROJECTS)}`;
   }
 }
 
@@ -71,28 +82,58 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   const drafts: Draft[] = [];
   if (random.next() < IDLE_SHARE) return drafts;
   const counters = new Map<RecordKind, number>();
-  const base = (kind: RecordKind, amount: number, date: string, beneficiary: { siren: string; name: string }): Draft => {
+  const base = (
+    kind: RecordKind,
+    amount: number,
+    date: string,
+    beneficiary: { siren: string; name: string },
+  ): Draft => {
     const seq = (counters.get(kind) ?? 0) + 1;
     counters.set(kind, seq);
     const year = Number(date.slice(0, 4));
     return {
       reference: `BDT-${KIND_CODE[kind]}-${t.phase.slice(0, 4)}-${t.code.slice(3)}-${String(seq).padStart(4, '0')}`,
-      territory_id: t.id, phase: t.phase, region_code: regionCode ?? t.regionCode,
-      record_kind: kind, service_id: serviceOfKind(kind).id,
-      amount_eur: amount, date, year, status: statusFor(random, year),
-      beneficiary_siren: beneficiary.siren, beneficiary_name: beneficiary.name,
-      title: null, study_kind: null, cofunding_rate: null, months: null, naf: null, green: null, purpose: null, duration_years: null,
+      territory_id: t.id,
+      phase: t.phase,
+      region_code: regionCode ?? t.regionCode,
+      record_kind: kind,
+      service_id: serviceOfKind(kind).id,
+      amount_eur: amount,
+      date,
+      year,
+      status: statusFor(random, year),
+      beneficiary_siren: beneficiary.siren,
+      beneficiary_name: beneficiary.name,
+      title: null,
+      study_kind: null,
+      cofunding_rate: null,
+      months: null,
+      naf: null,
+      green: null,
+      purpose: null,
+      duration_years: null,
       origin: 'SAMPLE',
     };
   };
   const groupement = () => random.pick(t.groupements);
 
   for (let i = scaledCount(random, BASE.studies, scale); i > 0; i--) {
-    const kind = random.pick<StudyKind>(['STRATEGIC_STUDY', 'SECTOR_STUDY', 'SECTOR_STUDY', 'INVESTMENT_PROJECT_STUDY', 'INVESTMENT_PROJECT_STUDY']);
-    const record = base('ENGINEERING_SUPPORT', random.amount(10000, 120000, 500), random.date(fromYear, toYear), groupement());
+    const kind = random.pick<StudyKind>([
+      'STRATEGIC_STUDY',
+      'SECTOR_STUDY',
+      'SECTOR_STUDY',
+      'INVESTMENT_PROJECT_STUDY',
+      'INVESTMENT_PROJECT_STUDY',
+    ]);
+    const record = base(
+      'ENGINEERING_SUPPORT',
+      random.amount(10000, 120000, 500),
+      random.date(fromYear, toYear),
+      groupement(),
+    );
     record.study_kind = kind;
     record.title = studyTitle(random, kind, t, random.pick(profile).sector);
-    record.cofunding_rate = random.int(6, 16) * 5 / 100; // 30 % to 80 % of the study's cost
+    record.cofunding_rate = (random.int(6, 16) * 5) / 100; // 30 % to 80 % of the study's cost
     drafts.push(record);
   }
 
@@ -100,7 +141,12 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
     // The State's cofunding started with the recovery plan (2020) in the first phase.
     for (let i = Math.max(1, scaledCount(random, BASE.projectManagers, scale)); i > 0; i--) {
       const months = random.pick([12, 24, 36]);
-      const record = base('PROJECT_MANAGER_COFUNDING', months * random.int(15, 25) * 100, random.date(Math.max(fromYear, 2020), toYear), groupement());
+      const record = base(
+        'PROJECT_MANAGER_COFUNDING',
+        months * random.int(15, 25) * 100,
+        random.date(Math.max(fromYear, 2020), toYear),
+        groupement(),
+      );
       record.months = months;
       drafts.push(record);
     }
@@ -111,7 +157,11 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   const companies = Array.from({ length: Math.max(1, Math.ceil(vteCount * 0.7)) }, () => {
     const activity = random.pick(profile);
     const commune = geo.communeByCode.get(random.pick(groupement().communes));
-    return { siren: sampleSiren(random), name: sampleCompanyName(random, activity, commune?.name ?? t.name), naf: activity.naf };
+    return {
+      siren: sampleSiren(random),
+      name: sampleCompanyName(random, activity, commune?.name ?? t.name),
+      naf: activity.naf,
+    };
   });
   for (let i = vteCount; i > 0; i--) {
     const company = random.pick(companies);
@@ -124,7 +174,12 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   }
 
   for (let i = scaledCount(random, BASE.loans, scale); i > 0; i--) {
-    const record = base('LOCAL_AUTHORITY_LOAN', random.amount(150000, 5000000, 10000), random.date(fromYear, toYear), groupement());
+    const record = base(
+      'LOCAL_AUTHORITY_LOAN',
+      random.amount(150000, 5000000, 10000),
+      random.date(fromYear, toYear),
+      groupement(),
+    );
     record.purpose = random.pick(LOAN_PURPOSES);
     record.duration_years = random.pick([15, 20, 25, 30, 40]);
     drafts.push(record);
@@ -142,7 +197,12 @@ export function generateRecords(scale: number): RecordRow[] {
   return loadPerimeters().flatMap((t) => {
     const base = territoryBase(t.id);
     return territoryRecords(t, scale)
-      .sort((a, b) => kindOrder.get(a.record_kind)! - kindOrder.get(b.record_kind)! || byCode(a.date, b.date) || byCode(a.reference, b.reference))
+      .sort(
+        (a, b) =>
+          kindOrder.get(a.record_kind)! - kindOrder.get(b.record_kind)! ||
+          byCode(a.date, b.date) ||
+          byCode(a.reference, b.reference),
+      )
       .map((r, rank) => ({ ...r, position: base + rank }));
   });
 }

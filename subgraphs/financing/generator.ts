@@ -28,12 +28,17 @@ function status(random: Rng, year: number, lastYear: number): Status {
 }
 
 function amount(random: Rng, service: CatalogueService): number {
-  return 'fixed' in service.amount ? random.pick(service.amount.fixed) : random.amount(service.amount.min, service.amount.max, service.amount.step);
+  return 'fixed' in service.amount
+    ? random.pick(service.amount.fixed)
+    : random.amount(service.amount.min, service.amount.max, service.amount.step);
 }
 
 /** A generated financing: everything but its pagination position and the columns of declared records. */
 export type SampleFinancing = Omit<FinancingRow, 'position' | 'origin' | 'company_name' | 'company_naf'>;
-export interface Generated { companies: CompanyRow[]; financings: SampleFinancing[] }
+export interface Generated {
+  companies: CompanyRow[];
+  financings: SampleFinancing[];
+}
 
 /** Records of one territory; `taken` keeps SIRENs unique across territories. */
 export function generateTerritory(territory: PerimeterTerritory, scale: number, taken: Set<string>): Generated {
@@ -57,7 +62,12 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
     taken.add(siren);
     const activity = random.pick(profile);
     const commune = geo.communeByCode.get(random.pick(territory.communeCodes));
-    companies.push({ siren, name: sampleCompanyName(random, activity, commune?.name ?? territory.name), naf: activity.naf, territory_id: territory.id });
+    companies.push({
+      siren,
+      name: sampleCompanyName(random, activity, commune?.name ?? territory.name),
+      naf: activity.naf,
+      territory_id: territory.id,
+    });
   }
 
   const prefix = `BPI-FIN-${territory.phase.slice(0, 4)}-${territory.code.slice(3)}`;
@@ -67,15 +77,29 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
       const date = random.date(from, to);
       const year = Number(date.slice(0, 4));
       financings.push({
-        reference: '', territory_id: territory.id, siren: random.pick(companies).siren, service_id: service.id,
-        instrument: weighted<Instrument>(random, service.instruments), amount_eur: amount(random, service),
-        date, year, status: status(random, year, lastYear),
+        reference: '',
+        territory_id: territory.id,
+        siren: random.pick(companies).siren,
+        service_id: service.id,
+        instrument: weighted<Instrument>(random, service.instruments),
+        amount_eur: amount(random, service),
+        date,
+        year,
+        status: status(random, year, lastYear),
       });
     }
   }
   // References number the territory's records in date order: stable natural keys.
-  financings.sort((a, b) => a.date.localeCompare(b.date) || a.service_id.localeCompare(b.service_id) || a.siren.localeCompare(b.siren) || a.amount_eur - b.amount_eur);
-  financings.forEach((f, i) => { f.reference = `${prefix}-${String(i + 1).padStart(4, '0')}`; });
+  financings.sort(
+    (a, b) =>
+      a.date.localeCompare(b.date) ||
+      a.service_id.localeCompare(b.service_id) ||
+      a.siren.localeCompare(b.siren) ||
+      a.amount_eur - b.amount_eur,
+  );
+  financings.forEach((f, i) => {
+    f.reference = `${prefix}-${String(i + 1).padStart(4, '0')}`;
+  });
   return { companies, financings };
 }
 

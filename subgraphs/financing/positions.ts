@@ -14,17 +14,25 @@ export async function renumberTerritories(trx: Kysely<any>, territoryIds: Iterab
   const ids = [...new Set(territoryIds)].sort();
   if (!ids.length) return;
   const db = trx as Kysely<FinancingDB>;
-  const max = await db.selectFrom('financing').select((eb) => eb.fn.max('position').as('max')).executeTakeFirst();
+  const max = await db
+    .selectFrom('financing')
+    .select((eb) => eb.fn.max('position').as('max'))
+    .executeTakeFirst();
   let next = Number(max?.max ?? 0) + 1;
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db.selectFrom('financing').select('reference')
+    const rows = await db
+      .selectFrom('financing')
+      .select('reference')
       .where('territory_id', 'in', ids.slice(i, i + CHUNK))
-      .orderBy('territory_id').orderBy('date').orderBy('reference')
+      .orderBy('territory_id')
+      .orderBy('date')
+      .orderBy('reference')
       .execute();
     for (let j = 0; j < rows.length; j += CHUNK) {
       const refs = rows.slice(j, j + CHUNK).map((r) => r.reference);
       const cases = refs.map((reference) => sql`when ${reference} then ${sql.lit(next++)}`);
-      await db.updateTable('financing')
+      await db
+        .updateTable('financing')
         .set({ position: sql<number>`case reference ${sql.join(cases, sql` `)} end` })
         .where('reference', 'in', refs)
         .execute();
@@ -34,5 +42,8 @@ export async function renumberTerritories(trx: Kysely<any>, territoryIds: Iterab
 
 /** afterWrite / afterImport hook: renumber the territories of the rows written (before and after an update). */
 export async function afterFinancingWrite(trx: Kysely<any>, rows: Record<string, unknown>[]): Promise<void> {
-  await renumberTerritories(trx, rows.map((r) => String(r.territory_id)));
+  await renumberTerritories(
+    trx,
+    rows.map((r) => String(r.territory_id)),
+  );
 }

@@ -11,22 +11,36 @@ export const WRITE_SCOPE = 'financing:write';
 /** References of the generated sample (`BPI-FIN-2023-8412-0007`): reserved, operators cannot write them. */
 export const SAMPLE_REFERENCE = /^BPI-FIN-\d{4}-\d{4}-\d+$/;
 
-
 function check(value: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const reference = String(value.reference);
   if (SAMPLE_REFERENCE.test(reference)) {
-    problems.push({ field: 'reference', message: `"${reference}" has the form of the generated sample references (BPI-FIN-<phase>-<code>-<n>), reserved to them; use your own reference` });
+    problems.push({
+      field: 'reference',
+      message: `"${reference}" has the form of the generated sample references (BPI-FIN-<phase>-<code>-<n>), reserved to them; use your own reference`,
+    });
   }
   const territoryId = String(value.territoryId);
   const parsed = parseTerritoryId(territoryId);
   const phase = parsed && isKnownTerritory(territoryId) ? parsed.phase : undefined;
-  if (!parsed) problems.push({ field: 'territoryId', message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)` });
-  else if (!phase) problems.push({ field: 'territoryId', message: `"${territoryId}" is not a territory of phase ${parsed.phase} (unknown ANCT code ${parsed.code})` });
+  if (!parsed)
+    problems.push({
+      field: 'territoryId',
+      message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)`,
+    });
+  else if (!phase)
+    problems.push({
+      field: 'territoryId',
+      message: `"${territoryId}" is not a territory of phase ${parsed.phase} (unknown ANCT code ${parsed.code})`,
+    });
   if (phase) {
     const [from, to] = PHASE_YEARS[phase];
     const year = Number(String(value.date).slice(0, 4));
-    if (year < from || year > to) problems.push({ field: 'date', message: `${value.date} is outside the years of phase ${phase} (${from}–${to}) of territory ${territoryId}` });
+    if (year < from || year > to)
+      problems.push({
+        field: 'date',
+        message: `${value.date} is outside the years of phase ${phase} (${from}–${to}) of territory ${territoryId}`,
+      });
   }
   return problems;
 }
@@ -37,22 +51,76 @@ export const financingRecord: RecordSpec = {
   key: 'reference',
   fields: [
     {
-      name: 'reference', type: 'string', required: true, maxLength: 40,
-      pattern: /^[A-Za-z0-9][A-Za-z0-9._\/-]{2,39}$/, patternHint: '3 to 40 letters, digits, ".", "_", "/" or "-", starting with a letter or digit',
-      description: "Bpifrance's own reference of the financing file, natural key (3 to 40 letters, digits, . _ / -; not of the sample form BPI-FIN-…)",
+      name: 'reference',
+      type: 'string',
+      required: true,
+      maxLength: 40,
+      pattern: /^[A-Za-z0-9][A-Za-z0-9._\/-]{2,39}$/,
+      patternHint: '3 to 40 letters, digits, ".", "_", "/" or "-", starting with a letter or digit',
+      description:
+        "Bpifrance's own reference of the financing file, natural key (3 to 40 letters, digits, . _ / -; not of the sample form BPI-FIN-…)",
     },
-    { name: 'territoryId', type: 'string', required: true, maxLength: 20, description: 'Territoire d\'industrie, entity id <phase>:<ANCT code>, e.g. 2023-2027:ti-8412' },
-    { name: 'companySiren', column: 'siren', type: 'siren', required: true, description: 'SIREN of the company financed (9 digits, valid checksum)' },
-    { name: 'companyName', type: 'string', required: true, maxLength: 200, description: 'Company name (raison sociale)' },
     {
-      name: 'companyNaf', type: 'string', required: true, maxLength: 6, pattern: /^\d{2}\.\d{2}[A-Z]$/, patternHint: 'a NAF rév. 2 code such as 25.62B',
+      name: 'territoryId',
+      type: 'string',
+      required: true,
+      maxLength: 20,
+      description: "Territoire d'industrie, entity id <phase>:<ANCT code>, e.g. 2023-2027:ti-8412",
+    },
+    {
+      name: 'companySiren',
+      column: 'siren',
+      type: 'siren',
+      required: true,
+      description: 'SIREN of the company financed (9 digits, valid checksum)',
+    },
+    {
+      name: 'companyName',
+      type: 'string',
+      required: true,
+      maxLength: 200,
+      description: 'Company name (raison sociale)',
+    },
+    {
+      name: 'companyNaf',
+      type: 'string',
+      required: true,
+      maxLength: 6,
+      pattern: /^\d{2}\.\d{2}[A-Z]$/,
+      patternHint: 'a NAF rév. 2 code such as 25.62B',
       description: 'Main activity of the company, NAF rév. 2 code (e.g. 25.62B)',
     },
-    { name: 'serviceId', type: { enum: SERVICES.map((s) => s.id) }, required: true, description: "Service of Bpifrance's catalogue (financingCatalogue), e.g. financing:aide-innovation; other operators' services are refused" },
+    {
+      name: 'serviceId',
+      type: { enum: SERVICES.map((s) => s.id) },
+      required: true,
+      description:
+        "Service of Bpifrance's catalogue (financingCatalogue), e.g. financing:aide-innovation; other operators' services are refused",
+    },
     { name: 'instrument', type: { enum: INSTRUMENTS }, required: true, description: 'Financial instrument' },
-    { name: 'amountEur', type: 'number', required: true, min: 0, max: 1_000_000_000, description: 'Amount in euros (≥ 0; decimal point or comma)' },
-    { name: 'date', type: 'date', required: true, min: 2019, max: 2027, description: "Date of the request or decision, YYYY-MM-DD, within the territory's phase years (2019-2022 or 2023-2027)" },
-    { name: 'status', type: { enum: STATUSES }, required: true, description: 'Where the file stands (GRANTED and PAID count as granted)' },
+    {
+      name: 'amountEur',
+      type: 'number',
+      required: true,
+      min: 0,
+      max: 1_000_000_000,
+      description: 'Amount in euros (≥ 0; decimal point or comma)',
+    },
+    {
+      name: 'date',
+      type: 'date',
+      required: true,
+      min: 2019,
+      max: 2027,
+      description:
+        "Date of the request or decision, YYYY-MM-DD, within the territory's phase years (2019-2022 or 2023-2027)",
+    },
+    {
+      name: 'status',
+      type: { enum: STATUSES },
+      required: true,
+      description: 'Where the file stands (GRANTED and PAID count as granted)',
+    },
   ],
   check,
   toRow: (v) => ({

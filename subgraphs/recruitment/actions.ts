@@ -16,11 +16,32 @@ const BASE_PER_TERRITORY = 13;
 /** Share of territories where France Travail mobilised nothing (so `mobilised: false` is meaningful). */
 const UNMOBILISED_SHARE = 0.07;
 
-interface Profile { weight: number; firstYear: number; participants: [number, number]; hireRate: [number, number]; companies: [number, number]; employer: boolean }
+interface Profile {
+  weight: number;
+  firstYear: number;
+  participants: [number, number];
+  hireRate: [number, number];
+  companies: [number, number];
+  employer: boolean;
+}
 const PROFILES: Record<string, Profile> = {
   OFF: { weight: 30, firstYear: 2019, participants: [5, 60], hireRate: [0.1, 0.4], companies: [1, 1], employer: true },
-  JOB: { weight: 25, firstYear: 2019, participants: [20, 150], hireRate: [0.1, 0.35], companies: [5, 30], employer: false },
-  FOR: { weight: 20, firstYear: 2019, participants: [8, 16], hireRate: [0.5, 0.85], companies: [1, 4], employer: false },
+  JOB: {
+    weight: 25,
+    firstYear: 2019,
+    participants: [20, 150],
+    hireRate: [0.1, 0.35],
+    companies: [5, 30],
+    employer: false,
+  },
+  FOR: {
+    weight: 20,
+    firstYear: 2019,
+    participants: [8, 16],
+    hireRate: [0.5, 0.85],
+    companies: [1, 4],
+    employer: false,
+  },
   TRC: { weight: 7, firstYear: 2021, participants: [5, 40], hireRate: [0.3, 0.7], companies: [2, 10], employer: false },
   PMO: { weight: 8, firstYear: 2020, participants: [2, 20], hireRate: [0, 0.15], companies: [2, 8], employer: true },
   DAT: { weight: 10, firstYear: 2019, participants: [10, 40], hireRate: [0, 0], companies: [3, 20], employer: false },
@@ -58,14 +79,22 @@ export function generateActions(
     const p = PROFILES[service.code]!;
     const date = random.date(Math.max(phaseFrom, p.firstYear), phaseTo);
     const activity = random.pick(profile);
-    const status = date > STATUS_DATE ? 'PLANNED'
-      : date >= '2025-01-01' ? 'IN_PROGRESS'
-        : random.next() < 0.08 ? 'CANCELLED' : 'COMPLETED';
-    const reached = status === 'PLANNED' || status === 'CANCELLED' ? 0 : random.int(p.participants[0], p.participants[1]);
+    const status =
+      date > STATUS_DATE
+        ? 'PLANNED'
+        : date >= '2025-01-01'
+          ? 'IN_PROGRESS'
+          : random.next() < 0.08
+            ? 'CANCELLED'
+            : 'COMPLETED';
+    const reached =
+      status === 'PLANNED' || status === 'CANCELLED' ? 0 : random.int(p.participants[0], p.participants[1]);
     const rate = p.hireRate[0] + random.next() * (p.hireRate[1] - p.hireRate[0]);
     const hires = Math.round(reached * rate * (status === 'IN_PROGRESS' ? 0.5 : 1));
     const place = communeName(random.pick(territory.communeCodes));
-    const employer = p.employer ? { siren: sampleSiren(random), name: sampleCompanyName(random, activity, place) } : null;
+    const employer = p.employer
+      ? { siren: sampleSiren(random), name: sampleCompanyName(random, activity, place) }
+      : null;
     rows.push({
       reference: `FT-${territory.phase.slice(0, 4)}-${digits}-${service.code}-${String(i + 1).padStart(4, '0')}`,
       territory_id: territory.id,

@@ -8,7 +8,20 @@ import type { PerimeterTerritory } from '../runtime/perimeters.ts';
 export const JOB_SEEKERS_FILE = new URL('./data/emploi_demandeur.csv', import.meta.url);
 export const BMO_FILE = new URL('./data/bassin_emploi_bmo.csv', import.meta.url);
 
-const MONTHS = ['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre', 'octobre', 'novembre', 'decembre'];
+const MONTHS = [
+  'janvier',
+  'fevrier',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'aout',
+  'septembre',
+  'octobre',
+  'novembre',
+  'decembre',
+];
 export const FIRST_MONTH = '2020-01';
 export const LAST_MONTH = '2024-12';
 
@@ -29,8 +42,13 @@ let delegated: Map<string, string> | undefined;
 export function formerCommunes(): Map<string, string> {
   if (!delegated) {
     delegated = new Map();
-    for (const c of require('@etalab/decoupage-administratif/data/communes.json') as { code: string; type: string; chefLieu?: string }[]) {
-      if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && c.chefLieu !== c.code) delegated.set(c.code, c.chefLieu);
+    for (const c of require('@etalab/decoupage-administratif/data/communes.json') as {
+      code: string;
+      type: string;
+      chefLieu?: string;
+    }[]) {
+      if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && c.chefLieu !== c.code)
+        delegated.set(c.code, c.chefLieu);
     }
   }
   return delegated;
@@ -45,8 +63,15 @@ export function formerCommunes(): Map<string, string> {
  * Paris, Lyon and Marseille appear as whole communes (75056, 69123, 13055), like in the perimeters,
  * so no arrondissement mapping is needed.
  */
-export function communeSeries(csv: Buffer | string, isCurrentCommune: (code: string) => boolean): Map<string, Map<string, number>> {
-  const rows = parse(csv, { columns: true, skip_empty_lines: true }) as { codgeo: string; YEAR: string; Demandeurs_Emploi: string }[];
+export function communeSeries(
+  csv: Buffer | string,
+  isCurrentCommune: (code: string) => boolean,
+): Map<string, Map<string, number>> {
+  const rows = parse(csv, { columns: true, skip_empty_lines: true }) as {
+    codgeo: string;
+    YEAR: string;
+    Demandeurs_Emploi: string;
+  }[];
   const former = formerCommunes();
   // source code → series index → month → value
   const bySource = new Map<string, Map<string, number>[]>();
@@ -55,7 +80,8 @@ export function communeSeries(csv: Buffer | string, isCurrentCommune: (code: str
     if (!/^(\d{5}|2[AB]\d{3})$/.test(row.codgeo)) continue;
     const month = isoMonth(row.YEAR);
     const value = Number(row.Demandeurs_Emploi);
-    if (!Number.isFinite(value)) throw new Error(`emploi_demandeur.csv: bad value "${row.Demandeurs_Emploi}" for ${row.codgeo} ${row.YEAR}`);
+    if (!Number.isFinite(value))
+      throw new Error(`emploi_demandeur.csv: bad value "${row.Demandeurs_Emploi}" for ${row.codgeo} ${row.YEAR}`);
     const key = `${row.codgeo}|${month}`;
     const k = seen.get(key) ?? 0;
     seen.set(key, k + 1);

@@ -15,8 +15,6 @@ export const WRITE_SCOPE = 'recruitment:write';
 export const SAMPLE_REFERENCE = /^FT-\d{4}-\d{4}-[A-Z]{3}-\d{4,}$/;
 export const isSampleReference = (reference: string) => SAMPLE_REFERENCE.test(reference);
 
-
-
 const serviceIds = CATALOGUE.map((s) => s.id);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -24,27 +22,48 @@ function checkAction(v: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const reference = String(v.reference);
   if (isSampleReference(reference)) {
-    problems.push({ field: 'reference', message: `"${reference}" has the form FT-<phase>-<code>-<service>-<n> reserved for the hub's sample actions; use your own reference` });
+    problems.push({
+      field: 'reference',
+      message: `"${reference}" has the form FT-<phase>-<code>-<service>-<n> reserved for the hub's sample actions; use your own reference`,
+    });
   }
   const territoryId = String(v.territoryId);
   const parsed = parseTerritoryId(territoryId);
   if (!parsed) {
-    problems.push({ field: 'territoryId', message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:ti-<4 digits>, e.g. 2023-2027:ti-8412)` });
+    problems.push({
+      field: 'territoryId',
+      message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:ti-<4 digits>, e.g. 2023-2027:ti-8412)`,
+    });
   } else if (!isKnownTerritory(territoryId)) {
-    problems.push({ field: 'territoryId', message: `"${territoryId}" is not a territory of phase ${parsed.phase} (ANCT reference lists)` });
+    problems.push({
+      field: 'territoryId',
+      message: `"${territoryId}" is not a territory of phase ${parsed.phase} (ANCT reference lists)`,
+    });
   } else {
     const year = Number(String(v.date).slice(0, 4));
     const [from, to] = PHASE_YEARS[parsed.phase];
-    if (year < from || year > to) problems.push({ field: 'date', message: `${v.date} is outside phase ${parsed.phase} of territory ${territoryId} (${from}–${to})` });
+    if (year < from || year > to)
+      problems.push({
+        field: 'date',
+        message: `${v.date} is outside phase ${parsed.phase} of territory ${territoryId} (${from}–${to})`,
+      });
   }
   const participants = Number(v.participants);
   const hires = Number(v.hires);
-  if (hires > participants) problems.push({ field: 'hires', message: `${hires} hires for ${participants} participants: hires cannot exceed participants` });
-  if (v.status === 'PLANNED' && hires > 0) problems.push({ field: 'hires', message: 'a PLANNED action has no hires yet (0)' });
+  if (hires > participants)
+    problems.push({
+      field: 'hires',
+      message: `${hires} hires for ${participants} participants: hires cannot exceed participants`,
+    });
+  if (v.status === 'PLANNED' && hires > 0)
+    problems.push({ field: 'hires', message: 'a PLANNED action has no hires yet (0)' });
   const hasSiren = v.employerSiren != null;
   const hasName = v.employerName != null;
   if (hasSiren !== hasName) {
-    problems.push({ field: hasSiren ? 'employerName' : 'employerSiren', message: 'employerSiren and employerName go together: give both or neither' });
+    problems.push({
+      field: hasSiren ? 'employerName' : 'employerSiren',
+      message: 'employerSiren and employerName go together: give both or neither',
+    });
   }
   return problems;
 }
@@ -56,33 +75,101 @@ export const actionSpec: RecordSpec = {
   key: 'reference',
   fields: [
     {
-      name: 'reference', type: 'string', required: true, maxLength: 64,
-      pattern: /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/, patternHint: '3 to 64 letters, digits, ".", "_", "/" or "-" (starting with a letter or digit)',
-      description: "France Travail's own reference of the action, unique (natural key): 3 to 64 letters, digits, . _ / -, e.g. FT-DECL-2024-0001 (the sample's form FT-<phase>-<code>-<service>-<n> is reserved)",
+      name: 'reference',
+      type: 'string',
+      required: true,
+      maxLength: 64,
+      pattern: /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/,
+      patternHint: '3 to 64 letters, digits, ".", "_", "/" or "-" (starting with a letter or digit)',
+      description:
+        "France Travail's own reference of the action, unique (natural key): 3 to 64 letters, digits, . _ / -, e.g. FT-DECL-2024-0001 (the sample's form FT-<phase>-<code>-<service>-<n> is reserved)",
     },
     {
-      name: 'territoryId', type: 'string', required: true, maxLength: 20,
-      pattern: /^(2019-2022|2023-2027):ti-\d{4}$/, patternHint: 'a territory id <phase>:ti-<4 digits> (phase 2019-2022 or 2023-2027), e.g. 2023-2027:ti-8412',
+      name: 'territoryId',
+      type: 'string',
+      required: true,
+      maxLength: 20,
+      pattern: /^(2019-2022|2023-2027):ti-\d{4}$/,
+      patternHint: 'a territory id <phase>:ti-<4 digits> (phase 2019-2022 or 2023-2027), e.g. 2023-2027:ti-8412',
       description: 'Territory entity id <phase>:<ANCT code>, e.g. 2023-2027:ti-8412 (must exist in the ANCT lists)',
     },
     {
-      name: 'serviceId', type: 'string', required: true,
-      pattern: new RegExp(`^(${serviceIds.map(escape).join('|')})$`), patternHint: `a service of France Travail's catalogue (${serviceIds.join(', ')})`,
+      name: 'serviceId',
+      type: 'string',
+      required: true,
+      pattern: new RegExp(`^(${serviceIds.map(escape).join('|')})$`),
+      patternHint: `a service of France Travail's catalogue (${serviceIds.join(', ')})`,
       description: `Service of France Travail's catalogue: ${serviceIds.join(', ')}`,
     },
-    { name: 'title', type: 'string', required: true, maxLength: 200, description: 'Title of the action, in French (at most 200 characters)' },
-    { name: 'date', type: 'date', required: true, min: 2019, max: 2027, description: 'Start date YYYY-MM-DD, within the phase of the territory (2019-2022 or 2023-2027)' },
-    { name: 'status', type: { enum: ACTION_STATUSES }, required: true, description: 'Status of the action' },
-    { name: 'participants', type: 'integer', required: true, min: 0, max: 100_000, description: 'Job seekers or employees taking part, 0 to 100000 (0 when planned or cancelled)' },
-    { name: 'hires', type: 'integer', required: true, min: 0, max: 100_000, description: 'Hires (or reconversions) that followed, 0 to participants (0 when PLANNED)' },
-    { name: 'companies', type: 'integer', required: true, min: 0, max: 10_000, description: 'Companies involved, 0 to 10000' },
     {
-      name: 'nafCode', type: 'string', required: true, pattern: /^\d{2}\.\d{2}[A-Z]$/, patternHint: 'a NAF rév. 2 code such as 25.62B',
+      name: 'title',
+      type: 'string',
+      required: true,
+      maxLength: 200,
+      description: 'Title of the action, in French (at most 200 characters)',
+    },
+    {
+      name: 'date',
+      type: 'date',
+      required: true,
+      min: 2019,
+      max: 2027,
+      description: 'Start date YYYY-MM-DD, within the phase of the territory (2019-2022 or 2023-2027)',
+    },
+    { name: 'status', type: { enum: ACTION_STATUSES }, required: true, description: 'Status of the action' },
+    {
+      name: 'participants',
+      type: 'integer',
+      required: true,
+      min: 0,
+      max: 100_000,
+      description: 'Job seekers or employees taking part, 0 to 100000 (0 when planned or cancelled)',
+    },
+    {
+      name: 'hires',
+      type: 'integer',
+      required: true,
+      min: 0,
+      max: 100_000,
+      description: 'Hires (or reconversions) that followed, 0 to participants (0 when PLANNED)',
+    },
+    {
+      name: 'companies',
+      type: 'integer',
+      required: true,
+      min: 0,
+      max: 10_000,
+      description: 'Companies involved, 0 to 10000',
+    },
+    {
+      name: 'nafCode',
+      type: 'string',
+      required: true,
+      pattern: /^\d{2}\.\d{2}[A-Z]$/,
+      patternHint: 'a NAF rév. 2 code such as 25.62B',
       description: 'NAF code (rév. 2) of the industrial activity concerned, e.g. 25.62B',
     },
-    { name: 'sector', type: 'string', required: true, maxLength: 100, description: 'Industrial sector concerned, e.g. Travail des métaux' },
-    { name: 'employerSiren', type: 'siren', required: false, description: 'SIREN (9 digits, valid checksum) of the hiring (or lending) company when the action concerns one company; with employerName' },
-    { name: 'employerName', type: 'string', required: false, maxLength: 200, description: 'Name of that company (at most 200 characters); with employerSiren' },
+    {
+      name: 'sector',
+      type: 'string',
+      required: true,
+      maxLength: 100,
+      description: 'Industrial sector concerned, e.g. Travail des métaux',
+    },
+    {
+      name: 'employerSiren',
+      type: 'siren',
+      required: false,
+      description:
+        'SIREN (9 digits, valid checksum) of the hiring (or lending) company when the action concerns one company; with employerName',
+    },
+    {
+      name: 'employerName',
+      type: 'string',
+      required: false,
+      maxLength: 200,
+      description: 'Name of that company (at most 200 characters); with employerSiren',
+    },
   ],
   check: checkAction,
   toRow: (v): RecruitmentActionRecord & Record<string, unknown> => ({

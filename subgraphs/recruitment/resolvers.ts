@@ -4,7 +4,13 @@ import { badInput, decodeCursor, encodeCursor, pageSize } from '../runtime/error
 import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { CATALOGUE, CATALOGUE_DATASET_ID, SERVICE_BY_ID, type Axis, type CatalogueService } from './catalogue.ts';
-import type { DepartmentIndicatorRow, JobSeekerTerritoryRow, RecruitmentActionRecord, RecruitmentDB, RecruitmentTerritoryRow } from './db.ts';
+import type {
+  DepartmentIndicatorRow,
+  JobSeekerTerritoryRow,
+  RecruitmentActionRecord,
+  RecruitmentDB,
+  RecruitmentTerritoryRow,
+} from './db.ts';
 import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
 import { DATASET_IDS, DATASETS } from './load.ts';
 import { actionKey, type ActionFilter, type RecruitmentLoaders } from './loaders.ts';
@@ -15,17 +21,24 @@ export interface RecruitmentContext extends SubgraphContext {
   loaders: RecruitmentLoaders;
 }
 
-interface Slice { territoryId: string }
+interface Slice {
+  territoryId: string;
+}
 const OPERATOR = 'FRANCE_TRAVAIL';
-const INDICATORS = { YOUTH_HIRES: 'nombre-recrutements-jeunes', APPRENTICESHIP_CONTRACTS: 'nombre-contrats-apprentissage' } as const;
+const INDICATORS = {
+  YOUTH_HIRES: 'nombre-recrutements-jeunes',
+  APPRENTICESHIP_CONTRACTS: 'nombre-contrats-apprentissage',
+} as const;
 
-
-const servicesOfAxis = (axis: Axis | null | undefined) => (axis ? CATALOGUE.filter((s) => s.axes.includes(axis)) : CATALOGUE);
+const servicesOfAxis = (axis: Axis | null | undefined) =>
+  axis ? CATALOGUE.filter((s) => s.axes.includes(axis)) : CATALOGUE;
 
 /** `YYYY-MM` within the series (2020-01 … 2024-12). */
 function checkMonth(value: string, argumentName: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw badInput(argumentName, `"${value.slice(0, 20)}" is not a month (expected YYYY-MM, e.g. 2020-01)`);
-  if (value < FIRST_MONTH || value > LAST_MONTH) throw badInput(argumentName, `${value} is outside the job-seeker series (${FIRST_MONTH} to ${LAST_MONTH})`);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value))
+    throw badInput(argumentName, `"${value.slice(0, 20)}" is not a month (expected YYYY-MM, e.g. 2020-01)`);
+  if (value < FIRST_MONTH || value > LAST_MONTH)
+    throw badInput(argumentName, `${value} is outside the job-seeker series (${FIRST_MONTH} to ${LAST_MONTH})`);
   return value;
 }
 function checkMonthRange(from: string | null | undefined, to: string | null | undefined): [string, string] {
@@ -37,7 +50,14 @@ function checkMonthRange(from: string | null | undefined, to: string | null | un
 
 function change(from: string, to: string, fromValue: number, toValue: number) {
   const diff = toValue - fromValue;
-  return { from, to, fromValue, toValue, change: diff, changePercent: fromValue ? Math.round((diff / fromValue) * 10000) / 100 : null };
+  return {
+    from,
+    to,
+    fromValue,
+    toValue,
+    change: diff,
+    changePercent: fromValue ? Math.round((diff / fromValue) * 10000) / 100 : null,
+  };
 }
 
 function coverage(t: RecruitmentTerritoryRow) {
@@ -49,7 +69,14 @@ function coverage(t: RecruitmentTerritoryRow) {
   };
 }
 
-interface ActionArgs { first?: number | null; after?: string | null; service?: string | null; axis?: Axis | null; year?: number | null; status?: string | null }
+interface ActionArgs {
+  first?: number | null;
+  after?: string | null;
+  service?: string | null;
+  axis?: Axis | null;
+  year?: number | null;
+  status?: string | null;
+}
 
 function actionFilter(args: ActionArgs): ActionFilter {
   const first = pageSize(args.first);
@@ -57,7 +84,10 @@ function actionFilter(args: ActionArgs): ActionFilter {
   let serviceIds: string[] | null = null;
   if (args.service != null) {
     if (!SERVICE_BY_ID.has(args.service)) {
-      throw badInput('service', `unknown service "${args.service.slice(0, 60)}" (known: ${CATALOGUE.map((s) => s.id).join(', ')})`);
+      throw badInput(
+        'service',
+        `unknown service "${args.service.slice(0, 60)}" (known: ${CATALOGUE.map((s) => s.id).join(', ')})`,
+      );
     }
     serviceIds = [args.service];
   }
@@ -78,58 +108,99 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
   Query: {
     recruitmentCatalogue: (_: unknown, { axis }: { axis?: Axis }) => servicesOfAxis(axis),
 
-    async recruitmentTotals(_: unknown, { by, phase, axis }: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: PhaseId; axis?: Axis }, ctx: RecruitmentContext) {
+    async recruitmentTotals(
+      _: unknown,
+      { by, phase, axis }: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: PhaseId; axis?: Axis },
+      ctx: RecruitmentContext,
+    ) {
       const column = by === 'PHASE' ? 't.phase' : by === 'REGION' ? 't.region_code' : 't.id';
-      let query = ctx.db.selectFrom('recruitment_action as a').innerJoin('recruitment_territory as t', 't.id', 'a.territory_id')
+      let query = ctx.db
+        .selectFrom('recruitment_action as a')
+        .innerJoin('recruitment_territory as t', 't.id', 'a.territory_id')
         .select((eb) => [
           eb.ref(column).as('key'),
           eb.fn.count<number>('a.territory_id').distinct().as('territories'),
           eb.fn.countAll<number>().as('records'),
           eb.fn.sum<number>('a.participants').as('participants'),
         ])
-        .groupBy(column).orderBy(column);
+        .groupBy(column)
+        .orderBy(column);
       if (phase) query = query.where('t.phase', '=', phase);
       if (axis) query = query.where('a.service_id', 'in', [...servicesOfAxis(axis).map((s) => s.id), '']);
       const rows = await query.execute();
       return rows.map((r) => ({
-        operator: OPERATOR, group: by, key: String(r.key), territoryCount: Number(r.territories),
-        recordCount: Number(r.records), amountEur: null, beneficiaryCount: Number(r.participants ?? 0),
+        operator: OPERATOR,
+        group: by,
+        key: String(r.key),
+        territoryCount: Number(r.territories),
+        recordCount: Number(r.records),
+        amountEur: null,
+        beneficiaryCount: Number(r.participants ?? 0),
       }));
     },
 
-    async recruitmentTerritories(_: unknown, { phase, mobilised }: { phase: PhaseId; mobilised: boolean }, ctx: RecruitmentContext) {
-      const rows = await ctx.db.selectFrom('recruitment_territory').select('id').where('phase', '=', phase)
+    async recruitmentTerritories(
+      _: unknown,
+      { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
+      ctx: RecruitmentContext,
+    ) {
+      const rows = await ctx.db
+        .selectFrom('recruitment_territory')
+        .select('id')
+        .where('phase', '=', phase)
         .where('id', mobilised ? 'in' : 'not in', (qb) => qb.selectFrom('recruitment_action').select('territory_id'))
-        .orderBy('position').execute();
+        .orderBy('position')
+        .execute();
       return rows.map((r) => ({ id: r.id }));
     },
 
     async jobSeekerRanking(
       _: unknown,
-      args: { phase: PhaseId; from?: string; to?: string; by?: 'ABSOLUTE' | 'PERCENT'; order?: 'ASC' | 'DESC'; first?: number; minPopulationShare?: number },
+      args: {
+        phase: PhaseId;
+        from?: string;
+        to?: string;
+        by?: 'ABSOLUTE' | 'PERCENT';
+        order?: 'ASC' | 'DESC';
+        first?: number;
+        minPopulationShare?: number;
+      },
       ctx: RecruitmentContext,
     ) {
       const [from, to] = checkMonthRange(args.from, args.to);
       const first = pageSize(args.first);
       const minShare = args.minPopulationShare ?? 0;
-      if (!(minShare >= 0 && minShare <= 1)) throw badInput('minPopulationShare', `must be between 0 and 1 (got ${minShare})`);
+      if (!(minShare >= 0 && minShare <= 1))
+        throw badInput('minPopulationShare', `must be between 0 and 1 (got ${minShare})`);
       // One statement: each territory of the phase with its two months (territories without data drop out of the join).
-      const rows = await ctx.db.selectFrom('recruitment_territory as t')
+      const rows = await ctx.db
+        .selectFrom('recruitment_territory as t')
         .innerJoin('job_seeker_territory as f', (j) => j.onRef('f.territory_id', '=', 't.id').on('f.month', '=', from))
         .innerJoin('job_seeker_territory as l', (j) => j.onRef('l.territory_id', '=', 't.id').on('l.month', '=', to))
-        .selectAll('t').select(['f.value as from_value', 'l.value as to_value'])
-        .where('t.phase', '=', args.phase).execute();
+        .selectAll('t')
+        .select(['f.value as from_value', 'l.value as to_value'])
+        .where('t.phase', '=', args.phase)
+        .execute();
       const measure = args.by ?? 'PERCENT';
       const sign = (args.order ?? 'DESC') === 'DESC' ? -1 : 1;
       const ranked = rows
         .map((t) => ({ t, cov: coverage(t), ...change(from, to, t.from_value, t.to_value) }))
         .filter((r) => r.cov.populationShare >= minShare && (measure === 'ABSOLUTE' || r.changePercent != null))
-        .sort((a, b) => sign * ((measure === 'ABSOLUTE' ? a.change - b.change : a.changePercent! - b.changePercent!)) || a.t.position - b.t.position)
+        .sort(
+          (a, b) =>
+            sign * (measure === 'ABSOLUTE' ? a.change - b.change : a.changePercent! - b.changePercent!) ||
+            a.t.position - b.t.position,
+        )
         .slice(0, first);
       for (const r of ranked) ctx.loaders.territory.prime(r.t.id, r.t);
       return ranked.map((r, index) => ({
-        rank: index + 1, territory: { id: r.t.id }, fromValue: r.fromValue, toValue: r.toValue,
-        change: r.change, changePercent: r.changePercent, coverage: r.cov,
+        rank: index + 1,
+        territory: { id: r.t.id },
+        fromValue: r.fromValue,
+        toValue: r.toValue,
+        change: r.change,
+        changePercent: r.changePercent,
+        coverage: r.cov,
       }));
     },
 
@@ -139,7 +210,8 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
 
   Territory: {
     // No database access: the id is checked against the reference perimeters held in memory.
-    __resolveReference: (ref: { id: string }) => (parseTerritoryId(ref.id) && isKnownTerritory(ref.id) ? { id: ref.id } : null),
+    __resolveReference: (ref: { id: string }) =>
+      parseTerritoryId(ref.id) && isKnownTerritory(ref.id) ? { id: ref.id } : null,
     recruitment: (t: { id: string }): Slice => ({ territoryId: t.id }),
   },
 
@@ -148,17 +220,30 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
     async summary(s: Slice, _: unknown, ctx: RecruitmentContext) {
       const row = await ctx.loaders.summary.load(s.territoryId);
       const records = Number(row?.records ?? 0);
-      return { operator: OPERATOR, mobilised: records > 0, serviceCount: Number(row?.services ?? 0), recordCount: records, amountEur: null };
+      return {
+        operator: OPERATOR,
+        mobilised: records > 0,
+        serviceCount: Number(row?.services ?? 0),
+        recordCount: records,
+        amountEur: null,
+      };
     },
     async services(s: Slice, { axis }: { axis?: Axis }, ctx: RecruitmentContext) {
       const allowed = new Set(servicesOfAxis(axis).map((x) => x.id));
       const rows = await ctx.loaders.services.load(s.territoryId);
-      return rows.filter((r) => allowed.has(r.service_id)).map((r) => ({
-        service: SERVICE_BY_ID.get(r.service_id), recordCount: Number(r.records), amountEur: null,
-        beneficiaryCount: Number(r.participants ?? 0), firstDate: r.first_date, lastDate: r.last_date,
-        // Only actions declared by France Travail: their REAL dataset; any sample action among them: the sample's.
-        datasetId: Number(r.operator_records) === Number(r.records) ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
-      }));
+      return rows
+        .filter((r) => allowed.has(r.service_id))
+        .map((r) => ({
+          service: SERVICE_BY_ID.get(r.service_id),
+          recordCount: Number(r.records),
+          amountEur: null,
+          beneficiaryCount: Number(r.participants ?? 0),
+          firstDate: r.first_date,
+          lastDate: r.last_date,
+          // Only actions declared by France Travail: their REAL dataset; any sample action among them: the sample's.
+          datasetId:
+            Number(r.operator_records) === Number(r.records) ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
+        }));
     },
     async actions(s: Slice, args: ActionArgs, ctx: RecruitmentContext) {
       const filter = actionFilter(args);
@@ -193,7 +278,11 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       return coverage(t);
     },
     async employmentBasins(s: Slice, _: unknown, ctx: RecruitmentContext) {
-      return (await ctx.loaders.basins.load(s.territoryId)).map((b) => ({ code: b.basin_code, name: b.basin_name, communeCount: b.commune_count }));
+      return (await ctx.loaders.basins.load(s.territoryId)).map((b) => ({
+        code: b.basin_code,
+        name: b.basin_name,
+        communeCount: b.commune_count,
+      }));
     },
     async departmentIndicators(s: Slice, { indicator }: { indicator?: string }, ctx: RecruitmentContext) {
       const series = new Map<string, DepartmentIndicatorRow[]>();
@@ -205,18 +294,24 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       return [...series.values()].map((rows) => {
         const values = rows.map((r) => ({ date: r.date, value: Number(r.value) }));
         return {
-          department: { code: rows[0]!.department_code }, departmentName: rows[0]!.department_name,
-          indicator: rows[0]!.indicator, unit: rows[0]!.unit, latest: values[values.length - 1], values,
+          department: { code: rows[0]!.department_code },
+          departmentName: rows[0]!.department_name,
+          indicator: rows[0]!.indicator,
+          unit: rows[0]!.unit,
+          latest: values[values.length - 1],
+          values,
           datasetId: DATASET_IDS.barometre,
         };
       });
     },
-    datasets: (_: Slice, __: unknown, ctx: RecruitmentContext) => Promise.all(DATASETS.map((d) => ctx.loaders.dataset.load(d.id))),
+    datasets: (_: Slice, __: unknown, ctx: RecruitmentContext) =>
+      Promise.all(DATASETS.map((d) => ctx.loaders.dataset.load(d.id))),
   },
 
   Service: {
     operator: () => OPERATOR,
-    dataset: (_: CatalogueService, __: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(CATALOGUE_DATASET_ID),
+    dataset: (_: CatalogueService, __: unknown, ctx: RecruitmentContext) =>
+      ctx.loaders.dataset.load(CATALOGUE_DATASET_ID),
   },
   ServiceMobilisation: {
     dataset: (m: { datasetId: string }, _: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(m.datasetId),
@@ -228,7 +323,8 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
   RecruitmentAction: {
     service: (a: RecruitmentActionRecord) => SERVICE_BY_ID.get(a.service_id),
     nafCode: (a: RecruitmentActionRecord) => a.naf_code,
-    employer: (a: RecruitmentActionRecord) => (a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null),
+    employer: (a: RecruitmentActionRecord) =>
+      a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null,
     dataset: (a: RecruitmentActionRecord, __: unknown, ctx: RecruitmentContext) =>
       ctx.loaders.dataset.load(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
   },

@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { createLocalJWKSet, importSPKI, jwtVerify, errors as joseErrors, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  importSPKI,
+  jwtVerify,
+  errors as joseErrors,
+  type CryptoKey,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 export const OPERATORS = ['BPIFRANCE', 'FRANCE_TRAVAIL', 'BUSINESS_FRANCE', 'BANQUE_DES_TERRITOIRES'] as const;
 export type OperatorCode = (typeof OPERATORS)[number] | 'ANCT';
@@ -16,7 +23,12 @@ export interface Identity {
 }
 
 type Key = Uint8Array | CryptoKey | JWTVerifyGetKey;
-export interface AuthConfig { key?: Key; algorithms: string[]; issuer?: string; audience: string }
+export interface AuthConfig {
+  key?: Key;
+  algorithms: string[];
+  issuer?: string;
+  audience: string;
+}
 
 let cached: { env: NodeJS.ProcessEnv; config: Promise<AuthConfig> } | undefined;
 
@@ -32,10 +44,20 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): Promise<AuthCo
     }
     if (env.JWT_PUBLIC_KEY_FILE) {
       const algorithm = env.JWT_ALGORITHM ?? 'RS256';
-      return { key: await importSPKI(readFileSync(env.JWT_PUBLIC_KEY_FILE, 'utf8'), algorithm), algorithms: [algorithm], issuer, audience };
+      return {
+        key: await importSPKI(readFileSync(env.JWT_PUBLIC_KEY_FILE, 'utf8'), algorithm),
+        algorithms: [algorithm],
+        issuer,
+        audience,
+      };
     }
     if (env.JWT_JWKS_FILE) {
-      return { key: createLocalJWKSet(JSON.parse(readFileSync(env.JWT_JWKS_FILE, 'utf8'))), algorithms: ['RS256', 'ES256', 'EdDSA'], issuer, audience };
+      return {
+        key: createLocalJWKSet(JSON.parse(readFileSync(env.JWT_JWKS_FILE, 'utf8'))),
+        algorithms: ['RS256', 'ES256', 'EdDSA'],
+        issuer,
+        audience,
+      };
     }
     return { algorithms: [], issuer, audience };
   })();
@@ -48,14 +70,24 @@ function unauthenticated(message: string): GraphQLError {
 }
 
 /** No header → undefined (anonymous); a header that does not verify → UNAUTHENTICATED, with the reason. */
-export async function verifyAuthorization(header: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Identity | undefined> {
+export async function verifyAuthorization(
+  header: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Identity | undefined> {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
   const config = await authConfig(env);
-  if (!config.key) throw unauthenticated('this hub accepts no tokens: no JWT key is configured (JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE)');
+  if (!config.key)
+    throw unauthenticated(
+      'this hub accepts no tokens: no JWT key is configured (JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE)',
+    );
   try {
-    const { payload } = await jwtVerify(match[1]!, config.key as never, { algorithms: config.algorithms, issuer: config.issuer, audience: config.audience });
+    const { payload } = await jwtVerify(match[1]!, config.key as never, {
+      algorithms: config.algorithms,
+      issuer: config.issuer,
+      audience: config.audience,
+    });
     const operator = payload.operator;
     if (typeof operator !== 'string' || ![...OPERATORS, 'ANCT'].includes(operator)) {
       throw unauthenticated(`token has no valid "operator" claim (one of ${OPERATORS.join(', ')})`);
@@ -66,19 +98,27 @@ export async function verifyAuthorization(header: string | undefined, env: NodeJ
     if (error instanceof GraphQLError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw unauthenticated('token signature is invalid');
-    if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`token claim "${error.claim}" is invalid: ${error.reason}`);
+    if (error instanceof joseErrors.JWTClaimValidationFailed)
+      throw unauthenticated(`token claim "${error.claim}" is invalid: ${error.reason}`);
     throw unauthenticated(`token is invalid: ${(error as Error).message}`);
   }
 }
 
 /** Only the owning operator, with the `<slice>:write` scope, may write a subgraph's records. */
 export function requireWriter(identity: Identity | undefined, owner: OperatorCode, scope: string): Identity {
-  if (!identity) throw unauthenticated(`writing requires a token: send "Authorization: Bearer <token>" with operator ${owner} and scope ${scope}`);
+  if (!identity)
+    throw unauthenticated(
+      `writing requires a token: send "Authorization: Bearer <token>" with operator ${owner} and scope ${scope}`,
+    );
   if (identity.operator !== owner) {
-    throw new GraphQLError(`token acts for ${identity.operator}; these records belong to ${owner}`, { extensions: { code: 'FORBIDDEN' } });
+    throw new GraphQLError(`token acts for ${identity.operator}; these records belong to ${owner}`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
   }
   if (!identity.scopes.includes(scope)) {
-    throw new GraphQLError(`token lacks the scope "${scope}" (has: ${identity.scopes.join(' ') || 'none'})`, { extensions: { code: 'FORBIDDEN' } });
+    throw new GraphQLError(`token lacks the scope "${scope}" (has: ${identity.scopes.join(' ') || 'none'})`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
   }
   return identity;
 }

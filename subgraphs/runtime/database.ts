@@ -57,7 +57,9 @@ export async function openDatabase<DB>(options: OpenOptions): Promise<Database<D
   const log = (event: LogEvent) => {
     if (event.level === 'query' || event.level === 'error') stats.statements++;
     if (slowMs > 0 && event.queryDurationMillis >= slowMs) {
-      console.warn(`[${options.name}] slow SQL ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql.replace(/\s+/g, ' ').slice(0, 500)}`);
+      console.warn(
+        `[${options.name}] slow SQL ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql.replace(/\s+/g, ' ').slice(0, 500)}`,
+      );
     }
   };
   const url = options.url;
@@ -80,7 +82,10 @@ export async function openDatabase<DB>(options: OpenOptions): Promise<Database<D
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
     return {
-      db, dialect: 'postgres', stats, schema,
+      db,
+      dialect: 'postgres',
+      stats,
+      schema,
       describe: `postgres ${redact(url)} schema ${schema}`,
       close: () => db.destroy(),
     };
@@ -117,6 +122,9 @@ export async function insertMany<DB, T extends keyof DB & string>(
   const chunk = Math.max(1, Math.floor(30000 / columns));
   for (let i = 0; i < rows.length; i += chunk) {
     // Kysely's row type is the table's Insertable; callers pass plain records built from CSVs.
-    await db.insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + chunk) as never)
+      .execute();
   }
 }

@@ -28,13 +28,15 @@ export function encodeCursor(position: number): string {
 export function decodeCursor(after: string | null | undefined): number {
   if (after == null) return -1;
   const match = /^pos:(\d{1,12})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match) throw badInput('after', `"${after.slice(0, 40)}" is not a cursor returned by this API (use pageInfo.endCursor)`);
+  if (!match)
+    throw badInput('after', `"${after.slice(0, 40)}" is not a cursor returned by this API (use pageInfo.endCursor)`);
   return Number(match[1]);
 }
 
 /** SIREN: 9 digits with a valid Luhn checksum (La Poste's 356000000 is the one documented exception). */
 export function checkSiren(siren: string, argumentName = 'siren'): string {
-  if (!/^\d{9}$/.test(siren)) throw badInput(argumentName, `"${siren.slice(0, 40)}" is not a SIREN (9 digits expected)`);
+  if (!/^\d{9}$/.test(siren))
+    throw badInput(argumentName, `"${siren.slice(0, 40)}" is not a SIREN (9 digits expected)`);
   if (!sirenChecksumOk(siren)) throw badInput(argumentName, `"${siren}" is not a valid SIREN (checksum fails)`);
   return siren;
 }
@@ -53,25 +55,45 @@ export function sirenChecksumOk(digits: string): boolean {
 
 /** INSEE commune code: 5 digits, or 2A/2B + 3 digits (Corsica). */
 export function checkInsee(code: string, argumentName = 'insee'): string {
-  if (!/^(\d{5}|2[AB]\d{3})$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE commune code (5 characters, e.g. 69123 or 2A004)`);
+  if (!/^(\d{5}|2[AB]\d{3})$/.test(code))
+    throw badInput(
+      argumentName,
+      `"${code.slice(0, 40)}" is not an INSEE commune code (5 characters, e.g. 69123 or 2A004)`,
+    );
   return code;
 }
 
 export function checkDepartmentCode(code: string, argumentName = 'department'): string {
-  if (!/^(\d{2}|2[AB]|97\d)$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE department code (e.g. 01, 2A, 974)`);
+  if (!/^(\d{2}|2[AB]|97\d)$/.test(code))
+    throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE department code (e.g. 01, 2A, 974)`);
   return code;
 }
 
 export function checkRegionCode(code: string, argumentName = 'region'): string {
-  if (!/^\d{2}$/.test(code)) throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE region code (2 digits, e.g. 84)`);
+  if (!/^\d{2}$/.test(code))
+    throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE region code (2 digits, e.g. 84)`);
   return code;
 }
 
 /** Codes whose message is written for the caller and is safe to show in production. */
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHENTICATED', 'FORBIDDEN', 'COST_LIMIT_EXCEEDED',
-  'PAGE_SIZE_LIMIT', 'SUBGRAPH_UNAVAILABLE', 'REQUEST_TIMEOUT', 'PAYLOAD_TOO_LARGE', 'CONFLICT', 'INTROSPECTION_DISABLED',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'COST_LIMIT_EXCEEDED',
+  'PAGE_SIZE_LIMIT',
+  'SUBGRAPH_UNAVAILABLE',
+  'REQUEST_TIMEOUT',
+  'PAYLOAD_TOO_LARGE',
+  'CONFLICT',
+  'INTROSPECTION_DISABLED',
 ]);
 const SAFE_EXTENSIONS = ['code', 'argumentName', 'serviceName', 'limit', 'cost', 'field', 'fields', 'line'];
 
@@ -83,10 +105,20 @@ export function formatError(hideInternals: boolean) {
   return (formatted: import('graphql').GraphQLFormattedError): import('graphql').GraphQLFormattedError => {
     if (!hideInternals) return formatted;
     const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-    const extensions = Object.fromEntries(SAFE_EXTENSIONS.filter((k) => formatted.extensions?.[k] !== undefined).map((k) => [k, formatted.extensions![k]]));
-    const message = CLIENT_CODES.has(code) || formatted.message.startsWith('Syntax Error') || /limit of \d+ exceeded/.test(formatted.message)
-      ? formatted.message
-      : `Internal server error${typeof formatted.extensions?.serviceName === 'string' ? ` in subgraph "${formatted.extensions.serviceName}"` : ''}`;
-    return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...extensions, code } };
+    const extensions = Object.fromEntries(
+      SAFE_EXTENSIONS.filter((k) => formatted.extensions?.[k] !== undefined).map((k) => [k, formatted.extensions![k]]),
+    );
+    const message =
+      CLIENT_CODES.has(code) ||
+      formatted.message.startsWith('Syntax Error') ||
+      /limit of \d+ exceeded/.test(formatted.message)
+        ? formatted.message
+        : `Internal server error${typeof formatted.extensions?.serviceName === 'string' ? ` in subgraph "${formatted.extensions.serviceName}"` : ''}`;
+    return {
+      message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { ...extensions, code },
+    };
   };
 }

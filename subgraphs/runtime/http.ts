@@ -27,9 +27,18 @@ export interface HttpOptions<Ctx extends BaseContext> {
 const CLOSING = Symbol('closing');
 type ClosableServer = Server & { [CLOSING]?: boolean };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -99,17 +108,28 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
     const allowedOrigin = applyCors(req, res);
     if (req.method === 'OPTIONS' && cors.length) {
       // A foreign origin's preflight gets no CORS header at all (the browser then refuses the request).
-      res.writeHead(204, !allowedOrigin ? {} : {
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
-        'access-control-max-age': '600',
-      });
+      res.writeHead(
+        204,
+        !allowedOrigin
+          ? {}
+          : {
+              'access-control-allow-methods': 'GET, POST, OPTIONS',
+              'access-control-allow-headers':
+                'content-type, authorization, apollo-require-preflight, x-apollo-operation-name',
+              'access-control-max-age': '600',
+            },
+      );
       return void res.end();
     }
     if (url.pathname !== graphqlPath) {
       const route = options.routes?.[url.pathname];
       if (route && (req.method === 'GET' || req.method === 'HEAD')) return route(req, res, url);
-      return clientError(res, 404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);
+      return clientError(
+        res,
+        404,
+        'NOT_FOUND',
+        `no route ${req.method} ${url.pathname}; GraphQL is served at ${graphqlPath}`,
+      );
     }
     if (req.method === 'GET' && options.getGraphql?.(req, res)) return;
     const refusal = options.guard?.(req);
@@ -122,7 +142,8 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
       try {
         text = await readBody(req, maxBody);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return clientError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${maxBody} bytes`);
+        if (error instanceof BodyTooLarge)
+          return clientError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${maxBody} bytes`);
         throw error;
       }
       const type = String(req.headers['content-type'] ?? '');
@@ -149,15 +170,26 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
     });
     const timeoutMs = options.requestTimeoutMs ?? 0;
     let timer: NodeJS.Timeout | undefined;
-    const response = timeoutMs > 0
-      ? await Promise.race([execution, new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); })])
-      : await execution;
+    const response =
+      timeoutMs > 0
+        ? await Promise.race([
+            execution,
+            new Promise<'timeout'>((resolve) => {
+              timer = setTimeout(() => resolve('timeout'), timeoutMs);
+            }),
+          ])
+        : await execution;
     clearTimeout(timer);
     // Shutdown may have begun while this request ran: close its connection once answered, or
     // server.close() would wait for the client to drop the idle keep-alive connection.
     if ((server as ClosableServer)[CLOSING]) res.setHeader('connection', 'close');
     if (response === 'timeout') {
-      return clientError(res, 503, 'REQUEST_TIMEOUT', `request took longer than the limit of ${timeoutMs} ms and was abandoned`);
+      return clientError(
+        res,
+        503,
+        'REQUEST_TIMEOUT',
+        `request took longer than the limit of ${timeoutMs} ms and was abandoned`,
+      );
     }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -8,7 +8,9 @@ import { upsertRecords, validateRecord, type FieldProblem, type RecordSpec, type
 import { subgraphEntry } from './registry.ts';
 import { prepareDatabase, type SubgraphModule } from './subgraph.ts';
 
-export interface RowProblem extends FieldProblem { line: number }
+export interface RowProblem extends FieldProblem {
+  line: number;
+}
 
 export interface ImportResult {
   kind: string;
@@ -18,31 +20,51 @@ export interface ImportResult {
 }
 
 export class ImportRefused extends Error {
-  constructor(message: string, readonly problems: RowProblem[] = []) {
+  constructor(
+    message: string,
+    readonly problems: RowProblem[] = [],
+  ) {
     super(message);
   }
 }
 
 /** Parses and validates a CSV export against a record kind; returns typed values with their line numbers. */
-export function validateCsv(spec: RecordSpec, text: string): { values: { line: number; value: Record<string, unknown> }[]; problems: RowProblem[] } {
+export function validateCsv(
+  spec: RecordSpec,
+  text: string,
+): { values: { line: number; value: Record<string, unknown> }[]; problems: RowProblem[] } {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     // French spreadsheet exports use ";" and often a BOM: both are accepted.
-    records = parse(text, { columns: true, bom: true, delimiter: [',', ';'], skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
+    records = parse(text, {
+      columns: true,
+      bom: true,
+      delimiter: [',', ';'],
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: false,
+    });
   } catch (error) {
     const err = error as Error & { lines?: number };
     throw new ImportRefused(`the file is not valid CSV${err.lines ? ` (line ${err.lines})` : ''}: ${err.message}`);
   }
-  const header = records[0] ? Object.keys(records[0].record) : parse(text, { bom: true, delimiter: [',', ';'], to_line: 1 })[0] ?? [];
+  const header = records[0]
+    ? Object.keys(records[0].record)
+    : (parse(text, { bom: true, delimiter: [',', ';'], to_line: 1 })[0] ?? []);
   const expected = spec.fields.map((f) => f.name);
   const missing = spec.fields.filter((f) => f.required && !header.includes(f.name)).map((f) => f.name);
   const unknown = header.filter((h: string) => !expected.includes(h));
   if (missing.length || unknown.length) {
-    throw new ImportRefused([
-      missing.length ? `missing required column(s): ${missing.join(', ')}` : '',
-      unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '',
-      `expected columns: ${expected.join(', ')}`,
-    ].filter(Boolean).join('; '));
+    throw new ImportRefused(
+      [
+        missing.length ? `missing required column(s): ${missing.join(', ')}` : '',
+        unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '',
+        `expected columns: ${expected.join(', ')}`,
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
   }
   const problems: RowProblem[] = [];
   const values: { line: number; value: Record<string, unknown> }[] = [];
@@ -65,19 +87,37 @@ export async function importCsv(
   db: Kysely<any>,
   spec: RecordSpec,
   text: string,
-  options: { validOnly?: boolean; dryRun?: boolean; progress?: (done: number, total: number) => void; afterWrite?: (trx: Kysely<any>, rows: Record<string, unknown>[]) => Promise<void> } = {},
+  options: {
+    validOnly?: boolean;
+    dryRun?: boolean;
+    progress?: (done: number, total: number) => void;
+    afterWrite?: (trx: Kysely<any>, rows: Record<string, unknown>[]) => Promise<void>;
+  } = {},
 ): Promise<ImportResult> {
   const { values, problems } = validateCsv(spec, text);
   const rows = values.length + new Set(problems.map((p) => p.line)).size;
   if (problems.length && !options.validOnly) {
-    throw new ImportRefused(`${new Set(problems.map((p) => p.line)).size} of ${rows} row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)`, problems);
+    throw new ImportRefused(
+      `${new Set(problems.map((p) => p.line)).size} of ${rows} row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)`,
+      problems,
+    );
   }
   if (options.dryRun) return { kind: spec.kind, rows, rejected: problems, written: null };
   const written = await db.transaction().execute(async (trx) => {
-    const total: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] }, previous: [] };
+    const total: UpsertReport = {
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      keys: { inserted: [], updated: [] },
+      previous: [],
+    };
     const chunk = 2000;
     for (let i = 0; i < values.length; i += chunk) {
-      const report = await upsertRecords(trx, spec, values.slice(i, i + chunk).map((v) => v.value));
+      const report = await upsertRecords(
+        trx,
+        spec,
+        values.slice(i, i + chunk).map((v) => v.value),
+      );
       total.inserted += report.inserted;
       total.updated += report.updated;
       total.unchanged += report.unchanged;
@@ -89,7 +129,10 @@ export async function importCsv(
     if (options.afterWrite && (total.inserted || total.updated)) {
       const changed = new Set([...total.keys.inserted, ...total.keys.updated]);
       // New rows and, for updates, the rows as they were: both sides' derived data must be refreshed.
-      await options.afterWrite(trx, [...values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)), ...total.previous]);
+      await options.afterWrite(trx, [
+        ...values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)),
+        ...total.previous,
+      ]);
     }
     return total;
   });
@@ -106,11 +149,16 @@ export function formatProblems(problems: RowProblem[], limit = 50): string {
 function kindFromHeader(specs: RecordSpec[], file: string): RecordSpec | undefined {
   let header: string[];
   try {
-    header = (parse(readFileSync(file, 'utf8'), { bom: true, delimiter: [',', ';'], to_line: 1, trim: true })[0] ?? []) as string[];
+    header = (parse(readFileSync(file, 'utf8'), { bom: true, delimiter: [',', ';'], to_line: 1, trim: true })[0] ??
+      []) as string[];
   } catch {
     return undefined;
   }
-  const matches = specs.filter((s) => s.fields.every((f) => !f.required || header.includes(f.name)) && header.every((h) => s.fields.some((f) => f.name === h)));
+  const matches = specs.filter(
+    (s) =>
+      s.fields.every((f) => !f.required || header.includes(f.name)) &&
+      header.every((h) => s.fields.some((f) => f.name === h)),
+  );
   return matches.length === 1 ? matches[0] : undefined;
 }
 
@@ -120,7 +168,9 @@ async function main(argv: string[]): Promise<number> {
   const option = (name: string) => (argv.indexOf(name) >= 0 ? argv[argv.indexOf(name) + 1] : undefined);
   const [name, file] = args.filter((a) => a !== option('--kind'));
   if (!name) {
-    console.error('usage: npm run import -- <subgraph> <file.csv> [--kind <kind>] [--valid-only] [--dry-run] | <subgraph> --columns');
+    console.error(
+      'usage: npm run import -- <subgraph> <file.csv> [--kind <kind>] [--valid-only] [--dry-run] | <subgraph> --columns',
+    );
     return 2;
   }
   try {
@@ -136,14 +186,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const kind = option('--kind');
-  const spec = kind ? specs.find((s) => s.kind === kind) : specs.length === 1 ? specs[0] : file ? kindFromHeader(specs, file) : undefined;
+  const spec = kind
+    ? specs.find((s) => s.kind === kind)
+    : specs.length === 1
+      ? specs[0]
+      : file
+        ? kindFromHeader(specs, file)
+        : undefined;
   if (!spec) {
-    console.error(kind ? `unknown kind "${kind}"; ` : `subgraph "${name}" has several record kinds and the file's columns do not tell which: choose one with --kind; `, `kinds: ${specs.map((s) => s.kind).join(', ')}`);
+    console.error(
+      kind
+        ? `unknown kind "${kind}"; `
+        : `subgraph "${name}" has several record kinds and the file's columns do not tell which: choose one with --kind; `,
+      `kinds: ${specs.map((s) => s.kind).join(', ')}`,
+    );
     return 2;
   }
   if (flag('--columns')) {
     const { describeColumns } = await import('./records.ts');
-    console.log(`${name} / ${spec.kind} — CSV columns (comma or semicolon separated, UTF-8):\n${describeColumns(spec)}`);
+    console.log(
+      `${name} / ${spec.kind} — CSV columns (comma or semicolon separated, UTF-8):\n${describeColumns(spec)}`,
+    );
     return 0;
   }
   if (!file) {
@@ -158,7 +221,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const database = await prepareDatabase(module);
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} rows' }, Presets.shades_classic) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} rows' }, Presets.shades_classic)
+    : undefined;
   try {
     const result = await importCsv(database.db, spec, text, {
       validOnly: flag('--valid-only'),
@@ -166,7 +231,11 @@ async function main(argv: string[]): Promise<number> {
       afterWrite: module.afterImport?.[spec.kind],
       progress: (done, total) => {
         // Without a terminal (CI, logs), one line per chunk instead of a bar.
-        if (!bar) return void (total > 2000 && console.error(`progress: ${done}/${total} rows written (one transaction: nothing is kept until the end)`));
+        if (!bar)
+          return void (
+            total > 2000 &&
+            console.error(`progress: ${done}/${total} rows written (one transaction: nothing is kept until the end)`)
+          );
         if (done <= 2000) bar.start(total, 0);
         bar.update(done);
         if (done === total) bar.stop();
@@ -175,7 +244,9 @@ async function main(argv: string[]): Promise<number> {
     if (result.rejected.length) console.error(`rejected rows:\n${formatProblems(result.rejected)}`);
     if (result.written) {
       const w = result.written;
-      console.log(`${name}/${spec.kind}: ${result.rows} row(s) read from ${file}; ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${new Set(result.rejected.map((p) => p.line)).size} rejected (${database.describe})`);
+      console.log(
+        `${name}/${spec.kind}: ${result.rows} row(s) read from ${file}; ${w.inserted} inserted, ${w.updated} updated, ${w.unchanged} unchanged, ${new Set(result.rejected.map((p) => p.line)).size} rejected (${database.describe})`,
+      );
     } else {
       console.log(`${name}/${spec.kind}: ${result.rows} row(s) valid; dry run, nothing written`);
     }

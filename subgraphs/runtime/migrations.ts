@@ -8,7 +8,9 @@ import type { Database } from './database.ts';
 export const runtimeMigrations: Record<string, Migration> = {
   '000_runtime_dataset': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('dataset').ifNotExists()
+      await db.schema
+        .createTable('dataset')
+        .ifNotExists()
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('title', 'text', (c) => c.notNull())
         .addColumn('publisher', 'text', (c) => c.notNull())
@@ -18,7 +20,9 @@ export const runtimeMigrations: Record<string, Migration> = {
         .addColumn('nature', 'text', (c) => c.notNull())
         .addColumn('note', 'text')
         .execute();
-      await db.schema.createTable('load_state').ifNotExists()
+      await db.schema
+        .createTable('load_state')
+        .ifNotExists()
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('version', 'text', (c) => c.notNull())
         .addColumn('loaded_at', 'text', (c) => c.notNull())
@@ -32,7 +36,11 @@ export const runtimeMigrations: Record<string, Migration> = {
 };
 
 /** Runs the runtime's and the subgraph's migrations, recorded in `<name>_migration`. */
-export async function migrate(database: Database<any>, name: string, migrations: Record<string, Migration>): Promise<string[]> {
+export async function migrate(
+  database: Database<any>,
+  name: string,
+  migrations: Record<string, Migration>,
+): Promise<string[]> {
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: async () => ({ ...runtimeMigrations, ...migrations }) },
@@ -68,7 +76,11 @@ export async function ensureLoaded(
   version: string,
   load: (trx: Kysely<any>) => Promise<void>,
 ): Promise<'loaded' | 'up-to-date'> {
-  const current = await database.db.selectFrom('load_state').select('version').where('key', '=', 'data').executeTakeFirst();
+  const current = await database.db
+    .selectFrom('load_state')
+    .select('version')
+    .where('key', '=', 'data')
+    .executeTakeFirst();
   if (current?.version === version) return 'up-to-date';
   await database.db.transaction().execute(async (trx) => {
     await load(trx);

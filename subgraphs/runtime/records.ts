@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import { insertMany } from './database.ts';
 import { sirenChecksumOk } from './errors.ts';
 
-export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'month' | 'boolean' | 'siren' | { enum: readonly string[] };
+export type FieldType =
+  'string' | 'integer' | 'number' | 'date' | 'month' | 'boolean' | 'siren' | { enum: readonly string[] };
 
 export interface FieldSpec {
   /** Name in GraphQL inputs and CSV headers. */
@@ -24,7 +25,10 @@ export interface FieldSpec {
   patternHint?: string;
 }
 
-export interface FieldProblem { field: string; message: string }
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
 
 export interface RecordSpec {
   /** Record kind, e.g. `financing`; the import's `--kind`. */
@@ -60,11 +64,14 @@ function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: st
       const value = String(text);
       const max = field.maxLength ?? MAX_STRING;
       if (value.length > max) return { problem: `is ${value.length} characters long; at most ${max} allowed` };
-      if (field.pattern && !field.pattern.test(value)) return { problem: `"${value.slice(0, 40)}" is not ${field.patternHint ?? `matching ${field.pattern}`}` };
+      if (field.pattern && !field.pattern.test(value))
+        return { problem: `"${value.slice(0, 40)}" is not ${field.patternHint ?? `matching ${field.pattern}`}` };
       return { value };
     }
     case 'siren':
-      return /^\d{9}$/.test(String(text)) && sirenChecksumOk(String(text)) ? { value: String(text) } : { problem: `"${String(text).slice(0, 40)}" is not a valid SIREN (9 digits with a valid checksum)` };
+      return /^\d{9}$/.test(String(text)) && sirenChecksumOk(String(text))
+        ? { value: String(text) }
+        : { problem: `"${String(text).slice(0, 40)}" is not a valid SIREN (9 digits with a valid checksum)` };
     case 'integer': {
       const value = typeof text === 'number' ? text : /^-?\d+$/.test(String(text)) ? Number(text) : NaN;
       if (!Number.isSafeInteger(value)) return { problem: `"${String(text).slice(0, 40)}" is not an integer` };
@@ -72,7 +79,12 @@ function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: st
     }
     case 'number': {
       // French exports write decimals with a comma.
-      const value = typeof text === 'number' ? text : /^-?\d+([.,]\d+)?$/.test(String(text)) ? Number(String(text).replace(',', '.')) : NaN;
+      const value =
+        typeof text === 'number'
+          ? text
+          : /^-?\d+([.,]\d+)?$/.test(String(text))
+            ? Number(String(text).replace(',', '.'))
+            : NaN;
       if (!Number.isFinite(value)) return { problem: `"${String(text).slice(0, 40)}" is not a number` };
       return range(field, value);
     }
@@ -85,7 +97,8 @@ function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: st
     case 'date': {
       const value = String(text);
       const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
-      if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return { problem: `"${value.slice(0, 40)}" is not a date (YYYY-MM-DD)` };
+      if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+        return { problem: `"${value.slice(0, 40)}" is not a date (YYYY-MM-DD)` };
       const year = date.getUTCFullYear();
       if ((field.min !== undefined && year < field.min) || (field.max !== undefined && year > field.max)) {
         return { problem: `${value} is outside the years ${field.min ?? '…'}–${field.max ?? '…'}` };
@@ -94,7 +107,9 @@ function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: st
     }
     case 'month': {
       const value = String(text);
-      return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? { value } : { problem: `"${value.slice(0, 40)}" is not a month (YYYY-MM)` };
+      return /^\d{4}-(0[1-9]|1[0-2])$/.test(value)
+        ? { value }
+        : { problem: `"${value.slice(0, 40)}" is not a month (YYYY-MM)` };
     }
   }
 }
@@ -111,15 +126,21 @@ const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === '
  * Validates a whole record (or, with `partial`, only the fields given, for updates).
  * Every problem is reported, field by field.
  */
-export function validateRecord(spec: RecordSpec, input: Record<string, unknown>, options: { partial?: boolean } = {}): { value: Record<string, unknown>; problems: FieldProblem[] } {
+export function validateRecord(
+  spec: RecordSpec,
+  input: Record<string, unknown>,
+  options: { partial?: boolean } = {},
+): { value: Record<string, unknown>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const value: Record<string, unknown> = {};
   const known = new Set(spec.fields.map((f) => f.name));
-  for (const name of Object.keys(input)) if (!known.has(name)) problems.push({ field: name, message: `unknown field; expected ${[...known].join(', ')}` });
+  for (const name of Object.keys(input))
+    if (!known.has(name)) problems.push({ field: name, message: `unknown field; expected ${[...known].join(', ')}` });
   for (const field of spec.fields) {
     const raw = input[field.name];
     if (isEmpty(raw)) {
-      if (field.required && !(options.partial && !(field.name in input))) problems.push({ field: field.name, message: 'is required' });
+      if (field.required && !(options.partial && !(field.name in input)))
+        problems.push({ field: field.name, message: 'is required' });
       else if (field.name in input) value[field.name] = null;
       continue;
     }
@@ -149,7 +170,9 @@ function sameRow(existing: Record<string, unknown>, row: Record<string, unknown>
 }
 
 export interface UpsertReport {
-  inserted: number; updated: number; unchanged: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
   keys: { inserted: string[]; updated: string[] };
   /** The rows as they were before an update (a record may move out of a territory: its aggregates need refreshing too). */
   previous: Record<string, unknown>[];
@@ -160,7 +183,11 @@ export interface UpsertReport {
  * batches (one statement per 500 keys), new ones inserted in bulk, changed ones updated one by one.
  * Running it twice with the same values changes nothing the second time.
  */
-export async function upsertRecords(trx: Kysely<any>, spec: RecordSpec, values: Record<string, unknown>[]): Promise<UpsertReport> {
+export async function upsertRecords(
+  trx: Kysely<any>,
+  spec: RecordSpec,
+  values: Record<string, unknown>[],
+): Promise<UpsertReport> {
   const keyColumn = columnOf(spec.fields.find((f) => f.name === spec.key)!);
   const rows = values.map((v) => spec.toRow(v));
   const existing = new Map<string, Record<string, unknown>>();
@@ -170,7 +197,13 @@ export async function upsertRecords(trx: Kysely<any>, spec: RecordSpec, values: 
       existing.set(String((row as Record<string, unknown>)[keyColumn]), row as Record<string, unknown>);
     }
   }
-  const report: UpsertReport = { inserted: 0, updated: 0, unchanged: 0, keys: { inserted: [], updated: [] }, previous: [] };
+  const report: UpsertReport = {
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    keys: { inserted: [], updated: [] },
+    previous: [],
+  };
   const toInsert: Record<string, unknown>[] = [];
   for (const row of rows) {
     const key = String(row[keyColumn]);
@@ -201,5 +234,7 @@ export async function deleteRecord(trx: Kysely<any>, spec: RecordSpec, key: stri
 
 /** The expected CSV columns of a record kind, for `npm run import -- <subgraph> --columns` and the README. */
 export function describeColumns(spec: RecordSpec): string {
-  return spec.fields.map((f) => `${f.name}${f.required ? '' : ' (optional)'}: ${typeName(f.type)} — ${f.description}`).join('\n');
+  return spec.fields
+    .map((f) => `${f.name}${f.required ? '' : ' (optional)'}: ${typeName(f.type)} — ${f.description}`)
+    .join('\n');
 }

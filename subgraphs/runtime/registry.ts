@@ -26,7 +26,8 @@ export function readSubgraphList(file = SUPERGRAPH_YAML, env: NodeJS.ProcessEnv 
   const config = parseYaml(readFileSync(file, 'utf8')) as SupergraphYaml;
   if (!config?.subgraphs || typeof config.subgraphs !== 'object') throw new Error(`${file}: no "subgraphs" map`);
   return Object.entries(config.subgraphs).map(([name, entry]) => {
-    if (!entry?.routing_url || !entry.schema?.file) throw new Error(`${file}: subgraph "${name}" needs routing_url and schema.file`);
+    if (!entry?.routing_url || !entry.schema?.file)
+      throw new Error(`${file}: subgraph "${name}" needs routing_url and schema.file`);
     const key = envKey(name);
     const port = Number(env[`${key}_PORT`] ?? new URL(entry.routing_url).port);
     const url = env[`${key}_URL`] ?? replacePort(entry.routing_url, port);

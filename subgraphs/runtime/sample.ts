@@ -7,7 +7,8 @@ import { sirenChecksumOk } from './errors.ts';
 export function sampleScale(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.SCALE ?? '1';
   const scale = Number(raw);
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 1000) throw new Error(`SCALE must be a number in (0, 1000], got "${raw}"`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 1000)
+    throw new Error(`SCALE must be a number in (0, 1000], got "${raw}"`);
   return scale;
 }
 
@@ -81,7 +82,15 @@ export function industrialProfile(territoryId: string): Manufacturing[] {
 }
 
 const COMPANY_SUFFIXES = ['SAS', 'SA', 'SARL', 'SASU'] as const;
-const COMPANY_WORDS = ['Atelier', 'Groupe', 'Industries', 'Manufacture', 'Établissements', 'Société', 'Compagnie'] as const;
+const COMPANY_WORDS = [
+  'Atelier',
+  'Groupe',
+  'Industries',
+  'Manufacture',
+  'Établissements',
+  'Société',
+  'Compagnie',
+] as const;
 
 /** A clearly fictitious company name: "<word> <activity> <commune> (échantillon)". */
 export function sampleCompanyName(random: Rng, activity: Manufacturing, place: string): string {

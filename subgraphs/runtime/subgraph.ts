@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
@@ -52,8 +55,15 @@ export function readSdl(name: string): string {
   return readFileSync(subgraphEntry(name).sdlFile, 'utf8');
 }
 
-export async function prepareDatabase(module: SubgraphModule<any>, options: { url?: string; schema?: string } = {}): Promise<Database<any>> {
-  const database = await openDatabase<any>({ name: module.name, url: options.url ?? databaseUrlFor(module.name), schema: options.schema ?? databaseSchemaFor(module.name) });
+export async function prepareDatabase(
+  module: SubgraphModule<any>,
+  options: { url?: string; schema?: string } = {},
+): Promise<Database<any>> {
+  const database = await openDatabase<any>({
+    name: module.name,
+    url: options.url ?? databaseUrlFor(module.name),
+    schema: options.schema ?? databaseSchemaFor(module.name),
+  });
   try {
     await migrate(database, module.name, module.migrations);
     await ensureLoaded(database, module.dataVersion(), module.load);
@@ -68,7 +78,10 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
   module: SubgraphModule<Ctx>,
   database: Database<any>,
 ): Promise<PreparedSubgraph<Ctx>> {
-  const schema = buildSubgraphSchema({ typeDefs: parse(readSdl(module.name)), resolvers: module.resolvers as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readSdl(module.name)),
+    resolvers: module.resolvers as GraphQLResolverMap<unknown>,
+  });
   const apollo = new ApolloServer<Ctx>({
     schema,
     // runSubgraph stops the HTTP server, Apollo and the database in that order; Apollo's own signal
@@ -93,19 +106,31 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
 export function gatewayGuard(env: NodeJS.ProcessEnv = process.env) {
   const secret = env.HUB_SHARED_SECRET;
   if (!secret || env.ALLOW_DIRECT_ACCESS === 'true') return undefined;
-  return (req: IncomingMessage) => secretMatches(req.headers['x-hub-gateway-secret'] as string | undefined, secret)
-    ? undefined
-    : { status: 401, code: 'UNAUTHENTICATED', message: 'this subgraph only answers the hub gateway (missing or wrong x-hub-gateway-secret); set ALLOW_DIRECT_ACCESS=true to open it' };
+  return (req: IncomingMessage) =>
+    secretMatches(req.headers['x-hub-gateway-secret'] as string | undefined, secret)
+      ? undefined
+      : {
+          status: 401,
+          code: 'UNAUTHENTICATED',
+          message:
+            'this subgraph only answers the hub gateway (missing or wrong x-hub-gateway-secret); set ALLOW_DIRECT_ACCESS=true to open it',
+        };
 }
 
-export function subgraphHttpServer<Ctx extends SubgraphContext>(prepared: PreparedSubgraph<Ctx>, env: NodeJS.ProcessEnv = process.env): Server {
+export function subgraphHttpServer<Ctx extends SubgraphContext>(
+  prepared: PreparedSubgraph<Ctx>,
+  env: NodeJS.ProcessEnv = process.env,
+): Server {
   const { module, database, apollo, stats } = prepared;
   return createGraphqlHttpServer<Ctx>({
     apollo,
     guard: gatewayGuard(env),
     context: async (req) => {
       let identity: Promise<Identity | undefined> | undefined;
-      return { ...module.context(database, req), identity: () => (identity ??= verifyAuthorization(req.headers.authorization, env)) };
+      return {
+        ...module.context(database, req),
+        identity: () => (identity ??= verifyAuthorization(req.headers.authorization, env)),
+      };
     },
     onRequest: () => stats.requests++,
     routes: {
@@ -118,12 +143,13 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(prepared: Prepar
           sendJson(res, 503, { status: 'unavailable', subgraph: module.name, reason: 'database unreachable' });
         }
       },
-      '/metrics': (_req, res) => sendJson(res, 200, {
-        subgraph: module.name,
-        requests: stats.requests,
-        sqlStatements: database.stats.statements,
-        memory: process.memoryUsage(),
-      }),
+      '/metrics': (_req, res) =>
+        sendJson(res, 200, {
+          subgraph: module.name,
+          requests: stats.requests,
+          sqlStatements: database.stats.statements,
+          memory: process.memoryUsage(),
+        }),
     },
   });
 }
@@ -136,7 +162,9 @@ export async function runSubgraph<Ctx extends SubgraphContext>(module: SubgraphM
   const prepared = await prepareSubgraph(module, database);
   const server = subgraphHttpServer(prepared);
   const bound = await listen(server, port);
-  console.log(`${module.name} subgraph ready at http://${process.env.HOST ?? '127.0.0.1'}:${bound}/graphql (${database.describe})`);
+  console.log(
+    `${module.name} subgraph ready at http://${process.env.HOST ?? '127.0.0.1'}:${bound}/graphql (${database.describe})`,
+  );
   const stop = async () => {
     await closeServer(server);
     await prepared.apollo.stop();

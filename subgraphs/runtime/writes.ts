@@ -22,22 +22,31 @@ function keyColumn(spec: RecordSpec): string {
 }
 
 async function readRow(db: Kysely<any>, spec: RecordSpec, key: string): Promise<Record<string, unknown> | undefined> {
-  return db.selectFrom(spec.table).selectAll().where(keyColumn(spec), '=', key).executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
+  return db.selectFrom(spec.table).selectAll().where(keyColumn(spec), '=', key).executeTakeFirst() as Promise<
+    Record<string, unknown> | undefined
+  >;
 }
 
 /** A stored row as the input fields it came from (for merging an update). */
 function rowToInput(spec: RecordSpec, row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(spec.fields.map((f) => {
-    const value = row[columnOf(f)];
-    return [f.name, f.type === 'boolean' && value !== null && value !== undefined ? Boolean(value) : value];
-  }));
+  return Object.fromEntries(
+    spec.fields.map((f) => {
+      const value = row[columnOf(f)];
+      return [f.name, f.type === 'boolean' && value !== null && value !== undefined ? Boolean(value) : value];
+    }),
+  );
 }
 
 /**
  * Creates a record. Idempotent by natural key: sending the same record again returns it unchanged;
  * sending different values for an existing key is a CONFLICT (use the update mutation).
  */
-export async function createRecord(ctx: SubgraphContext, spec: RecordSpec, options: WriteOptions, input: Record<string, unknown>) {
+export async function createRecord(
+  ctx: SubgraphContext,
+  spec: RecordSpec,
+  options: WriteOptions,
+  input: Record<string, unknown>,
+) {
   await writer(ctx, options);
   const { value, problems } = validateRecord(spec, input);
   if (problems.length) throw validationError(spec, problems);
@@ -47,9 +56,12 @@ export async function createRecord(ctx: SubgraphContext, spec: RecordSpec, optio
     if (existing) {
       const same = JSON.stringify(spec.toRow(rowToInput(spec, existing))) === JSON.stringify(spec.toRow(value));
       if (!same) {
-        throw new GraphQLError(`${spec.kind} "${key}" already exists with other values; use the update mutation to change it`, {
-          extensions: { code: 'CONFLICT', field: spec.key },
-        });
+        throw new GraphQLError(
+          `${spec.kind} "${key}" already exists with other values; use the update mutation to change it`,
+          {
+            extensions: { code: 'CONFLICT', field: spec.key },
+          },
+        );
       }
       return { created: false, row: existing };
     }
@@ -61,16 +73,25 @@ export async function createRecord(ctx: SubgraphContext, spec: RecordSpec, optio
 }
 
 /** Updates the fields given; the merged record is validated as a whole. */
-export async function updateRecord(ctx: SubgraphContext, spec: RecordSpec, options: WriteOptions, key: string, patch: Record<string, unknown>) {
+export async function updateRecord(
+  ctx: SubgraphContext,
+  spec: RecordSpec,
+  options: WriteOptions,
+  key: string,
+  patch: Record<string, unknown>,
+) {
   await writer(ctx, options);
   if (spec.key in patch && patch[spec.key] !== key) {
-    throw validationError(spec, [{ field: spec.key, message: 'the natural key cannot be changed; delete and create instead' }]);
+    throw validationError(spec, [
+      { field: spec.key, message: 'the natural key cannot be changed; delete and create instead' },
+    ]);
   }
   const partial = validateRecord(spec, patch, { partial: true });
   if (partial.problems.length) throw validationError(spec, partial.problems);
   return ctx.database.db.transaction().execute(async (trx) => {
     const existing = await readRow(trx, spec, key);
-    if (!existing) throw new GraphQLError(`${spec.kind} "${key}" not found`, { extensions: { code: 'NOT_FOUND', field: spec.key } });
+    if (!existing)
+      throw new GraphQLError(`${spec.kind} "${key}" not found`, { extensions: { code: 'NOT_FOUND', field: spec.key } });
     const { value, problems } = validateRecord(spec, { ...rowToInput(spec, existing), ...patch });
     if (problems.length) throw validationError(spec, problems);
     const report = await upsertRecords(trx, spec, [value]);

@@ -1,11 +1,37 @@
 // Row types of the territories database (see migrations/).
-export interface RegionRow { code: string; name: string }
-export interface DepartmentRow { code: string; name: string; region_code: string }
-export interface CommuneRow { code: string; name: string; department_code: string; population: number }
-export interface GroupementRow { siren: string; name: string; nature: string; population: number; commune_count: number }
+export interface RegionRow {
+  code: string;
+  name: string;
+}
+export interface DepartmentRow {
+  code: string;
+  name: string;
+  region_code: string;
+}
+export interface CommuneRow {
+  code: string;
+  name: string;
+  department_code: string;
+  population: number;
+}
+export interface GroupementRow {
+  siren: string;
+  name: string;
+  nature: string;
+  population: number;
+  commune_count: number;
+}
 export interface TerritoryRow {
-  id: string; code: string; phase: string; name: string; search_name: string; region_code: string;
-  population: number; commune_count: number; groupement_count: number; position: number;
+  id: string;
+  code: string;
+  phase: string;
+  name: string;
+  search_name: string;
+  region_code: string;
+  population: number;
+  commune_count: number;
+  groupement_count: number;
+  position: number;
 }
 
 export interface TerritoriesDB {
@@ -23,5 +49,11 @@ export interface TerritoriesDB {
 
 /** Lower case, no accents, single spaces: what `search` compares. */
 export function searchable(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[’']/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[’']/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

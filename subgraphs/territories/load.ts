@@ -33,7 +33,8 @@ export const DATASETS: DatasetRow[] = [
 /** Changes when the reference files change. */
 export function dataVersion(): string {
   const hash = createHash('sha256');
-  for (const phase of PHASES) hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
+  for (const phase of PHASES)
+    hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
   hash.update('loader-v1');
   return hash.digest('hex').slice(0, 16);
 }
@@ -43,25 +44,88 @@ export async function load(trx: Kysely<any>): Promise<void> {
   const geo = loadGeography();
   const territories = loadPerimeters();
 
-  for (const table of ['territory_commune', 'territory_department', 'territory_groupement', 'territory', 'groupement_commune', 'groupement', 'commune', 'department', 'region'] as const) {
+  for (const table of [
+    'territory_commune',
+    'territory_department',
+    'territory_groupement',
+    'territory',
+    'groupement_commune',
+    'groupement',
+    'commune',
+    'department',
+    'region',
+  ] as const) {
     await db.deleteFrom(table).execute();
   }
-  await insertMany(db, 'region', geo.regions.map((r) => ({ code: r.code, name: r.name })));
-  await insertMany(db, 'department', geo.departments.map((d) => ({ code: d.code, name: d.name, region_code: d.regionCode })));
-  await insertMany(db, 'commune', geo.communes.map((c) => ({ code: c.code, name: c.name, department_code: c.departmentCode, population: c.population })));
+  await insertMany(
+    db,
+    'region',
+    geo.regions.map((r) => ({ code: r.code, name: r.name })),
+  );
+  await insertMany(
+    db,
+    'department',
+    geo.departments.map((d) => ({ code: d.code, name: d.name, region_code: d.regionCode })),
+  );
+  await insertMany(
+    db,
+    'commune',
+    geo.communes.map((c) => ({
+      code: c.code,
+      name: c.name,
+      department_code: c.departmentCode,
+      population: c.population,
+    })),
+  );
 
   const groupements = new Map(territories.flatMap((t) => t.groupements).map((g) => [g.siren, g]));
-  await insertMany(db, 'groupement', [...groupements.values()].map((g) => ({
-    siren: g.siren, name: g.name, nature: g.nature, population: g.population, commune_count: g.communes.length,
-  })));
-  await insertMany(db, 'groupement_commune', [...groupements.values()].flatMap((g) => g.communes.map((code) => ({ siren: g.siren, commune_code: code }))));
+  await insertMany(
+    db,
+    'groupement',
+    [...groupements.values()].map((g) => ({
+      siren: g.siren,
+      name: g.name,
+      nature: g.nature,
+      population: g.population,
+      commune_count: g.communes.length,
+    })),
+  );
+  await insertMany(
+    db,
+    'groupement_commune',
+    [...groupements.values()].flatMap((g) => g.communes.map((code) => ({ siren: g.siren, commune_code: code }))),
+  );
 
-  await insertMany(db, 'territory', territories.map((t, position) => ({
-    id: t.id, code: t.code, phase: t.phase, name: t.name, search_name: searchable(t.name), region_code: t.regionCode,
-    population: t.population, commune_count: t.communeCodes.length, groupement_count: t.groupements.length, position,
-  })));
-  await insertMany(db, 'territory_groupement', territories.flatMap((t) => t.groupements.map((g, position) => ({ territory_id: t.id, siren: g.siren, position }))));
-  await insertMany(db, 'territory_department', territories.flatMap((t) => t.departmentCodes.map((code) => ({ territory_id: t.id, department_code: code }))));
-  await insertMany(db, 'territory_commune', territories.flatMap((t) => t.communeCodes.map((code) => ({ territory_id: t.id, commune_code: code }))));
+  await insertMany(
+    db,
+    'territory',
+    territories.map((t, position) => ({
+      id: t.id,
+      code: t.code,
+      phase: t.phase,
+      name: t.name,
+      search_name: searchable(t.name),
+      region_code: t.regionCode,
+      population: t.population,
+      commune_count: t.communeCodes.length,
+      groupement_count: t.groupements.length,
+      position,
+    })),
+  );
+  await insertMany(
+    db,
+    'territory_groupement',
+    territories.flatMap((t) => t.groupements.map((g, position) => ({ territory_id: t.id, siren: g.siren, position }))),
+  );
+  await insertMany(
+    db,
+    'territory_department',
+    territories.flatMap((t) => t.departmentCodes.map((code) => ({ territory_id: t.id, department_code: code }))),
+  );
+  await insertMany(
+    db,
+    'territory_commune',
+    territories.flatMap((t) => t.communeCodes.map((code) => ({ territory_id: t.id, commune_code: code }))),
+  );
   await writeDatasets(trx, DATASETS);
 }

@@ -6,43 +6,101 @@ import type { CommuneRow, DepartmentRow, GroupementRow, RegionRow, TerritoriesDB
 export function createLoaders(db: Kysely<TerritoriesDB>) {
   return {
     territory: oneLoader<string, TerritoryRow>(
-      (ids) => db.selectFrom('territory').selectAll().where('id', 'in', ids).execute(), (t) => t.id),
+      (ids) => db.selectFrom('territory').selectAll().where('id', 'in', ids).execute(),
+      (t) => t.id,
+    ),
     region: oneLoader<string, RegionRow>(
-      (codes) => db.selectFrom('region').selectAll().where('code', 'in', codes).execute(), (r) => r.code),
+      (codes) => db.selectFrom('region').selectAll().where('code', 'in', codes).execute(),
+      (r) => r.code,
+    ),
     department: oneLoader<string, DepartmentRow>(
-      (codes) => db.selectFrom('department').selectAll().where('code', 'in', codes).execute(), (d) => d.code),
+      (codes) => db.selectFrom('department').selectAll().where('code', 'in', codes).execute(),
+      (d) => d.code,
+    ),
     commune: oneLoader<string, CommuneRow>(
-      (codes) => db.selectFrom('commune').selectAll().where('code', 'in', codes).execute(), (c) => c.code),
+      (codes) => db.selectFrom('commune').selectAll().where('code', 'in', codes).execute(),
+      (c) => c.code,
+    ),
     groupementsOfTerritory: manyLoader<string, GroupementRow & { territory_id: string }>(
-      (ids) => db.selectFrom('territory_groupement as tg').innerJoin('groupement as g', 'g.siren', 'tg.siren')
-        .selectAll('g').select('tg.territory_id').where('tg.territory_id', 'in', ids).orderBy('tg.position').execute(),
-      (g) => g.territory_id),
+      (ids) =>
+        db
+          .selectFrom('territory_groupement as tg')
+          .innerJoin('groupement as g', 'g.siren', 'tg.siren')
+          .selectAll('g')
+          .select('tg.territory_id')
+          .where('tg.territory_id', 'in', ids)
+          .orderBy('tg.position')
+          .execute(),
+      (g) => g.territory_id,
+    ),
     departmentsOfTerritory: manyLoader<string, DepartmentRow & { territory_id: string }>(
-      (ids) => db.selectFrom('territory_department as td').innerJoin('department as d', 'd.code', 'td.department_code')
-        .selectAll('d').select('td.territory_id').where('td.territory_id', 'in', ids).orderBy('d.code').execute(),
-      (d) => d.territory_id),
+      (ids) =>
+        db
+          .selectFrom('territory_department as td')
+          .innerJoin('department as d', 'd.code', 'td.department_code')
+          .selectAll('d')
+          .select('td.territory_id')
+          .where('td.territory_id', 'in', ids)
+          .orderBy('d.code')
+          .execute(),
+      (d) => d.territory_id,
+    ),
     communesOfTerritory: manyLoader<string, CommuneRow & { territory_id: string }>(
-      (ids) => db.selectFrom('territory_commune as tc').innerJoin('commune as c', 'c.code', 'tc.commune_code')
-        .selectAll('c').select('tc.territory_id').where('tc.territory_id', 'in', ids).orderBy('c.code').execute(),
-      (c) => c.territory_id),
+      (ids) =>
+        db
+          .selectFrom('territory_commune as tc')
+          .innerJoin('commune as c', 'c.code', 'tc.commune_code')
+          .selectAll('c')
+          .select('tc.territory_id')
+          .where('tc.territory_id', 'in', ids)
+          .orderBy('c.code')
+          .execute(),
+      (c) => c.territory_id,
+    ),
     communesOfGroupement: manyLoader<string, CommuneRow & { siren: string }>(
-      (sirens) => db.selectFrom('groupement_commune as gc').innerJoin('commune as c', 'c.code', 'gc.commune_code')
-        .selectAll('c').select('gc.siren').where('gc.siren', 'in', sirens).orderBy('c.code').execute(),
-      (c) => c.siren),
+      (sirens) =>
+        db
+          .selectFrom('groupement_commune as gc')
+          .innerJoin('commune as c', 'c.code', 'gc.commune_code')
+          .selectAll('c')
+          .select('gc.siren')
+          .where('gc.siren', 'in', sirens)
+          .orderBy('c.code')
+          .execute(),
+      (c) => c.siren,
+    ),
     territoriesOfGroupement: manyLoader<string, TerritoryRow & { siren: string }>(
-      (sirens) => db.selectFrom('territory_groupement as tg').innerJoin('territory as t', 't.id', 'tg.territory_id')
-        .selectAll('t').select('tg.siren').where('tg.siren', 'in', sirens).orderBy('t.position').execute(),
-      (t) => t.siren),
+      (sirens) =>
+        db
+          .selectFrom('territory_groupement as tg')
+          .innerJoin('territory as t', 't.id', 'tg.territory_id')
+          .selectAll('t')
+          .select('tg.siren')
+          .where('tg.siren', 'in', sirens)
+          .orderBy('t.position')
+          .execute(),
+      (t) => t.siren,
+    ),
     territoriesOfCommune: manyLoader<string, TerritoryRow & { commune_code: string }>(
-      (codes) => db.selectFrom('territory_commune as tc').innerJoin('territory as t', 't.id', 'tc.territory_id')
-        .selectAll('t').select('tc.commune_code').where('tc.commune_code', 'in', codes).orderBy('t.position').execute(),
-      (t) => t.commune_code),
+      (codes) =>
+        db
+          .selectFrom('territory_commune as tc')
+          .innerJoin('territory as t', 't.id', 'tc.territory_id')
+          .selectAll('t')
+          .select('tc.commune_code')
+          .where('tc.commune_code', 'in', codes)
+          .orderBy('t.position')
+          .execute(),
+      (t) => t.commune_code,
+    ),
     territoriesOfRegion: manyLoader<string, TerritoryRow>(
       (codes) => db.selectFrom('territory').selectAll().where('region_code', 'in', codes).orderBy('position').execute(),
-      (t) => t.region_code),
+      (t) => t.region_code,
+    ),
     departmentsOfRegion: manyLoader<string, DepartmentRow>(
       (codes) => db.selectFrom('department').selectAll().where('region_code', 'in', codes).orderBy('code').execute(),
-      (d) => d.region_code),
+      (d) => d.region_code,
+    ),
   };
 }
 

@@ -1,11 +1,27 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { sql, type Kysely } from 'kysely';
 import {
-  badInput, checkDepartmentCode, checkInsee, checkRegionCode, checkSiren, decodeCursor, encodeCursor, notFound, pageSize,
+  badInput,
+  checkDepartmentCode,
+  checkInsee,
+  checkRegionCode,
+  checkSiren,
+  decodeCursor,
+  encodeCursor,
+  notFound,
+  pageSize,
 } from '../runtime/errors.ts';
 import { PHASES, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
-import { searchable, type CommuneRow, type DepartmentRow, type GroupementRow, type RegionRow, type TerritoriesDB, type TerritoryRow } from './db.ts';
+import {
+  searchable,
+  type CommuneRow,
+  type DepartmentRow,
+  type GroupementRow,
+  type RegionRow,
+  type TerritoriesDB,
+  type TerritoryRow,
+} from './db.ts';
 import { DATASETS } from './load.ts';
 import type { TerritoriesLoaders } from './loaders.ts';
 
@@ -15,12 +31,18 @@ export interface TerritoriesContext extends SubgraphContext {
 }
 
 interface TerritoriesArgs {
-  first?: number | null; after?: string | null; phase?: PhaseId | null;
-  region?: string | null; department?: string | null; search?: string | null;
+  first?: number | null;
+  after?: string | null;
+  phase?: PhaseId | null;
+  region?: string | null;
+  department?: string | null;
+  search?: string | null;
 }
 
-const byPhase = (phase: PhaseId | null | undefined) => <T extends { phase: string }>(rows: T[]) =>
-  phase ? rows.filter((r) => r.phase === phase) : rows;
+const byPhase =
+  (phase: PhaseId | null | undefined) =>
+  <T extends { phase: string }>(rows: T[]) =>
+    phase ? rows.filter((r) => r.phase === phase) : rows;
 
 /** `2023-2027:ti-0101`; a bare `ti-0101` is accepted only where it names a single territory. */
 async function resolveTerritoryId(ctx: TerritoriesContext, id: string): Promise<TerritoryRow> {
@@ -31,7 +53,10 @@ async function resolveTerritoryId(ctx: TerritoriesContext, id: string): Promise<
     }
     if (rows[0]) return rows[0];
   } else if (!/^\d{4}-\d{4}:ti-\d{4}$/.test(id)) {
-    throw badInput('id', `"${id.slice(0, 40)}" is not a territory id (expected <phase>:<code>, e.g. 2023-2027:ti-8412)`);
+    throw badInput(
+      'id',
+      `"${id.slice(0, 40)}" is not a territory id (expected <phase>:<code>, e.g. 2023-2027:ti-8412)`,
+    );
   }
   const row = await ctx.loaders.territory.load(id);
   if (!row) throw notFound(`territory "${id}"`, 'id');
@@ -54,7 +79,8 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
       }
       if (args.department != null) {
         checkDepartmentCode(args.department);
-        if (!(await ctx.loaders.department.load(args.department))) throw notFound(`department "${args.department}"`, 'department');
+        if (!(await ctx.loaders.department.load(args.department)))
+          throw notFound(`department "${args.department}"`, 'department');
       }
       const search = args.search != null ? searchable(args.search) : undefined;
       if (search !== undefined && search.length > 100) throw badInput('search', 'must be at most 100 characters');
@@ -64,7 +90,9 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
       if (args.region) filtered = filtered.where('region_code', '=', args.region);
       if (args.department) {
         const department = args.department;
-        filtered = filtered.where('id', 'in', (qb) => qb.selectFrom('territory_department').select('territory_id').where('department_code', '=', department));
+        filtered = filtered.where('id', 'in', (qb) =>
+          qb.selectFrom('territory_department').select('territory_id').where('department_code', '=', department),
+        );
       }
       if (search) {
         const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -72,7 +100,12 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
       }
       const [count, rows] = await Promise.all([
         filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        filtered.selectAll().where('position', '>', afterPosition).orderBy('position').limit(first + 1).execute(),
+        filtered
+          .selectAll()
+          .where('position', '>', afterPosition)
+          .orderBy('position')
+          .limit(first + 1)
+          .execute(),
       ]);
       const nodes = rows.slice(0, first);
       for (const row of nodes) ctx.loaders.territory.prime(row.id, row);
@@ -84,43 +117,71 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
       };
     },
 
-    async territoriesByCommune(_: unknown, { insee, phase }: { insee: string; phase?: PhaseId }, ctx: TerritoriesContext) {
+    async territoriesByCommune(
+      _: unknown,
+      { insee, phase }: { insee: string; phase?: PhaseId },
+      ctx: TerritoriesContext,
+    ) {
       checkInsee(insee);
       if (!(await ctx.loaders.commune.load(insee))) throw notFound(`commune "${insee}"`, 'insee');
       return byPhase(phase)(await ctx.loaders.territoriesOfCommune.load(insee));
     },
 
-    async territoriesByGroupement(_: unknown, { siren, phase }: { siren: string; phase?: PhaseId }, ctx: TerritoriesContext) {
+    async territoriesByGroupement(
+      _: unknown,
+      { siren, phase }: { siren: string; phase?: PhaseId },
+      ctx: TerritoriesContext,
+    ) {
       checkSiren(siren);
       return byPhase(phase)(await ctx.loaders.territoriesOfGroupement.load(siren));
     },
 
     async phases(_: unknown, __: unknown, ctx: TerritoriesContext) {
-      const counts = await ctx.db.selectFrom('territory').select(['phase', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('phase').execute();
-      return PHASES.map((phase) => ({ phase, label: phase, territoryCount: Number(counts.find((c) => c.phase === phase)?.n ?? 0) }));
+      const counts = await ctx.db
+        .selectFrom('territory')
+        .select(['phase', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('phase')
+        .execute();
+      return PHASES.map((phase) => ({
+        phase,
+        label: phase,
+        territoryCount: Number(counts.find((c) => c.phase === phase)?.n ?? 0),
+      }));
     },
 
-    regions: (_: unknown, __: unknown, ctx: TerritoriesContext) => ctx.db.selectFrom('region').selectAll().orderBy('code').execute(),
+    regions: (_: unknown, __: unknown, ctx: TerritoriesContext) =>
+      ctx.db.selectFrom('region').selectAll().orderBy('code').execute(),
 
     async region(_: unknown, { code }: { code: string }, ctx: TerritoriesContext) {
-      return (await ctx.loaders.region.load(checkRegionCode(code, 'code'))) ?? Promise.reject(notFound(`region "${code}"`, 'code'));
+      return (
+        (await ctx.loaders.region.load(checkRegionCode(code, 'code'))) ??
+        Promise.reject(notFound(`region "${code}"`, 'code'))
+      );
     },
     async department(_: unknown, { code }: { code: string }, ctx: TerritoriesContext) {
-      return (await ctx.loaders.department.load(checkDepartmentCode(code, 'code'))) ?? Promise.reject(notFound(`department "${code}"`, 'code'));
+      return (
+        (await ctx.loaders.department.load(checkDepartmentCode(code, 'code'))) ??
+        Promise.reject(notFound(`department "${code}"`, 'code'))
+      );
     },
     async commune(_: unknown, { insee }: { insee: string }, ctx: TerritoriesContext) {
-      return (await ctx.loaders.commune.load(checkInsee(insee))) ?? Promise.reject(notFound(`commune "${insee}"`, 'insee'));
+      return (
+        (await ctx.loaders.commune.load(checkInsee(insee))) ?? Promise.reject(notFound(`commune "${insee}"`, 'insee'))
+      );
     },
 
-    territoryDatasets: (_: unknown, __: unknown, ctx: TerritoriesContext) => ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
+    territoryDatasets: (_: unknown, __: unknown, ctx: TerritoriesContext) =>
+      ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
   },
 
   Territory: {
     // Unknown ids resolve to null, as the federation spec expects for _entities.
     __resolveReference: (ref: { id: string }, ctx: TerritoriesContext) => ctx.loaders.territory.load(ref.id),
     region: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.region.load(t.region_code),
-    departments: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.departmentsOfTerritory.load(t.id),
-    groupements: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.groupementsOfTerritory.load(t.id),
+    departments: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) =>
+      ctx.loaders.departmentsOfTerritory.load(t.id),
+    groupements: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) =>
+      ctx.loaders.groupementsOfTerritory.load(t.id),
     groupementCount: (t: TerritoryRow) => t.groupement_count,
     communeCount: (t: TerritoryRow) => t.commune_count,
     communes: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.communesOfTerritory.load(t.id),

@@ -12,7 +12,9 @@ const LOG = process.env.EGRESS_GUARD_LOG;
 /** Loopback names and addresses; a Unix socket (a path) is local too. */
 function isLoopback(host) {
   if (host === undefined || host === null || host === '') return true; // Node's default host is localhost
-  const h = String(host).replace(/^\[|\]$/g, '').toLowerCase();
+  const h = String(host)
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   if (/^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h)) return true;
@@ -20,7 +22,15 @@ function isLoopback(host) {
 }
 
 function record(kind, target) {
-  const line = JSON.stringify({ pid: process.pid, kind, target, stack: new Error().stack.split('\n').slice(2, 9).map((s) => s.trim()) });
+  const line = JSON.stringify({
+    pid: process.pid,
+    kind,
+    target,
+    stack: new Error().stack
+      .split('\n')
+      .slice(2, 9)
+      .map((s) => s.trim()),
+  });
   if (LOG) fs.appendFileSync(LOG, `${line}\n`);
   else process.stderr.write(`[egress-guard] ${line}\n`);
 }

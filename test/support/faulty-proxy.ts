@@ -1,6 +1,12 @@
 // A proxy in front of one subgraph whose behaviour can be switched at run time, to inject faults
 // between the gateway and a subgraph; and a helper starting an extra gateway over a test hub.
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
 import { listen } from '../../subgraphs/runtime/http.ts';
@@ -27,21 +33,31 @@ export interface FaultyProxy {
   stop(): Promise<void>;
 }
 
-export const SQL_LEAK = 'select "amount_eur" from "financing" where "territory_id" = ? - SQLITE_ERROR: no such table: financing';
+export const SQL_LEAK =
+  'select "amount_eur" from "financing" where "territory_id" = ? - SQLITE_ERROR: no such table: financing';
 
-export async function startFaultyProxy(targetUrl: string, options: { mode?: FaultMode; delayMs?: number } = {}): Promise<FaultyProxy> {
+export async function startFaultyProxy(
+  targetUrl: string,
+  options: { mode?: FaultMode; delayMs?: number } = {},
+): Promise<FaultyProxy> {
   const target = new URL(targetUrl);
   let delayMs = options.delayMs ?? 2000;
   const sockets = new Set<Socket>();
 
   function forward(req: IncomingMessage, res: ServerResponse): void {
-    const upstream = httpRequest({
-      host: target.hostname, port: target.port, method: req.method, path: req.url,
-      headers: { ...req.headers, host: target.host },
-    }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }
@@ -63,15 +79,25 @@ export async function startFaultyProxy(targetUrl: string, options: { mode?: Faul
       case 'http500':
         req.resume();
         res.writeHead(500, { 'content-type': 'text/html' });
-        return void res.end('<html><body>Internal Server Error: connection pool exhausted at db.internal:5432</body></html>');
+        return void res.end(
+          '<html><body>Internal Server Error: connection pool exhausted at db.internal:5432</body></html>',
+        );
       case 'sqlError': {
         req.resume();
         const body = JSON.stringify({
           data: null,
-          errors: [{
-            message: SQL_LEAK,
-            extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: [`SqliteError: ${SQL_LEAK}`, '    at Database.prepare (/srv/hub/node_modules/better-sqlite3/lib/methods/wrappers.js:5:21)'] },
-          }],
+          errors: [
+            {
+              message: SQL_LEAK,
+              extensions: {
+                code: 'INTERNAL_SERVER_ERROR',
+                stacktrace: [
+                  `SqliteError: ${SQL_LEAK}`,
+                  '    at Database.prepare (/srv/hub/node_modules/better-sqlite3/lib/methods/wrappers.js:5:21)',
+                ],
+              },
+            },
+          ],
         });
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end(body);
@@ -128,7 +154,11 @@ export interface ExtraGateway {
  * Another gateway over the subgraphs of a running test hub (cheap: no data loaded), with its own
  * environment and, optionally, some subgraphs routed elsewhere (e.g. through a faulty proxy).
  */
-export async function startExtraGateway(hub: TestHub, env: NodeJS.ProcessEnv = {}, overrides: Record<string, string> = {}): Promise<ExtraGateway> {
+export async function startExtraGateway(
+  hub: TestHub,
+  env: NodeJS.ProcessEnv = {},
+  overrides: Record<string, string> = {},
+): Promise<ExtraGateway> {
   const subgraphUrls = { ...Object.fromEntries([...hub.subgraphs].map(([name, s]) => [name, s.url])), ...overrides };
   const gateway = await createGateway({ subgraphUrls, env: { ...env } });
   const port = await listen(gateway.http, 0);
@@ -145,7 +175,11 @@ export async function startExtraGateway(hub: TestHub, env: NodeJS.ProcessEnv = {
 }
 
 /** Raw POST (any body, any content type): status, headers and the parsed body when it is JSON. */
-export async function rawPost(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+export async function rawPost(
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();
   let json: any;

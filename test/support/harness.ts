@@ -5,12 +5,23 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { isPostgresUrl } from '../../subgraphs/runtime/database.ts';
 import { closeServer, listen } from '../../subgraphs/runtime/http.ts';
-import { prepareDatabase, prepareSubgraph, subgraphHttpServer, type PreparedSubgraph, type SubgraphContext, type SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
+import {
+  prepareDatabase,
+  prepareSubgraph,
+  subgraphHttpServer,
+  type PreparedSubgraph,
+  type SubgraphContext,
+  type SubgraphModule,
+} from '../../subgraphs/runtime/subgraph.ts';
 
 export const POSTGRES_URL = isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
 export const DIALECT = POSTGRES_URL ? 'postgres' : 'sqlite';
 
-export interface Result<T = any> { data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[]; statements: number }
+export interface Result<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+  statements: number;
+}
 
 export interface TestSubgraph<Ctx extends SubgraphContext> {
   prepared: PreparedSubgraph<Ctx>;
@@ -21,8 +32,12 @@ export interface TestSubgraph<Ctx extends SubgraphContext> {
   stop(): Promise<void>;
 }
 
-export async function startTestSubgraph<Ctx extends SubgraphContext>(module: SubgraphModule<Ctx>): Promise<TestSubgraph<Ctx>> {
-  const schema = POSTGRES_URL ? `t_${module.name.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}` : undefined;
+export async function startTestSubgraph<Ctx extends SubgraphContext>(
+  module: SubgraphModule<Ctx>,
+): Promise<TestSubgraph<Ctx>> {
+  const schema = POSTGRES_URL
+    ? `t_${module.name.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`
+    : undefined;
   const database = await prepareDatabase(module, { url: POSTGRES_URL ?? 'sqlite::memory:', schema });
   const prepared = await prepareSubgraph(module, database);
   let server: Server | undefined;
@@ -30,7 +45,10 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(module: Sub
     prepared,
     async execute(query, variables) {
       const before = database.stats.statements;
-      const response = await prepared.apollo.executeOperation({ query, variables }, { contextValue: module.context(database) });
+      const response = await prepared.apollo.executeOperation(
+        { query, variables },
+        { contextValue: module.context(database) },
+      );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const { data, errors } = response.body.singleResult;
       return { data: data as any, errors: errors as Result['errors'], statements: database.stats.statements - before };
@@ -60,7 +78,12 @@ async function dropSchema(schema: string): Promise<void> {
 }
 
 /** POSTs a GraphQL operation over HTTP. */
-export async function post<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function post<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

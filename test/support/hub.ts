@@ -25,18 +25,26 @@ export async function loadModule(name: string): Promise<SubgraphModule<any>> {
 export async function startTestHub(options: { gatewayEnv?: NodeJS.ProcessEnv } = {}): Promise<TestHub> {
   const subgraphs = new Map<string, { test: TestSubgraph<any>; url: string }>();
   const list = readSubgraphList(undefined, {});
-  await Promise.all(list.map(async (entry) => {
-    const test = await startTestSubgraph(await loadModule(entry.name));
-    subgraphs.set(entry.name, { test, url: await test.listen() });
-  }));
+  await Promise.all(
+    list.map(async (entry) => {
+      const test = await startTestSubgraph(await loadModule(entry.name));
+      subgraphs.set(entry.name, { test, url: await test.listen() });
+    }),
+  );
   const subgraphUrls = Object.fromEntries([...subgraphs].map(([name, s]) => [name, s.url]));
   const gateway = await createGateway({ subgraphUrls, env: { ...(options.gatewayEnv ?? {}) } });
   const port = await listen(gateway.http as Server, 0);
   const base = new Map<string, { requests: number; statements: number }>();
-  const snapshot = () => Object.fromEntries([...subgraphs].map(([name, s]) => [name, {
-    requests: s.test.prepared.stats.requests,
-    statements: s.test.prepared.database.stats.statements,
-  }]));
+  const snapshot = () =>
+    Object.fromEntries(
+      [...subgraphs].map(([name, s]) => [
+        name,
+        {
+          requests: s.test.prepared.stats.requests,
+          statements: s.test.prepared.database.stats.statements,
+        },
+      ]),
+    );
   const resetCounters = () => {
     for (const [name, value] of Object.entries(snapshot())) base.set(name, value);
   };
@@ -45,10 +53,16 @@ export async function startTestHub(options: { gatewayEnv?: NodeJS.ProcessEnv } =
     gatewayUrl: `http://127.0.0.1:${port}/graphql`,
     gateway,
     subgraphs,
-    counters: () => Object.fromEntries(Object.entries(snapshot()).map(([name, now]) => [name, {
-      requests: now.requests - base.get(name)!.requests,
-      statements: now.statements - base.get(name)!.statements,
-    }])),
+    counters: () =>
+      Object.fromEntries(
+        Object.entries(snapshot()).map(([name, now]) => [
+          name,
+          {
+            requests: now.requests - base.get(name)!.requests,
+            statements: now.statements - base.get(name)!.statements,
+          },
+        ]),
+      ),
     resetCounters,
     async stop() {
       await gateway.stop();

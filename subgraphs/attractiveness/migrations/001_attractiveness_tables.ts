@@ -49,7 +49,11 @@ export const attractivenessTables: Migration = {
       // Totals group by phase / region.
       await db.schema.createIndex(`${table}_phase_region`).on(table).columns(['phase', 'region_code']).execute();
     }
-    await db.schema.createIndex('investment_project_country').on('investment_project').columns(['investor_country', 'year']).execute();
+    await db.schema
+      .createIndex('investment_project_country')
+      .on('investment_project')
+      .columns(['investor_country', 'year'])
+      .execute();
   },
   async down(db: Kysely<any>) {
     for (const table of TABLES) await db.schema.dropTable(table).ifExists().execute();

@@ -3,10 +3,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import attractiveness from '../subgraph.ts';
-import { CREATE_INVESTMENT, DELETE_INVESTMENT, UPDATE_INVESTMENT, investmentInput, run, snapshot, token } from './support.ts';
+import {
+  CREATE_INVESTMENT,
+  DELETE_INVESTMENT,
+  UPDATE_INVESTMENT,
+  investmentInput,
+  run,
+  snapshot,
+  token,
+} from './support.ts';
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(attractiveness); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(attractiveness);
+});
 afterAll(() => sg?.stop());
 
 const EXISTING = 'BFOP-IDE-2025-AUTH-0';
@@ -18,16 +28,33 @@ const others = {
 
 describe('authorization matrix', () => {
   beforeAll(async () => {
-    const created = await run(sg, await token(), CREATE_INVESTMENT, { input: investmentInput({ reference: EXISTING }) });
+    const created = await run(sg, await token(), CREATE_INVESTMENT, {
+      input: investmentInput({ reference: EXISTING }),
+    });
     expect(created.errors).toBeUndefined();
   });
 
   const refused: [string, () => Promise<string | undefined>, string, RegExp][] = [
     ['no token', async () => undefined, 'UNAUTHENTICATED', /writing requires a token/],
     ['an expired token', () => token({ expired: true }), 'UNAUTHENTICATED', /^token expired$/],
-    ['a forged signature (another secret)', () => token({ secret: 'someone-else-secret-0123456789-abcdefgh' }), 'UNAUTHENTICATED', /signature is invalid/],
-    ['a token of another operator', () => token({ operator: 'BPIFRANCE', scope: 'attractiveness:write financing:write' }), 'FORBIDDEN', /acts for BPIFRANCE; these records belong to BUSINESS_FRANCE/],
-    ['the right operator without the scope', () => token({ scope: 'attractiveness:read financing:write' }), 'FORBIDDEN', /lacks the scope "attractiveness:write"/],
+    [
+      'a forged signature (another secret)',
+      () => token({ secret: 'someone-else-secret-0123456789-abcdefgh' }),
+      'UNAUTHENTICATED',
+      /signature is invalid/,
+    ],
+    [
+      'a token of another operator',
+      () => token({ operator: 'BPIFRANCE', scope: 'attractiveness:write financing:write' }),
+      'FORBIDDEN',
+      /acts for BPIFRANCE; these records belong to BUSINESS_FRANCE/,
+    ],
+    [
+      'the right operator without the scope',
+      () => token({ scope: 'attractiveness:read financing:write' }),
+      'FORBIDDEN',
+      /lacks the scope "attractiveness:write"/,
+    ],
   ];
 
   for (const [name, bearer, code, message] of refused) {
@@ -55,8 +82,12 @@ describe('authorization matrix', () => {
   });
 
   test('reads stay open without a token', async () => {
-    const answer = await run(sg, undefined, `{ attractivenessCatalogue { id } attractivenessDatasets { id }
-      _entities(representations: [{ __typename: "Territory", id: "2023-2027:ti-8412" }]) { ... on Territory { attractiveness { summary { recordCount } } } } }`);
+    const answer = await run(
+      sg,
+      undefined,
+      `{ attractivenessCatalogue { id } attractivenessDatasets { id }
+      _entities(representations: [{ __typename: "Territory", id: "2023-2027:ti-8412" }]) { ... on Territory { attractiveness { summary { recordCount } } } } }`,
+    );
     expect(answer.errors).toBeUndefined();
     expect(answer.data.attractivenessCatalogue.length).toBeGreaterThan(0);
   });

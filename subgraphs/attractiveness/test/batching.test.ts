@@ -8,10 +8,15 @@ import { dataVersion } from '../load.ts';
 import attractiveness from '../subgraph.ts';
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(attractiveness); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(attractiveness);
+});
 afterAll(() => sg?.stop());
 
-const ids = (phase: string) => loadPerimeters().filter((t) => t.phase === phase).map((t) => t.id);
+const ids = (phase: string) =>
+  loadPerimeters()
+    .filter((t) => t.phase === phase)
+    .map((t) => t.id);
 const refs = (list: string[]) => list.map((id) => ({ __typename: 'Territory', id }));
 
 const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id attractiveness {
@@ -36,15 +41,19 @@ describe('batching', () => {
   });
 
   test('the minimal slice query: one statement whatever the number of territories', async () => {
-    const q = 'query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id attractiveness { summary { recordCount } } } } }';
+    const q =
+      'query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id attractiveness { summary { recordCount } } } } }';
     const ten = await sg.execute(q, { r: refs(ids('2023-2027').slice(0, 10)) });
     const every = await sg.execute(q, { r: refs(ids('2023-2027')) });
     expect([ten.statements, every.statements]).toEqual([1, 1]);
   });
 
   test('different arguments in one request batch per distinct argument set', async () => {
-    const { data, statements } = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
-      a: investments(first: 2) { totalCount } b: investments(first: 2, status: DECIDED) { totalCount } } } } }`, { r: refs(ids('2019-2022')) });
+    const { data, statements } = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
+      a: investments(first: 2) { totalCount } b: investments(first: 2, status: DECIDED) { totalCount } } } } }`,
+      { r: refs(ids('2019-2022')) },
+    );
     expect(data._entities).toHaveLength(149);
     expect(statements).toBe(2);
   });
@@ -52,20 +61,47 @@ describe('batching', () => {
 
 describe('validation', () => {
   const slice = (args: string, field = 'investments') =>
-    sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness { ${field}(${args}) { totalCount } } } } }`,
-      { r: refs(['2023-2027:ti-8412']) });
+    sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness { ${field}(${args}) { totalCount } } } } }`,
+      { r: refs(['2023-2027:ti-8412']) },
+    );
   const cases: [string, string, string, string][] = [
     ['investments', 'first: 0', 'first', 'first: must be between 1 and 200 (got 0)'],
     ['investments', 'first: 201', 'first', 'first: must be between 1 and 200 (got 201)'],
-    ['investments', 'after: "bogus"', 'after', 'after: "bogus" is not a cursor returned by this API (use pageInfo.endCursor)'],
+    [
+      'investments',
+      'after: "bogus"',
+      'after',
+      'after: "bogus" is not a cursor returned by this API (use pageInfo.endCursor)',
+    ],
     ['investments', 'year: 2018', 'year', 'year: must be a year between 2019 and 2027 (got 2018)'],
-    ['investments', 'country: "Germany"', 'country', 'country: "Germany" is not an ISO 3166-1 alpha-2 country code (2 capital letters, e.g. DE)'],
+    [
+      'investments',
+      'country: "Germany"',
+      'country',
+      'country: "Germany" is not an ISO 3166-1 alpha-2 country code (2 capital letters, e.g. DE)',
+    ],
     ['investments', 'sector: "Textile"', 'sector', 'sector: unknown sector "Textile"; expected one of'],
     ['investments', 'minJobs: -1', 'minJobs', 'minJobs: must be zero or positive (got -1)'],
     ['investments', 'minAmountEur: -5', 'minAmountEur', 'minAmountEur: must be zero or positive (got -5)'],
-    ['investments', 'minAmountEur: 10, maxAmountEur: 5', 'maxAmountEur', 'maxAmountEur: must be greater than or equal to minAmountEur (10 > 5)'],
-    ['exportSupports', 'targetCountry: "usa"', 'targetCountry', 'targetCountry: "usa" is not an ISO 3166-1 alpha-2 country code'],
-    ['sitePromotions', 'service: "attractiveness:export"', 'service', 'service: "attractiveness:export" has no site promotions'],
+    [
+      'investments',
+      'minAmountEur: 10, maxAmountEur: 5',
+      'maxAmountEur',
+      'maxAmountEur: must be greater than or equal to minAmountEur (10 > 5)',
+    ],
+    [
+      'exportSupports',
+      'targetCountry: "usa"',
+      'targetCountry',
+      'targetCountry: "usa" is not an ISO 3166-1 alpha-2 country code',
+    ],
+    [
+      'sitePromotions',
+      'service: "attractiveness:export"',
+      'service',
+      'service: "attractiveness:export" has no site promotions',
+    ],
     ['sitePromotions', 'minHectares: -2', 'minHectares', 'minHectares: must be zero or positive (got -2)'],
   ];
   test.each(cases)('%s(%s) is refused', async (field, args, argumentName, message) => {
@@ -83,15 +119,24 @@ describe('validation', () => {
   test('root fields validate too', async () => {
     const { errors } = await sg.execute('{ investmentsByCountry(year: 2030) { projectCount } }');
     expect(errors?.[0]?.message).toBe('year: must be a year between 2019 and 2027 (got 2030)');
-    const totals = await sg.execute('query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness { investmentTotals(year: 1999) { projectCount } } } } }',
-      { r: refs(['2023-2027:ti-8412']) });
+    const totals = await sg.execute(
+      'query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness { investmentTotals(year: 1999) { projectCount } } } } }',
+      { r: refs(['2023-2027:ti-8412']) },
+    );
     expect(totals.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'year' });
   });
 
   test('a well-formed country without projects gives an empty page', async () => {
-    const { data } = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
-      investments(country: "FI") { totalCount nodes { reference } pageInfo { hasNextPage endCursor } } } } } }`, { r: refs(['2023-2027:ti-8412']) });
-    expect(data._entities[0].attractiveness.investments).toEqual({ totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    const { data } = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
+      investments(country: "FI") { totalCount nodes { reference } pageInfo { hasNextPage endCursor } } } } } }`,
+      { r: refs(['2023-2027:ti-8412']) },
+    );
+    expect(data._entities[0].attractiveness.investments).toEqual({
+      totalCount: 0,
+      nodes: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
   });
 });
 

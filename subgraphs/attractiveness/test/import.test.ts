@@ -24,19 +24,38 @@ const invalidText = readFileSync(INVALID, 'utf8');
 const EXPECTED_PROBLEMS = [
   { line: 3, field: 'date', message: '"2025-02-30" is not a date (YYYY-MM-DD)' },
   { line: 4, field: 'investmentEur', message: '-250000 is below the minimum of 0' },
-  { line: 5, field: 'territoryId', message: 'unknown territory "2023-2027:ti-9999": no such ANCT code in phase 2023-2027' },
-  { line: 6, field: 'serviceId', message: 'unknown service "attractiveness:financement-innovation": not in the attractiveness catalogue (expected attractiveness:investissement-etranger)' },
+  {
+    line: 5,
+    field: 'territoryId',
+    message: 'unknown territory "2023-2027:ti-9999": no such ANCT code in phase 2023-2027',
+  },
+  {
+    line: 6,
+    field: 'serviceId',
+    message:
+      'unknown service "attractiveness:financement-innovation": not in the attractiveness catalogue (expected attractiveness:investissement-etranger)',
+  },
   { line: 7, field: 'reference', message: 'duplicate of line 2' },
   { line: 8, field: 'investorName', message: 'is required' },
   { line: 9, field: 'kind', message: '"EXPANSION" is not one of CREATION, EXTENSION, TAKEOVER' },
 ];
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(attractiveness); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(attractiveness);
+});
 afterAll(() => sg?.stop());
 
-const operatorCount = async () => Number((await db(sg).selectFrom('investment_project')
-  .select((eb) => eb.fn.countAll<number>().as('n')).where('origin', '=', 'OPERATOR').executeTakeFirstOrThrow()).n);
+const operatorCount = async () =>
+  Number(
+    (
+      await db(sg)
+        .selectFrom('investment_project')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('origin', '=', 'OPERATOR')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('importCsv', () => {
   test('the invalid sample is refused: each bad row reported with its line and reason, nothing written', async () => {
@@ -46,7 +65,9 @@ describe('importCsv', () => {
     const before = await snapshot(sg);
     const error = await importCsv(db(sg), investmentProjectSpec, invalidText).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
-    expect(error.message).toBe('7 of 9 row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)');
+    expect(error.message).toBe(
+      '7 of 9 row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)',
+    );
     expect(error.problems).toEqual(EXPECTED_PROBLEMS);
     expect(await snapshot(sg)).toEqual(before);
   });
@@ -55,30 +76,52 @@ describe('importCsv', () => {
     const territory = '2023-2027:ti-8402';
     const query = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
       summary { recordCount amountEur } investments(first: 200) { nodes { reference date } } } } } }`;
-    const before = (await run(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data._entities[0].attractiveness;
-    const first = await importCsv(db(sg), investmentProjectSpec, validText, { afterWrite: attractiveness.afterImport!['investment-project'] });
-    expect(first).toMatchObject({ kind: 'investment-project', rows: 20, rejected: [], written: { inserted: 20, updated: 0, unchanged: 0 } });
+    const before = (await run(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data
+      ._entities[0].attractiveness;
+    const first = await importCsv(db(sg), investmentProjectSpec, validText, {
+      afterWrite: attractiveness.afterImport!['investment-project'],
+    });
+    expect(first).toMatchObject({
+      kind: 'investment-project',
+      rows: 20,
+      rejected: [],
+      written: { inserted: 20, updated: 0, unchanged: 0 },
+    });
     expect(await operatorCount()).toBe(20);
-    const after = (await run(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data._entities[0].attractiveness;
+    const after = (await run(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data
+      ._entities[0].attractiveness;
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 2);
     expect(after.summary.amountEur).toBe(before.summary.amountEur + 4_200_000 + 12_500_000);
     const order = after.investments.nodes.map((n: any) => `${n.date} ${n.reference}`);
     expect(order).toEqual([...order].sort((a: string, b: string) => b.slice(0, 10).localeCompare(a.slice(0, 10))));
 
     const snap = await snapshot(sg);
-    const again = await importCsv(db(sg), investmentProjectSpec, validText, { afterWrite: attractiveness.afterImport!['investment-project'] });
+    const again = await importCsv(db(sg), investmentProjectSpec, validText, {
+      afterWrite: attractiveness.afterImport!['investment-project'],
+    });
     expect(again.written).toMatchObject({ inserted: 0, updated: 0, unchanged: 20 });
     expect(await snapshot(sg)).toEqual(snap);
   });
 
   test('--valid-only writes the valid rows only and reports the rejected ones', async () => {
     const before = await operatorCount();
-    const result = await importCsv(db(sg), investmentProjectSpec, invalidText, { validOnly: true, afterWrite: attractiveness.afterImport!['investment-project'] });
+    const result = await importCsv(db(sg), investmentProjectSpec, invalidText, {
+      validOnly: true,
+      afterWrite: attractiveness.afterImport!['investment-project'],
+    });
     expect(result.rejected).toEqual(EXPECTED_PROBLEMS);
     expect(result.written).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(await operatorCount()).toBe(before + 2);
-    expect(await db(sg).selectFrom('investment_project').select('reference').where('reference', 'in', ['BFOP-IDE-2025-90001', 'BFOP-IDE-2024-90009']).execute()).toHaveLength(2);
-    expect(await db(sg).selectFrom('investment_project').select('reference').where('position', 'is', null).execute()).toEqual([]);
+    expect(
+      await db(sg)
+        .selectFrom('investment_project')
+        .select('reference')
+        .where('reference', 'in', ['BFOP-IDE-2025-90001', 'BFOP-IDE-2024-90009'])
+        .execute(),
+    ).toHaveLength(2);
+    expect(
+      await db(sg).selectFrom('investment_project').select('reference').where('position', 'is', null).execute(),
+    ).toEqual([]);
   });
 
   test('the README of import-samples documents the columns exactly as describeColumns prints them', () => {
@@ -90,14 +133,21 @@ describe('importCsv', () => {
 describe('the import CLI', () => {
   const exec = promisify(execFile);
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'attractiveness-import-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'attractiveness-import-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cli = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args], {
-        cwd: ROOT, env: { ...process.env, ATTRACTIVENESS_DATABASE_URL: `sqlite:${join(dir, 'attractiveness.sqlite')}` },
-      });
+      const { stdout, stderr } = await exec(
+        process.execPath,
+        ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ATTRACTIVENESS_DATABASE_URL: `sqlite:${join(dir, 'attractiveness.sqlite')}` },
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -116,7 +166,8 @@ describe('the import CLI', () => {
     const refused = await cli('attractiveness', INVALID, '--kind', 'investment-project');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('import refused: 7 of 9 row(s) are invalid; nothing was written');
-    for (const p of EXPECTED_PROBLEMS) expect(refused.stderr).toContain(`line ${p.line}, column ${p.field}: ${p.message}`);
+    for (const p of EXPECTED_PROBLEMS)
+      expect(refused.stderr).toContain(`line ${p.line}, column ${p.field}: ${p.message}`);
 
     const partial = await cli('attractiveness', INVALID, '--kind', 'investment-project', '--valid-only');
     expect(partial.code).toBe(0);

@@ -10,9 +10,19 @@ export const SECRET = 'attractiveness-test-secret-0123456789-abcdef';
 /** One object for the whole run: the runtime caches the key per env object. */
 export const ENV = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
 
-export interface TokenOptions { operator?: string; scope?: string; secret?: string; expired?: boolean }
+export interface TokenOptions {
+  operator?: string;
+  scope?: string;
+  secret?: string;
+  expired?: boolean;
+}
 
-export function token({ operator = 'BUSINESS_FRANCE', scope = 'attractiveness:write', secret = SECRET, expired = false }: TokenOptions = {}) {
+export function token({
+  operator = 'BUSINESS_FRANCE',
+  scope = 'attractiveness:write',
+  secret = SECRET,
+  expired = false,
+}: TokenOptions = {}) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ operator, scope })
     .setProtectedHeader({ alg: 'HS256' })
@@ -23,16 +33,27 @@ export function token({ operator = 'BUSINESS_FRANCE', scope = 'attractiveness:wr
     .sign(new TextEncoder().encode(secret));
 }
 
-export interface Answer { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] }
+export interface Answer {
+  data?: any;
+  errors?: { message: string; extensions?: Record<string, any> }[];
+}
 
 /** Runs an operation as the holder of `bearer` (none: anonymous). */
-export async function run(sg: TestSubgraph<any>, bearer: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Answer> {
-  const response = await sg.prepared.apollo.executeOperation({ query, variables }, {
-    contextValue: {
-      ...attractiveness.context(sg.prepared.database),
-      identity: () => verifyAuthorization(bearer ? `Bearer ${bearer}` : undefined, ENV),
+export async function run(
+  sg: TestSubgraph<any>,
+  bearer: string | undefined,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Answer> {
+  const response = await sg.prepared.apollo.executeOperation(
+    { query, variables },
+    {
+      contextValue: {
+        ...attractiveness.context(sg.prepared.database),
+        identity: () => verifyAuthorization(bearer ? `Bearer ${bearer}` : undefined, ENV),
+      },
     },
-  });
+  );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   return response.body.singleResult as Answer;
 }
@@ -50,12 +71,24 @@ export const INVESTMENT_FIELDS = `reference service { id } investor { name count
 
 export function investmentInput(overrides: Record<string, unknown> = {}) {
   return {
-    reference: 'BFOP-IDE-2025-TEST-1', territoryId: '2023-2027:ti-8412', serviceId: 'attractiveness:investissement-etranger',
-    investorName: 'Testwerk GmbH (test)', investorCountry: 'DE', sector: 'Plasturgie', naf: '22.29A', kind: 'EXTENSION',
-    jobsCreated: 25, jobsSaved: 10, investmentEur: 3_500_000, date: '2025-11-30', status: 'DECIDED', ...overrides,
+    reference: 'BFOP-IDE-2025-TEST-1',
+    territoryId: '2023-2027:ti-8412',
+    serviceId: 'attractiveness:investissement-etranger',
+    investorName: 'Testwerk GmbH (test)',
+    investorCountry: 'DE',
+    sector: 'Plasturgie',
+    naf: '22.29A',
+    kind: 'EXTENSION',
+    jobsCreated: 25,
+    jobsSaved: 10,
+    investmentEur: 3_500_000,
+    date: '2025-11-30',
+    status: 'DECIDED',
+    ...overrides,
   };
 }
 
 export const CREATE_INVESTMENT = `mutation($input: InvestmentProjectInput!) { createInvestmentProject(input: $input) { created updated record { ${INVESTMENT_FIELDS} } } }`;
 export const UPDATE_INVESTMENT = `mutation($reference: ID!, $patch: InvestmentProjectPatch!) { updateInvestmentProject(reference: $reference, patch: $patch) { created updated record { ${INVESTMENT_FIELDS} } } }`;
-export const DELETE_INVESTMENT = 'mutation($reference: ID!) { deleteInvestmentProject(reference: $reference) { reference deleted } }';
+export const DELETE_INVESTMENT =
+  'mutation($reference: ID!) { deleteInvestmentProject(reference: $reference) { reference deleted } }';

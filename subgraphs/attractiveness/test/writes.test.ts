@@ -8,7 +8,15 @@ import { generateRecords } from '../load.ts';
 import { investmentProjectSpec, writeOptions } from '../records.ts';
 import attractiveness from '../subgraph.ts';
 import {
-  CREATE_INVESTMENT, DELETE_INVESTMENT, ENV, UPDATE_INVESTMENT, db, investmentInput, run, snapshot, token,
+  CREATE_INVESTMENT,
+  DELETE_INVESTMENT,
+  ENV,
+  UPDATE_INVESTMENT,
+  db,
+  investmentInput,
+  run,
+  snapshot,
+  token,
 } from './support.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
 
@@ -30,9 +38,10 @@ const slice = async (id = TERRITORY) => {
   expect(errors).toBeUndefined();
   return data._entities[0].attractiveness;
 };
-const investmentService = (s: any) => s.services.find((m: any) => m.service.id === 'attractiveness:investissement-etranger');
+const investmentService = (s: any) =>
+  s.services.find((m: any) => m.service.id === 'attractiveness:investissement-etranger');
 const byRecency = (a: { date: string; reference: string }, b: { date: string; reference: string }) =>
-  (a.date === b.date ? a.reference.localeCompare(b.reference) : a.date < b.date ? 1 : -1);
+  a.date === b.date ? a.reference.localeCompare(b.reference) : a.date < b.date ? 1 : -1;
 
 describe('createInvestmentProject', () => {
   test('creates an OPERATOR record with a REAL dataset; it shows at once in the summary, services and the ordered list; delete removes it', async () => {
@@ -41,15 +50,34 @@ describe('createInvestmentProject', () => {
     const { data, errors } = await run(sg, writer, CREATE_INVESTMENT, { input });
     expect(errors).toBeUndefined();
     expect(data.createInvestmentProject).toMatchObject({
-      created: true, updated: false,
+      created: true,
+      updated: false,
       record: {
-        reference: input.reference, service: { id: 'attractiveness:investissement-etranger' },
-        investor: { name: input.investorName, country: { code: 'DE', name: 'Allemagne' } }, sector: 'Plasturgie', naf: '22.29A',
-        kind: 'EXTENSION', jobsCreated: 25, jobsSaved: 10, investmentEur: 3_500_000, date: '2024-06-15', year: 2024, status: 'DECIDED',
-        dataset: { id: 'attractiveness-operator-declared', nature: 'REAL', publisher: 'Business France', licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)' },
+        reference: input.reference,
+        service: { id: 'attractiveness:investissement-etranger' },
+        investor: { name: input.investorName, country: { code: 'DE', name: 'Allemagne' } },
+        sector: 'Plasturgie',
+        naf: '22.29A',
+        kind: 'EXTENSION',
+        jobsCreated: 25,
+        jobsSaved: 10,
+        investmentEur: 3_500_000,
+        date: '2024-06-15',
+        year: 2024,
+        status: 'DECIDED',
+        dataset: {
+          id: 'attractiveness-operator-declared',
+          nature: 'REAL',
+          publisher: 'Business France',
+          licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+        },
       },
     });
-    const row = await db(sg).selectFrom('investment_project').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
+    const row = await db(sg)
+      .selectFrom('investment_project')
+      .selectAll()
+      .where('reference', '=', input.reference)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ origin: 'OPERATOR', phase: '2023-2027', region_code: '84', year: 2024 });
 
     const after = await slice();
@@ -71,7 +99,9 @@ describe('createInvestmentProject', () => {
   });
 
   test('a territory whose only records are declared ones: services carry the REAL dataset', async () => {
-    const empty = (await run(sg, undefined, '{ attractivenessTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }')).data.attractivenessTerritories[0].id;
+    const empty = (
+      await run(sg, undefined, '{ attractivenessTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }')
+    ).data.attractivenessTerritories[0].id;
     const input = investmentInput({ reference: 'BFOP-IDE-2025-ALONE', territoryId: empty });
     expect((await run(sg, writer, CREATE_INVESTMENT, { input })).errors).toBeUndefined();
     const s = await slice(empty);
@@ -87,7 +117,11 @@ describe('createInvestmentProject', () => {
     const before = await snapshot(sg);
     const same = await run(sg, writer, CREATE_INVESTMENT, { input });
     expect(same.errors).toBeUndefined();
-    expect(same.data.createInvestmentProject).toMatchObject({ created: false, updated: false, record: { reference: input.reference, investmentEur: 3_500_000 } });
+    expect(same.data.createInvestmentProject).toMatchObject({
+      created: false,
+      updated: false,
+      record: { reference: input.reference, investmentEur: 3_500_000 },
+    });
     const conflict = await run(sg, writer, CREATE_INVESTMENT, { input: { ...input, investmentEur: 4_000_000 } });
     expect(conflict.data).toBeNull();
     expect(conflict.errors![0]!.extensions!.code).toBe('CONFLICT');
@@ -98,7 +132,14 @@ describe('createInvestmentProject', () => {
   test('validation errors say field by field what is wrong, and nothing is written', async () => {
     const before = await snapshot(sg);
     const bad = await run(sg, writer, CREATE_INVESTMENT, {
-      input: investmentInput({ reference: 'BFOP-BAD-1', investmentEur: -5, date: '2024-13-01', naf: 'abc', jobsCreated: -1, investorName: '  ' }),
+      input: investmentInput({
+        reference: 'BFOP-BAD-1',
+        investmentEur: -5,
+        date: '2024-13-01',
+        naf: 'abc',
+        jobsCreated: -1,
+        investorName: '  ',
+      }),
     });
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     const fields = Object.fromEntries(bad.errors![0]!.extensions!.fields.map((p: any) => [p.field, p.message]));
@@ -111,23 +152,54 @@ describe('createInvestmentProject', () => {
     });
     // Referential checks: unknown territory, a service of another kind, a date outside the phase, a French "foreign" investor.
     const refs = await run(sg, writer, CREATE_INVESTMENT, {
-      input: investmentInput({ reference: 'BFOP-BAD-2', territoryId: '2023-2027:ti-9999', serviceId: 'attractiveness:export', date: '2021-05-05', investorCountry: 'FR' }),
+      input: investmentInput({
+        reference: 'BFOP-BAD-2',
+        territoryId: '2023-2027:ti-9999',
+        serviceId: 'attractiveness:export',
+        date: '2021-05-05',
+        investorCountry: 'FR',
+      }),
     });
-    expect(refs.errors![0]!.extensions!.fields.map((p: any) => p.field).sort()).toEqual(['date', 'investorCountry', 'serviceId', 'territoryId']);
+    expect(refs.errors![0]!.extensions!.fields.map((p: any) => p.field).sort()).toEqual([
+      'date',
+      'investorCountry',
+      'serviceId',
+      'territoryId',
+    ]);
     const other = await run(sg, writer, CREATE_INVESTMENT, {
-      input: investmentInput({ reference: 'BFOP-BAD-3', territoryId: 'ti-8412', serviceId: 'financing:pret', sector: 'Astrologie', investorCountry: 'QQ' }),
+      input: investmentInput({
+        reference: 'BFOP-BAD-3',
+        territoryId: 'ti-8412',
+        serviceId: 'financing:pret',
+        sector: 'Astrologie',
+        investorCountry: 'QQ',
+      }),
     });
     expect(other.errors![0]!.extensions!.fields.map((p: any) => p.field).sort()).toEqual(['sector']);
     const refs2 = await run(sg, writer, CREATE_INVESTMENT, {
-      input: investmentInput({ reference: 'BFOP-BAD-3', territoryId: 'ti-8412', serviceId: 'financing:pret', investorCountry: 'QQ' }),
+      input: investmentInput({
+        reference: 'BFOP-BAD-3',
+        territoryId: 'ti-8412',
+        serviceId: 'financing:pret',
+        investorCountry: 'QQ',
+      }),
     });
     expect(refs2.errors![0]!.extensions!.fields).toEqual([
-      { field: 'territoryId', message: '"ti-8412" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)' },
-      { field: 'serviceId', message: 'unknown service "financing:pret": not in the attractiveness catalogue (expected attractiveness:investissement-etranger)' },
+      {
+        field: 'territoryId',
+        message: '"ti-8412" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)',
+      },
+      {
+        field: 'serviceId',
+        message:
+          'unknown service "financing:pret": not in the attractiveness catalogue (expected attractiveness:investissement-etranger)',
+      },
       { field: 'investorCountry', message: '"QQ" is not an ISO 3166-1 alpha-2 country code (e.g. DE)' },
     ]);
     // The hub's sample references are reserved.
-    const reserved = await run(sg, writer, CREATE_INVESTMENT, { input: investmentInput({ reference: 'BF-IDE-2023-8412-0001' }) });
+    const reserved = await run(sg, writer, CREATE_INVESTMENT, {
+      input: investmentInput({ reference: 'BF-IDE-2023-8412-0001' }),
+    });
     expect(reserved.errors![0]!.extensions!.fields[0].field).toBe('reference');
     expect(await snapshot(sg)).toEqual(before);
   });
@@ -138,18 +210,34 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
     const input = investmentInput({ reference: 'BFOP-IDE-2025-UPD', investmentEur: 1_000_000 });
     await run(sg, writer, CREATE_INVESTMENT, { input });
     const before = await slice();
-    const up = await run(sg, writer, UPDATE_INVESTMENT, { reference: input.reference, patch: { investmentEur: 2_500_000, status: 'IN_PROGRESS' } });
+    const up = await run(sg, writer, UPDATE_INVESTMENT, {
+      reference: input.reference,
+      patch: { investmentEur: 2_500_000, status: 'IN_PROGRESS' },
+    });
     expect(up.errors).toBeUndefined();
-    expect(up.data.updateInvestmentProject).toMatchObject({ created: false, updated: true, record: { investmentEur: 2_500_000, status: 'IN_PROGRESS', jobsCreated: 25 } });
+    expect(up.data.updateInvestmentProject).toMatchObject({
+      created: false,
+      updated: true,
+      record: { investmentEur: 2_500_000, status: 'IN_PROGRESS', jobsCreated: 25 },
+    });
     expect((await slice()).summary.amountEur).toBe(before.summary.amountEur + 1_500_000);
-    const same = await run(sg, writer, UPDATE_INVESTMENT, { reference: input.reference, patch: { status: 'IN_PROGRESS' } });
+    const same = await run(sg, writer, UPDATE_INVESTMENT, {
+      reference: input.reference,
+      patch: { status: 'IN_PROGRESS' },
+    });
     expect(same.data.updateInvestmentProject.updated).toBe(false);
 
-    const bad = await run(sg, writer, UPDATE_INVESTMENT, { reference: input.reference, patch: { jobsSaved: -3, date: '2030-01-01' } });
+    const bad = await run(sg, writer, UPDATE_INVESTMENT, {
+      reference: input.reference,
+      patch: { jobsSaved: -3, date: '2030-01-01' },
+    });
     expect(bad.errors![0]!.extensions!.fields.map((p: any) => p.field)).toEqual(['jobsSaved', 'date']);
     const missing = await run(sg, writer, UPDATE_INVESTMENT, { reference: 'BFOP-NOPE', patch: { status: 'DECIDED' } });
     expect(missing.errors![0]!.extensions!.code).toBe('NOT_FOUND');
-    const sample = await run(sg, writer, UPDATE_INVESTMENT, { reference: generateRecords().investments[0]!.reference, patch: { status: 'DECIDED' } });
+    const sample = await run(sg, writer, UPDATE_INVESTMENT, {
+      reference: generateRecords().investments[0]!.reference,
+      patch: { status: 'DECIDED' },
+    });
     expect(sample.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
@@ -158,13 +246,22 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
     await run(sg, writer, CREATE_INVESTMENT, { input });
     const target = '2023-2027:ti-8402';
     const [from, to] = [await slice(), await slice(target)];
-    const moved = await run(sg, writer, UPDATE_INVESTMENT, { reference: input.reference, patch: { territoryId: target, date: '2023-01-02' } });
+    const moved = await run(sg, writer, UPDATE_INVESTMENT, {
+      reference: input.reference,
+      patch: { territoryId: target, date: '2023-01-02' },
+    });
     expect(moved.errors).toBeUndefined();
     const [from2, to2] = [await slice(), await slice(target)];
     expect(from2.investments.totalCount).toBe(from.investments.totalCount - 1);
     expect(to2.investments.totalCount).toBe(to.investments.totalCount + 1);
-    expect(to2.investments.nodes.map((n: any) => n.reference)).toEqual([...to2.investments.nodes].sort(byRecency).map((n: any) => n.reference));
-    const row = await db(sg).selectFrom('investment_project').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
+    expect(to2.investments.nodes.map((n: any) => n.reference)).toEqual(
+      [...to2.investments.nodes].sort(byRecency).map((n: any) => n.reference),
+    );
+    const row = await db(sg)
+      .selectFrom('investment_project')
+      .selectAll()
+      .where('reference', '=', input.reference)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ territory_id: target, region_code: '84', year: 2023 });
   });
 
@@ -179,30 +276,93 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
 
 describe('export supports and site promotions', () => {
   test('create, read back with the REAL dataset, delete', async () => {
-    const exp = await run(sg, writer, `mutation($i: ExportSupportInput!) { createExportSupport(input: $i) { created record {
-      reference company { siren name naf } offer targetCountry { code name } status dataset { nature } } } }`, {
-      i: { reference: 'BFOP-EXP-2025-1', territoryId: TERRITORY, serviceId: 'attractiveness:export', companySiren: '732829320',
-        companyName: 'Fonderie test', naf: '24.10Z', offer: 'TRADE_FAIR', targetCountry: 'VN', date: '2025-03-03', status: 'COMPLETED' },
-    });
+    const exp = await run(
+      sg,
+      writer,
+      `mutation($i: ExportSupportInput!) { createExportSupport(input: $i) { created record {
+      reference company { siren name naf } offer targetCountry { code name } status dataset { nature } } } }`,
+      {
+        i: {
+          reference: 'BFOP-EXP-2025-1',
+          territoryId: TERRITORY,
+          serviceId: 'attractiveness:export',
+          companySiren: '732829320',
+          companyName: 'Fonderie test',
+          naf: '24.10Z',
+          offer: 'TRADE_FAIR',
+          targetCountry: 'VN',
+          date: '2025-03-03',
+          status: 'COMPLETED',
+        },
+      },
+    );
     expect(exp.errors).toBeUndefined();
-    expect(exp.data.createExportSupport.record).toMatchObject({ offer: 'TRADE_FAIR', targetCountry: { code: 'VN', name: 'Viêt Nam' }, dataset: { nature: 'REAL' } });
-    const badSiren = await run(sg, writer, `mutation($i: ExportSupportInput!) { createExportSupport(input: $i) { created } }`, {
-      i: { reference: 'BFOP-EXP-2025-2', territoryId: TERRITORY, serviceId: 'attractiveness:investissement-etranger', companySiren: '123456789',
-        companyName: 'X', naf: '24.10Z', offer: 'VIE', targetCountry: 'US', date: '2025-03-03', status: 'PLANNED' },
+    expect(exp.data.createExportSupport.record).toMatchObject({
+      offer: 'TRADE_FAIR',
+      targetCountry: { code: 'VN', name: 'Viêt Nam' },
+      dataset: { nature: 'REAL' },
     });
+    const badSiren = await run(
+      sg,
+      writer,
+      `mutation($i: ExportSupportInput!) { createExportSupport(input: $i) { created } }`,
+      {
+        i: {
+          reference: 'BFOP-EXP-2025-2',
+          territoryId: TERRITORY,
+          serviceId: 'attractiveness:investissement-etranger',
+          companySiren: '123456789',
+          companyName: 'X',
+          naf: '24.10Z',
+          offer: 'VIE',
+          targetCountry: 'US',
+          date: '2025-03-03',
+          status: 'PLANNED',
+        },
+      },
+    );
     expect(badSiren.errors![0]!.extensions!.fields.map((p: any) => p.field)).toEqual(['companySiren']);
 
-    const site = await run(sg, writer, `mutation($i: SitePromotionInput!) { createSitePromotion(input: $i) { created record { reference hectares service { id } dataset { nature } } } }`, {
-      i: { reference: 'BFOP-SIT-2025-1', territoryId: TERRITORY, serviceId: 'attractiveness:promotion-internationale', siteName: 'Zone test',
-        communeName: 'Commune test', hectares: 12.5, date: '2025-04-04', event: 'Global Industrie' },
-    });
+    const site = await run(
+      sg,
+      writer,
+      `mutation($i: SitePromotionInput!) { createSitePromotion(input: $i) { created record { reference hectares service { id } dataset { nature } } } }`,
+      {
+        i: {
+          reference: 'BFOP-SIT-2025-1',
+          territoryId: TERRITORY,
+          serviceId: 'attractiveness:promotion-internationale',
+          siteName: 'Zone test',
+          communeName: 'Commune test',
+          hectares: 12.5,
+          date: '2025-04-04',
+          event: 'Global Industrie',
+        },
+      },
+    );
     expect(site.errors).toBeUndefined();
-    expect(site.data.createSitePromotion).toMatchObject({ created: true, record: { hectares: 12.5, dataset: { nature: 'REAL' } } });
-    const s = await run(sg, undefined, `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
-      exportSupports(first: 200) { nodes { reference } } sitePromotions(first: 200) { nodes { reference } } } } } }`, { r: [{ __typename: 'Territory', id: TERRITORY }] });
-    expect(s.data._entities[0].attractiveness.exportSupports.nodes.map((n: any) => n.reference)).toContain('BFOP-EXP-2025-1');
-    expect(s.data._entities[0].attractiveness.sitePromotions.nodes.map((n: any) => n.reference)).toContain('BFOP-SIT-2025-1');
-    const d1 = await run(sg, writer, 'mutation { deleteExportSupport(reference: "BFOP-EXP-2025-1") { deleted } deleteSitePromotion(reference: "BFOP-SIT-2025-1") { deleted } }');
+    expect(site.data.createSitePromotion).toMatchObject({
+      created: true,
+      record: { hectares: 12.5, dataset: { nature: 'REAL' } },
+    });
+    const s = await run(
+      sg,
+      undefined,
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
+      exportSupports(first: 200) { nodes { reference } } sitePromotions(first: 200) { nodes { reference } } } } } }`,
+      { r: [{ __typename: 'Territory', id: TERRITORY }] },
+    );
+    expect(s.data._entities[0].attractiveness.exportSupports.nodes.map((n: any) => n.reference)).toContain(
+      'BFOP-EXP-2025-1',
+    );
+    expect(s.data._entities[0].attractiveness.sitePromotions.nodes.map((n: any) => n.reference)).toContain(
+      'BFOP-SIT-2025-1',
+    );
+    const d1 = await run(
+      sg,
+      writer,
+      'mutation { deleteExportSupport(reference: "BFOP-EXP-2025-1") { deleted } deleteSitePromotion(reference: "BFOP-SIT-2025-1") { deleted } }',
+    );
     expect(d1.data).toEqual({ deleteExportSupport: { deleted: true }, deleteSitePromotion: { deleted: true } });
   });
 });
@@ -212,24 +372,61 @@ describe('sample reloads', () => {
     const input = investmentInput({ reference: 'BFOP-IDE-2025-KEEP', date: '2025-01-01' });
     await run(sg, writer, CREATE_INVESTMENT, { input });
     const before = await slice();
-    const operatorRows = await db(sg).selectFrom('investment_project').selectAll().where('origin', '=', 'OPERATOR').orderBy('reference').execute();
-    await db(sg).transaction().execute((trx) => attractiveness.load(trx));
-    expect(await db(sg).selectFrom('investment_project').selectAll().where('origin', '=', 'OPERATOR').orderBy('reference').execute()).toEqual(operatorRows);
-    const samples = await db(sg).selectFrom('investment_project').select((eb) => eb.fn.countAll<number>().as('n')).where('origin', '=', 'SAMPLE').executeTakeFirstOrThrow();
+    const operatorRows = await db(sg)
+      .selectFrom('investment_project')
+      .selectAll()
+      .where('origin', '=', 'OPERATOR')
+      .orderBy('reference')
+      .execute();
+    await db(sg)
+      .transaction()
+      .execute((trx) => attractiveness.load(trx));
+    expect(
+      await db(sg)
+        .selectFrom('investment_project')
+        .selectAll()
+        .where('origin', '=', 'OPERATOR')
+        .orderBy('reference')
+        .execute(),
+    ).toEqual(operatorRows);
+    const samples = await db(sg)
+      .selectFrom('investment_project')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('origin', '=', 'SAMPLE')
+      .executeTakeFirstOrThrow();
     expect(Number(samples.n)).toBe(generateRecords().investments.length);
     expect(await slice()).toEqual(before);
     const datasets = await run(sg, undefined, '{ attractivenessDatasets { id nature publisher } }');
-    expect(datasets.data.attractivenessDatasets).toContainEqual({ id: 'attractiveness-operator-declared', nature: 'REAL', publisher: 'Business France' });
+    expect(datasets.data.attractivenessDatasets).toContainEqual({
+      id: 'attractiveness-operator-declared',
+      nature: 'REAL',
+      publisher: 'Business France',
+    });
   });
 });
 
 describe('one transaction per write', () => {
-  const context = async () => ({ ...attractiveness.context(sg.prepared.database), identity: () => verifyAuthorization(`Bearer ${writer}`, ENV) });
+  const context = async () => ({
+    ...attractiveness.context(sg.prepared.database),
+    identity: () => verifyAuthorization(`Bearer ${writer}`, ENV),
+  });
 
   test('a failure in afterWrite leaves nothing behind', async () => {
     const before = await snapshot(sg);
-    const options = { ...writeOptions(investmentProjectSpec), afterWrite: async () => { throw new Error('simulated failure after the insert'); } };
-    await expect(createRecord(await context(), investmentProjectSpec, options, investmentInput({ reference: 'BFOP-IDE-2025-FAIL' }))).rejects.toThrow('simulated failure');
+    const options = {
+      ...writeOptions(investmentProjectSpec),
+      afterWrite: async () => {
+        throw new Error('simulated failure after the insert');
+      },
+    };
+    await expect(
+      createRecord(
+        await context(),
+        investmentProjectSpec,
+        options,
+        investmentInput({ reference: 'BFOP-IDE-2025-FAIL' }),
+      ),
+    ).rejects.toThrow('simulated failure');
     expect(await snapshot(sg)).toEqual(before);
   });
 
@@ -241,18 +438,35 @@ describe('one transaction per write', () => {
       afterWrite: async (trx: any, rows: Record<string, unknown>[]) => {
         await refresh(trx, rows);
         // Same primary key again: the database refuses it.
-        await trx.insertInto('investment_project').values({ ...rows[0], position: 999_999_999 }).execute();
+        await trx
+          .insertInto('investment_project')
+          .values({ ...rows[0], position: 999_999_999 })
+          .execute();
       },
     };
-    await expect(createRecord(await context(), investmentProjectSpec, options, investmentInput({ reference: 'BFOP-IDE-2025-DUP' }))).rejects.toThrow();
+    await expect(
+      createRecord(
+        await context(),
+        investmentProjectSpec,
+        options,
+        investmentInput({ reference: 'BFOP-IDE-2025-DUP' }),
+      ),
+    ).rejects.toThrow();
     expect(await snapshot(sg)).toEqual(before);
   });
 
   test('an import whose refresh fails writes nothing', async () => {
     const before = await snapshot(sg);
-    const csv = 'reference,territoryId,serviceId,investorName,investorCountry,sector,naf,kind,jobsCreated,investmentEur,date,status\n'
-      + 'BFOP-IDE-2025-IMPFAIL,2023-2027:ti-8412,attractiveness:investissement-etranger,Test Ltd,GB,Chimie,20.59Z,CREATION,3,100000,2025-01-01,DETECTED\n';
-    await expect(importCsv(db(sg), investmentProjectSpec, csv, { afterWrite: async () => { throw new Error('refresh failed'); } })).rejects.toThrow('refresh failed');
+    const csv =
+      'reference,territoryId,serviceId,investorName,investorCountry,sector,naf,kind,jobsCreated,investmentEur,date,status\n' +
+      'BFOP-IDE-2025-IMPFAIL,2023-2027:ti-8412,attractiveness:investissement-etranger,Test Ltd,GB,Chimie,20.59Z,CREATION,3,100000,2025-01-01,DETECTED\n';
+    await expect(
+      importCsv(db(sg), investmentProjectSpec, csv, {
+        afterWrite: async () => {
+          throw new Error('refresh failed');
+        },
+      }),
+    ).rejects.toThrow('refresh failed');
     expect(await snapshot(sg)).toEqual(before);
   });
 });

@@ -2,7 +2,8 @@ import type { Kysely, Migration } from 'kysely';
 
 export const engineeringRecords: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.createTable('engineering_record')
+    await db.schema
+      .createTable('engineering_record')
       .addColumn('reference', 'text', (c) => c.primaryKey())
       .addColumn('position', 'integer', (c) => c.notNull().unique())
       .addColumn('territory_id', 'text', (c) => c.notNull())
@@ -26,11 +27,23 @@ export const engineeringRecords: Migration = {
       .addColumn('duration_years', 'integer')
       .execute();
     // Record lists: per territory and kind, walked in position order.
-    await db.schema.createIndex('engineering_record_territory').on('engineering_record').columns(['territory_id', 'record_kind', 'position']).execute();
+    await db.schema
+      .createIndex('engineering_record_territory')
+      .on('engineering_record')
+      .columns(['territory_id', 'record_kind', 'position'])
+      .execute();
     // Summaries and services group per territory and service.
-    await db.schema.createIndex('engineering_record_territory_service').on('engineering_record').columns(['territory_id', 'service_id']).execute();
+    await db.schema
+      .createIndex('engineering_record_territory_service')
+      .on('engineering_record')
+      .columns(['territory_id', 'service_id'])
+      .execute();
     // Analysts' totals and engineeringTerritories filter by phase.
-    await db.schema.createIndex('engineering_record_phase').on('engineering_record').columns(['phase', 'region_code']).execute();
+    await db.schema
+      .createIndex('engineering_record_phase')
+      .on('engineering_record')
+      .columns(['phase', 'region_code'])
+      .execute();
   },
   async down(db: Kysely<any>) {
     await db.schema.dropTable('engineering_record').ifExists().execute();

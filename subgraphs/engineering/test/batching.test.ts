@@ -5,8 +5,12 @@ import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harn
 import engineering from '../subgraph.ts';
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(engineering); });
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(engineering);
+});
+afterAll(async () => {
+  await sg?.stop();
+});
 
 const QUERY = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id engineering {
   summary { recordCount amountEur } services { service { id } recordCount } totals { kind recordCount }
@@ -15,7 +19,9 @@ const QUERY = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
 } } } }`;
 
 it('resolves the slice of 10 and of 183 territories with the same statements', async () => {
-  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
+  const ids = loadPerimeters()
+    .filter((t) => t.phase === '2023-2027')
+    .map((t) => t.id);
   expect(ids).toHaveLength(183);
   const run = (list: string[]) => sg.execute(QUERY, { r: list.map((id) => ({ __typename: 'Territory', id })) });
   const ten = await run(ids.slice(0, 10));
@@ -30,6 +36,8 @@ it('resolves the slice of 10 and of 183 territories with the same statements', a
   const one = await run([ids[5]!]);
   expect(all.data._entities[5]).toEqual(one.data._entities[0]);
   // Entity resolution alone does not touch the database.
-  const bare = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`, { r: ids.map((id) => ({ __typename: 'Territory', id })) });
+  const bare = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`, {
+    r: ids.map((id) => ({ __typename: 'Territory', id })),
+  });
   expect(bare.statements).toBe(0);
 });

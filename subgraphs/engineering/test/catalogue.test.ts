@@ -8,11 +8,18 @@ import engineering from '../subgraph.ts';
 const dataDir = new URL('../data/', import.meta.url);
 const csv = parse(readFileSync(new URL('catalogue.csv', dataDir)), { columns: true }) as Record<string, string>[];
 // Typographic apostrophes are written straight in catalogue.csv.
-const seeds = readdirSync(new URL('seeds/', dataDir)).map((f) => readFileSync(new URL(`seeds/${f}`, dataDir), 'utf8')).join('\n').replace(/’/g, "'");
+const seeds = readdirSync(new URL('seeds/', dataDir))
+  .map((f) => readFileSync(new URL(`seeds/${f}`, dataDir), 'utf8'))
+  .join('\n')
+  .replace(/’/g, "'");
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(engineering); });
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(engineering);
+});
+afterAll(async () => {
+  await sg?.stop();
+});
 
 describe('engineeringCatalogue', () => {
   it('quotes the seeds verbatim for every entry', () => {
@@ -22,13 +29,21 @@ describe('engineeringCatalogue', () => {
   });
 
   it('serves the catalogue file, with operator, carriers, axes and a REAL dataset', async () => {
-    const { data, errors } = await sg.execute(`{ engineeringCatalogue { id name operator carrier axes description dataset { id nature } } }`);
+    const { data, errors } = await sg.execute(
+      `{ engineeringCatalogue { id name operator carrier axes description dataset { id nature } } }`,
+    );
     expect(errors).toBeUndefined();
-    expect(data.engineeringCatalogue).toEqual(csv.map((row) => ({
-      id: `engineering:${row.slug}`, name: row.name, operator: 'BANQUE_DES_TERRITOIRES', carrier: row.carrier || null,
-      axes: row.axes ? row.axes.split(';') : [], description: row.description,
-      dataset: { id: 'banque-des-territoires-panier-services', nature: 'REAL' },
-    })));
+    expect(data.engineeringCatalogue).toEqual(
+      csv.map((row) => ({
+        id: `engineering:${row.slug}`,
+        name: row.name,
+        operator: 'BANQUE_DES_TERRITOIRES',
+        carrier: row.carrier || null,
+        axes: row.axes ? row.axes.split(';') : [],
+        description: row.description,
+        dataset: { id: 'banque-des-territoires-panier-services', nature: 'REAL' },
+      })),
+    );
     const byId = Object.fromEntries(data.engineeringCatalogue.map((s: any) => [s.id, s]));
     expect(byId['engineering:mobili-jeune-vte'].carrier).toBe('Action Logement');
     expect(byId['engineering:cofinancement-chef-de-projet'].carrier).toBe('État');
@@ -36,18 +51,24 @@ describe('engineeringCatalogue', () => {
   });
 
   it('filters by axis', async () => {
-    const { data } = await sg.execute(`{ r: engineeringCatalogue(axis: RECRUIT) { id } s: engineeringCatalogue(axis: SIMPLIFY) { id } }`);
-    expect(data.r.map((s: any) => s.id)).toEqual(csv.filter((r) => r.axes!.split(';').includes('RECRUIT')).map((r) => `engineering:${r.slug}`));
+    const { data } = await sg.execute(
+      `{ r: engineeringCatalogue(axis: RECRUIT) { id } s: engineeringCatalogue(axis: SIMPLIFY) { id } }`,
+    );
+    expect(data.r.map((s: any) => s.id)).toEqual(
+      csv.filter((r) => r.axes!.split(';').includes('RECRUIT')).map((r) => `engineering:${r.slug}`),
+    );
     expect(data.r.map((s: any) => s.id)).toEqual(['engineering:aide-recrutement-vte', 'engineering:mobili-jeune-vte']);
     expect(data.s.map((s: any) => s.id)).toEqual(['engineering:cofinancement-chef-de-projet']);
   });
 
   it('labels its datasets: catalogue REAL, records SAMPLE', async () => {
     const { data } = await sg.execute(`{ engineeringDatasets { id nature } }`);
-    expect(data.engineeringDatasets).toEqual(expect.arrayContaining([
-      { id: 'banque-des-territoires-panier-services', nature: 'REAL' },
-      { id: 'banque-des-territoires-echantillon', nature: 'SAMPLE' },
-    ]));
+    expect(data.engineeringDatasets).toEqual(
+      expect.arrayContaining([
+        { id: 'banque-des-territoires-panier-services', nature: 'REAL' },
+        { id: 'banque-des-territoires-echantillon', nature: 'SAMPLE' },
+      ]),
+    );
     // The same rows are in the database's dataset table.
     const rows = await sg.prepared.database.db.selectFrom('dataset').select(['id', 'nature']).orderBy('id').execute();
     expect(rows).toEqual([...data.engineeringDatasets].sort((a: any, b: any) => a.id.localeCompare(b.id)));

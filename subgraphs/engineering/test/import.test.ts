@@ -35,8 +35,12 @@ const EXPECTED_PROBLEMS: [number, string, RegExp][] = [
 ];
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(engineering); });
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(engineering);
+});
+afterAll(async () => {
+  await sg?.stop();
+});
 
 const options = { afterWrite: AFTER_IMPORT[engineeringSupportSpec.kind] };
 
@@ -47,12 +51,22 @@ describe('importCsv', () => {
     expect(result.rejected).toEqual([]);
     expect(result.written).toMatchObject({ inserted: 20, updated: 0, unchanged: 0 });
     expect(await countRows(sg, { origin: 'OPERATOR' })).toBe(20);
-    const nulls = await sg.prepared.database.db.selectFrom('engineering_record').select('reference').where('position', 'is', null).execute();
+    const nulls = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .select('reference')
+      .where('position', 'is', null)
+      .execute();
     expect(nulls).toEqual([]);
     // A territory of the file: its supports list shows the imported study, labelled REAL.
-    const { data } = await run(sg, `query($r:[_Any!]!) { _entities(representations: $r) { ... on Territory { engineering {
-      supports(first: 200) { nodes { reference amountEur dataset { nature } } } } } } }`, { r: [{ __typename: 'Territory', id: '2023-2027:ti-3201' }] });
-    const imported = data._entities[0].engineering.supports.nodes.find((n: any) => n.reference === 'EXEMPLE-ING-2023-0009');
+    const { data } = await run(
+      sg,
+      `query($r:[_Any!]!) { _entities(representations: $r) { ... on Territory { engineering {
+      supports(first: 200) { nodes { reference amountEur dataset { nature } } } } } } }`,
+      { r: [{ __typename: 'Territory', id: '2023-2027:ti-3201' }] },
+    );
+    const imported = data._entities[0].engineering.supports.nodes.find(
+      (n: any) => n.reference === 'EXEMPLE-ING-2023-0009',
+    );
     expect(imported).toEqual({ reference: 'EXEMPLE-ING-2023-0009', amountEur: 118000, dataset: { nature: 'REAL' } });
   });
 
@@ -65,17 +79,23 @@ describe('importCsv', () => {
 
   it('refuses the invalid file, reporting each bad row with its line and reason, and writes nothing', async () => {
     const before = await snapshot(sg);
-    const error = await importCsv(sg.prepared.database.db, engineeringSupportSpec, read(INVALID), options).catch((e) => e);
+    const error = await importCsv(sg.prepared.database.db, engineeringSupportSpec, read(INVALID), options).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ImportRefused);
     expect(error.message).toMatch(/10 of 12 row\(s\) are invalid; nothing was written/);
     const problems = (error as ImportRefused).problems;
     expect(problems.map((p) => [p.line, p.field])).toEqual(EXPECTED_PROBLEMS.map(([line, field]) => [line, field]));
-    for (const [line, , message] of EXPECTED_PROBLEMS) expect(problems.find((p) => p.line === line)!.message).toMatch(message);
+    for (const [line, , message] of EXPECTED_PROBLEMS)
+      expect(problems.find((p) => p.line === line)!.message).toMatch(message);
     expect(await snapshot(sg)).toEqual(before);
   });
 
   it('with validOnly, writes the valid rows only and reports the rejected ones', async () => {
-    const result = await importCsv(sg.prepared.database.db, engineeringSupportSpec, read(INVALID), { ...options, validOnly: true });
+    const result = await importCsv(sg.prepared.database.db, engineeringSupportSpec, read(INVALID), {
+      ...options,
+      validOnly: true,
+    });
     expect(result.written).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(result.written!.keys.inserted.sort()).toEqual(['EXEMPLE-ERR-0001', 'EXEMPLE-ERR-0012']);
     expect([...new Set(result.rejected.map((p) => p.line))]).toEqual(EXPECTED_PROBLEMS.map(([line]) => line));
@@ -88,10 +108,18 @@ describe('importCsv', () => {
     expect(values).toHaveLength(6);
     const bad = read(VTE_VALID).replace(';true;8000;2024-09-02;', ';true;4000;2024-09-02;');
     const refused = validateCsv(vteAidSpec, bad);
-    expect(refused.problems).toEqual([{ line: 3, field: 'amountEur', message: expect.stringMatching(/expected 8000 for green=true/) }]);
-    const result = await importCsv(sg.prepared.database.db, vteAidSpec, read(VTE_VALID), { afterWrite: AFTER_IMPORT[vteAidSpec.kind] });
+    expect(refused.problems).toEqual([
+      { line: 3, field: 'amountEur', message: expect.stringMatching(/expected 8000 for green=true/) },
+    ]);
+    const result = await importCsv(sg.prepared.database.db, vteAidSpec, read(VTE_VALID), {
+      afterWrite: AFTER_IMPORT[vteAidSpec.kind],
+    });
     expect(result.written).toMatchObject({ inserted: 6 });
-    const rows = await sg.prepared.database.db.selectFrom('engineering_record').select(['amount_eur', 'green']).where('reference', 'like', 'EXEMPLE-VTE-%').execute();
+    const rows = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .select(['amount_eur', 'green'])
+      .where('reference', 'like', 'EXEMPLE-VTE-%')
+      .execute();
     for (const r of rows) expect(Number(r.amount_eur)).toBe(Number(r.green) === 1 ? 8000 : 4000);
   });
 
@@ -102,8 +130,13 @@ describe('importCsv', () => {
     const lines = read(VTE_VALID).trimEnd().split('\n');
     expect(lines[1]).toMatch(/;2024-01-15;PAID$/);
     lines[1] = lines[1]!.replace(/;PAID$/, ';CLOSED');
-    const text = [...lines, 'EXEMPLE-ING-2024-0001;2023-2027:ti-8412;900000092;Forges (exemple fictif);25.50A;false;;2024-05-01;PAID'].join('\n');
-    await expect(importCsv(sg.prepared.database.db, vteAidSpec, text, { afterWrite: AFTER_IMPORT[vteAidSpec.kind] })).rejects.toThrow(/kind and origin of a record never change/);
+    const text = [
+      ...lines,
+      'EXEMPLE-ING-2024-0001;2023-2027:ti-8412;900000092;Forges (exemple fictif);25.50A;false;;2024-05-01;PAID',
+    ].join('\n');
+    await expect(
+      importCsv(sg.prepared.database.db, vteAidSpec, text, { afterWrite: AFTER_IMPORT[vteAidSpec.kind] }),
+    ).rejects.toThrow(/kind and origin of a record never change/);
     expect(await snapshot(sg)).toEqual(before);
   });
 
@@ -118,13 +151,14 @@ describe('importCsv', () => {
 describe('the import CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'engineering-import-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    // The subgraph's own URL wins over DATABASE_URL: a throw-away SQLite file, whatever the test database.
-    env: { ...process.env, ENGINEERING_DATABASE_URL: `sqlite:${join(dir, 'engineering.sqlite')}` },
-    timeout: 120_000,
-  });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // The subgraph's own URL wins over DATABASE_URL: a throw-away SQLite file, whatever the test database.
+      env: { ...process.env, ENGINEERING_DATABASE_URL: `sqlite:${join(dir, 'engineering.sqlite')}` },
+      timeout: 120_000,
+    });
 
   // Each run starts a Node process that migrates and loads the sample first: seconds each on a busy machine.
   it('imports the valid file (exit 0), then again without change (exit 0)', () => {
@@ -147,7 +181,9 @@ describe('the import CLI', () => {
   it('rejects bad usage (exit 2): an unknown kind, no subgraph', () => {
     const unknownKind = cli('engineering', VALID, '--kind', 'grants');
     expect(unknownKind.status).toBe(2);
-    expect(unknownKind.stderr).toMatch(/unknown kind "grants".*engineering-support, project-manager-cofunding, vte-aid, local-authority-loan/s);
+    expect(unknownKind.stderr).toMatch(
+      /unknown kind "grants".*engineering-support, project-manager-cofunding, vte-aid, local-authority-loan/s,
+    );
     expect(cli().status).toBe(2);
   }, 180_000);
 });

@@ -11,16 +11,24 @@ const RECORDS = generateRecords(1);
 // A territory of 2023-2027 where all four record kinds occur (chosen from the generator, not hard-coded).
 const T = (() => {
   const kinds = new Map<string, Set<string>>();
-  for (const r of RECORDS) if (r.phase === '2023-2027') kinds.set(r.territory_id, (kinds.get(r.territory_id) ?? new Set()).add(r.record_kind));
+  for (const r of RECORDS)
+    if (r.phase === '2023-2027') kinds.set(r.territory_id, (kinds.get(r.territory_id) ?? new Set()).add(r.record_kind));
   return [...kinds].find(([, k]) => k.size === 4)![0];
 })();
 const CODE = T.slice(-4);
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(engineering); });
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(engineering);
+});
+afterAll(async () => {
+  await sg?.stop();
+});
 
-const slice = (fields: string, id = T) => sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id engineering { ${fields} } } } }`,
-  { r: [{ __typename: 'Territory', id }] });
+const slice = (fields: string, id = T) =>
+  sg.execute(
+    `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id engineering { ${fields} } } } }`,
+    { r: [{ __typename: 'Territory', id }] },
+  );
 
 /** Every record of a list of one territory, walking the pages. */
 async function walk(list: string, fields: string, id: string, args = '', first = 3) {
@@ -28,9 +36,11 @@ async function walk(list: string, fields: string, id: string, args = '', first =
   let after: string | null = null;
   let totalCount = -1;
   for (let page = 0; page < 100; page++) {
-    const { data, errors }: { data?: any; errors?: unknown } = await sg.execute(`query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory { engineering {
+    const { data, errors }: { data?: any; errors?: unknown } = await sg.execute(
+      `query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory { engineering {
       ${list}(first: ${first}, after: $after ${args}) { totalCount nodes { ${fields} } pageInfo { hasNextPage endCursor } } } } } }`,
-    { r: [{ __typename: 'Territory', id }], after });
+      { r: [{ __typename: 'Territory', id }], after },
+    );
     expect(errors).toBeUndefined();
     const connection: any = data._entities[0].engineering[list];
     totalCount = connection.totalCount;
@@ -44,7 +54,9 @@ async function walk(list: string, fields: string, id: string, args = '', first =
 describe('sample data', () => {
   it('is deterministic and labelled SAMPLE', async () => {
     expect(generateRecords(1)).toEqual(RECORDS);
-    const { data } = await slice(`datasets { id nature } services { dataset { nature } } vteAids(first: 1) { nodes { dataset { nature } company { name } } }`);
+    const { data } = await slice(
+      `datasets { id nature } services { dataset { nature } } vteAids(first: 1) { nodes { dataset { nature } company { name } } }`,
+    );
     const e = data._entities[0].engineering;
     expect(e.datasets.find((d: any) => d.id === 'banque-des-territoires-echantillon').nature).toBe('SAMPLE');
     expect(e.services.every((s: any) => s.dataset.nature === 'SAMPLE')).toBe(true);
@@ -63,9 +75,15 @@ describe('sample data', () => {
   it('follows the real VTE rule: 4,000 € per VTE, 8,000 € for a VTE vert (amounts read from the seeds)', async () => {
     const quote = readFileSync(new URL('../data/seeds/001-ag-2020-12-15.txt', import.meta.url), 'utf8');
     const regular = Number(/subvention de (\d+)\s?€/.exec(quote)![1]);
-    const green = Number(/prime de (\d+)\s?€ est versée à l'entreprise qui accueille un talent en VTE « vert »/.exec(quote)![1]);
+    const green = Number(
+      /prime de (\d+)\s?€ est versée à l'entreprise qui accueille un talent en VTE « vert »/.exec(quote)![1],
+    );
     expect([regular, green]).toEqual([4000, 8000]);
-    const rows = await sg.prepared.database.db.selectFrom('engineering_record').select(['amount_eur', 'green']).where('record_kind', '=', 'VTE_AID').execute();
+    const rows = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .select(['amount_eur', 'green'])
+      .where('record_kind', '=', 'VTE_AID')
+      .execute();
     expect(rows.length).toBeGreaterThan(1000);
     for (const r of rows) expect(Number(r.amount_eur)).toBe(Number(r.green) === 1 ? green : regular);
     expect(rows.some((r) => Number(r.green) === 1)).toBe(true);
@@ -77,12 +95,22 @@ describe('sample data', () => {
   });
 
   it('gives studies, project managers and loans to real groupements of the territory (ANCT perimeter)', async () => {
-    const perimeter = parse(readFileSync(new URL('../../runtime/reference/ti-2023-2027-groupements.csv', import.meta.url)), { columns: true }) as Record<string, string>[];
-    const groupements = new Map(perimeter.filter((r) => r.id_ti === `ti-${CODE}`).map((r) => [r.siren_groupement!, r.lib_groupement!]));
-    const { data } = await slice(`supports(first: 200) { nodes { beneficiary { siren } } } loans(first: 200) { nodes { borrower { siren } } } projectManagerCofundings(first: 200) { nodes { employer { siren } } }`);
+    const perimeter = parse(
+      readFileSync(new URL('../../runtime/reference/ti-2023-2027-groupements.csv', import.meta.url)),
+      { columns: true },
+    ) as Record<string, string>[];
+    const groupements = new Map(
+      perimeter.filter((r) => r.id_ti === `ti-${CODE}`).map((r) => [r.siren_groupement!, r.lib_groupement!]),
+    );
+    const { data } = await slice(
+      `supports(first: 200) { nodes { beneficiary { siren } } } loans(first: 200) { nodes { borrower { siren } } } projectManagerCofundings(first: 200) { nodes { employer { siren } } }`,
+    );
     const e = data._entities[0].engineering;
-    const sirens = [...e.supports.nodes.map((n: any) => n.beneficiary.siren), ...e.loans.nodes.map((n: any) => n.borrower.siren),
-      ...e.projectManagerCofundings.nodes.map((n: any) => n.employer.siren)];
+    const sirens = [
+      ...e.supports.nodes.map((n: any) => n.beneficiary.siren),
+      ...e.loans.nodes.map((n: any) => n.borrower.siren),
+      ...e.projectManagerCofundings.nodes.map((n: any) => n.employer.siren),
+    ];
     expect(sirens.length).toBeGreaterThan(0);
     for (const siren of sirens) expect(groupements.has(siren)).toBe(true);
   });
@@ -95,7 +123,9 @@ describe('sample data', () => {
       expect(r.year >= from && r.year <= to, r.reference).toBe(true);
     }
     // Project-manager cofundings reach a minority of territories only.
-    const withManager = new Set(records.filter((r) => r.record_kind === 'PROJECT_MANAGER_COFUNDING').map((r) => r.territory_id));
+    const withManager = new Set(
+      records.filter((r) => r.record_kind === 'PROJECT_MANAGER_COFUNDING').map((r) => r.territory_id),
+    );
     expect(withManager.size).toBeGreaterThan(0);
     expect(withManager.size).toBeLessThan(332 / 2);
   });
@@ -110,42 +140,73 @@ describe('slice figures', () => {
     const e = data._entities[0].engineering;
     const mine = RECORDS.filter((r) => r.territory_id === T);
     expect(e.summary).toEqual({
-      operator: 'BANQUE_DES_TERRITOIRES', mobilised: true, serviceCount: new Set(mine.map((r) => r.service_id)).size,
-      recordCount: mine.length, amountEur: mine.reduce((s, r) => s + r.amount_eur, 0),
+      operator: 'BANQUE_DES_TERRITOIRES',
+      mobilised: true,
+      serviceCount: new Set(mine.map((r) => r.service_id)).size,
+      recordCount: mine.length,
+      amountEur: mine.reduce((s, r) => s + r.amount_eur, 0),
     });
     for (const s of e.services) {
       const of = mine.filter((r) => r.service_id === s.service.id);
       expect(s).toEqual({
-        service: { id: s.service.id }, recordCount: of.length, amountEur: of.reduce((sum, r) => sum + r.amount_eur, 0),
+        service: { id: s.service.id },
+        recordCount: of.length,
+        amountEur: of.reduce((sum, r) => sum + r.amount_eur, 0),
         beneficiaryCount: new Set(of.map((r) => r.beneficiary_siren)).size,
-        firstDate: of.map((r) => r.date).sort()[0], lastDate: of.map((r) => r.date).sort().at(-1),
+        firstDate: of.map((r) => r.date).sort()[0],
+        lastDate: of
+          .map((r) => r.date)
+          .sort()
+          .at(-1),
       });
     }
-    expect(e.totals.map((t: any) => t.kind)).toEqual(['ENGINEERING_SUPPORT', 'PROJECT_MANAGER_COFUNDING', 'VTE_AID', 'LOCAL_AUTHORITY_LOAN']);
+    expect(e.totals.map((t: any) => t.kind)).toEqual([
+      'ENGINEERING_SUPPORT',
+      'PROJECT_MANAGER_COFUNDING',
+      'VTE_AID',
+      'LOCAL_AUTHORITY_LOAN',
+    ]);
     for (const t of e.totals) expect(t.recordCount).toBe(mine.filter((r) => r.record_kind === t.kind).length);
   });
 
   it('filters services by axis', async () => {
     const { data } = await slice(`services(axis: RECRUIT) { service { id } }`);
-    expect(data._entities[0].engineering.services.map((s: any) => s.service.id)).toEqual(['engineering:aide-recrutement-vte']);
+    expect(data._entities[0].engineering.services.map((s: any) => s.service.id)).toEqual([
+      'engineering:aide-recrutement-vte',
+    ]);
   });
 
   it('reports a territory without any record as not mobilised', async () => {
-    const { data } = await sg.execute(`{ engineeringTerritories(phase: PHASE_2023_2027, mobilised: false) { id } m: engineeringTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }`);
+    const { data } = await sg.execute(
+      `{ engineeringTerritories(phase: PHASE_2023_2027, mobilised: false) { id } m: engineeringTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }`,
+    );
     const idle = RECORDS;
     const withRecords = new Set(idle.filter((r) => r.phase === '2023-2027').map((r) => r.territory_id));
     expect(data.m.map((t: any) => t.id).sort()).toEqual([...withRecords].sort());
     expect(data.engineeringTerritories.length + data.m.length).toBe(183);
     expect(data.engineeringTerritories.length).toBeGreaterThan(0);
-    const { data: d } = await slice(`summary { mobilised serviceCount recordCount amountEur } services { recordCount } vteAids { totalCount nodes { reference } }`, data.engineeringTerritories[0].id);
+    const { data: d } = await slice(
+      `summary { mobilised serviceCount recordCount amountEur } services { recordCount } vteAids { totalCount nodes { reference } }`,
+      data.engineeringTerritories[0].id,
+    );
     expect(d._entities[0].engineering).toEqual({
-      summary: { mobilised: false, serviceCount: 0, recordCount: 0, amountEur: 0 }, services: [], vteAids: { totalCount: 0, nodes: [] },
+      summary: { mobilised: false, serviceCount: 0, recordCount: 0, amountEur: 0 },
+      services: [],
+      vteAids: { totalCount: 0, nodes: [] },
     });
   });
 
   it('resolves unknown or malformed territory ids to null', async () => {
-    const { data, errors } = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
-      { r: [{ __typename: 'Territory', id: '2023-2027:ti-9999' }, { __typename: 'Territory', id: 'nope' }, { __typename: 'Territory', id: T }] });
+    const { data, errors } = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
+      {
+        r: [
+          { __typename: 'Territory', id: '2023-2027:ti-9999' },
+          { __typename: 'Territory', id: 'nope' },
+          { __typename: 'Territory', id: T },
+        ],
+      },
+    );
     expect(errors).toBeUndefined();
     expect(data._entities).toEqual([null, null, { id: T }]);
   });
@@ -164,7 +225,9 @@ describe('record lists', () => {
     const phase2 = RECORDS.filter((r) => r.phase === '2023-2027');
     // A territory with enough studies to make the filters bite.
     const byTerritory = new Map<string, number>();
-    for (const r of phase2) if (r.record_kind === 'ENGINEERING_SUPPORT') byTerritory.set(r.territory_id, (byTerritory.get(r.territory_id) ?? 0) + 1);
+    for (const r of phase2)
+      if (r.record_kind === 'ENGINEERING_SUPPORT')
+        byTerritory.set(r.territory_id, (byTerritory.get(r.territory_id) ?? 0) + 1);
     const id = [...byTerritory].sort((a, b) => b[1] - a[1])[0]![0];
     const studies = phase2.filter((r) => r.territory_id === id && r.record_kind === 'ENGINEERING_SUPPORT');
     const year = studies[0]!.year;
@@ -183,7 +246,10 @@ describe('record lists', () => {
     for (const [args, keep] of cases) {
       const { nodes, totalCount } = await walk('supports', 'reference amountEur year status kind', id, args, 200);
       const expected = studies.filter(keep).map((r) => r.reference);
-      expect(nodes.map((n) => n.reference), args).toEqual(expected);
+      expect(
+        nodes.map((n) => n.reference),
+        args,
+      ).toEqual(expected);
       expect(totalCount, args).toBe(expected.length);
     }
   });
@@ -207,11 +273,23 @@ describe('record lists', () => {
     const cases: [string, string, string][] = [
       ['supports(first: 0)', 'first: must be between 1 and 200 (got 0)', 'BAD_USER_INPUT'],
       ['supports(first: 201)', 'first: must be between 1 and 200 (got 201)', 'BAD_USER_INPUT'],
-      ['supports(after: "garbage")', 'after: "garbage" is not a cursor returned by this API (use pageInfo.endCursor)', 'BAD_USER_INPUT'],
+      [
+        'supports(after: "garbage")',
+        'after: "garbage" is not a cursor returned by this API (use pageInfo.endCursor)',
+        'BAD_USER_INPUT',
+      ],
       ['loans(minAmountEur: -1)', 'minAmountEur: must be a non-negative amount in euros (got -1)', 'BAD_USER_INPUT'],
-      ['loans(minAmountEur: 10, maxAmountEur: 5)', 'maxAmountEur: must be at least minAmountEur (10 > 5)', 'BAD_USER_INPUT'],
+      [
+        'loans(minAmountEur: 10, maxAmountEur: 5)',
+        'maxAmountEur: must be at least minAmountEur (10 > 5)',
+        'BAD_USER_INPUT',
+      ],
       ['vteAids(year: 2018)', 'year: must be between 2019 and 2027 (got 2018)', 'BAD_USER_INPUT'],
-      ['vteAids(service: "financing:fonds-acceleration")', 'service "financing:fonds-acceleration" of the engineering catalogue not found', 'NOT_FOUND'],
+      [
+        'vteAids(service: "financing:fonds-acceleration")',
+        'service "financing:fonds-acceleration" of the engineering catalogue not found',
+        'NOT_FOUND',
+      ],
     ];
     for (const [field, message, code] of cases) {
       const { errors } = await slice(`${field} { totalCount }`);
@@ -231,12 +309,19 @@ describe('engineeringTotals', () => {
     const phase2 = records.filter((r) => r.phase === '2023-2027');
     const p2 = data.p.find((t: any) => t.key === '2023-2027');
     expect(p2).toEqual({
-      operator: 'BANQUE_DES_TERRITOIRES', group: 'PHASE', key: '2023-2027', territoryCount: new Set(phase2.map((r) => r.territory_id)).size,
-      recordCount: phase2.length, amountEur: phase2.reduce((s, r) => s + r.amount_eur, 0), beneficiaryCount: new Set(phase2.map((r) => r.beneficiary_siren)).size,
+      operator: 'BANQUE_DES_TERRITOIRES',
+      group: 'PHASE',
+      key: '2023-2027',
+      territoryCount: new Set(phase2.map((r) => r.territory_id)).size,
+      recordCount: phase2.length,
+      amountEur: phase2.reduce((s, r) => s + r.amount_eur, 0),
+      beneficiaryCount: new Set(phase2.map((r) => r.beneficiary_siren)).size,
     });
     expect(data.r.reduce((n: number, t: any) => n + t.recordCount, 0)).toBe(p2.recordCount);
     expect(data.r.reduce((n: number, t: any) => n + t.territoryCount, 0)).toBe(p2.territoryCount);
-    expect(data.r.find((t: any) => t.key === '84').recordCount).toBe(phase2.filter((r) => r.territory_id.startsWith('2023-2027:ti-84')).length);
+    expect(data.r.find((t: any) => t.key === '84').recordCount).toBe(
+      phase2.filter((r) => r.territory_id.startsWith('2023-2027:ti-84')).length,
+    );
     // RECRUIT = the VTE aids only.
     const vte = phase2.filter((r) => r.record_kind === 'VTE_AID');
     expect(data.t.reduce((n: number, t: any) => n + t.recordCount, 0)).toBe(vte.length);

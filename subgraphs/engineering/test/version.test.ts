@@ -4,7 +4,10 @@ import { dataVersion } from '../load.ts';
 import { generateRecords } from '../sample.ts';
 
 const saved = process.env.SCALE;
-afterEach(() => { if (saved === undefined) delete process.env.SCALE; else process.env.SCALE = saved; });
+afterEach(() => {
+  if (saved === undefined) delete process.env.SCALE;
+  else process.env.SCALE = saved;
+});
 
 it('changes the data version with the scale', () => {
   delete process.env.SCALE;

@@ -14,8 +14,12 @@ import { verifyAuthorization } from '../../runtime/auth.ts';
 
 // A 2023-2027 territory with sample studies and VTE aids (chosen from the generator, not hard-coded).
 const SAMPLE = generateRecords(1);
-const T = SAMPLE.find((r) => r.phase === '2023-2027' && r.record_kind === 'ENGINEERING_SUPPORT'
-  && SAMPLE.some((o) => o.territory_id === r.territory_id && o.record_kind === 'VTE_AID'))!.territory_id;
+const T = SAMPLE.find(
+  (r) =>
+    r.phase === '2023-2027' &&
+    r.record_kind === 'ENGINEERING_SUPPORT' &&
+    SAMPLE.some((o) => o.territory_id === r.territory_id && o.record_kind === 'VTE_AID'),
+)!.territory_id;
 const TERRITORY = loadPerimeters().find((t) => t.id === T)!;
 const GROUPEMENT = TERRITORY.groupements[0]!;
 const SAMPLE_STUDY = SAMPLE.find((r) => r.territory_id === T && r.record_kind === 'ENGINEERING_SUPPORT')!;
@@ -41,8 +45,14 @@ const CREATE_VTE = `mutation($input: VteAidInput!) { createVteAid(input: $input)
 const UPDATE_VTE = `mutation($reference: ID!, $patch: VteAidPatch!) { updateVteAid(reference: $reference, patch: $patch) { updated record { green amountEur } } }`;
 
 const VTE = {
-  reference: 'BDT-DECL-VTE-2024-0001', territoryId: T, companySiren: '900000092', companyName: 'Forges de test (exemple fictif)',
-  naf: '25.50A', green: false, hireDate: '2024-03-01', status: 'PAID',
+  reference: 'BDT-DECL-VTE-2024-0001',
+  territoryId: T,
+  companySiren: '900000092',
+  companyName: 'Forges de test (exemple fictif)',
+  naf: '25.50A',
+  green: false,
+  hireDate: '2024-03-01',
+  status: 'PAID',
 };
 
 let sg: TestSubgraph<any>;
@@ -51,7 +61,9 @@ beforeAll(async () => {
   sg = await startTestSubgraph(engineering);
   writer = await token();
 });
-afterAll(async () => { await sg?.stop(); });
+afterAll(async () => {
+  await sg?.stop();
+});
 
 const codeOf = (r: { errors?: { extensions?: Record<string, any> }[] }) => r.errors?.[0]?.extensions?.code;
 
@@ -61,9 +73,24 @@ describe('authorization matrix (createEngineeringSupport)', () => {
   it.each([
     ['no token', async () => undefined, 'UNAUTHENTICATED', /writing requires a token/],
     ['an expired token', () => token({ expired: true }), 'UNAUTHENTICATED', /^token expired$/],
-    ['a forged signature (another secret)', () => token({ secret: 'another-secret-of-at-least-32-characters!!' }), 'UNAUTHENTICATED', /signature/],
-    ['a token of another operator', () => token({ operator: 'BPIFRANCE', scope: 'engineering:write financing:write' }), 'FORBIDDEN', /acts for BPIFRANCE/],
-    ['the right operator without the scope', () => token({ scope: 'engineering:read financing:write' }), 'FORBIDDEN', /lacks the scope "engineering:write"/],
+    [
+      'a forged signature (another secret)',
+      () => token({ secret: 'another-secret-of-at-least-32-characters!!' }),
+      'UNAUTHENTICATED',
+      /signature/,
+    ],
+    [
+      'a token of another operator',
+      () => token({ operator: 'BPIFRANCE', scope: 'engineering:write financing:write' }),
+      'FORBIDDEN',
+      /acts for BPIFRANCE/,
+    ],
+    [
+      'the right operator without the scope',
+      () => token({ scope: 'engineering:read financing:write' }),
+      'FORBIDDEN',
+      /lacks the scope "engineering:write"/,
+    ],
   ])('refuses %s and writes nothing', async (_case, make, code, message) => {
     const before = await countRows(sg);
     const result = await run(sg, CREATE, { input }, await make());
@@ -89,13 +116,20 @@ describe('authorization matrix (createEngineeringSupport)', () => {
       const del = await run(sg, DELETE, { reference: input.reference }, jwt);
       expect(codeOf(del)).toBe(jwt ? 'FORBIDDEN' : 'UNAUTHENTICATED');
     }
-    const row = await sg.prepared.database.db.selectFrom('engineering_record').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
+    const row = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .selectAll()
+      .where('reference', '=', input.reference)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('COMMITTED');
   });
 
   it('keeps reads open without a token', async () => {
-    const result = await run(sg, `query($r:[_Any!]!) { engineeringCatalogue { id } _entities(representations: $r) { ... on Territory { engineering { summary { recordCount } } } } }`,
-      { r: [{ __typename: 'Territory', id: T }] });
+    const result = await run(
+      sg,
+      `query($r:[_Any!]!) { engineeringCatalogue { id } _entities(representations: $r) { ... on Territory { engineering { summary { recordCount } } } } }`,
+      { r: [{ __typename: 'Territory', id: T }] },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.engineeringCatalogue.length).toBe(6);
     expect(result.data._entities[0].engineering.summary.recordCount).toBeGreaterThan(0);
@@ -109,13 +143,28 @@ describe('createEngineeringSupport', () => {
     const { created, updated, record } = result.data.createEngineeringSupport;
     expect([created, updated]).toEqual([true, false]);
     expect(record).toMatchObject({
-      reference: STUDY.reference, kind: 'SECTOR_STUDY', amountEur: 42000, cofundingRate: 0.5, date: '2024-06-12', year: 2024, status: 'COMMITTED',
+      reference: STUDY.reference,
+      kind: 'SECTOR_STUDY',
+      amountEur: 42000,
+      cofundingRate: 0.5,
+      date: '2024-06-12',
+      year: 2024,
+      status: 'COMMITTED',
       // The name comes from the ANCT perimeter when omitted.
       beneficiary: { siren: GROUPEMENT.siren, name: GROUPEMENT.name },
       service: { id: 'engineering:financement-ingenierie' },
-      dataset: { id: 'banque-des-territoires-declarations', nature: 'REAL', publisher: 'Banque des Territoires (Caisse des Dépôts)', licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)' },
+      dataset: {
+        id: 'banque-des-territoires-declarations',
+        nature: 'REAL',
+        publisher: 'Banque des Territoires (Caisse des Dépôts)',
+        licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+      },
     });
-    const row = await sg.prepared.database.db.selectFrom('engineering_record').selectAll().where('reference', '=', STUDY.reference).executeTakeFirstOrThrow();
+    const row = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .selectAll()
+      .where('reference', '=', STUDY.reference)
+      .executeTakeFirstOrThrow();
     expect(row.origin).toBe('OPERATOR');
     expect(row.position).not.toBeNull();
   });
@@ -139,12 +188,31 @@ describe('createEngineeringSupport', () => {
 
   it('reports every invalid field, and writes nothing', async () => {
     const before = await snapshot(sg);
-    const result = await run(sg, CREATE, {
-      input: { ...STUDY, reference: 'BDT-DECL-BAD-1', date: '2024-13-01', amountEur: -10, cofundingRate: 1.5, beneficiarySiren: '123456789', title: '' },
-    }, writer);
+    const result = await run(
+      sg,
+      CREATE,
+      {
+        input: {
+          ...STUDY,
+          reference: 'BDT-DECL-BAD-1',
+          date: '2024-13-01',
+          amountEur: -10,
+          cofundingRate: 1.5,
+          beneficiarySiren: '123456789',
+          title: '',
+        },
+      },
+      writer,
+    );
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     const fields = result.errors![0]!.extensions!.fields as { field: string; message: string }[];
-    expect(fields.map((f) => f.field).sort()).toEqual(['amountEur', 'beneficiarySiren', 'cofundingRate', 'date', 'title']);
+    expect(fields.map((f) => f.field).sort()).toEqual([
+      'amountEur',
+      'beneficiarySiren',
+      'cofundingRate',
+      'date',
+      'title',
+    ]);
     expect(fields.find((f) => f.field === 'amountEur')!.message).toMatch(/below the minimum of 0/);
     expect(fields.find((f) => f.field === 'date')!.message).toMatch(/not a date/);
     expect(fields.find((f) => f.field === 'beneficiarySiren')!.message).toMatch(/not a valid SIREN/);
@@ -153,11 +221,31 @@ describe('createEngineeringSupport', () => {
   });
 
   it.each([
-    ['an unknown territory', { territoryId: '2023-2027:ti-9999' }, 'territoryId', /unknown territory 2023-2027:ti-9999/],
+    [
+      'an unknown territory',
+      { territoryId: '2023-2027:ti-9999' },
+      'territoryId',
+      /unknown territory 2023-2027:ti-9999/,
+    ],
     ['a malformed territory id', { territoryId: 'ti-8412' }, 'territoryId', /territory id <phase>:<ANCT code>/],
-    ['a service outside the catalogue', { serviceId: 'financing:fonds-acceleration' }, 'serviceId', /not in the engineering catalogue/],
-    ['a service of another kind', { serviceId: 'engineering:aide-recrutement-vte' }, 'serviceId', /takes no engineering-support records/],
-    ['a groupement outside the perimeter', { beneficiarySiren: '200054807' }, 'beneficiarySiren', /is not a groupement of/],
+    [
+      'a service outside the catalogue',
+      { serviceId: 'financing:fonds-acceleration' },
+      'serviceId',
+      /not in the engineering catalogue/,
+    ],
+    [
+      'a service of another kind',
+      { serviceId: 'engineering:aide-recrutement-vte' },
+      'serviceId',
+      /takes no engineering-support records/,
+    ],
+    [
+      'a groupement outside the perimeter',
+      { beneficiarySiren: '200054807' },
+      'beneficiarySiren',
+      /is not a groupement of/,
+    ],
     ['a date outside the phase', { date: '2021-06-01' }, 'date', /outside the phase 2023-2027/],
     ['a year outside the programme', { date: '2031-06-01' }, 'date', /outside the years 2019–2027/],
     ['a sample reference', { reference: SAMPLE_STUDY.reference }, 'reference', /reserved for the sample/],
@@ -177,25 +265,45 @@ describe('createEngineeringSupport', () => {
     await run(sg, CREATE_VTE, { input: { ...VTE, reference: 'BDT-DECL-SHARED-1' } }, writer);
     const result = await run(sg, CREATE, { input: { ...STUDY, reference: 'BDT-DECL-SHARED-1' } }, writer);
     expect(codeOf(result)).toBe('CONFLICT');
-    const row = await sg.prepared.database.db.selectFrom('engineering_record').selectAll().where('reference', '=', 'BDT-DECL-SHARED-1').executeTakeFirstOrThrow();
+    const row = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .selectAll()
+      .where('reference', '=', 'BDT-DECL-SHARED-1')
+      .executeTakeFirstOrThrow();
     expect(row.record_kind).toBe('VTE_AID');
   });
 });
 
 describe('updateEngineeringSupport and deleteEngineeringSupport', () => {
   it('updates the fields given, and reports no change when nothing changes', async () => {
-    const first = await run(sg, UPDATE, { reference: STUDY.reference, patch: { status: 'PAID', amountEur: 45000 } }, writer);
+    const first = await run(
+      sg,
+      UPDATE,
+      { reference: STUDY.reference, patch: { status: 'PAID', amountEur: 45000 } },
+      writer,
+    );
     expect(first.errors).toBeUndefined();
-    expect(first.data.updateEngineeringSupport).toMatchObject({ created: false, updated: true, record: { status: 'PAID', amountEur: 45000, title: STUDY.title } });
+    expect(first.data.updateEngineeringSupport).toMatchObject({
+      created: false,
+      updated: true,
+      record: { status: 'PAID', amountEur: 45000, title: STUDY.title },
+    });
     const again = await run(sg, UPDATE, { reference: STUDY.reference, patch: { status: 'PAID' } }, writer);
     expect(again.data.updateEngineeringSupport.updated).toBe(false);
   });
 
   it('validates the merged record and keeps it on failure', async () => {
     const before = await snapshot(sg);
-    const result = await run(sg, UPDATE, { reference: STUDY.reference, patch: { cofundingRate: 0, date: '2022-01-01' } }, writer);
+    const result = await run(
+      sg,
+      UPDATE,
+      { reference: STUDY.reference, patch: { cofundingRate: 0, date: '2022-01-01' } },
+      writer,
+    );
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
-    expect((result.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual(['cofundingRate']);
+    expect((result.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual([
+      'cofundingRate',
+    ]);
     const phase = await run(sg, UPDATE, { reference: STUDY.reference, patch: { date: '2022-01-01' } }, writer);
     expect((phase.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field)).toEqual(['date']);
     expect(await snapshot(sg)).toEqual(before);
@@ -231,33 +339,66 @@ describe('VTE aids follow the real rule: 4,000 €, 8,000 € for a VTE vert', (
   it('derives the amount when omitted and accepts the right one', async () => {
     const green = await run(sg, CREATE_VTE, { input: { ...VTE, reference: 'BDT-DECL-VTE-G1', green: true } }, writer);
     expect(green.errors).toBeUndefined();
-    expect(green.data.createVteAid.record).toMatchObject({ green: true, amountEur: 8000, company: { siren: VTE.companySiren, name: VTE.companyName, naf: '25.50A' }, dataset: { nature: 'REAL' } });
+    expect(green.data.createVteAid.record).toMatchObject({
+      green: true,
+      amountEur: 8000,
+      company: { siren: VTE.companySiren, name: VTE.companyName, naf: '25.50A' },
+      dataset: { nature: 'REAL' },
+    });
     const regular = await run(sg, CREATE_VTE, { input: { ...VTE, amountEur: 4000 } }, writer);
     expect(regular.data.createVteAid.record).toMatchObject({ green: false, amountEur: 4000 });
     // Same values again (the amount now given explicitly): idempotent.
-    const again = await run(sg, CREATE_VTE, { input: { ...VTE, reference: 'BDT-DECL-VTE-G1', green: true, amountEur: 8000 } }, writer);
+    const again = await run(
+      sg,
+      CREATE_VTE,
+      { input: { ...VTE, reference: 'BDT-DECL-VTE-G1', green: true, amountEur: 8000 } },
+      writer,
+    );
     expect(again.data.createVteAid.created).toBe(false);
   });
 
   it.each([
-    [false, 8000], [true, 4000], [false, 5000], [true, 0],
+    [false, 8000],
+    [true, 4000],
+    [false, 5000],
+    [true, 0],
   ])('refuses green=%s with %s €', async (green, amountEur) => {
-    const result = await run(sg, CREATE_VTE, { input: { ...VTE, reference: 'BDT-DECL-VTE-BAD', green, amountEur } }, writer);
+    const result = await run(
+      sg,
+      CREATE_VTE,
+      { input: { ...VTE, reference: 'BDT-DECL-VTE-BAD', green, amountEur } },
+      writer,
+    );
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     const fields = result.errors![0]!.extensions!.fields as { field: string; message: string }[];
-    expect(fields).toEqual([{ field: 'amountEur', message: expect.stringMatching(/4000 € per VTE and 8000 € for a VTE vert/) }]);
+    expect(fields).toEqual([
+      { field: 'amountEur', message: expect.stringMatching(/4000 € per VTE and 8000 € for a VTE vert/) },
+    ]);
     expect(await countRows(sg, { reference: 'BDT-DECL-VTE-BAD' })).toBe(0);
   });
 
   it('refuses a bad NAF code or SIREN field by field', async () => {
-    const result = await run(sg, CREATE_VTE, { input: { ...VTE, reference: 'BDT-DECL-VTE-BAD', naf: '2550A', companySiren: '900000093' } }, writer);
-    expect((result.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field).sort()).toEqual(['companySiren', 'naf']);
+    const result = await run(
+      sg,
+      CREATE_VTE,
+      { input: { ...VTE, reference: 'BDT-DECL-VTE-BAD', naf: '2550A', companySiren: '900000093' } },
+      writer,
+    );
+    expect((result.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field).sort()).toEqual([
+      'companySiren',
+      'naf',
+    ]);
   });
 
   it('keeps the rule on update: switching to green needs the green amount (or null to derive it)', async () => {
     const stale = await run(sg, UPDATE_VTE, { reference: VTE.reference, patch: { green: true } }, writer);
     expect(codeOf(stale)).toBe('BAD_USER_INPUT');
-    const derived = await run(sg, UPDATE_VTE, { reference: VTE.reference, patch: { green: true, amountEur: null } }, writer);
+    const derived = await run(
+      sg,
+      UPDATE_VTE,
+      { reference: VTE.reference, patch: { green: true, amountEur: null } },
+      writer,
+    );
     expect(derived.errors).toBeUndefined();
     expect(derived.data.updateVteAid).toEqual({ updated: true, record: { green: true, amountEur: 8000 } });
   });
@@ -265,25 +406,76 @@ describe('VTE aids follow the real rule: 4,000 €, 8,000 € for a VTE vert', (
 
 describe('the other kinds', () => {
   it('creates, updates and deletes a project-manager cofunding and a loan', async () => {
-    const cofunding = await run(sg, `mutation($input: ProjectManagerCofundingInput!) { createProjectManagerCofunding(input: $input) {
-      created record { reference months startDate amountEur employer { siren name } service { id } dataset { nature } } } }`, {
-      input: { reference: 'BDT-DECL-CDP-1', territoryId: T, employerSiren: GROUPEMENT.siren, amountEur: 60000, startDate: '2024-01-01', months: 24, status: 'COMMITTED' },
-    }, writer);
+    const cofunding = await run(
+      sg,
+      `mutation($input: ProjectManagerCofundingInput!) { createProjectManagerCofunding(input: $input) {
+      created record { reference months startDate amountEur employer { siren name } service { id } dataset { nature } } } }`,
+      {
+        input: {
+          reference: 'BDT-DECL-CDP-1',
+          territoryId: T,
+          employerSiren: GROUPEMENT.siren,
+          amountEur: 60000,
+          startDate: '2024-01-01',
+          months: 24,
+          status: 'COMMITTED',
+        },
+      },
+      writer,
+    );
     expect(cofunding.errors).toBeUndefined();
     expect(cofunding.data.createProjectManagerCofunding.record).toMatchObject({
-      months: 24, startDate: '2024-01-01', employer: { siren: GROUPEMENT.siren }, service: { id: 'engineering:cofinancement-chef-de-projet' }, dataset: { nature: 'REAL' },
+      months: 24,
+      startDate: '2024-01-01',
+      employer: { siren: GROUPEMENT.siren },
+      service: { id: 'engineering:cofinancement-chef-de-projet' },
+      dataset: { nature: 'REAL' },
     });
-    const months = await run(sg, `mutation { updateProjectManagerCofunding(reference: "BDT-DECL-CDP-1", patch: { months: 99 }) { updated } }`, {}, writer);
-    expect(months.errors![0]!.extensions!.fields).toEqual([{ field: 'months', message: '99 is above the maximum of 72' }]);
+    const months = await run(
+      sg,
+      `mutation { updateProjectManagerCofunding(reference: "BDT-DECL-CDP-1", patch: { months: 99 }) { updated } }`,
+      {},
+      writer,
+    );
+    expect(months.errors![0]!.extensions!.fields).toEqual([
+      { field: 'months', message: '99 is above the maximum of 72' },
+    ]);
 
-    const loan = await run(sg, `mutation($input: LocalAuthorityLoanInput!) { createLocalAuthorityLoan(input: $input) {
-      created record { reference purpose durationYears amountEur borrower { siren } } } }`, {
-      input: { reference: 'BDT-DECL-PRT-1', territoryId: T, borrowerSiren: GROUPEMENT.siren, purpose: "Réhabilitation d'une friche (test)", amountEur: 2500000, durationYears: 25, date: '2025-02-03', status: 'COMMITTED' },
-    }, writer);
-    expect(loan.data.createLocalAuthorityLoan).toMatchObject({ created: true, record: { durationYears: 25, amountEur: 2500000 } });
-    const negative = await run(sg, `mutation { updateLocalAuthorityLoan(reference: "BDT-DECL-PRT-1", patch: { amountEur: -1 }) { updated } }`, {}, writer);
+    const loan = await run(
+      sg,
+      `mutation($input: LocalAuthorityLoanInput!) { createLocalAuthorityLoan(input: $input) {
+      created record { reference purpose durationYears amountEur borrower { siren } } } }`,
+      {
+        input: {
+          reference: 'BDT-DECL-PRT-1',
+          territoryId: T,
+          borrowerSiren: GROUPEMENT.siren,
+          purpose: "Réhabilitation d'une friche (test)",
+          amountEur: 2500000,
+          durationYears: 25,
+          date: '2025-02-03',
+          status: 'COMMITTED',
+        },
+      },
+      writer,
+    );
+    expect(loan.data.createLocalAuthorityLoan).toMatchObject({
+      created: true,
+      record: { durationYears: 25, amountEur: 2500000 },
+    });
+    const negative = await run(
+      sg,
+      `mutation { updateLocalAuthorityLoan(reference: "BDT-DECL-PRT-1", patch: { amountEur: -1 }) { updated } }`,
+      {},
+      writer,
+    );
     expect(codeOf(negative)).toBe('BAD_USER_INPUT');
-    const del = await run(sg, `mutation { a: deleteLocalAuthorityLoan(reference: "BDT-DECL-PRT-1") { deleted } b: deleteProjectManagerCofunding(reference: "BDT-DECL-CDP-1") { deleted } }`, {}, writer);
+    const del = await run(
+      sg,
+      `mutation { a: deleteLocalAuthorityLoan(reference: "BDT-DECL-PRT-1") { deleted } b: deleteProjectManagerCofunding(reference: "BDT-DECL-CDP-1") { deleted } }`,
+      {},
+      writer,
+    );
     expect(del.data).toEqual({ a: { deleted: true }, b: { deleted: true } });
   });
 });
@@ -294,7 +486,8 @@ describe('the territory figures follow the writes', () => {
     services { service { id } recordCount amountEur beneficiaryCount lastDate dataset { id } }
     totals { kind recordCount amountEur }
     supports(first: 200) { totalCount nodes { reference date dataset { nature } } } } } } }`;
-  const figures = async (id: string) => (await run(sg, FIGURES, { r: [{ __typename: 'Territory', id }] })).data._entities[0].engineering;
+  const figures = async (id: string) =>
+    (await run(sg, FIGURES, { r: [{ __typename: 'Territory', id }] })).data._entities[0].engineering;
 
   it('shows a create in the summary, services, totals and the list (in date order), and removes it on delete', async () => {
     const before = await figures(T);
@@ -305,25 +498,54 @@ describe('the territory figures follow the writes', () => {
     expect(after.summary.amountEur).toBeCloseTo(before.summary.amountEur + 1234, 6);
     const service = (f: any) => f.services.find((s: any) => s.service.id === 'engineering:financement-ingenierie');
     expect(service(after).recordCount).toBe(service(before).recordCount + 1);
-    expect(after.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur).toBeCloseTo(before.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur + 1234, 6);
+    expect(after.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur).toBeCloseTo(
+      before.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur + 1234,
+      6,
+    );
     // The list stays in date order, the declared record among the sample ones.
     const dates = after.supports.nodes.map((n: any) => n.date);
     expect(dates).toEqual([...dates].sort());
     expect(after.supports.totalCount).toBe(before.supports.totalCount + 1);
     expect(after.supports.nodes.find((n: any) => n.reference === input.reference).dataset.nature).toBe('REAL');
 
-    expect((await run(sg, DELETE, { reference: input.reference }, writer)).data.deleteEngineeringSupport.deleted).toBe(true);
+    expect((await run(sg, DELETE, { reference: input.reference }, writer)).data.deleteEngineeringSupport.deleted).toBe(
+      true,
+    );
     expect(await figures(T)).toEqual(before);
   });
 
   it('labels a service REAL where only declared records mobilise it', async () => {
     // A territory where the sample has no loan: a declared loan is its only one.
-    const idle = loadPerimeters().find((t) => t.phase === '2023-2027' && !SAMPLE.some((r) => r.territory_id === t.id && r.record_kind === 'LOCAL_AUTHORITY_LOAN'))!;
-    await run(sg, `mutation($input: LocalAuthorityLoanInput!) { createLocalAuthorityLoan(input: $input) { created } }`, {
-      input: { reference: 'BDT-DECL-PRT-IDLE', territoryId: idle.id, borrowerSiren: idle.groupements[0]!.siren, purpose: 'Zone d’activité (test)', amountEur: 800000, durationYears: 20, date: '2024-10-01', status: 'PAID' },
-    }, writer);
-    const loans = (await figures(idle.id)).services.find((s: any) => s.service.id === 'engineering:prets-collectivites');
-    expect(loans).toMatchObject({ recordCount: 1, amountEur: 800000, dataset: { id: 'banque-des-territoires-declarations' } });
+    const idle = loadPerimeters().find(
+      (t) =>
+        t.phase === '2023-2027' &&
+        !SAMPLE.some((r) => r.territory_id === t.id && r.record_kind === 'LOCAL_AUTHORITY_LOAN'),
+    )!;
+    await run(
+      sg,
+      `mutation($input: LocalAuthorityLoanInput!) { createLocalAuthorityLoan(input: $input) { created } }`,
+      {
+        input: {
+          reference: 'BDT-DECL-PRT-IDLE',
+          territoryId: idle.id,
+          borrowerSiren: idle.groupements[0]!.siren,
+          purpose: 'Zone d’activité (test)',
+          amountEur: 800000,
+          durationYears: 20,
+          date: '2024-10-01',
+          status: 'PAID',
+        },
+      },
+      writer,
+    );
+    const loans = (await figures(idle.id)).services.find(
+      (s: any) => s.service.id === 'engineering:prets-collectivites',
+    );
+    expect(loans).toMatchObject({
+      recordCount: 1,
+      amountEur: 800000,
+      dataset: { id: 'banque-des-territoires-declarations' },
+    });
   });
 
   it('walks the pages of a territory with declared records without gaps or repeats', async () => {
@@ -332,8 +554,12 @@ describe('the territory figures follow the writes', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const result: any = await run(sg, `query($r:[_Any!]!, $after: String) { _entities(representations: $r) { ... on Territory { engineering {
-        supports(first: 2, after: $after) { totalCount nodes { reference date } pageInfo { hasNextPage endCursor } } } } } }`, { r: [{ __typename: 'Territory', id: T }], after });
+      const result: any = await run(
+        sg,
+        `query($r:[_Any!]!, $after: String) { _entities(representations: $r) { ... on Territory { engineering {
+        supports(first: 2, after: $after) { totalCount nodes { reference date } pageInfo { hasNextPage endCursor } } } } } }`,
+        { r: [{ __typename: 'Territory', id: T }], after },
+      );
       const connection = result.data._entities[0].engineering.supports;
       seen.push(...connection.nodes.map((n: any) => `${n.date} ${n.reference}`));
       if (!connection.pageInfo.hasNextPage) {
@@ -349,18 +575,27 @@ describe('the territory figures follow the writes', () => {
 });
 
 describe('transactions: a failed write leaves nothing behind', () => {
-  const ctx = () => ({ ...engineering.context(sg.prepared.database), identity: async () => verifyAuthorization(`Bearer ${writer}`, AUTH_ENV) });
+  const ctx = () => ({
+    ...engineering.context(sg.prepared.database),
+    identity: async () => verifyAuthorization(`Bearer ${writer}`, AUTH_ENV),
+  });
 
   it('rolls back when the after-write step fails (after the insert and the renumbering)', async () => {
     const before = await snapshot(sg);
     const failing = {
-      owner: OWNER, scope: WRITE_SCOPE,
+      owner: OWNER,
+      scope: WRITE_SCOPE,
       afterWrite: async (trx: any, rows: Record<string, unknown>[]) => {
-        await renumberTerritories(trx, rows.map((r) => String(r.territory_id)));
+        await renumberTerritories(
+          trx,
+          rows.map((r) => String(r.territory_id)),
+        );
         throw new Error('simulated failure after the insert');
       },
     };
-    await expect(createRecord(ctx(), engineeringSupportSpec, failing, { ...STUDY, reference: 'BDT-DECL-ING-FAIL-1' })).rejects.toThrow(/simulated failure/);
+    await expect(
+      createRecord(ctx(), engineeringSupportSpec, failing, { ...STUDY, reference: 'BDT-DECL-ING-FAIL-1' }),
+    ).rejects.toThrow(/simulated failure/);
     expect(await countRows(sg, { reference: 'BDT-DECL-ING-FAIL-1' })).toBe(0);
     expect(await snapshot(sg)).toEqual(before);
   });
@@ -368,20 +603,47 @@ describe('transactions: a failed write leaves nothing behind', () => {
   it('rolls back on a constraint error raised by the database in the middle of the transaction', async () => {
     const before = await snapshot(sg);
     // Changing a record's kind is refused by the table's guard trigger (migration 002), inside the write.
-    await expect(sg.prepared.database.db.transaction().execute(async (trx: any) => {
-      await trx.insertInto('engineering_record').values({ ...(await trx.selectFrom('engineering_record').selectAll().where('reference', '=', STUDY.reference).executeTakeFirst()), reference: 'BDT-DECL-ING-TMP', position: null }).execute();
-      await trx.updateTable('engineering_record').set({ record_kind: 'VTE_AID' }).where('reference', '=', STUDY.reference).execute();
-    })).rejects.toThrow(/kind and origin of a record never change/);
+    await expect(
+      sg.prepared.database.db.transaction().execute(async (trx: any) => {
+        await trx
+          .insertInto('engineering_record')
+          .values({
+            ...(await trx
+              .selectFrom('engineering_record')
+              .selectAll()
+              .where('reference', '=', STUDY.reference)
+              .executeTakeFirst()),
+            reference: 'BDT-DECL-ING-TMP',
+            position: null,
+          })
+          .execute();
+        await trx
+          .updateTable('engineering_record')
+          .set({ record_kind: 'VTE_AID' })
+          .where('reference', '=', STUDY.reference)
+          .execute();
+      }),
+    ).rejects.toThrow(/kind and origin of a record never change/);
     expect(await snapshot(sg)).toEqual(before);
   });
 });
 
 describe('sample reloads', () => {
   it('replace the SAMPLE records only: declared records survive, positions stay unique and ordered', async () => {
-    const operatorBefore = await sg.prepared.database.db.selectFrom('engineering_record').selectAll().where('origin', '=', 'OPERATOR').orderBy('reference').execute();
+    const operatorBefore = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .selectAll()
+      .where('origin', '=', 'OPERATOR')
+      .orderBy('reference')
+      .execute();
     expect(operatorBefore.length).toBeGreaterThan(3);
     await sg.prepared.database.db.transaction().execute((trx: any) => load(trx));
-    const operatorAfter = await sg.prepared.database.db.selectFrom('engineering_record').selectAll().where('origin', '=', 'OPERATOR').orderBy('reference').execute();
+    const operatorAfter = await sg.prepared.database.db
+      .selectFrom('engineering_record')
+      .selectAll()
+      .where('origin', '=', 'OPERATOR')
+      .orderBy('reference')
+      .execute();
     expect(operatorAfter).toEqual(operatorBefore);
     expect(await countRows(sg, { origin: 'SAMPLE' })).toBe(SAMPLE.length);
     const positions = await sg.prepared.database.db.selectFrom('engineering_record').select('position').execute();

@@ -14,7 +14,8 @@ const COLUMNS_001 = 'reference, territory_id, siren, service_id, instrument, amo
  */
 export const financingOrigin: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.createTable('financing_v2')
+    await db.schema
+      .createTable('financing_v2')
       .addColumn('reference', 'text', (c) => c.primaryKey())
       .addColumn('territory_id', 'text', (c) => c.notNull())
       .addColumn('siren', 'text', (c) => c.notNull())
@@ -25,21 +26,37 @@ export const financingOrigin: Migration = {
       .addColumn('year', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('position', 'integer', (c) => c.unique())
-      .addColumn('origin', 'text', (c) => c.notNull().defaultTo('SAMPLE').check(sql`origin in ('SAMPLE', 'OPERATOR')`))
+      .addColumn('origin', 'text', (c) =>
+        c
+          .notNull()
+          .defaultTo('SAMPLE')
+          .check(sql`origin in ('SAMPLE', 'OPERATOR')`),
+      )
       .addColumn('company_name', 'text')
       .addColumn('company_naf', 'text')
       .execute();
-    await sql.raw(`insert into financing_v2 (${COLUMNS_001}, origin) select ${COLUMNS_001}, 'SAMPLE' from financing`).execute(db);
+    await sql
+      .raw(`insert into financing_v2 (${COLUMNS_001}, origin) select ${COLUMNS_001}, 'SAMPLE' from financing`)
+      .execute(db);
     await db.schema.dropTable('financing').execute();
     await db.schema.alterTable('financing_v2').renameTo('financing').execute();
-    await db.schema.createIndex('financing_territory_position').on('financing').columns(['territory_id', 'position']).execute();
-    await db.schema.createIndex('financing_territory_service').on('financing').columns(['territory_id', 'service_id']).execute();
+    await db.schema
+      .createIndex('financing_territory_position')
+      .on('financing')
+      .columns(['territory_id', 'position'])
+      .execute();
+    await db.schema
+      .createIndex('financing_territory_service')
+      .on('financing')
+      .columns(['territory_id', 'service_id'])
+      .execute();
     await db.schema.createIndex('financing_siren').on('financing').column('siren').execute();
     await db.schema.createIndex('financing_origin').on('financing').columns(['origin', 'territory_id']).execute();
   },
   async down(db: Kysely<any>) {
     // Back to the 001 shape: declared financings cannot satisfy its foreign keys, only the sample is kept.
-    await db.schema.createTable('financing_v1')
+    await db.schema
+      .createTable('financing_v1')
       .addColumn('reference', 'text', (c) => c.primaryKey())
       .addColumn('territory_id', 'text', (c) => c.notNull().references('territory.id'))
       .addColumn('siren', 'text', (c) => c.notNull().references('company.siren'))
@@ -51,11 +68,21 @@ export const financingOrigin: Migration = {
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('position', 'integer', (c) => c.notNull().unique())
       .execute();
-    await sql.raw(`insert into financing_v1 (${COLUMNS_001}) select ${COLUMNS_001} from financing where origin = 'SAMPLE'`).execute(db);
+    await sql
+      .raw(`insert into financing_v1 (${COLUMNS_001}) select ${COLUMNS_001} from financing where origin = 'SAMPLE'`)
+      .execute(db);
     await db.schema.dropTable('financing').execute();
     await db.schema.alterTable('financing_v1').renameTo('financing').execute();
-    await db.schema.createIndex('financing_territory_position').on('financing').columns(['territory_id', 'position']).execute();
-    await db.schema.createIndex('financing_territory_service').on('financing').columns(['territory_id', 'service_id']).execute();
+    await db.schema
+      .createIndex('financing_territory_position')
+      .on('financing')
+      .columns(['territory_id', 'position'])
+      .execute();
+    await db.schema
+      .createIndex('financing_territory_service')
+      .on('financing')
+      .columns(['territory_id', 'service_id'])
+      .execute();
     await db.schema.createIndex('financing_siren').on('financing').column('siren').execute();
   },
 };

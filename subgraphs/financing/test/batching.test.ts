@@ -13,13 +13,19 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
 } } } }`;
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(financing); }, 60_000);
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(financing);
+}, 60_000);
+afterAll(async () => {
+  await sg?.stop();
+});
 
 const representations = (ids: string[]) => ids.map((id) => ({ __typename: 'Territory', id }));
 
 it('resolves the slice of 10 and of all 183 territories of 2023-2027 with the same statements', async () => {
-  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
+  const ids = loadPerimeters()
+    .filter((t) => t.phase === '2023-2027')
+    .map((t) => t.id);
   expect(ids).toHaveLength(183);
   const ten = await sg.execute(SLICE, { r: representations(ids.slice(0, 10)) });
   const all = await sg.execute(SLICE, { r: representations(ids) });
@@ -34,10 +40,17 @@ it('resolves the slice of 10 and of all 183 territories of 2023-2027 with the sa
 });
 
 it('the minimal _entities summary query costs one statement, and entity resolution none', async () => {
-  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
-  const r = await sg.execute('query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id financing { summary { recordCount } } } } }', { r: representations(ids) });
+  const ids = loadPerimeters()
+    .filter((t) => t.phase === '2023-2027')
+    .map((t) => t.id);
+  const r = await sg.execute(
+    'query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id financing { summary { recordCount } } } } }',
+    { r: representations(ids) },
+  );
   expect(r.errors).toBeUndefined();
   expect(r.statements).toBe(1);
-  const bare = await sg.execute('query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }', { r: representations(ids) });
+  const bare = await sg.execute('query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }', {
+    r: representations(ids),
+  });
   expect(bare.statements).toBe(0);
 });

@@ -6,7 +6,8 @@ import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harn
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import financing from '../subgraph.ts';
 
-const rows = (file: string) => parse(readFileSync(new URL(`../data/${file}`, import.meta.url)), { columns: true }) as Record<string, string>[];
+const rows = (file: string) =>
+  parse(readFileSync(new URL(`../data/${file}`, import.meta.url)), { columns: true }) as Record<string, string>[];
 const pgeRows = rows('pge-departemental-naf-latest.csv');
 const barometreRows = rows('barometre-resultats-synthese-nb-entreprises-industrielles.csv');
 
@@ -16,25 +17,37 @@ function expectedPge(dep: string) {
   const c = own.filter((r) => r.code_section === 'C');
   const sum = (list: Record<string, string>[], col: string) => list.reduce((s, r) => s + Number(r[col]), 0);
   return {
-    loanCount: sum(own, 'nombre_pge'), amountEur: sum(own, 'montant_total'),
-    manufacturingLoanCount: sum(c, 'nombre_pge'), manufacturingAmountEur: sum(c, 'montant_total'), date: own[0]!.date_maj,
+    loanCount: sum(own, 'nombre_pge'),
+    amountEur: sum(own, 'montant_total'),
+    manufacturingLoanCount: sum(c, 'nombre_pge'),
+    manufacturingAmountEur: sum(c, 'montant_total'),
+    date: own[0]!.date_maj,
   };
 }
 function expectedIndicator(dep: string) {
-  const r = barometreRows.find((x) => x.code_departement === dep && x.id_indicateur === 'nb-entreprises-industrielles-agricoles')!;
+  const r = barometreRows.find(
+    (x) => x.code_departement === dep && x.id_indicateur === 'nb-entreprises-industrielles-agricoles',
+  )!;
   return { value: Number(r.valeur_actuelle), date: r.date_valeur_actuelle };
 }
 
-const CONTEXT = 'department { code } pge { loanCount amountEur manufacturingLoanCount manufacturingAmountEur date dataset { id nature } } franceRelanceIndustry { id value date unit dataset { id nature } }';
+const CONTEXT =
+  'department { code } pge { loanCount amountEur manufacturingLoanCount manufacturingAmountEur date dataset { id nature } } franceRelanceIndustry { id value date unit dataset { id nature } }';
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(financing); }, 60_000);
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(financing);
+}, 60_000);
+afterAll(async () => {
+  await sg?.stop();
+});
 
 describe('departmental context (REAL data)', () => {
   it('Department.financingContext matches the PGE and Baromètre files for Ain, Nord and Réunion', async () => {
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { ${CONTEXT} } } } }`,
-      { r: ['01', '59', '974'].map((code) => ({ __typename: 'Department', code })) });
+    const r = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { ${CONTEXT} } } } }`,
+      { r: ['01', '59', '974'].map((code) => ({ __typename: 'Department', code })) },
+    );
     expect(r.errors).toBeUndefined();
     for (const entity of r.data._entities) {
       const ctx = entity.financingContext;
@@ -46,7 +59,10 @@ describe('departmental context (REAL data)', () => {
       expect(ctx.pge.manufacturingAmountEur).toBeCloseTo(pge.manufacturingAmountEur, 2);
       expect(ctx.pge.date).toBe('2021-12-31');
       expect(ctx.pge.dataset).toEqual({ id: 'pge-etat-bpifrance-departemental', nature: 'REAL' });
-      expect(ctx.franceRelanceIndustry).toMatchObject({ id: 'nb-entreprises-industrielles-agricoles', ...expectedIndicator(entity.code) });
+      expect(ctx.franceRelanceIndustry).toMatchObject({
+        id: 'nb-entreprises-industrielles-agricoles',
+        ...expectedIndicator(entity.code),
+      });
       expect(ctx.franceRelanceIndustry.dataset.nature).toBe('REAL');
     }
     // Ain's published manufacturing row, as a sanity anchor of the recomputation itself.
@@ -54,16 +70,20 @@ describe('departmental context (REAL data)', () => {
   });
 
   it('an unknown department has no financing context', async () => {
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { pge { loanCount } } } } }`,
-      { r: [{ __typename: 'Department', code: '99' }] });
+    const r = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { pge { loanCount } } } } }`,
+      { r: [{ __typename: 'Department', code: '99' }] },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data._entities[0].financingContext).toBeNull();
   });
 
   it("a territory's slice lists the context of each of its departments", async () => {
     const territory = loadPerimeters().find((t) => t.phase === '2023-2027' && t.departmentCodes.length > 1)!;
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { departments { ${CONTEXT} } } } } }`,
-      { r: [{ __typename: 'Territory', id: territory.id }] });
+    const r = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { departments { ${CONTEXT} } } } } }`,
+      { r: [{ __typename: 'Territory', id: territory.id }] },
+    );
     expect(r.errors).toBeUndefined();
     const departments = r.data._entities[0].financing.departments;
     expect(departments.map((d: any) => d.department.code)).toEqual(territory.departmentCodes);
@@ -80,8 +100,12 @@ describe('catalogue', () => {
     expect(r.errors).toBeUndefined();
     const services = r.data.financingCatalogue;
     expect(services.map((s: any) => s.id)).toEqual([
-      'financing:fonds-acceleration', 'financing:aide-innovation', 'financing:pret-developpement',
-      'financing:garantie', 'financing:fonds-propres', 'financing:vte',
+      'financing:fonds-acceleration',
+      'financing:aide-innovation',
+      'financing:pret-developpement',
+      'financing:garantie',
+      'financing:fonds-propres',
+      'financing:vte',
     ]);
     const fund = services[0];
     expect(fund.name).toBe("Fonds d'accélération des investissements industriels dans les territoires");
@@ -94,18 +118,24 @@ describe('catalogue', () => {
   });
 
   it('filters by axis', async () => {
-    const r = await sg.execute('{ financingCatalogue(axis: RECRUIT) { id } simplify: financingCatalogue(axis: SIMPLIFY) { id } }');
+    const r = await sg.execute(
+      '{ financingCatalogue(axis: RECRUIT) { id } simplify: financingCatalogue(axis: SIMPLIFY) { id } }',
+    );
     expect(r.data.financingCatalogue).toEqual([{ id: 'financing:vte' }]);
     expect(r.data.simplify).toEqual([]);
   });
 
   it('the slice names its four datasets with their nature', async () => {
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { operator datasets { id nature } } } } }`,
-      { r: [{ __typename: 'Territory', id: '2019-2022:ti-8401' }] });
+    const r = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { operator datasets { id nature } } } } }`,
+      { r: [{ __typename: 'Territory', id: '2019-2022:ti-8401' }] },
+    );
     expect(r.data._entities[0].financing.operator).toBe('BPIFRANCE');
     expect(Object.fromEntries(r.data._entities[0].financing.datasets.map((d: any) => [d.id, d.nature]))).toEqual({
-      'bpifrance-panier-services': 'REAL', 'bpifrance-financements-echantillon': 'SAMPLE',
-      'pge-etat-bpifrance-departemental': 'REAL', 'barometre-france-relance-entreprises-industrielles': 'REAL',
+      'bpifrance-panier-services': 'REAL',
+      'bpifrance-financements-echantillon': 'SAMPLE',
+      'pge-etat-bpifrance-departemental': 'REAL',
+      'barometre-france-relance-entreprises-industrielles': 'REAL',
     });
   });
 });

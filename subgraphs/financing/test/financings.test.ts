@@ -9,18 +9,27 @@ import financing from '../subgraph.ts';
 
 const T1 = '2019-2022:ti-8401';
 const T2 = '2023-2027:ti-8412';
-const NODE = 'reference company { siren name naf } service { id axes } instrument amountEur date year status dataset { id nature }';
+const NODE =
+  'reference company { siren name naf } service { id axes } instrument amountEur date year status dataset { id nature }';
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(financing); }, 60_000);
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(financing);
+}, 60_000);
+afterAll(async () => {
+  await sg?.stop();
+});
 
 /** `financings(...)` of one territory through `_entities`. */
 async function financings(id: string, args: string, variables: Record<string, unknown> = {}) {
-  const decl = Object.keys(variables).map((k) => `, $${k}: ${k === 'after' ? 'String' : 'Float'}`).join('');
-  const r = await sg.execute(`query($r:[_Any!]!${decl}){ _entities(representations:$r){ ... on Territory { financing {
+  const decl = Object.keys(variables)
+    .map((k) => `, $${k}: ${k === 'after' ? 'String' : 'Float'}`)
+    .join('');
+  const r = await sg.execute(
+    `query($r:[_Any!]!${decl}){ _entities(representations:$r){ ... on Territory { financing {
     financings(${args}) { totalCount nodes { ${NODE} } pageInfo { hasNextPage endCursor } } } } } }`,
-  { r: [{ __typename: 'Territory', id }], ...variables });
+    { r: [{ __typename: 'Territory', id }], ...variables },
+  );
   return { errors: r.errors, page: r.data?._entities?.[0]?.financing?.financings };
 }
 
@@ -29,7 +38,11 @@ async function allPages(id: string, filter = '') {
   let after: string | null = null;
   let totalCount = 0;
   for (let guard = 0; guard < 100; guard++) {
-    const { errors, page } = await financings(id, `first: 7${after ? ', after: $after' : ''}${filter ? `, ${filter}` : ''}`, after ? { after } : {});
+    const { errors, page } = await financings(
+      id,
+      `first: 7${after ? ', after: $after' : ''}${filter ? `, ${filter}` : ''}`,
+      after ? { after } : {},
+    );
     expect(errors).toBeUndefined();
     nodes.push(...page.nodes);
     totalCount = page.totalCount;
@@ -41,7 +54,10 @@ async function allPages(id: string, filter = '') {
 
 describe('sample financings', () => {
   it('are SAMPLE, for companies of the territory profile, dated within the phase years', async () => {
-    for (const [id, from, to] of [[T1, 2019, 2022], [T2, 2023, 2025]] as const) {
+    for (const [id, from, to] of [
+      [T1, 2019, 2022],
+      [T2, 2023, 2025],
+    ] as const) {
       const { nodes, totalCount } = await allPages(id);
       expect(totalCount).toBeGreaterThan(0);
       expect(nodes).toHaveLength(totalCount);
@@ -80,12 +96,18 @@ describe('sample financings', () => {
       ['axis: RECRUIT', (n) => n.service.axes.includes('RECRUIT')],
       ['year: 2021, minAmountEur: 100000', (n) => n.year === 2021 && n.amountEur >= 100000],
       ['minAmountEur: 50000, maxAmountEur: 500000', (n) => n.amountEur >= 50000 && n.amountEur <= 500000],
-      ['service: "financing:garantie", status: GRANTED', (n) => n.service.id === 'financing:garantie' && n.status === 'GRANTED'],
+      [
+        'service: "financing:garantie", status: GRANTED',
+        (n) => n.service.id === 'financing:garantie' && n.status === 'GRANTED',
+      ],
     ];
     for (const [filter, keep] of cases) {
       const { nodes, totalCount } = await allPages(T1, filter);
       const expected = all.filter(keep).map((n) => n.reference);
-      expect(nodes.map((n) => n.reference), filter).toEqual(expected);
+      expect(
+        nodes.map((n) => n.reference),
+        filter,
+      ).toEqual(expected);
       expect(totalCount, filter).toBe(expected.length);
     }
   });
@@ -93,36 +115,65 @@ describe('sample financings', () => {
   it('summary, services and totals agree with the records (granted = GRANTED or PAID)', async () => {
     const { nodes } = await allPages(T2);
     const grantedNodes = nodes.filter((n) => n.status === 'GRANTED' || n.status === 'PAID');
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing {
+    const r = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing {
       summary { operator mobilised serviceCount recordCount amountEur }
       services { service { id } recordCount amountEur beneficiaryCount firstDate lastDate dataset { nature } }
       totalsByService { service { id } recordCount grantedCount requestedAmountEur grantedAmountEur paidAmountEur beneficiaryCount }
-      totalsByInstrument { instrument recordCount grantedAmountEur } } } } }`, { r: [{ __typename: 'Territory', id: T2 }] });
+      totalsByInstrument { instrument recordCount grantedAmountEur } } } } }`,
+      { r: [{ __typename: 'Territory', id: T2 }] },
+    );
     expect(r.errors).toBeUndefined();
     const slice = r.data._entities[0].financing;
     const sum = (list: any[], f: (n: any) => number) => list.reduce((s, n) => s + f(n), 0);
     expect(slice.summary).toEqual({
-      operator: 'BPIFRANCE', mobilised: grantedNodes.length > 0, serviceCount: new Set(grantedNodes.map((n) => n.service.id)).size,
-      recordCount: grantedNodes.length, amountEur: sum(grantedNodes, (n) => n.amountEur),
+      operator: 'BPIFRANCE',
+      mobilised: grantedNodes.length > 0,
+      serviceCount: new Set(grantedNodes.map((n) => n.service.id)).size,
+      recordCount: grantedNodes.length,
+      amountEur: sum(grantedNodes, (n) => n.amountEur),
     });
     for (const m of slice.services) {
       const own = grantedNodes.filter((n) => n.service.id === m.service.id);
-      expect(m).toMatchObject({ recordCount: own.length, amountEur: sum(own, (n) => n.amountEur), beneficiaryCount: new Set(own.map((n) => n.company.siren)).size });
+      expect(m).toMatchObject({
+        recordCount: own.length,
+        amountEur: sum(own, (n) => n.amountEur),
+        beneficiaryCount: new Set(own.map((n) => n.company.siren)).size,
+      });
       expect(m.firstDate).toBe(own.map((n) => n.date).sort()[0]);
       expect(m.dataset.nature).toBe('SAMPLE');
     }
     for (const t of slice.totalsByService) {
       const own = nodes.filter((n) => n.service.id === t.service.id);
       expect(t.recordCount).toBe(own.length);
-      expect(t.requestedAmountEur).toBe(sum(own.filter((n) => n.status === 'REQUESTED'), (n) => n.amountEur));
-      expect(t.paidAmountEur).toBe(sum(own.filter((n) => n.status === 'PAID'), (n) => n.amountEur));
+      expect(t.requestedAmountEur).toBe(
+        sum(
+          own.filter((n) => n.status === 'REQUESTED'),
+          (n) => n.amountEur,
+        ),
+      );
+      expect(t.paidAmountEur).toBe(
+        sum(
+          own.filter((n) => n.status === 'PAID'),
+          (n) => n.amountEur,
+        ),
+      );
     }
     expect(sum(slice.totalsByInstrument, (t) => t.recordCount)).toBe(nodes.length);
     expect(sum(slice.totalsByInstrument, (t) => t.grantedAmountEur)).toBe(slice.summary.amountEur);
 
-    const totals = await sg.execute('{ financingTotals(by: TERRITORY, phase: PHASE_2023_2027) { key group operator territoryCount recordCount amountEur } }');
+    const totals = await sg.execute(
+      '{ financingTotals(by: TERRITORY, phase: PHASE_2023_2027) { key group operator territoryCount recordCount amountEur } }',
+    );
     const own = totals.data.financingTotals.find((t: any) => t.key === T2);
-    expect(own).toEqual({ key: T2, group: 'TERRITORY', operator: 'BPIFRANCE', territoryCount: 1, recordCount: slice.summary.recordCount, amountEur: slice.summary.amountEur });
+    expect(own).toEqual({
+      key: T2,
+      group: 'TERRITORY',
+      operator: 'BPIFRANCE',
+      territoryCount: 1,
+      recordCount: slice.summary.recordCount,
+      amountEur: slice.summary.amountEur,
+    });
   });
 
   it('financingTotals by phase and region add up; financingTerritories splits each phase', async () => {
@@ -136,12 +187,18 @@ describe('sample financings', () => {
     expect(r.data.region.reduce((s: number, t: any) => s + t.amountEur, 0)).toBeCloseTo(second.amountEur, 2);
     expect(second.territoryCount).toBe(r.data.yes.length);
     const ids = [...r.data.yes, ...r.data.no].map((t: any) => t.id).sort();
-    expect(ids).toEqual(loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id).sort());
+    expect(ids).toEqual(
+      loadPerimeters()
+        .filter((t) => t.phase === '2023-2027')
+        .map((t) => t.id)
+        .sort(),
+    );
   });
 
   it('unknown or malformed territory references resolve to null', async () => {
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
-      { r: ['2023-2027:ti-9999', 'nope', T2].map((id) => ({ __typename: 'Territory', id })) });
+    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`, {
+      r: ['2023-2027:ti-9999', 'nope', T2].map((id) => ({ __typename: 'Territory', id })),
+    });
     expect(r.data._entities).toEqual([null, null, { id: T2 }]);
   });
 });
@@ -154,7 +211,12 @@ describe('validation', () => {
     ['service: "financing:nope"', {}, 'service', 'unknown service "financing:nope"'],
     ['year: 2030', {}, 'year', 'year: must be between 2019 and 2027 (got 2030)'],
     ['minAmountEur: $min', { min: -1 }, 'minAmountEur', 'must be a non-negative amount in euros (got -1)'],
-    ['minAmountEur: $min, maxAmountEur: $max', { min: 1000, max: 10 }, 'maxAmountEur', 'must be greater than or equal to minAmountEur (1000 > 10)'],
+    [
+      'minAmountEur: $min, maxAmountEur: $max',
+      { min: 1000, max: 10 },
+      'maxAmountEur',
+      'must be greater than or equal to minAmountEur (1000 > 10)',
+    ],
   ];
   for (const [args, variables, argumentName, message] of cases) {
     it(`rejects ${args}`, async () => {
@@ -188,7 +250,8 @@ describe('determinism and scale', () => {
   it('the served records equal the generated ones', async () => {
     const generated = generateAll(1).financings.filter((f) => f.territory_id === T1);
     const { nodes } = await allPages(T1);
-    expect(nodes.map((n) => [n.reference, n.company.siren, n.service.id, n.instrument, n.amountEur, n.date, n.status]))
-      .toEqual(generated.map((f) => [f.reference, f.siren, f.service_id, f.instrument, f.amount_eur, f.date, f.status]));
+    expect(
+      nodes.map((n) => [n.reference, n.company.siren, n.service.id, n.instrument, n.amountEur, n.date, n.status]),
+    ).toEqual(generated.map((f) => [f.reference, f.siren, f.service_id, f.instrument, f.amount_eur, f.date, f.status]));
   });
 });

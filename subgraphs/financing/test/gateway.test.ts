@@ -31,8 +31,13 @@ afterAll(async () => {
 });
 
 it('territory { departments { financingContext } } carries the real PGE figures of section C', async () => {
-  const pge = parse(readFileSync(new URL('../data/pge-departemental-naf-latest.csv', import.meta.url)), { columns: true }) as Record<string, string>[];
-  const response = await post(url, `{ territory(id: "2023-2027:ti-8402") { name departments { code name financingContext { pge { manufacturingLoanCount } } } financing { summary { operator } } } }`);
+  const pge = parse(readFileSync(new URL('../data/pge-departemental-naf-latest.csv', import.meta.url)), {
+    columns: true,
+  }) as Record<string, string>[];
+  const response = await post(
+    url,
+    `{ territory(id: "2023-2027:ti-8402") { name departments { code name financingContext { pge { manufacturingLoanCount } } } financing { summary { operator } } } }`,
+  );
   expect(response.errors).toBeUndefined();
   const t = response.data.territory;
   expect(t.financing.summary.operator).toBe('BPIFRANCE');

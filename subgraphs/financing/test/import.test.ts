@@ -34,16 +34,35 @@ const BAD_ROWS: [number, string, RegExp][] = [
 ];
 
 let sg: TestSubgraph<any>;
-beforeAll(async () => { sg = await startTestSubgraph(financing); }, 60_000);
-afterAll(async () => { await sg?.stop(); });
+beforeAll(async () => {
+  sg = await startTestSubgraph(financing);
+}, 60_000);
+afterAll(async () => {
+  await sg?.stop();
+});
 
 const db = () => sg.prepared.database.db;
 const hook = () => financing.afterImport!.financing!;
 async function operatorRows(): Promise<number> {
-  return Number((await db().selectFrom('financing').select(sql<number>`count(*)`.as('n')).where('origin', '=', 'OPERATOR').executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db()
+        .selectFrom('financing')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('origin', '=', 'OPERATOR')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 async function totalRows(): Promise<number> {
-  return Number((await db().selectFrom('financing').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db()
+        .selectFrom('financing')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 describe('import of financings (runtime importCsv on the financing RecordSpec)', () => {
@@ -75,16 +94,26 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
 
   it('a failure during the import (in its hook) keeps nothing', async () => {
     const rows = await totalRows();
-    await expect(importCsv(db(), financingRecord, valid, {
-      afterWrite: async (trx, written) => { await hook()(trx, written); throw new Error('simulated failure at the end of the import'); },
-    })).rejects.toThrow(/simulated failure/);
+    await expect(
+      importCsv(db(), financingRecord, valid, {
+        afterWrite: async (trx, written) => {
+          await hook()(trx, written);
+          throw new Error('simulated failure at the end of the import');
+        },
+      }),
+    ).rejects.toThrow(/simulated failure/);
     expect(await totalRows()).toBe(rows);
   });
 
   it('imports the valid file (inserted = rows), then re-importing it changes nothing (unchanged = rows)', async () => {
     const before = await summary('2023-2027:ti-5301');
     const first = await importCsv(db(), financingRecord, valid, { afterWrite: hook() });
-    expect(first).toMatchObject({ kind: 'financing', rows: 20, rejected: [], written: { inserted: 20, updated: 0, unchanged: 0 } });
+    expect(first).toMatchObject({
+      kind: 'financing',
+      rows: 20,
+      rejected: [],
+      written: { inserted: 20, updated: 0, unchanged: 0 },
+    });
     expect(await operatorRows()).toBe(20);
     const second = await importCsv(db(), financingRecord, valid, { afterWrite: hook() });
     expect(second.written).toMatchObject({ inserted: 0, updated: 0, unchanged: 20 });
@@ -95,11 +124,18 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
     expect(after.recordCount).toBe(before.recordCount + 3);
     expect(after.amountEur).toBeCloseTo(before.amountEur + 95_000 + 650_000 + 4_000, 2);
     // The imported records are in their territory's pages, in date order.
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing {
-      financings(first: 200) { nodes { reference date dataset { nature } } } } } } }`, { r: [{ __typename: 'Territory', id: '2023-2027:ti-5301' }] });
+    const r = await sg.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing {
+      financings(first: 200) { nodes { reference date dataset { nature } } } } } } }`,
+      { r: [{ __typename: 'Territory', id: '2023-2027:ti-5301' }] },
+    );
     const nodes = r.data._entities[0].financing.financings.nodes;
-    expect(nodes.filter((n: any) => n.dataset.nature === 'REAL').map((n: any) => n.reference).sort())
-      .toEqual(['EXEMPLE-BPI-2023-0007', 'EXEMPLE-BPI-2024-0008', 'EXEMPLE-BPI-2025-0009']);
+    expect(
+      nodes
+        .filter((n: any) => n.dataset.nature === 'REAL')
+        .map((n: any) => n.reference)
+        .sort(),
+    ).toEqual(['EXEMPLE-BPI-2023-0007', 'EXEMPLE-BPI-2024-0008', 'EXEMPLE-BPI-2025-0009']);
     expect(nodes.map((n: any) => n.date)).toEqual(nodes.map((n: any) => n.date).sort());
   });
 
@@ -117,8 +153,10 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
 });
 
 async function summary(id: string) {
-  const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { summary { recordCount amountEur } } } } }`,
-    { r: [{ __typename: 'Territory', id }] });
+  const r = await sg.execute(
+    `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { summary { recordCount amountEur } } } } }`,
+    { r: [{ __typename: 'Territory', id }] },
+  );
   expect(r.errors).toBeUndefined();
   return r.data._entities[0].financing.summary;
 }
@@ -130,7 +168,11 @@ describe('the import CLI (child process, temporary SQLite file)', () => {
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = { ...process.env, FINANCING_DATABASE_URL: `sqlite:${join(dir, 'financing.sqlite')}` };
     try {
-      const { stdout, stderr } = await promisify(execFile)('node', ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args], { cwd: ROOT, env, timeout: 120_000 });
+      const { stdout, stderr } = await promisify(execFile)(
+        'node',
+        ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args],
+        { cwd: ROOT, env, timeout: 120_000 },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code?: number; stdout: string; stderr: string };
@@ -146,7 +188,10 @@ describe('the import CLI (child process, temporary SQLite file)', () => {
     expect([noFile.code, noFile.stderr]).toEqual([2, expect.stringMatching(/missing the CSV file/)]);
 
     const first = await cli('financing', VALID_FILE);
-    expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/20 row\(s\) read .*; 20 inserted, 0 updated, 0 unchanged, 0 rejected/)]);
+    expect([first.code, first.stdout]).toEqual([
+      0,
+      expect.stringMatching(/20 row\(s\) read .*; 20 inserted, 0 updated, 0 unchanged, 0 rejected/),
+    ]);
     const again = await cli('financing', VALID_FILE);
     expect([again.code, again.stdout]).toEqual([0, expect.stringMatching(/0 inserted, 0 updated, 20 unchanged/)]);
 
@@ -156,7 +201,10 @@ describe('the import CLI (child process, temporary SQLite file)', () => {
     for (const [line, field] of BAD_ROWS) expect(refused.stderr).toContain(`line ${line}, column ${field}:`);
 
     const partial = await cli('financing', INVALID_FILE, '--valid-only');
-    expect([partial.code, partial.stdout]).toEqual([0, expect.stringMatching(/11 row\(s\) read .*; 2 inserted, 0 updated, 0 unchanged, 9 rejected/)]);
+    expect([partial.code, partial.stdout]).toEqual([
+      0,
+      expect.stringMatching(/11 row\(s\) read .*; 2 inserted, 0 updated, 0 unchanged, 9 rejected/),
+    ]);
     expect(partial.stderr).toMatch(/rejected rows:\n {2}line 2, column date/);
   }, 240_000);
 });

@@ -13,8 +13,18 @@ const SECRET = 'financing-test-secret-at-least-32-characters-long';
 const env = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
 const T = '2023-2027:ti-8412';
 
-interface Claims { operator?: string; scope?: string; secret?: string; expiresAt?: number }
-async function token({ operator = 'BPIFRANCE', scope = 'financing:write', secret = SECRET, expiresAt }: Claims = {}): Promise<string> {
+interface Claims {
+  operator?: string;
+  scope?: string;
+  secret?: string;
+  expiresAt?: number;
+}
+async function token({
+  operator = 'BPIFRANCE',
+  scope = 'financing:write',
+  secret = SECRET,
+  expiresAt,
+}: Claims = {}): Promise<string> {
   return new SignJWT({ operator, scope })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('test-bpifrance-agent')
@@ -30,11 +40,16 @@ beforeAll(async () => {
   sg = await startTestSubgraph(financing);
   writer = await token();
 }, 60_000);
-afterAll(async () => { await sg?.stop(); });
+afterAll(async () => {
+  await sg?.stop();
+});
 
 /** The per-request context the HTTP server builds: the caller's token verified on first use. */
 function context(bearer?: string) {
-  return { ...financing.context(sg.prepared.database), identity: () => verifyAuthorization(bearer ? `Bearer ${bearer}` : undefined, env) };
+  return {
+    ...financing.context(sg.prepared.database),
+    identity: () => verifyAuthorization(bearer ? `Bearer ${bearer}` : undefined, env),
+  };
 }
 
 async function run(query: string, variables: Record<string, unknown> = {}, bearer?: string) {
@@ -43,14 +58,23 @@ async function run(query: string, variables: Record<string, unknown> = {}, beare
   return response.body.singleResult as { data?: any; errors?: { message: string; extensions?: any }[] };
 }
 
-const RESULT = 'created updated financing { reference company { siren name naf } service { id } instrument amountEur date year status dataset { id nature publisher licence } }';
+const RESULT =
+  'created updated financing { reference company { siren name naf } service { id } instrument amountEur date year status dataset { id nature publisher licence } }';
 const CREATE = `mutation($input: FinancingInput!) { createFinancing(input: $input) { ${RESULT} } }`;
 const UPDATE = `mutation($reference: ID!, $patch: FinancingPatch!) { updateFinancing(reference: $reference, patch: $patch) { ${RESULT} } }`;
 const DELETE = 'mutation($reference: ID!) { deleteFinancing(reference: $reference) { reference deleted } }';
 
 const input = (overrides: Record<string, unknown> = {}) => ({
-  reference: 'TEST-BPI-0001', territoryId: T, companySiren: '512345604', companyName: 'Décolletage du Genevois (test)',
-  companyNaf: '25.62B', serviceId: 'financing:fonds-propres', instrument: 'EQUITY', amountEur: 1_234_567, date: '2024-06-15', status: 'GRANTED',
+  reference: 'TEST-BPI-0001',
+  territoryId: T,
+  companySiren: '512345604',
+  companyName: 'Décolletage du Genevois (test)',
+  companyNaf: '25.62B',
+  serviceId: 'financing:fonds-propres',
+  instrument: 'EQUITY',
+  amountEur: 1_234_567,
+  date: '2024-06-15',
+  status: 'GRANTED',
   ...overrides,
 });
 
@@ -77,9 +101,11 @@ async function allFinancings(id = T) {
   const nodes: any[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 50; guard++) {
-    const r: any = await sg.execute(`query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory { financing {
+    const r: any = await sg.execute(
+      `query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory { financing {
       financings(first: 9, after: $after) { totalCount nodes { reference date company { name } dataset { id nature } } pageInfo { hasNextPage endCursor } } } } } }`,
-    { r: [{ __typename: 'Territory', id }], after });
+      { r: [{ __typename: 'Territory', id }], after },
+    );
     expect(r.errors).toBeUndefined();
     const page = r.data._entities[0].financing.financings;
     nodes.push(...page.nodes);
@@ -95,11 +121,23 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     const created = await run(CREATE, { input: input() }, writer);
     expect(created.errors).toBeUndefined();
     expect(created.data.createFinancing).toMatchObject({
-      created: true, updated: false,
+      created: true,
+      updated: false,
       financing: {
-        reference: 'TEST-BPI-0001', company: { siren: '512345604', name: 'Décolletage du Genevois (test)', naf: '25.62B' },
-        service: { id: 'financing:fonds-propres' }, instrument: 'EQUITY', amountEur: 1_234_567, date: '2024-06-15', year: 2024, status: 'GRANTED',
-        dataset: { id: 'bpifrance-financements-declares', nature: 'REAL', publisher: 'Bpifrance', licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)' },
+        reference: 'TEST-BPI-0001',
+        company: { siren: '512345604', name: 'Décolletage du Genevois (test)', naf: '25.62B' },
+        service: { id: 'financing:fonds-propres' },
+        instrument: 'EQUITY',
+        amountEur: 1_234_567,
+        date: '2024-06-15',
+        year: 2024,
+        status: 'GRANTED',
+        dataset: {
+          id: 'bpifrance-financements-declares',
+          nature: 'REAL',
+          publisher: 'Bpifrance',
+          licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+        },
       },
     });
 
@@ -118,7 +156,10 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     expect(new Set(nodes.map((n) => n.reference)).size).toBe(totalCount);
     expect(nodes.map((n) => n.date)).toEqual(nodes.map((n) => n.date).sort());
     const mine = nodes.find((n) => n.reference === 'TEST-BPI-0001');
-    expect(mine).toMatchObject({ company: { name: 'Décolletage du Genevois (test)' }, dataset: { id: 'bpifrance-financements-declares', nature: 'REAL' } });
+    expect(mine).toMatchObject({
+      company: { name: 'Décolletage du Genevois (test)' },
+      dataset: { id: 'bpifrance-financements-declares', nature: 'REAL' },
+    });
     expect(nodes.filter((n) => n.reference !== 'TEST-BPI-0001').every((n) => n.dataset.nature === 'SAMPLE')).toBe(true);
 
     const deleted = await run(DELETE, { reference: 'TEST-BPI-0001' }, writer);
@@ -135,12 +176,19 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     const rows = await count();
     const same = await run(CREATE, { input: input({ reference: 'TEST-BPI-0002' }) }, writer);
     expect(same.errors).toBeUndefined();
-    expect(same.data.createFinancing).toMatchObject({ created: false, financing: { reference: 'TEST-BPI-0002', amountEur: 1_234_567 } });
+    expect(same.data.createFinancing).toMatchObject({
+      created: false,
+      financing: { reference: 'TEST-BPI-0002', amountEur: 1_234_567 },
+    });
     const conflict = await run(CREATE, { input: input({ reference: 'TEST-BPI-0002', amountEur: 99 }) }, writer);
     expect(conflict.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(conflict.errors?.[0]?.message).toMatch(/already exists with other values/);
     expect(await count()).toBe(rows);
-    const stored = await sg.prepared.database.db.selectFrom('financing').selectAll().where('reference', '=', 'TEST-BPI-0002').executeTakeFirstOrThrow();
+    const stored = await sg.prepared.database.db
+      .selectFrom('financing')
+      .selectAll()
+      .where('reference', '=', 'TEST-BPI-0002')
+      .executeTakeFirstOrThrow();
     expect(Number(stored.amount_eur)).toBe(1_234_567);
     expect(stored.origin).toBe('OPERATOR');
     await run(DELETE, { reference: 'TEST-BPI-0002' }, writer);
@@ -148,9 +196,20 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
 
   it('validation errors say field by field what is wrong, and write nothing', async () => {
     const rows = await count();
-    const bad = await run(CREATE, {
-      input: input({ reference: 'TEST-BPI-0003', amountEur: -5, companySiren: '123456789', date: '2024-13-01', serviceId: 'recruitment:job-dating', companyNaf: 'usinage' }),
-    }, writer);
+    const bad = await run(
+      CREATE,
+      {
+        input: input({
+          reference: 'TEST-BPI-0003',
+          amountEur: -5,
+          companySiren: '123456789',
+          date: '2024-13-01',
+          serviceId: 'recruitment:job-dating',
+          companyNaf: 'usinage',
+        }),
+      },
+      writer,
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const fields = Object.fromEntries(bad.errors![0]!.extensions!.fields.map((f: any) => [f.field, f.message]));
     expect(Object.keys(fields).sort()).toEqual(['amountEur', 'companyNaf', 'companySiren', 'date', 'serviceId']);
@@ -177,9 +236,17 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
   it('updateFinancing changes the fields given, keeps the aggregates right, refuses bad patches and sample records', async () => {
     await run(CREATE, { input: input({ reference: 'TEST-BPI-0004', status: 'REQUESTED', amountEur: 50_000 }) }, writer);
     const before = await slice();
-    const granted = await run(UPDATE, { reference: 'TEST-BPI-0004', patch: { status: 'PAID', amountEur: 60_000 } }, writer);
+    const granted = await run(
+      UPDATE,
+      { reference: 'TEST-BPI-0004', patch: { status: 'PAID', amountEur: 60_000 } },
+      writer,
+    );
     expect(granted.errors).toBeUndefined();
-    expect(granted.data.updateFinancing).toMatchObject({ created: false, updated: true, financing: { status: 'PAID', amountEur: 60_000 } });
+    expect(granted.data.updateFinancing).toMatchObject({
+      created: false,
+      updated: true,
+      financing: { status: 'PAID', amountEur: 60_000 },
+    });
     const after = await slice();
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 1);
     expect(after.summary.amountEur).toBeCloseTo(before.summary.amountEur + 60_000, 2);
@@ -188,7 +255,11 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     expect(unchanged.data.updateFinancing.updated).toBe(false);
 
     // Moving it to another territory and date: both territories stay in date order.
-    const moved = await run(UPDATE, { reference: 'TEST-BPI-0004', patch: { territoryId: '2023-2027:ti-8402', date: '2023-02-01' } }, writer);
+    const moved = await run(
+      UPDATE,
+      { reference: 'TEST-BPI-0004', patch: { territoryId: '2023-2027:ti-8402', date: '2023-02-01' } },
+      writer,
+    );
     expect(moved.errors).toBeUndefined();
     for (const id of [T, '2023-2027:ti-8402']) {
       const { nodes } = await allFinancings(id);
@@ -196,11 +267,19 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
       expect(nodes.some((n) => n.reference === 'TEST-BPI-0004')).toBe(id === '2023-2027:ti-8402');
     }
 
-    const bad = await run(UPDATE, { reference: 'TEST-BPI-0004', patch: { amountEur: -1, instrument: 'LOAN', date: '2019-01-01' } }, writer);
+    const bad = await run(
+      UPDATE,
+      { reference: 'TEST-BPI-0004', patch: { amountEur: -1, instrument: 'LOAN', date: '2019-01-01' } },
+      writer,
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(bad.errors![0]!.extensions!.fields).toEqual([{ field: 'amountEur', message: expect.stringMatching(/below the minimum/) }]);
+    expect(bad.errors![0]!.extensions!.fields).toEqual([
+      { field: 'amountEur', message: expect.stringMatching(/below the minimum/) },
+    ]);
     const outside = await run(UPDATE, { reference: 'TEST-BPI-0004', patch: { date: '2019-01-01' } }, writer);
-    expect(outside.errors![0]!.extensions!.fields).toEqual([{ field: 'date', message: expect.stringMatching(/outside the years of phase 2023-2027/) }]);
+    expect(outside.errors![0]!.extensions!.fields).toEqual([
+      { field: 'date', message: expect.stringMatching(/outside the years of phase 2023-2027/) },
+    ]);
     const missing = await run(UPDATE, { reference: 'TEST-BPI-NONE', patch: { status: 'PAID' } }, writer);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
@@ -211,8 +290,18 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     expect(sampleDelete.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await count({ reference: sampleRef })).toBe(1);
 
-    const stored = await sg.prepared.database.db.selectFrom('financing').selectAll().where('reference', '=', 'TEST-BPI-0004').executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ territory_id: '2023-2027:ti-8402', date: '2023-02-01', year: 2023, status: 'PAID', instrument: 'EQUITY' });
+    const stored = await sg.prepared.database.db
+      .selectFrom('financing')
+      .selectAll()
+      .where('reference', '=', 'TEST-BPI-0004')
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({
+      territory_id: '2023-2027:ti-8402',
+      date: '2023-02-01',
+      year: 2023,
+      status: 'PAID',
+      instrument: 'EQUITY',
+    });
     await run(DELETE, { reference: 'TEST-BPI-0004' }, writer);
   });
 
@@ -229,7 +318,11 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     const positions = await db.selectFrom('financing').select('position').execute();
     expect(positions.every((p: any) => p.position != null)).toBe(true);
     expect(new Set(positions.map((p: any) => p.position)).size).toBe(positions.length);
-    const datasets = await db.selectFrom('dataset').select(['id', 'nature', 'publisher']).where('id', '=', 'bpifrance-financements-declares').execute();
+    const datasets = await db
+      .selectFrom('dataset')
+      .select(['id', 'nature', 'publisher'])
+      .where('id', '=', 'bpifrance-financements-declares')
+      .execute();
     expect(datasets).toEqual([{ id: 'bpifrance-financements-declares', nature: 'REAL', publisher: 'Bpifrance' }]);
     await run(DELETE, { reference: 'TEST-BPI-0005' }, writer);
   });
@@ -241,23 +334,50 @@ describe('one transaction per write', () => {
 
   it('a failure in afterWrite keeps nothing', async () => {
     const rows = await count();
-    await expect(createRecord(ctx(), spec, {
-      owner: OWNER, scope: WRITE_SCOPE,
-      afterWrite: async () => { throw new Error('simulated failure after the insert'); },
-    }, input({ reference: 'TEST-BPI-0006' }))).rejects.toThrow(/simulated failure/);
+    await expect(
+      createRecord(
+        ctx(),
+        spec,
+        {
+          owner: OWNER,
+          scope: WRITE_SCOPE,
+          afterWrite: async () => {
+            throw new Error('simulated failure after the insert');
+          },
+        },
+        input({ reference: 'TEST-BPI-0006' }),
+      ),
+    ).rejects.toThrow(/simulated failure/);
     expect(await count()).toBe(rows);
     expect(await count({ reference: 'TEST-BPI-0006' })).toBe(0);
   });
 
   it('a constraint error mid-transaction (duplicate position) keeps nothing', async () => {
     const rows = await count();
-    const taken = await sg.prepared.database.db.selectFrom('financing').select('position').where('origin', '=', 'SAMPLE').limit(1).executeTakeFirstOrThrow();
-    await expect(createRecord(ctx(), spec, {
-      owner: OWNER, scope: WRITE_SCOPE,
-      afterWrite: async (trx, written) => {
-        await trx.updateTable('financing').set({ position: taken.position }).where('reference', '=', String(written[0]!.reference)).execute();
-      },
-    }, input({ reference: 'TEST-BPI-0007' }))).rejects.toThrow(/unique|duplicate/i);
+    const taken = await sg.prepared.database.db
+      .selectFrom('financing')
+      .select('position')
+      .where('origin', '=', 'SAMPLE')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await expect(
+      createRecord(
+        ctx(),
+        spec,
+        {
+          owner: OWNER,
+          scope: WRITE_SCOPE,
+          afterWrite: async (trx, written) => {
+            await trx
+              .updateTable('financing')
+              .set({ position: taken.position })
+              .where('reference', '=', String(written[0]!.reference))
+              .execute();
+          },
+        },
+        input({ reference: 'TEST-BPI-0007' }),
+      ),
+    ).rejects.toThrow(/unique|duplicate/i);
     expect(await count()).toBe(rows);
     expect(await count({ reference: 'TEST-BPI-0007' })).toBe(0);
   });
@@ -267,10 +387,30 @@ describe('authorization matrix (HS256 JWT verified by the runtime)', () => {
   it('refuses every caller but BPIFRANCE with financing:write, writing nothing; reads stay open', async () => {
     const refused: [string, string | undefined, string, RegExp][] = [
       ['no token', undefined, 'UNAUTHENTICATED', /requires a token/],
-      ['expired token', await token({ expiresAt: Math.floor(Date.now() / 1000) - 60 }), 'UNAUTHENTICATED', /token expired/],
-      ['forged signature', await token({ secret: 'another-secret-of-at-least-32-characters!!' }), 'UNAUTHENTICATED', /signature/],
-      ['another operator', await token({ operator: 'FRANCE_TRAVAIL', scope: 'financing:write recruitment:write' }), 'FORBIDDEN', /belong to BPIFRANCE/],
-      ['without the scope', await token({ scope: 'recruitment:write financing:read' }), 'FORBIDDEN', /lacks the scope "financing:write"/],
+      [
+        'expired token',
+        await token({ expiresAt: Math.floor(Date.now() / 1000) - 60 }),
+        'UNAUTHENTICATED',
+        /token expired/,
+      ],
+      [
+        'forged signature',
+        await token({ secret: 'another-secret-of-at-least-32-characters!!' }),
+        'UNAUTHENTICATED',
+        /signature/,
+      ],
+      [
+        'another operator',
+        await token({ operator: 'FRANCE_TRAVAIL', scope: 'financing:write recruitment:write' }),
+        'FORBIDDEN',
+        /belong to BPIFRANCE/,
+      ],
+      [
+        'without the scope',
+        await token({ scope: 'recruitment:write financing:read' }),
+        'FORBIDDEN',
+        /lacks the scope "financing:write"/,
+      ],
     ];
     await run(CREATE, { input: input({ reference: 'TEST-BPI-0008' }) }, writer);
     const rows = await count();
@@ -286,11 +426,19 @@ describe('authorization matrix (HS256 JWT verified by the runtime)', () => {
         expect(r.data).toBeNull();
       }
       expect(await count()).toBe(rows);
-      const kept = await sg.prepared.database.db.selectFrom('financing').select('amount_eur').where('reference', '=', 'TEST-BPI-0008').executeTakeFirstOrThrow();
+      const kept = await sg.prepared.database.db
+        .selectFrom('financing')
+        .select('amount_eur')
+        .where('reference', '=', 'TEST-BPI-0008')
+        .executeTakeFirstOrThrow();
       expect(Number(kept.amount_eur)).toBe(1_234_567);
     }
 
-    const ok = await run(CREATE, { input: input({ reference: 'TEST-BPI-0009' }) }, await token({ scope: 'financing:read financing:write' }));
+    const ok = await run(
+      CREATE,
+      { input: input({ reference: 'TEST-BPI-0009' }) },
+      await token({ scope: 'financing:read financing:write' }),
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data.createFinancing.created).toBe(true);
     expect(await count()).toBe(rows + 1);

@@ -6,10 +6,20 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const actionOrigin: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('recruitment_action')
-      .addColumn('origin', 'text', (c) => c.notNull().defaultTo('SAMPLE').check(sql`origin in ('SAMPLE', 'OPERATOR')`))
+    await db.schema
+      .alterTable('recruitment_action')
+      .addColumn('origin', 'text', (c) =>
+        c
+          .notNull()
+          .defaultTo('SAMPLE')
+          .check(sql`origin in ('SAMPLE', 'OPERATOR')`),
+      )
       .execute();
-    await db.schema.createIndex('recruitment_action_origin').on('recruitment_action').columns(['origin', 'territory_id']).execute();
+    await db.schema
+      .createIndex('recruitment_action_origin')
+      .on('recruitment_action')
+      .columns(['origin', 'territory_id'])
+      .execute();
   },
   async down(db: Kysely<any>) {
     await db.schema.dropIndex('recruitment_action_origin').ifExists().execute();

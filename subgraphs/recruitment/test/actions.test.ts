@@ -13,10 +13,15 @@ const geo = loadGeography();
 const name = (code: string) => geo.communeByCode.get(code)?.name ?? code;
 const ID = '2023-2027:ti-8412';
 const ref = (id = ID) => ({ r: [{ __typename: 'Territory', id }] });
-const slice = (body: string) => `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment { ${body} } } } }`;
+const slice = (body: string) =>
+  `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment { ${body} } } } }`;
 
-beforeAll(async () => { sub = await startTestSubgraph(recruitment); });
-afterAll(async () => { await sub?.stop(); });
+beforeAll(async () => {
+  sub = await startTestSubgraph(recruitment);
+});
+afterAll(async () => {
+  await sub?.stop();
+});
 
 describe('sample actions', () => {
   it('are deterministic, uniquely referenced, and follow the territory industrial profile', () => {
@@ -42,20 +47,34 @@ describe('sample actions', () => {
   });
 
   it('serves the generated records, labelled SAMPLE', async () => {
-    const expected = generateActions(perimeters.find((p) => p.id === ID)!, 1, name)
-      .sort((a, b) => a.date.localeCompare(b.date) || a.reference.localeCompare(b.reference));
-    const res = await sub.execute(slice(`actions(first: 200) { totalCount nodes { reference date service { id } participants hires employer { name } dataset { nature } } }
-      datasets { id nature } summary { operator mobilised recordCount serviceCount amountEur }`), ref());
+    const expected = generateActions(
+      perimeters.find((p) => p.id === ID)!,
+      1,
+      name,
+    ).sort((a, b) => a.date.localeCompare(b.date) || a.reference.localeCompare(b.reference));
+    const res = await sub.execute(
+      slice(`actions(first: 200) { totalCount nodes { reference date service { id } participants hires employer { name } dataset { nature } } }
+      datasets { id nature } summary { operator mobilised recordCount serviceCount amountEur }`),
+      ref(),
+    );
     expect(res.errors).toBeUndefined();
     const r = res.data._entities[0].recruitment;
     expect(r.actions.totalCount).toBe(expected.length);
     expect(r.actions.nodes.map((n: any) => n.reference)).toEqual(expected.map((a) => a.reference));
     expect(new Set(r.actions.nodes.map((n: any) => n.dataset.nature))).toEqual(new Set(['SAMPLE']));
-    expect(r.summary).toEqual({ operator: 'FRANCE_TRAVAIL', mobilised: true, recordCount: expected.length, serviceCount: new Set(expected.map((a) => a.service_id)).size, amountEur: null });
+    expect(r.summary).toEqual({
+      operator: 'FRANCE_TRAVAIL',
+      mobilised: true,
+      recordCount: expected.length,
+      serviceCount: new Set(expected.map((a) => a.service_id)).size,
+      amountEur: null,
+    });
     const natures = Object.fromEntries(r.datasets.map((d: any) => [d.id, d.nature]));
     expect(natures).toMatchObject({
-      'france-travail-demandeurs-emploi': 'REAL', 'recruitment-demandeurs-emploi-territoires': 'DERIVED',
-      'france-travail-bassins-bmo': 'REAL', 'recruitment-actions-echantillon': 'SAMPLE',
+      'france-travail-demandeurs-emploi': 'REAL',
+      'recruitment-demandeurs-emploi-territoires': 'DERIVED',
+      'france-travail-bassins-bmo': 'REAL',
+      'recruitment-actions-echantillon': 'SAMPLE',
     });
   });
 
@@ -65,7 +84,12 @@ describe('sample actions', () => {
     let total = 0;
     let lastCursor = '';
     for (;;) {
-      const res: any = await sub.execute(slice(`actions(first: 4, after: ${after ? `"${after}"` : 'null'}) { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`), ref());
+      const res: any = await sub.execute(
+        slice(
+          `actions(first: 4, after: ${after ? `"${after}"` : 'null'}) { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`,
+        ),
+        ref(),
+      );
       const page = res.data._entities[0].recruitment.actions;
       total = page.totalCount;
       seen.push(...page.nodes.map((n: any) => n.reference));
@@ -77,14 +101,27 @@ describe('sample actions', () => {
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
     // Past the end: empty page, total still known.
-    const res = await sub.execute(slice(`actions(first: 5, after: "${lastCursor}") { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`), ref());
-    expect(res.data._entities[0].recruitment.actions).toMatchObject({ totalCount: total, pageInfo: { hasNextPage: false, endCursor: null } });
+    const res = await sub.execute(
+      slice(
+        `actions(first: 5, after: "${lastCursor}") { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`,
+      ),
+      ref(),
+    );
+    expect(res.data._entities[0].recruitment.actions).toMatchObject({
+      totalCount: total,
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
   });
 
   it('filters by service, axis, year and status', async () => {
-    const expected = generateActions(perimeters.find((p) => p.id === ID)!, 1, name);
+    const expected = generateActions(
+      perimeters.find((p) => p.id === ID)!,
+      1,
+      name,
+    );
     const count = async (args: string) =>
-      (await sub.execute(slice(`actions(${args}) { totalCount nodes { service { id } year status } }`), ref())).data._entities[0].recruitment.actions;
+      (await sub.execute(slice(`actions(${args}) { totalCount nodes { service { id } year status } }`), ref())).data
+        ._entities[0].recruitment.actions;
     const jd = await count('service: "recruitment:job-dating", first: 200');
     expect(jd.totalCount).toBe(expected.filter((a) => a.service_id === 'recruitment:job-dating').length);
     expect(jd.nodes.every((n: any) => n.service.id === 'recruitment:job-dating')).toBe(true);
@@ -92,18 +129,29 @@ describe('sample actions', () => {
     expect((await count('status: COMPLETED')).totalCount).toBe(expected.filter((a) => a.status === 'COMPLETED').length);
     expect((await count('axis: RECRUIT')).totalCount).toBe(expected.length);
     expect((await count('axis: INNOVATE')).totalCount).toBe(0);
-    expect((await count('year: 2024, status: COMPLETED, service: "recruitment:offres-emploi"')).totalCount)
-      .toBe(expected.filter((a) => a.year === 2024 && a.status === 'COMPLETED' && a.service_id === 'recruitment:offres-emploi').length);
+    expect((await count('year: 2024, status: COMPLETED, service: "recruitment:offres-emploi"')).totalCount).toBe(
+      expected.filter(
+        (a) => a.year === 2024 && a.status === 'COMPLETED' && a.service_id === 'recruitment:offres-emploi',
+      ).length,
+    );
   });
 
   it('services and totals agree with the records', async () => {
-    const res = await sub.execute(slice('services { service { id operator dataset { nature } } recordCount beneficiaryCount firstDate lastDate dataset { nature } } summary { recordCount }'), ref());
+    const res = await sub.execute(
+      slice(
+        'services { service { id operator dataset { nature } } recordCount beneficiaryCount firstDate lastDate dataset { nature } } summary { recordCount }',
+      ),
+      ref(),
+    );
     const r = res.data._entities[0].recruitment;
     expect(r.services.reduce((s: number, x: any) => s + x.recordCount, 0)).toBe(r.summary.recordCount);
-    expect(r.services.every((x: any) => x.dataset.nature === 'SAMPLE' && x.service.operator === 'FRANCE_TRAVAIL')).toBe(true);
+    expect(r.services.every((x: any) => x.dataset.nature === 'SAMPLE' && x.service.operator === 'FRANCE_TRAVAIL')).toBe(
+      true,
+    );
 
     const all = perimeters.flatMap((t) => generateActions(t, 1, name));
-    const totals = await sub.execute(`{ phase: recruitmentTotals(by: PHASE) { key territoryCount recordCount beneficiaryCount amountEur }
+    const totals =
+      await sub.execute(`{ phase: recruitmentTotals(by: PHASE) { key territoryCount recordCount beneficiaryCount amountEur }
       region: recruitmentTotals(by: REGION, phase: PHASE_2023_2027) { key recordCount }
       territory: recruitmentTotals(by: TERRITORY, phase: PHASE_2023_2027) { key recordCount } }`);
     expect(totals.errors).toBeUndefined();
@@ -123,21 +171,36 @@ describe('sample actions', () => {
     expect(res.data.yes.length + res.data.no.length).toBe(183);
     expect(res.data.no.length).toBeGreaterThan(0);
     const none = res.data.no[0].id;
-    const s = await sub.execute(slice('summary { mobilised recordCount serviceCount } services { recordCount }'), ref(none));
-    expect(s.data._entities[0].recruitment).toEqual({ summary: { mobilised: false, recordCount: 0, serviceCount: 0 }, services: [] });
+    const s = await sub.execute(
+      slice('summary { mobilised recordCount serviceCount } services { recordCount }'),
+      ref(none),
+    );
+    expect(s.data._entities[0].recruitment).toEqual({
+      summary: { mobilised: false, recordCount: 0, serviceCount: 0 },
+      services: [],
+    });
   });
 
   it('lists the catalogue', async () => {
-    const res = await sub.execute('{ recruitmentCatalogue { id name carrier axes dataset { nature } } none: recruitmentCatalogue(axis: SIMPLIFY) { id } }');
+    const res = await sub.execute(
+      '{ recruitmentCatalogue { id name carrier axes dataset { nature } } none: recruitmentCatalogue(axis: SIMPLIFY) { id } }',
+    );
     const ids = res.data.recruitmentCatalogue.map((s: any) => s.id);
     expect(ids).toContain('recruitment:transitions-collectives');
-    expect(res.data.recruitmentCatalogue.find((s: any) => s.id === 'recruitment:transitions-collectives').carrier).toBe('Ministère du Travail');
+    expect(res.data.recruitmentCatalogue.find((s: any) => s.id === 'recruitment:transitions-collectives').carrier).toBe(
+      'Ministère du Travail',
+    );
     expect(res.data.none).toEqual([]);
   });
 
   it('resolves unknown or malformed territory references to null', async () => {
-    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
-      { r: [{ __typename: 'Territory', id: '2023-2027:ti-9999' }, { __typename: 'Territory', id: 'nope' }, { __typename: 'Territory', id: ID }] });
+    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`, {
+      r: [
+        { __typename: 'Territory', id: '2023-2027:ti-9999' },
+        { __typename: 'Territory', id: 'nope' },
+        { __typename: 'Territory', id: ID },
+      ],
+    });
     expect(res.data._entities).toEqual([null, null, { id: ID }]);
     expect(res.statements).toBe(0);
   });

@@ -7,8 +7,12 @@ import recruitment from '../subgraph.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
 
 let sub: TestSubgraph<RecruitmentContext>;
-beforeAll(async () => { sub = await startTestSubgraph(recruitment); });
-afterAll(async () => { await sub?.stop(); });
+beforeAll(async () => {
+  sub = await startTestSubgraph(recruitment);
+});
+afterAll(async () => {
+  await sub?.stop();
+});
 
 const QUERY = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment {
   summary { recordCount serviceCount mobilised }
@@ -23,7 +27,9 @@ const QUERY = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
 } } } }`;
 
 it('issues the same small number of statements for 10 and for 183 territories', async () => {
-  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
+  const ids = loadPerimeters()
+    .filter((t) => t.phase === '2023-2027')
+    .map((t) => t.id);
   const run = (list: string[]) => sub.execute(QUERY, { r: list.map((id) => ({ __typename: 'Territory', id })) });
   const ten = await run(ids.slice(0, 10));
   const all = await run(ids);
@@ -37,9 +43,14 @@ it('issues the same small number of statements for 10 and for 183 territories', 
 });
 
 it('summary + services + first page: 3 statements (+1 dataset) for 183 territories', async () => {
-  const ids = loadPerimeters().filter((t) => t.phase === '2023-2027').map((t) => t.id);
-  const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment {
-    summary { recordCount } services { recordCount } actions { nodes { reference } } } } } }`, { r: ids.map((id) => ({ __typename: 'Territory', id })) });
+  const ids = loadPerimeters()
+    .filter((t) => t.phase === '2023-2027')
+    .map((t) => t.id);
+  const res = await sub.execute(
+    `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment {
+    summary { recordCount } services { recordCount } actions { nodes { reference } } } } } }`,
+    { r: ids.map((id) => ({ __typename: 'Territory', id })) },
+  );
   expect(res.errors).toBeUndefined();
   expect(res.statements).toBe(3);
 });

@@ -39,12 +39,25 @@ function expectProblems(problems: RowProblem[]) {
 }
 
 let sub: TestSubgraph<RecruitmentContext>;
-beforeAll(async () => { sub = await startTestSubgraph(recruitment); }, 120_000);
-afterAll(async () => { await sub?.stop(); });
+beforeAll(async () => {
+  sub = await startTestSubgraph(recruitment);
+}, 120_000);
+afterAll(async () => {
+  await sub?.stop();
+});
 
 const db = () => sub.prepared.database.db;
-const operatorRows = () => db().selectFrom('recruitment_action').selectAll().where('origin', '=', 'OPERATOR').orderBy('reference').execute();
-const countAll = async () => Number((await db().selectFrom('recruitment_action').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const operatorRows = () =>
+  db().selectFrom('recruitment_action').selectAll().where('origin', '=', 'OPERATOR').orderBy('reference').execute();
+const countAll = async () =>
+  Number(
+    (
+      await db()
+        .selectFrom('recruitment_action')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('CSV import (runtime importCsv / validateCsv)', () => {
   it('the sample files are what they claim: 20 valid rows; an invalid file with each kind of bad row', () => {
@@ -60,7 +73,9 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
     const before = await countAll();
     const error = await importCsv(db(), actionSpec, invalidText).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
-    expect(error.message).toBe('9 of 11 row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)');
+    expect(error.message).toBe(
+      '9 of 11 row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)',
+    );
     expectProblems(error.problems);
     expect(await countAll()).toBe(before);
     expect(await operatorRows()).toEqual([]);
@@ -77,24 +92,41 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
     expect(await countAll()).toBe(before + 20);
     const rows = await operatorRows();
     expect(rows).toHaveLength(20);
-    expect(rows[0]).toMatchObject({ reference: 'FT-DECL-2020-0009', territory_id: '2019-2022:ti-7502', year: 2020, origin: 'OPERATOR', employer_siren: null });
+    expect(rows[0]).toMatchObject({
+      reference: 'FT-DECL-2020-0009',
+      territory_id: '2019-2022:ti-7502',
+      year: 2020,
+      origin: 'OPERATOR',
+      employer_siren: null,
+    });
 
     const second = await importCsv(db(), actionSpec, validText);
     expect(second.written).toMatchObject({ inserted: 0, updated: 0, unchanged: 20 });
     expect(await operatorRows()).toEqual(rows);
 
     // Imported actions are served like the mutations' ones: origin OPERATOR, REAL dataset.
-    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
+    const res = await sub.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       actions(first: 200, year: 2023) { nodes { reference origin dataset { nature } employer { siren name } } } } } } }`,
-    { r: [{ __typename: 'Territory', id: '2023-2027:ti-8412' }] });
+      { r: [{ __typename: 'Territory', id: '2023-2027:ti-8412' }] },
+    );
     expect(res.data._entities[0].recruitment.actions.nodes).toContainEqual({
-      reference: 'FT-DECL-2023-0001', origin: 'OPERATOR', dataset: { nature: 'REAL' },
+      reference: 'FT-DECL-2023-0001',
+      origin: 'OPERATOR',
+      dataset: { nature: 'REAL' },
       employer: { siren: '356541953', name: "Moteurs électriques Collonges SAS (exemple d'import)" },
     });
 
     // A changed row is updated, the others unchanged.
-    const changed = validText.replace('FT-DECL-2023-0001,2023-2027:ti-8412,recruitment:offres-emploi,Présélection de candidats', 'FT-DECL-2023-0001,2023-2027:ti-8412,recruitment:offres-emploi,Présélection de candidats (modifié)');
-    expect((await importCsv(db(), actionSpec, changed)).written).toMatchObject({ inserted: 0, updated: 1, unchanged: 19 });
+    const changed = validText.replace(
+      'FT-DECL-2023-0001,2023-2027:ti-8412,recruitment:offres-emploi,Présélection de candidats',
+      'FT-DECL-2023-0001,2023-2027:ti-8412,recruitment:offres-emploi,Présélection de candidats (modifié)',
+    );
+    expect((await importCsv(db(), actionSpec, changed)).written).toMatchObject({
+      inserted: 0,
+      updated: 1,
+      unchanged: 19,
+    });
   });
 
   it('--valid-only writes the valid rows only and reports the rejected ones', async () => {
@@ -108,9 +140,15 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
   });
 
   it('refuses a file with missing or unknown columns', async () => {
-    const error = await importCsv(db(), actionSpec, 'reference,territory,date\nX1,2023-2027:ti-8412,2024-01-01\n').catch((e) => e);
+    const error = await importCsv(
+      db(),
+      actionSpec,
+      'reference,territory,date\nX1,2023-2027:ti-8412,2024-01-01\n',
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
-    expect(error.message).toContain('missing required column(s): territoryId, serviceId, title, status, participants, hires, companies, nafCode, sector');
+    expect(error.message).toContain(
+      'missing required column(s): territoryId, serviceId, title, status, participants, hires, companies, nafCode, sector',
+    );
     expect(error.message).toContain('unknown column(s): territory');
   });
 
@@ -128,12 +166,18 @@ describe('import CLI', () => {
   function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/runtime/import.ts', ...args], {
-        cwd: ROOT, env: { ...process.env, RECRUITMENT_DATABASE_URL: `sqlite:${file}` }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT,
+        env: { ...process.env, RECRUITMENT_DATABASE_URL: `sqlite:${file}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
@@ -142,7 +186,10 @@ describe('import CLI', () => {
   it('exits 0 on a valid file, 1 on an invalid file (nothing written), 2 on bad usage', async () => {
     // Usage errors and --columns open no database: run them side by side.
     const [usage, unknown, missing, columns] = await Promise.all([
-      cli(), cli('nowhere', VALID), cli('recruitment', join(dir, 'missing.csv')), cli('recruitment', '--columns'),
+      cli(),
+      cli('nowhere', VALID),
+      cli('recruitment', join(dir, 'missing.csv')),
+      cli('recruitment', '--columns'),
     ]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: npm run import');

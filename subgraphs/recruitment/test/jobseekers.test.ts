@@ -10,11 +10,27 @@ import recruitment from '../subgraph.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
 
 const dataDir = new URL('../data/', import.meta.url);
-const MONTHS = ['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre', 'octobre', 'novembre', 'decembre'];
+const MONTHS = [
+  'janvier',
+  'fevrier',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'aout',
+  'septembre',
+  'octobre',
+  'novembre',
+  'decembre',
+];
 
 /** commune → month → value, straight from the CSV: repeated copies of a series once, distinct series summed. */
 function expectedCommuneSeries(): Map<string, Map<string, number>> {
-  const rows = parse(readFileSync(new URL('emploi_demandeur.csv', dataDir)), { columns: true }) as Record<string, string>[];
+  const rows = parse(readFileSync(new URL('emploi_demandeur.csv', dataDir)), { columns: true }) as Record<
+    string,
+    string
+  >[];
   const current = loadGeography().communeByCode;
   const former = new Map<string, string>();
   for (const c of createRequire(import.meta.url)('@etalab/decoupage-administratif/data/communes.json') as any[]) {
@@ -56,8 +72,12 @@ const phase2 = perimeters.filter((t) => t.phase === '2023-2027');
 const expectedMonth = (t: (typeof perimeters)[number], month: string) =>
   t.communeCodes.reduce((sum, c) => sum + (series.get(c)?.get(month) ?? 0), 0);
 
-beforeAll(async () => { sub = await startTestSubgraph(recruitment); });
-afterAll(async () => { await sub?.stop(); });
+beforeAll(async () => {
+  sub = await startTestSubgraph(recruitment);
+});
+afterAll(async () => {
+  await sub?.stop();
+});
 
 const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment {
   jobSeekerChange(from:"2020-01", to:"2024-12") { fromValue toValue change changePercent }
@@ -93,15 +113,23 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
   it('keeps the commune series table: a territory month is the sum of its communes rows', async () => {
     const t = perimeters.find((p) => p.id === '2023-2027:ti-9301')!; // Aix-Marseille-Provence, includes Marseille 13055
     const db = sub.prepared.database.db;
-    const rows = await db.selectFrom('job_seeker_commune').select(['commune_code', 'value'])
-      .where('commune_code', 'in', t.communeCodes).where('month', '=', '2023-06').execute();
+    const rows = await db
+      .selectFrom('job_seeker_commune')
+      .select(['commune_code', 'value'])
+      .where('commune_code', 'in', t.communeCodes)
+      .where('month', '=', '2023-06')
+      .execute();
     const sum = rows.reduce((s: number, r: any) => s + Number(r.value), 0);
     expect(sum).toBe(expectedMonth(t, '2023-06'));
     expect(rows.some((r: any) => r.commune_code === '13055')).toBe(true); // Marseille as a whole commune
-    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
-      jobSeekers(from:"2023-06", to:"2023-08") { month value } } } } }`, { r: [{ __typename: 'Territory', id: t.id }] });
+    const res = await sub.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
+      jobSeekers(from:"2023-06", to:"2023-08") { month value } } } } }`,
+      { r: [{ __typename: 'Territory', id: t.id }] },
+    );
     expect(res.data._entities[0].recruitment.jobSeekers).toEqual(
-      ['2023-06', '2023-07', '2023-08'].map((month) => ({ month, value: expectedMonth(t, month) })));
+      ['2023-06', '2023-07', '2023-08'].map((month) => ({ month, value: expectedMonth(t, month) })),
+    );
   });
 
   it('handles the source quirks: copies counted once, merged communes summed, former code 49069 → 49126', () => {
@@ -118,33 +146,45 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
     const ranking = res.data.jobSeekerRanking;
     const expected = phase2.filter((t) => t.communeCodes.some((c) => series.has(c)));
     expect(ranking).toHaveLength(expected.length);
-    for (let i = 1; i < ranking.length; i++) expect(ranking[i - 1].changePercent).toBeGreaterThanOrEqual(ranking[i].changePercent);
+    for (let i = 1; i < ranking.length; i++)
+      expect(ranking[i - 1].changePercent).toBeGreaterThanOrEqual(ranking[i].changePercent);
     const top = ranking[0];
     const t = perimeters.find((p) => p.id === top.territory.id)!;
     expect(top.fromValue).toBe(expectedMonth(t, '2020-01'));
     expect(top.change).toBe(expectedMonth(t, '2024-12') - expectedMonth(t, '2020-01'));
-    const best = Math.max(...expected.map((e) => (expectedMonth(e, '2024-12') - expectedMonth(e, '2020-01')) / expectedMonth(e, '2020-01')));
+    const best = Math.max(
+      ...expected.map((e) => (expectedMonth(e, '2024-12') - expectedMonth(e, '2020-01')) / expectedMonth(e, '2020-01')),
+    );
     expect(top.changePercent).toBeCloseTo(best * 100, 1);
 
-    const abs = await sub.execute(`{ jobSeekerRanking(phase: PHASE_2023_2027, by: ABSOLUTE, order: ASC, first: 3, from: "2021-01", to: "2022-01") {
+    const abs =
+      await sub.execute(`{ jobSeekerRanking(phase: PHASE_2023_2027, by: ABSOLUTE, order: ASC, first: 3, from: "2021-01", to: "2022-01") {
       rank territory { id } change } }`);
     const minChange = Math.min(...expected.map((e) => expectedMonth(e, '2022-01') - expectedMonth(e, '2021-01')));
     expect(abs.data.jobSeekerRanking[0].change).toBe(minChange);
     expect(abs.data.jobSeekerRanking.map((r: any) => r.rank)).toEqual([1, 2, 3]);
 
-    const wide = await sub.execute(`{ jobSeekerRanking(phase: PHASE_2019_2022, minPopulationShare: 0.5, first: 200) { coverage { populationShare } } }`);
+    const wide = await sub.execute(
+      `{ jobSeekerRanking(phase: PHASE_2019_2022, minPopulationShare: 0.5, first: 200) { coverage { populationShare } } }`,
+    );
     expect(wide.data.jobSeekerRanking.length).toBeGreaterThan(0);
     for (const r of wide.data.jobSeekerRanking) expect(r.coverage.populationShare).toBeGreaterThanOrEqual(0.5);
   });
 
   it('lists the BMO basins of the territory communes', async () => {
-    const bmo = parse(readFileSync(new URL('bassin_emploi_bmo.csv', dataDir)), { columns: true }) as Record<string, string>[];
+    const bmo = parse(readFileSync(new URL('bassin_emploi_bmo.csv', dataDir)), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const basinOf = new Map(bmo.map((r) => [r.code_commune_insee, r.code_bassin_BMO]));
     const t = perimeters.find((p) => p.id === '2023-2027:ti-9301')!;
     const counts = new Map<string, number>();
     for (const c of t.communeCodes) counts.set(basinOf.get(c)!, (counts.get(basinOf.get(c)!) ?? 0) + 1);
-    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
-      employmentBasins { code name communeCount } } } } }`, { r: [{ __typename: 'Territory', id: t.id }] });
+    const res = await sub.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
+      employmentBasins { code name communeCount } } } } }`,
+      { r: [{ __typename: 'Territory', id: t.id }] },
+    );
     const basins = res.data._entities[0].recruitment.employmentBasins;
     expect(new Map(basins.map((b: any) => [b.code, b.communeCount]))).toEqual(counts);
     expect(basins.reduce((s: number, b: any) => s + b.communeCount, 0)).toBe(t.communeCodes.length);
@@ -152,14 +192,21 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
   });
 
   it('serves the Baromètre departmental indicators of the territory departments', async () => {
-    const rows = parse(readFileSync(new URL('barometre-detail-recrutement.csv', dataDir)), { columns: true }) as Record<string, string>[];
+    const rows = parse(readFileSync(new URL('barometre-detail-recrutement.csv', dataDir)), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const ain = rows.filter((r) => r.code_departement === '01' && r.id_indicateur === 'nombre-recrutements-jeunes');
     const t = perimeters.find((p) => p.phase === '2023-2027' && p.departmentCodes.includes('01'))!;
-    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
+    const res = await sub.execute(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       departmentIndicators(indicator: YOUTH_HIRES) { department { code } indicator latest { date value } values { date } dataset { nature } } } } } }`,
-    { r: [{ __typename: 'Territory', id: t.id }] });
+      { r: [{ __typename: 'Territory', id: t.id }] },
+    );
     expect(res.errors).toBeUndefined();
-    const series01 = res.data._entities[0].recruitment.departmentIndicators.find((s: any) => s.department.code === '01');
+    const series01 = res.data._entities[0].recruitment.departmentIndicators.find(
+      (s: any) => s.department.code === '01',
+    );
     expect(series01.indicator).toBe('YOUTH_HIRES');
     expect(series01.values).toHaveLength(ain.length);
     const last = ain.sort((a, b) => a.date!.localeCompare(b.date!))[ain.length - 1]!;

@@ -18,7 +18,10 @@ const ENV = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
 const AUDIENCE = 'territoires-industrie-hub';
 
 function sign(claims: Record<string, unknown>, options: { secret?: string; expiresAt?: number } = {}) {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('test-user').setAudience(AUDIENCE)
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('test-user')
+    .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
     .setExpirationTime(options.expiresAt ?? Math.floor(Date.now() / 1000) + 600)
     .sign(new TextEncoder().encode(options.secret ?? SECRET));
@@ -26,16 +29,26 @@ function sign(claims: Record<string, unknown>, options: { secret?: string; expir
 const writerToken = () => sign({ operator: 'FRANCE_TRAVAIL', scope: 'recruitment:read recruitment:write' });
 
 let sub: TestSubgraph<RecruitmentContext>;
-beforeAll(async () => { sub = await startTestSubgraph(recruitment); }, 120_000);
-afterAll(async () => { await sub?.stop(); });
+beforeAll(async () => {
+  sub = await startTestSubgraph(recruitment);
+}, 120_000);
+afterAll(async () => {
+  await sub?.stop();
+});
 
 const db = () => sub.prepared.database.db;
 
 /** Runs an operation through the subgraph's Apollo server with the caller's token (as the gateway forwards it). */
 async function run(query: string, variables: Record<string, unknown> = {}, token?: string) {
-  const response = await sub.prepared.apollo.executeOperation({ query, variables }, {
-    contextValue: { ...recruitment.context(sub.prepared.database), identity: () => verifyAuthorization(token ? `Bearer ${token}` : undefined, ENV) },
-  });
+  const response = await sub.prepared.apollo.executeOperation(
+    { query, variables },
+    {
+      contextValue: {
+        ...recruitment.context(sub.prepared.database),
+        identity: () => verifyAuthorization(token ? `Bearer ${token}` : undefined, ENV),
+      },
+    },
+  );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   return response.body.singleResult as { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
 }
@@ -56,37 +69,79 @@ const UPDATE = `mutation($reference: ID!, $patch: RecruitmentActionPatch!) { upd
 const DELETE = `mutation($reference: ID!) { deleteRecruitmentAction(reference: $reference) { reference deleted } }`;
 
 const input = (reference: string, extra: Record<string, unknown> = {}) => ({
-  reference, territoryId: '2023-2027:ti-8412', serviceId: 'recruitment:job-dating',
-  title: 'Job dating industrie – Travail des métaux (Gex)', date: '2024-05-14', status: 'COMPLETED',
-  participants: 42, hires: 9, companies: 11, nafCode: '25.62B', sector: 'Travail des métaux', ...extra,
+  reference,
+  territoryId: '2023-2027:ti-8412',
+  serviceId: 'recruitment:job-dating',
+  title: 'Job dating industrie – Travail des métaux (Gex)',
+  date: '2024-05-14',
+  status: 'COMPLETED',
+  participants: 42,
+  hires: 9,
+  companies: 11,
+  nafCode: '25.62B',
+  sector: 'Travail des métaux',
+  ...extra,
 });
 
-const slice = (body: string) => `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment { ${body} } } } }`;
+const slice = (body: string) =>
+  `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment { ${body} } } } }`;
 const ref = (id: string) => ({ r: [{ __typename: 'Territory', id }] });
 
 describe('recruitment action mutations', () => {
   it('creates an action, idempotently by reference, labelled OPERATOR with a REAL dataset', async () => {
     const token = await writerToken();
-    const first = await run(CREATE, { input: input('FT-DECL-T-0001', { employerSiren: '356541953', employerName: 'Atelier Gex SAS' }) }, token);
+    const first = await run(
+      CREATE,
+      { input: input('FT-DECL-T-0001', { employerSiren: '356541953', employerName: 'Atelier Gex SAS' }) },
+      token,
+    );
     expect(first.errors).toBeUndefined();
     expect(first.data.createRecruitmentAction).toMatchObject({
-      created: true, updated: false,
+      created: true,
+      updated: false,
       action: {
-        reference: 'FT-DECL-T-0001', service: { id: 'recruitment:job-dating' }, year: 2024, participants: 42, hires: 9,
-        employer: { siren: '356541953', name: 'Atelier Gex SAS' }, origin: 'OPERATOR',
-        dataset: { id: 'recruitment-actions-france-travail', nature: 'REAL', publisher: 'France Travail', licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)' },
+        reference: 'FT-DECL-T-0001',
+        service: { id: 'recruitment:job-dating' },
+        year: 2024,
+        participants: 42,
+        hires: 9,
+        employer: { siren: '356541953', name: 'Atelier Gex SAS' },
+        origin: 'OPERATOR',
+        dataset: {
+          id: 'recruitment-actions-france-travail',
+          nature: 'REAL',
+          publisher: 'France Travail',
+          licence: 'Licence Ouverte / Etalab 2.0 (declared by the operator)',
+        },
       },
     });
-    const again = await run(CREATE, { input: input('FT-DECL-T-0001', { employerSiren: '356541953', employerName: 'Atelier Gex SAS' }) }, token);
+    const again = await run(
+      CREATE,
+      { input: input('FT-DECL-T-0001', { employerSiren: '356541953', employerName: 'Atelier Gex SAS' }) },
+      token,
+    );
     expect(again.errors).toBeUndefined();
     expect(again.data.createRecruitmentAction.created).toBe(false);
     expect(again.data.createRecruitmentAction.action).toEqual(first.data.createRecruitmentAction.action);
-    expect(await db().selectFrom('recruitment_action').select('reference').where('reference', '=', 'FT-DECL-T-0001').execute()).toHaveLength(1);
+    expect(
+      await db()
+        .selectFrom('recruitment_action')
+        .select('reference')
+        .where('reference', '=', 'FT-DECL-T-0001')
+        .execute(),
+    ).toHaveLength(1);
     // Reads stay open without a token, and the declared action is listed with the sample ones.
-    const read = await sub.execute(slice('actions(first: 200, year: 2024) { nodes { reference origin dataset { nature } } } datasets { id nature }'), ref('2023-2027:ti-8412'));
+    const read = await sub.execute(
+      slice('actions(first: 200, year: 2024) { nodes { reference origin dataset { nature } } } datasets { id nature }'),
+      ref('2023-2027:ti-8412'),
+    );
     expect(read.errors).toBeUndefined();
     const r = read.data._entities[0].recruitment;
-    expect(r.actions.nodes).toContainEqual({ reference: 'FT-DECL-T-0001', origin: 'OPERATOR', dataset: { nature: 'REAL' } });
+    expect(r.actions.nodes).toContainEqual({
+      reference: 'FT-DECL-T-0001',
+      origin: 'OPERATOR',
+      dataset: { nature: 'REAL' },
+    });
     expect(r.actions.nodes.some((n: any) => n.origin === 'SAMPLE' && n.dataset.nature === 'SAMPLE')).toBe(true);
     expect(r.datasets).toContainEqual({ id: 'recruitment-actions-france-travail', nature: 'REAL' });
   });
@@ -104,15 +159,35 @@ describe('recruitment action mutations', () => {
   it('reports every invalid field, field by field, and writes nothing', async () => {
     const token = await writerToken();
     const before = await snapshot();
-    const res = await run(CREATE, {
-      input: input('FT-DECL-T-0003', {
-        territoryId: 'nowhere', serviceId: 'financing:fonds-acceleration', date: '2024-13-01', participants: -1,
-        nafCode: 'abc', employerSiren: '123456789', employerName: 'X', title: '',
-      }),
-    }, token);
+    const res = await run(
+      CREATE,
+      {
+        input: input('FT-DECL-T-0003', {
+          territoryId: 'nowhere',
+          serviceId: 'financing:fonds-acceleration',
+          date: '2024-13-01',
+          participants: -1,
+          nafCode: 'abc',
+          employerSiren: '123456789',
+          employerName: 'X',
+          title: '',
+        }),
+      },
+      token,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const fields = Object.fromEntries((res.errors![0]!.extensions!.fields as { field: string; message: string }[]).map((p) => [p.field, p.message]));
-    expect(Object.keys(fields).sort()).toEqual(['date', 'employerSiren', 'nafCode', 'participants', 'serviceId', 'territoryId', 'title']);
+    const fields = Object.fromEntries(
+      (res.errors![0]!.extensions!.fields as { field: string; message: string }[]).map((p) => [p.field, p.message]),
+    );
+    expect(Object.keys(fields).sort()).toEqual([
+      'date',
+      'employerSiren',
+      'nafCode',
+      'participants',
+      'serviceId',
+      'territoryId',
+      'title',
+    ]);
     expect(fields.date).toBe('"2024-13-01" is not a date (YYYY-MM-DD)');
     expect(fields.participants).toBe('-1 is below the minimum of 0');
     expect(fields.serviceId).toContain("is not a service of France Travail's catalogue");
@@ -140,9 +215,26 @@ describe('recruitment action mutations', () => {
   it('updates the given fields, validates the merged record, and refuses unknown or sample references', async () => {
     const token = await writerToken();
     await run(CREATE, { input: input('FT-DECL-T-0005') }, token);
-    const res = await run(UPDATE, { reference: 'FT-DECL-T-0005', patch: { title: 'Job dating industrie (reporté)', date: '2025-03-02', status: 'IN_PROGRESS' } }, token);
+    const res = await run(
+      UPDATE,
+      {
+        reference: 'FT-DECL-T-0005',
+        patch: { title: 'Job dating industrie (reporté)', date: '2025-03-02', status: 'IN_PROGRESS' },
+      },
+      token,
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data.updateRecruitmentAction).toMatchObject({ created: false, updated: true, action: { title: 'Job dating industrie (reporté)', date: '2025-03-02', year: 2025, status: 'IN_PROGRESS', participants: 42 } });
+    expect(res.data.updateRecruitmentAction).toMatchObject({
+      created: false,
+      updated: true,
+      action: {
+        title: 'Job dating industrie (reporté)',
+        date: '2025-03-02',
+        year: 2025,
+        status: 'IN_PROGRESS',
+        participants: 42,
+      },
+    });
     const same = await run(UPDATE, { reference: 'FT-DECL-T-0005', patch: { status: 'IN_PROGRESS' } }, token);
     expect(same.data.updateRecruitmentAction.updated).toBe(false);
 
@@ -152,7 +244,14 @@ describe('recruitment action mutations', () => {
     expect(bad.errors![0]!.extensions!.fields).toContainEqual({ field: 'title', message: 'is required' });
     const missing = await run(UPDATE, { reference: 'FT-DECL-NOPE', patch: { title: 'x' } }, token);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const sample = (await db().selectFrom('recruitment_action').select('reference').where('origin', '=', 'SAMPLE').limit(1).executeTakeFirstOrThrow()).reference;
+    const sample = (
+      await db()
+        .selectFrom('recruitment_action')
+        .select('reference')
+        .where('origin', '=', 'SAMPLE')
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).reference;
     const onSample = await run(UPDATE, { reference: sample, patch: { title: 'hijacked' } }, token);
     expect(onSample.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const deleteSample = await run(DELETE, { reference: sample }, token);
@@ -163,9 +262,21 @@ describe('recruitment action mutations', () => {
   it('deletes, and deleting twice is harmless', async () => {
     const token = await writerToken();
     await run(CREATE, { input: input('FT-DECL-T-0006') }, token);
-    expect((await run(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data.deleteRecruitmentAction).toEqual({ reference: 'FT-DECL-T-0006', deleted: true });
-    expect((await run(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data.deleteRecruitmentAction).toEqual({ reference: 'FT-DECL-T-0006', deleted: false });
-    expect(await db().selectFrom('recruitment_action').select('reference').where('reference', '=', 'FT-DECL-T-0006').execute()).toEqual([]);
+    expect((await run(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data.deleteRecruitmentAction).toEqual({
+      reference: 'FT-DECL-T-0006',
+      deleted: true,
+    });
+    expect((await run(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data.deleteRecruitmentAction).toEqual({
+      reference: 'FT-DECL-T-0006',
+      deleted: false,
+    });
+    expect(
+      await db()
+        .selectFrom('recruitment_action')
+        .select('reference')
+        .where('reference', '=', 'FT-DECL-T-0006')
+        .execute(),
+    ).toEqual([]);
   });
 
   it("shows a create in the territory's summary, services, totals and mobilised list, and a delete removes it", async () => {
@@ -173,21 +284,53 @@ describe('recruitment action mutations', () => {
     const none = await sub.execute('{ recruitmentTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }');
     const id: string = none.data.recruitmentTerritories[0].id;
     const figures = async () => {
-      const res = await sub.execute(slice('summary { mobilised serviceCount recordCount } services { service { id } recordCount beneficiaryCount firstDate lastDate dataset { id nature } }'), ref(id));
-      const totals = await sub.execute('{ recruitmentTotals(by: TERRITORY, phase: PHASE_2023_2027) { key recordCount beneficiaryCount } yes: recruitmentTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }');
+      const res = await sub.execute(
+        slice(
+          'summary { mobilised serviceCount recordCount } services { service { id } recordCount beneficiaryCount firstDate lastDate dataset { id nature } }',
+        ),
+        ref(id),
+      );
+      const totals = await sub.execute(
+        '{ recruitmentTotals(by: TERRITORY, phase: PHASE_2023_2027) { key recordCount beneficiaryCount } yes: recruitmentTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }',
+      );
       return {
         ...res.data._entities[0].recruitment,
         total: totals.data.recruitmentTotals.find((t: any) => t.key === id) ?? null,
         listed: totals.data.yes.some((t: any) => t.id === id),
       };
     };
-    expect(await figures()).toEqual({ summary: { mobilised: false, serviceCount: 0, recordCount: 0 }, services: [], total: null, listed: false });
+    expect(await figures()).toEqual({
+      summary: { mobilised: false, serviceCount: 0, recordCount: 0 },
+      services: [],
+      total: null,
+      listed: false,
+    });
 
-    const created = await run(CREATE, { input: input('FT-DECL-T-0007', { territoryId: id, serviceId: 'recruitment:formation', participants: 12, hires: 8 }) }, token);
+    const created = await run(
+      CREATE,
+      {
+        input: input('FT-DECL-T-0007', {
+          territoryId: id,
+          serviceId: 'recruitment:formation',
+          participants: 12,
+          hires: 8,
+        }),
+      },
+      token,
+    );
     expect(created.errors).toBeUndefined();
     expect(await figures()).toEqual({
       summary: { mobilised: true, serviceCount: 1, recordCount: 1 },
-      services: [{ service: { id: 'recruitment:formation' }, recordCount: 1, beneficiaryCount: 12, firstDate: '2024-05-14', lastDate: '2024-05-14', dataset: { id: 'recruitment-actions-france-travail', nature: 'REAL' } }],
+      services: [
+        {
+          service: { id: 'recruitment:formation' },
+          recordCount: 1,
+          beneficiaryCount: 12,
+          firstDate: '2024-05-14',
+          lastDate: '2024-05-14',
+          dataset: { id: 'recruitment-actions-france-travail', nature: 'REAL' },
+        },
+      ],
       total: { key: id, recordCount: 1, beneficiaryCount: 12 },
       listed: true,
     });
@@ -196,50 +339,132 @@ describe('recruitment action mutations', () => {
     expect((await figures()).services[0].beneficiaryCount).toBe(20);
 
     expect((await run(DELETE, { reference: 'FT-DECL-T-0007' }, token)).data.deleteRecruitmentAction.deleted).toBe(true);
-    expect(await figures()).toEqual({ summary: { mobilised: false, serviceCount: 0, recordCount: 0 }, services: [], total: null, listed: false });
+    expect(await figures()).toEqual({
+      summary: { mobilised: false, serviceCount: 0, recordCount: 0 },
+      services: [],
+      total: null,
+      listed: false,
+    });
   });
 
   it('keeps nothing when the write fails inside its transaction (afterWrite failure, constraint error mid-import)', async () => {
     const identity: Identity = { subject: 'test', operator: 'FRANCE_TRAVAIL', scopes: ['recruitment:write'] };
     const ctx = { ...recruitment.context(sub.prepared.database), identity: async () => identity };
     const before = await snapshot();
-    await expect(createRecord(ctx, actionSpec, { ...WRITE_OPTIONS, afterWrite: async () => { throw new Error('simulated failure after the insert'); } }, input('FT-DECL-T-0008')))
-      .rejects.toThrow('simulated failure after the insert');
+    await expect(
+      createRecord(
+        ctx,
+        actionSpec,
+        {
+          ...WRITE_OPTIONS,
+          afterWrite: async () => {
+            throw new Error('simulated failure after the insert');
+          },
+        },
+        input('FT-DECL-T-0008'),
+      ),
+    ).rejects.toThrow('simulated failure after the insert');
     expect(await snapshot()).toEqual(before);
 
     // An import that first updates an existing declared action, then hits a CHECK constraint on an insert.
     await run(CREATE, { input: input('FT-DECL-T-0009') }, await writerToken());
     const seeded = await snapshot();
-    const broken = { ...actionSpec, toRow: (v: Record<string, unknown>) => ({ ...actionSpec.toRow(v), ...(v.reference === 'FT-DECL-T-0010' ? { origin: 'BROKEN' } : {}) }) };
+    const broken = {
+      ...actionSpec,
+      toRow: (v: Record<string, unknown>) => ({
+        ...actionSpec.toRow(v),
+        ...(v.reference === 'FT-DECL-T-0010' ? { origin: 'BROKEN' } : {}),
+      }),
+    };
     const header = actionSpec.fields.map((f) => f.name).join(',');
-    const row = (reference: string, title: string) => `${reference},2023-2027:ti-8412,recruitment:job-dating,${title},2024-05-14,COMPLETED,42,9,11,25.62B,Travail des métaux,,`;
-    await expect(importCsv(db(), broken, [header, row('FT-DECL-T-0009', 'Titre modifié'), row('FT-DECL-T-0010', 'Nouvelle action')].join('\n'))).rejects.toThrow();
+    const row = (reference: string, title: string) =>
+      `${reference},2023-2027:ti-8412,recruitment:job-dating,${title},2024-05-14,COMPLETED,42,9,11,25.62B,Travail des métaux,,`;
+    await expect(
+      importCsv(
+        db(),
+        broken,
+        [header, row('FT-DECL-T-0009', 'Titre modifié'), row('FT-DECL-T-0010', 'Nouvelle action')].join('\n'),
+      ),
+    ).rejects.toThrow();
     expect(await snapshot()).toEqual(seeded);
-    expect((await db().selectFrom('recruitment_action').select('title').where('reference', '=', 'FT-DECL-T-0009').executeTakeFirstOrThrow()).title)
-      .toBe('Job dating industrie – Travail des métaux (Gex)');
+    expect(
+      (
+        await db()
+          .selectFrom('recruitment_action')
+          .select('title')
+          .where('reference', '=', 'FT-DECL-T-0009')
+          .executeTakeFirstOrThrow()
+      ).title,
+    ).toBe('Job dating industrie – Travail des métaux (Gex)');
   });
 
   it('keeps declared actions across a sample reload, which replaces the sample only', async () => {
     await run(CREATE, { input: input('FT-DECL-T-0011') }, await writerToken());
     const before = await snapshot();
-    const sampleBefore = await db().selectFrom('recruitment_action').select('reference').where('origin', '=', 'SAMPLE').orderBy('reference').execute();
-    await db().transaction().execute((trx) => load(trx));
+    const sampleBefore = await db()
+      .selectFrom('recruitment_action')
+      .select('reference')
+      .where('origin', '=', 'SAMPLE')
+      .orderBy('reference')
+      .execute();
+    await db()
+      .transaction()
+      .execute((trx) => load(trx));
     const after = await snapshot();
     expect(after).toEqual(before);
     expect(after.operator.some((r) => r.includes('FT-DECL-T-0011'))).toBe(true);
-    expect(await db().selectFrom('recruitment_action').select('reference').where('origin', '=', 'SAMPLE').orderBy('reference').execute()).toEqual(sampleBefore);
+    expect(
+      await db()
+        .selectFrom('recruitment_action')
+        .select('reference')
+        .where('origin', '=', 'SAMPLE')
+        .orderBy('reference')
+        .execute(),
+    ).toEqual(sampleBefore);
     const datasets = await sub.execute('{ recruitmentDatasets { id nature publisher } }');
-    expect(datasets.data.recruitmentDatasets).toContainEqual({ id: 'recruitment-actions-france-travail', nature: 'REAL', publisher: 'France Travail' });
+    expect(datasets.data.recruitmentDatasets).toContainEqual({
+      id: 'recruitment-actions-france-travail',
+      nature: 'REAL',
+      publisher: 'France Travail',
+    });
   }, 120_000);
 });
 
 describe('authorization of writes', () => {
   const refused: [string, () => Promise<string | undefined>, string, string][] = [
     ['no token', async () => undefined, 'UNAUTHENTICATED', 'writing requires a token'],
-    ['an expired token', () => sign({ operator: 'FRANCE_TRAVAIL', scope: 'recruitment:write' }, { expiresAt: Math.floor(Date.now() / 1000) - 60 }), 'UNAUTHENTICATED', 'token expired'],
-    ['a forged signature', () => sign({ operator: 'FRANCE_TRAVAIL', scope: 'recruitment:write' }, { secret: 'another-secret-of-at-least-32-characters!!' }), 'UNAUTHENTICATED', 'token signature is invalid'],
-    ['a token of another operator', () => sign({ operator: 'BPIFRANCE', scope: 'recruitment:write financing:write' }), 'FORBIDDEN', 'these records belong to FRANCE_TRAVAIL'],
-    ['the right operator without the scope', () => sign({ operator: 'FRANCE_TRAVAIL', scope: 'recruitment:read' }), 'FORBIDDEN', 'lacks the scope "recruitment:write"'],
+    [
+      'an expired token',
+      () =>
+        sign(
+          { operator: 'FRANCE_TRAVAIL', scope: 'recruitment:write' },
+          { expiresAt: Math.floor(Date.now() / 1000) - 60 },
+        ),
+      'UNAUTHENTICATED',
+      'token expired',
+    ],
+    [
+      'a forged signature',
+      () =>
+        sign(
+          { operator: 'FRANCE_TRAVAIL', scope: 'recruitment:write' },
+          { secret: 'another-secret-of-at-least-32-characters!!' },
+        ),
+      'UNAUTHENTICATED',
+      'token signature is invalid',
+    ],
+    [
+      'a token of another operator',
+      () => sign({ operator: 'BPIFRANCE', scope: 'recruitment:write financing:write' }),
+      'FORBIDDEN',
+      'these records belong to FRANCE_TRAVAIL',
+    ],
+    [
+      'the right operator without the scope',
+      () => sign({ operator: 'FRANCE_TRAVAIL', scope: 'recruitment:read' }),
+      'FORBIDDEN',
+      'lacks the scope "recruitment:write"',
+    ],
   ];
 
   for (const [label, token, code, message] of refused) {

@@ -7,7 +7,9 @@ import territories from '../subgraph.ts';
 
 // The official lists, read independently of the subgraph's own loading code.
 const official = (phase: string) =>
-  parse(readFileSync(new URL(`../../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)), { columns: true }) as Record<string, string>[];
+  parse(readFileSync(new URL(`../../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)), {
+    columns: true,
+  }) as Record<string, string>[];
 const sirensOf = (rows: Record<string, string>[]) => {
   const map = new Map<string, string[]>();
   for (const r of rows) map.set(r.id_ti!, [...(map.get(r.id_ti!) ?? []), r.siren_groupement!]);
@@ -31,7 +33,11 @@ async function allPages(variables: Record<string, unknown>) {
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { data, errors }: { data?: any; errors?: unknown } = await subgraph.execute(PAGE, { ...variables, first: 50, after });
+    const { data, errors }: { data?: any; errors?: unknown } = await subgraph.execute(PAGE, {
+      ...variables,
+      first: 50,
+      after,
+    });
     expect(errors).toBeUndefined();
     nodes.push(...data.territories.nodes);
     pages++;
@@ -79,7 +85,9 @@ describe('territories of both phases', () => {
   });
 
   it('gives the groupements of named territories', async () => {
-    const { data } = await subgraph.execute(`{ territory(id: "2023-2027:ti-8402") { name population communeCount groupements { siren name nature } departments { code } } }`);
+    const { data } = await subgraph.execute(
+      `{ territory(id: "2023-2027:ti-8402") { name population communeCount groupements { siren name nature } departments { code } } }`,
+    );
     expect(data.territory.name).toBe('Bassin de Bourg-en-Bresse');
     expect(data.territory.groupements).toEqual([
       { siren: '200070555', name: 'CC de la Veyle', nature: 'CC' },
@@ -90,7 +98,9 @@ describe('territories of both phases', () => {
   });
 
   it('keeps phase-scoped codes apart: ti-0101 is Cap Excellence, then Basse-Terre', async () => {
-    const { data } = await subgraph.execute(`{ a: territory(id: "2019-2022:ti-0101") { name } b: territory(id: "2023-2027:ti-0101") { name } }`);
+    const { data } = await subgraph.execute(
+      `{ a: territory(id: "2019-2022:ti-0101") { name } b: territory(id: "2023-2027:ti-0101") { name } }`,
+    );
     expect(data).toEqual({ a: { name: "Communauté d'agglomération Cap Excellence" }, b: { name: 'Basse-Terre' } });
   });
 
@@ -102,8 +112,12 @@ describe('territories of both phases', () => {
       commune(insee: "01053") { name department { code name } territories { id } }
     }`);
     expect(data.territoriesByCommune).toEqual([{ id: '2023-2027:ti-8402' }]);
-    const expected = [...official('2019-2022').map((r) => ['2019-2022', r] as const), ...official('2023-2027').map((r) => ['2023-2027', r] as const)]
-      .filter(([, r]) => r.siren_groupement === '200071751').map(([phase, r]) => `${phase}:${r.id_ti}`);
+    const expected = [
+      ...official('2019-2022').map((r) => ['2019-2022', r] as const),
+      ...official('2023-2027').map((r) => ['2023-2027', r] as const),
+    ]
+      .filter(([, r]) => r.siren_groupement === '200071751')
+      .map(([phase, r]) => `${phase}:${r.id_ti}`);
     expect(data.territoriesByGroupement.map((t: any) => t.id)).toEqual(expected);
     expect(data.commune.name).toBe('Bourg-en-Bresse');
     expect(data.commune.department).toEqual({ code: '01', name: 'Ain' });
@@ -113,16 +127,28 @@ describe('territories of both phases', () => {
   it('filters by department and by accent-insensitive name search', async () => {
     const { data } = await subgraph.execute(PAGE, { search: 'drome', phase: 'PHASE_2023_2027' });
     expect(data.territories.nodes.map((n: any) => n.name)).toContain('Ardèche Drôme Nord');
-    for (const n of data.territories.nodes) expect(n.name.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase()).toContain('drome');
+    for (const n of data.territories.nodes)
+      expect(
+        n.name
+          .normalize('NFD')
+          .replace(/\p{Diacritic}/gu, '')
+          .toLowerCase(),
+      ).toContain('drome');
     const ain = await subgraph.execute(PAGE, { department: '01', phase: 'PHASE_2023_2027', first: 100 });
-    const expected = new Set(official('2023-2027').filter((r) => r.insee_dep!.split(';').includes('01')).map((r) => r.id_ti));
+    const expected = new Set(
+      official('2023-2027')
+        .filter((r) => r.insee_dep!.split(';').includes('01'))
+        .map((r) => r.id_ti),
+    );
     expect(new Set(ain.data.territories.nodes.map((n: any) => n.code))).toEqual(expected);
     const none = await subgraph.execute(PAGE, { search: '100%_' });
     expect(none.data.territories.totalCount).toBe(0);
   });
 
   it('sums population over groupements and communes over their members', async () => {
-    const { data } = await subgraph.execute(`{ territory(id: "2023-2027:ti-8401") { population communeCount groupements { population communeCount } communes { code } } }`);
+    const { data } = await subgraph.execute(
+      `{ territory(id: "2023-2027:ti-8401") { population communeCount groupements { population communeCount } communes { code } } }`,
+    );
     const t = data.territory;
     expect(t.population).toBe(t.groupements.reduce((s: number, g: any) => s + g.population, 0));
     expect(t.communeCount).toBe(t.groupements.reduce((s: number, g: any) => s + g.communeCount, 0));
@@ -136,7 +162,9 @@ describe('entity resolution', () => {
   it('resolves any number of territories with the same number of SQL statements', async () => {
     const ids = official('2023-2027').map((r) => `2023-2027:${r.id_ti}`);
     const all = [...new Set(ids)];
-    const few = await subgraph.execute(ENTITIES, { r: all.slice(0, 10).map((id) => ({ __typename: 'Territory', id })) });
+    const few = await subgraph.execute(ENTITIES, {
+      r: all.slice(0, 10).map((id) => ({ __typename: 'Territory', id })),
+    });
     const many = await subgraph.execute(ENTITIES, { r: all.map((id) => ({ __typename: 'Territory', id })) });
     expect(many.errors).toBeUndefined();
     expect(many.data._entities).toHaveLength(183);
@@ -155,7 +183,11 @@ describe('entity resolution', () => {
 describe('bad input gets a clear error', () => {
   const cases: [string, string, RegExp][] = [
     ['unknown id', '{ territory(id: "2023-2027:ti-9999") { id } }', /territory "2023-2027:ti-9999" not found/],
-    ['ambiguous bare code', '{ territory(id: "ti-0101") { id } }', /names a territory in each phase.*2019-2022:ti-0101/],
+    [
+      'ambiguous bare code',
+      '{ territory(id: "ti-0101") { id } }',
+      /names a territory in each phase.*2019-2022:ti-0101/,
+    ],
     ['malformed id', '{ territory(id: "hello") { id } }', /not a territory id/],
     ['malformed SIREN', '{ territoriesByGroupement(siren: "12345") { id } }', /siren: "12345" is not a SIREN/],
     ['SIREN checksum', '{ territoriesByGroupement(siren: "200071752") { id } }', /checksum/],
