@@ -1,6 +1,7 @@
 // Gateway settings, all from the environment with safe defaults (documented in the README).
 export interface GatewayConfig {
   production: boolean;
+  /** Introspection, GraphiQL and "Did you mean…" suggestions: on by default, off in production unless INTROSPECTION=true. */
   introspection: boolean;
   maxDepth: number;
   maxAliases: number;
@@ -31,9 +32,11 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 }
 
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const production = env.NODE_ENV === 'production';
   return {
-    production: env.NODE_ENV === 'production',
-    introspection: env.INTROSPECTION !== 'false',
+    production,
+    // As Apollo Server does: a production graph does not describe itself to strangers unless asked to.
+    introspection: env.INTROSPECTION === 'true' || (!production && env.INTROSPECTION !== 'false'),
     maxDepth: int(env, 'MAX_DEPTH', 12),
     maxAliases: int(env, 'MAX_ALIASES', 30),
     maxDirectives: int(env, 'MAX_DIRECTIVES', 50),

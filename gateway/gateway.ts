@@ -11,7 +11,7 @@ import { closeServer, createGraphqlHttpServer, sendJson } from '../subgraphs/run
 import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { HubDataSource, type HubContext } from './datasource.ts';
-import { graphiqlAssetRoutes, sendGraphiql, wantsGraphiql } from './graphiql.ts';
+import { graphiqlAssetRoutes, sendGraphiql, sendGraphiqlOff, wantsGraphiql } from './graphiql.ts';
 import { costLimitPlugin, validationRules } from './limits.ts';
 
 export interface GatewayOptions {
@@ -38,6 +38,8 @@ export interface Gateway {
 export function serverOptions(config: GatewayConfig) {
   return {
     introspection: config.introspection,
+    // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     // main.ts stops the HTTP server first, then Apollo: Apollo's own handler would re-raise the signal
     // and kill the process before in-flight requests finish.
     stopOnTerminationSignals: false,
@@ -109,11 +111,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
     getGraphql: (req, res) => {
       if (!wantsGraphiql(req)) return false;
-      sendGraphiql(res);
+      if (config.introspection) sendGraphiql(res);
+      else sendGraphiqlOff(res);
       return true;
     },
     routes: {
-      ...graphiqlAssetRoutes(),
+      ...(config.introspection ? graphiqlAssetRoutes() : {}),
       '/': (_req, res) => {
         res.writeHead(302, { location: '/graphql' });
         res.end();

@@ -72,3 +72,18 @@ export function sendGraphiql(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
   res.end(html);
 }
+
+/** GraphiQL reads the schema by introspection: where that is off, say so and how to turn it on. */
+export function sendGraphiqlOff(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+  res.end(`<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Territoires d'industrie — GraphiQL off</title></head>
+<body>
+  <h1>GraphiQL is off on this deployment</h1>
+  <p>Introspection is off (<code>NODE_ENV=production</code> turns it off by default), and GraphiQL needs it.
+  The operator of this gateway turns both on with <code>INTROSPECTION=true</code>.
+  GraphQL requests (POST /graphql) are served as usual.</p>
+</body>
+</html>`);
+}

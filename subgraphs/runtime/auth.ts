@@ -28,6 +28,19 @@ export interface AuthConfig {
   algorithms: string[];
   issuer?: string;
   audience: string;
+  /** A token must expire within this many seconds from now (JWT_MAX_LIFETIME_SECONDS, default 24 h). */
+  maxLifetimeSeconds: number;
+}
+
+export const DEFAULT_MAX_LIFETIME_SECONDS = 24 * 3600;
+
+function maxLifetime(env: NodeJS.ProcessEnv): number {
+  const raw = env.JWT_MAX_LIFETIME_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_LIFETIME_SECONDS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`JWT_MAX_LIFETIME_SECONDS must be a positive integer, got "${raw}"`);
+  return value;
 }
 
 let cached: { env: NodeJS.ProcessEnv; config: Promise<AuthConfig> } | undefined;
@@ -38,9 +51,16 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): Promise<AuthCo
   const config = (async (): Promise<AuthConfig> => {
     const audience = env.JWT_AUDIENCE ?? 'territoires-industrie-hub';
     const issuer = env.JWT_ISSUER || undefined;
+    const maxLifetimeSeconds = maxLifetime(env);
     if (env.JWT_SECRET) {
       if (env.JWT_SECRET.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
-      return { key: new TextEncoder().encode(env.JWT_SECRET), algorithms: ['HS256'], issuer, audience };
+      return {
+        key: new TextEncoder().encode(env.JWT_SECRET),
+        algorithms: ['HS256'],
+        issuer,
+        audience,
+        maxLifetimeSeconds,
+      };
     }
     if (env.JWT_PUBLIC_KEY_FILE) {
       const algorithm = env.JWT_ALGORITHM ?? 'RS256';
@@ -49,6 +69,7 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): Promise<AuthCo
         algorithms: [algorithm],
         issuer,
         audience,
+        maxLifetimeSeconds,
       };
     }
     if (env.JWT_JWKS_FILE) {
@@ -57,9 +78,10 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): Promise<AuthCo
         algorithms: ['RS256', 'ES256', 'EdDSA'],
         issuer,
         audience,
+        maxLifetimeSeconds,
       };
     }
-    return { algorithms: [], issuer, audience };
+    return { algorithms: [], issuer, audience, maxLifetimeSeconds };
   })();
   cached = { env, config };
   return config;
@@ -87,7 +109,16 @@ export async function verifyAuthorization(
       algorithms: config.algorithms,
       issuer: config.issuer,
       audience: config.audience,
+      // jose checks `exp` when present; a token without one would never expire.
+      requiredClaims: ['exp'],
     });
+    // A leaked long-lived token is a standing key: refuse those that expire too far ahead.
+    const remaining = payload.exp! - Math.floor(Date.now() / 1000);
+    if (remaining > config.maxLifetimeSeconds) {
+      throw unauthenticated(
+        `token expires too far ahead (in ${remaining} s): this hub accepts tokens that expire within ${config.maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS); sign a shorter-lived one`,
+      );
+    }
     const operator = payload.operator;
     if (typeof operator !== 'string' || ![...OPERATORS, 'ANCT'].includes(operator)) {
       throw unauthenticated(`token has no valid "operator" claim (one of ${OPERATORS.join(', ')})`);
@@ -98,6 +129,10 @@ export async function verifyAuthorization(
     if (error instanceof GraphQLError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw unauthenticated('token signature is invalid');
+    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp' && error.reason === 'missing')
+      throw unauthenticated(
+        `token has no expiry ("exp" claim): this hub accepts tokens that expire within ${(await authConfig(env)).maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS)`,
+      );
     if (error instanceof joseErrors.JWTClaimValidationFailed)
       throw unauthenticated(`token claim "${error.claim}" is invalid: ${error.reason}`);
     throw unauthenticated(`token is invalid: ${(error as Error).message}`);

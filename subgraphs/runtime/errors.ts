@@ -84,6 +84,7 @@ const CLIENT_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_HASH_MISMATCH',
   'OPERATION_RESOLUTION_FAILURE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -97,12 +98,47 @@ const CLIENT_CODES = new Set([
 ]);
 const SAFE_EXTENSIONS = ['code', 'argumentName', 'serviceName', 'limit', 'cost', 'field', 'fields', 'line'];
 
+/** Drivers' errors (better-sqlite3, pg) quote tables, columns and sometimes the statement. */
+function isDatabaseError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const fields = error as Error & { severity?: unknown; routine?: unknown };
+  return error.name === 'SqliteError' || (typeof fields.severity === 'string' && typeof fields.routine === 'string');
+}
+
+/** SQL or driver text in an error another process sent (an unmasked subgraph behind the gateway). */
+const SQL_TEXT =
+  /\bselect\b[\s\S]*\bfrom\b|\binsert\s+into\b|\bupdate\b[\s\S]*\bset\b|\bdelete\s+from\b|SQLITE_|no such (table|column)|relation "[^"]*" does not exist|syntax error at or near/i;
+
+/** Apollo Server's own message for an APQ hash that does not match its query (it gives it no code). */
+const APQ_HASH_MISMATCH = 'provided sha does not match query';
+
 /**
- * Apollo `formatError`: in production, keeps the code and the caller-facing message of client
- * errors, replaces any other message (SQL, stack, internals) by a generic one.
+ * Apollo `formatError`. In every mode, database errors lose their text (the server logs it): clients
+ * never see SQL. In production, keeps the code and the caller-facing message of client errors,
+ * replaces any other message (stack, internals) by a generic one.
  */
 export function formatError(hideInternals: boolean) {
-  return (formatted: import('graphql').GraphQLFormattedError): import('graphql').GraphQLFormattedError => {
+  return (
+    formatted: import('graphql').GraphQLFormattedError,
+    error?: unknown,
+  ): import('graphql').GraphQLFormattedError => {
+    if (formatted.message === APQ_HASH_MISMATCH && !formatted.extensions?.code?.toString().startsWith('PERSISTED')) {
+      return {
+        message: 'the persisted query hash (extensions.persistedQuery.sha256Hash) is not the SHA-256 of the query sent',
+        extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' },
+      };
+    }
+    const original = (error as { originalError?: unknown } | undefined)?.originalError;
+    const clientCode = CLIENT_CODES.has(String(formatted.extensions?.code));
+    if (isDatabaseError(original) || (!clientCode && SQL_TEXT.test(formatted.message))) {
+      if (isDatabaseError(original)) console.error('database error:', original);
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      formatted = {
+        ...formatted,
+        message: `Internal server error: a database error (details in the ${typeof extensions.serviceName === 'string' ? `"${extensions.serviceName}" subgraph's` : "server's"} log)`,
+        extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR' },
+      };
+    }
     if (!hideInternals) return formatted;
     const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     const extensions = Object.fromEntries(

@@ -103,18 +103,16 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
 }
 
 /** With HUB_SHARED_SECRET set, only the gateway (which sends it) may query, unless ALLOW_DIRECT_ACCESS=true. */
-export function gatewayGuard(env: NodeJS.ProcessEnv = process.env) {
+export function gatewayGuard(env: NodeJS.ProcessEnv = process.env, route?: '/metrics') {
   const secret = env.HUB_SHARED_SECRET;
   if (!secret || env.ALLOW_DIRECT_ACCESS === 'true') return undefined;
+  const message = route
+    ? `${route} needs the hub's shared secret: send it in the x-hub-gateway-secret header`
+    : 'this subgraph only answers the hub gateway (missing or wrong x-hub-gateway-secret); set ALLOW_DIRECT_ACCESS=true to open it';
   return (req: IncomingMessage) =>
     secretMatches(req.headers['x-hub-gateway-secret'] as string | undefined, secret)
       ? undefined
-      : {
-          status: 401,
-          code: 'UNAUTHENTICATED',
-          message:
-            'this subgraph only answers the hub gateway (missing or wrong x-hub-gateway-secret); set ALLOW_DIRECT_ACCESS=true to open it',
-        };
+      : { status: 401, code: 'UNAUTHENTICATED', message };
 }
 
 export function subgraphHttpServer<Ctx extends SubgraphContext>(
@@ -122,6 +120,8 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
   env: NodeJS.ProcessEnv = process.env,
 ): Server {
   const { module, database, apollo, stats } = prepared;
+  // Metrics tell traffic and memory: with HUB_SHARED_SECRET set they need it, even with ALLOW_DIRECT_ACCESS=true.
+  const metricsGuard = gatewayGuard({ ...env, ALLOW_DIRECT_ACCESS: undefined }, '/metrics');
   return createGraphqlHttpServer<Ctx>({
     apollo,
     guard: gatewayGuard(env),
@@ -143,13 +143,19 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
           sendJson(res, 503, { status: 'unavailable', subgraph: module.name, reason: 'database unreachable' });
         }
       },
-      '/metrics': (_req, res) =>
+      '/metrics': (req, res) => {
+        const refusal = metricsGuard?.(req);
+        if (refusal)
+          return sendJson(res, refusal.status, {
+            errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
+          });
         sendJson(res, 200, {
           subgraph: module.name,
           requests: stats.requests,
           sqlStatements: database.stats.statements,
           memory: process.memoryUsage(),
-        }),
+        });
+      },
     },
   });
 }
