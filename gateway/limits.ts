@@ -38,11 +38,29 @@ export function validationRules(config: GatewayConfig): ValidationRule[] {
       ignoreIntrospection: true,
       flattenFragments: true,
     }) as unknown as ValidationRule,
-    maxAliasesRule({ ...common, n: config.maxAliases }) as unknown as ValidationRule,
+    // graphql-armor lets `__typename` aliases through by default: a thousand of them still cost a thousand fields.
+    maxAliasesRule({ ...common, n: config.maxAliases, allowList: [] }) as unknown as ValidationRule,
     maxDirectivesRule({ ...common, n: config.maxDirectives }) as unknown as ValidationRule,
     noNulInStrings,
+    finiteNumbers,
   ];
 }
+
+/**
+ * graphql-js reads `1e309` as Infinity and lets it through validation; the query planner then fails
+ * with a 500. Refuse such literals as what they are: a client's number out of range.
+ */
+const finiteNumbers: ValidationRule = (context) => ({
+  FloatValue(node) {
+    if (!Number.isFinite(Number(node.value)))
+      context.reportError(
+        new GraphQLError(
+          `Float literal ${node.value.slice(0, 40)} is out of range: a Float must be a finite number (at most about 1.8e308)`,
+          { nodes: [node] },
+        ),
+      );
+  },
+});
 
 /** PostgreSQL cannot store or compare text containing U+0000: refuse string literals holding it (variables: runtime/http.ts). */
 const noNulInStrings: ValidationRule = (context) => ({

@@ -46,7 +46,11 @@ function clientError(res: ServerResponse, status: number, code: string, message:
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
-class BodyTooLarge extends Error {}
+class BodyTooLarge extends Error {
+  constructor(readonly abort: boolean) {
+    super('request body too large');
+  }
+}
 
 /** Whether any string (or key) of a parsed JSON value contains U+0000; iterative, so deep nesting is fine. */
 function containsNul(value: unknown): boolean {
@@ -65,20 +69,30 @@ function containsNul(value: unknown): boolean {
   return false;
 }
 
+/**
+ * Reads the body up to `limit` bytes. Past it, the rest is read and dropped (up to as much again, at
+ * least 1 MB) so that the client, still sending, gets the 413 instead of a reset connection; a body
+ * larger than that is cut (`abort`), the answer then closing the connection.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const drainLimit = limit + Math.max(limit, 1_000_000);
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new BodyTooLarge());
+    if (declared > drainLimit) return reject(new BodyTooLarge(true));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else if (size > drainLimit) {
+        req.removeAllListeners('data');
+        req.removeAllListeners('end');
+        reject(new BodyTooLarge(true));
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      size > limit ? reject(new BodyTooLarge(false)) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }
@@ -142,8 +156,11 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
       try {
         text = await readBody(req, maxBody);
       } catch (error) {
-        if (error instanceof BodyTooLarge)
+        if (error instanceof BodyTooLarge) {
+          // Not read to its end: the connection cannot carry another request.
+          if (error.abort) res.setHeader('connection', 'close');
           return clientError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${maxBody} bytes`);
+        }
         throw error;
       }
       const type = String(req.headers['content-type'] ?? '');
