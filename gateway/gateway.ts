@@ -12,7 +12,7 @@ import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { HubDataSource, type HubContext } from './datasource.ts';
 import { graphiqlAssetRoutes, sendGraphiql, sendGraphiqlOff, wantsGraphiql } from './graphiql.ts';
-import { costLimitPlugin, validationRules } from './limits.ts';
+import { costLimitPlugin, listSizesFromSupergraph, validationRules } from './limits.ts';
 
 export interface GatewayOptions {
   /** Supergraph SDL; default: the file at `supergraphFile`. */
@@ -35,7 +35,7 @@ export interface Gateway {
 }
 
 /** Limits, error masking and introspection of the gateway's Apollo Server (the benchmark's monolith uses them too). */
-export function serverOptions(config: GatewayConfig) {
+export function serverOptions(config: GatewayConfig, supergraphSdl?: string) {
   return {
     introspection: config.introspection,
     // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
@@ -45,7 +45,10 @@ export function serverOptions(config: GatewayConfig) {
     stopOnTerminationSignals: false,
     validationRules: validationRules(config),
     parseOptions: { maxTokens: config.maxTokens },
-    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(config)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin(config, supergraphSdl ? listSizesFromSupergraph(supergraphSdl) : undefined),
+    ],
     includeStacktraceInErrorResponses: !config.production,
     formatError: formatError(config.production),
   };
@@ -86,7 +89,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
   });
 
-  const apollo = new ApolloServer<HubContext>({ gateway, ...serverOptions(config) });
+  const apollo = new ApolloServer<HubContext>({ gateway, ...serverOptions(config, supergraphSdl) });
   await apollo.start();
 
   const http = createGraphqlHttpServer<HubContext>({

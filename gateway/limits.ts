@@ -1,5 +1,5 @@
 // Limits for ad-hoc queries: depth, aliases, directives (graphql-armor rules), tokens (graphql-js
-// parser), and a cost estimate where every list counts as many times as its page size.
+// parser), and a cost estimate where every list counts as many times as its page size or declared size.
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -8,14 +8,19 @@ import {
   getNamedType,
   getNullableType,
   GraphQLError,
+  isAbstractType,
   isCompositeType,
   isListType,
   isObjectType,
-  isInterfaceType,
+  Kind,
+  parse,
   valueFromASTUntyped,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLAbstractType,
   type GraphQLCompositeType,
   type GraphQLField,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
@@ -74,66 +79,168 @@ function limitError(message: string, code: string, extra: Record<string, unknown
   return new GraphQLError(message, { extensions: { code, ...extra, http: { status: 400 } } });
 }
 
+/** A list's declared size, from `@listSize` (Apollo's cost spec) on its field in the supergraph. */
+export interface ListSize {
+  assumedSize?: number;
+  /** Arguments whose value is the list's size (e.g. `first`, `limit`). */
+  slicingArguments?: string[];
+}
+
+/** `Type.field` → its `@listSize`, read from the supergraph SDL (composition keeps the directive). */
+export function listSizesFromSupergraph(supergraphSdl: string): Map<string, ListSize> {
+  const sizes = new Map<string, ListSize>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    )
+      continue;
+    for (const field of definition.fields ?? []) {
+      // Imported as @listSize, or namespaced (@cost__listSize) when the supergraph does not import it.
+      const directive = field.directives?.find(
+        (d) => d.name.value === 'listSize' || d.name.value.endsWith('__listSize'),
+      );
+      if (!directive) continue;
+      const args = Object.fromEntries(
+        (directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+      );
+      sizes.set(`${definition.name.value}.${field.name.value}`, {
+        assumedSize: typeof args.assumedSize === 'number' ? args.assumedSize : undefined,
+        slicingArguments: Array.isArray(args.slicingArguments) ? args.slicingArguments.map(String) : undefined,
+      });
+    }
+  }
+  return sizes;
+}
+
 interface CostWalk {
   schema: GraphQLSchema;
   variables: Record<string, unknown>;
   fragments: Map<string, FragmentDefinitionNode>;
   config: GatewayConfig;
+  listSizes: Map<string, ListSize>;
 }
 
-/** Estimated cost: each field counts once per item of every enclosing list. */
+/** Whether a fragment's type condition applies to objects of the concrete type `object`. */
+function applies(schema: GraphQLSchema, condition: string | undefined, object: GraphQLObjectType): boolean {
+  if (!condition || condition === object.name) return true;
+  const type = schema.getType(condition);
+  return !!type && isAbstractType(type) && schema.isSubType(type, object);
+}
+
+/**
+ * The fields a selection set asks of one concrete type, grouped by response key: a field selected
+ * several times (directly, through fragments, repeated fragments) is one field whose selection sets
+ * are merged, as graphql-js executes it.
+ */
+function collectFields(
+  walk: CostWalk,
+  selectionSets: readonly SelectionSetNode[],
+  object: GraphQLObjectType,
+  fields = new Map<string, FieldNode[]>(),
+  visited = new Set<string>(),
+): Map<string, FieldNode[]> {
+  for (const selectionSet of selectionSets) {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        fields.set(key, [...(fields.get(key) ?? []), selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(walk.schema, selection.typeCondition?.name.value, object))
+          collectFields(walk, [selection.selectionSet], object, fields, visited);
+      } else {
+        const name = selection.name.value;
+        const fragment = walk.fragments.get(name);
+        if (!fragment || visited.has(name)) continue; // a repeated spread adds nothing new
+        visited.add(name);
+        if (applies(walk.schema, fragment.typeCondition.name.value, object))
+          collectFields(walk, [fragment.selectionSet], object, fields, visited);
+      }
+    }
+  }
+  return fields;
+}
+
+/** The size a list field counts for: its slicing argument (`first`), its `@listSize`, or DEFAULT_LIST_SIZE. */
+function listSize(
+  walk: CostWalk,
+  owner: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  fieldPath: string,
+  sizedByParent: boolean,
+): { size: number; /** The field's list children are sized by it. */ slices: boolean } {
+  const declared =
+    walk.listSizes.get(`${owner.name}.${field.name}`) ??
+    owner
+      .getInterfaces()
+      .map((i) => walk.listSizes.get(`${i.name}.${field.name}`))
+      .find(Boolean);
+  const slicing = declared?.slicingArguments ?? ['first'];
+  for (const argName of slicing) {
+    const arg = field.args.find((a) => a.name === argName);
+    if (!arg) continue;
+    const argNode = node.arguments?.find((a) => a.name.value === argName);
+    const value = argNode ? valueFromASTUntyped(argNode.value, walk.variables) : arg.defaultValue;
+    const size = typeof value === 'number' ? value : (declared?.assumedSize ?? walk.config.defaultListSize);
+    if (argName === 'first' && size > walk.config.maxPageSize) {
+      throw limitError(
+        `Page size limit: first = ${size} at ${fieldPath} exceeds the maximum of ${walk.config.maxPageSize}.`,
+        'PAGE_SIZE_LIMIT',
+        { limit: walk.config.maxPageSize },
+      );
+    }
+    // On a connection (an object), the size is that of its lists (`nodes`); on a list, of the list itself.
+    return { size, slices: !isListType(getNullableType(field.type)) };
+  }
+  if (!isListType(getNullableType(field.type))) return { size: 1, slices: false };
+  // A list inside a paginated connection (its `nodes`) is already counted by the connection's `first`.
+  if (sizedByParent) return { size: 1, slices: false };
+  return { size: declared?.assumedSize ?? walk.config.defaultListSize, slices: false };
+}
+
+/**
+ * Estimated cost, after Apollo Router's demand control: each field counts once per item of every
+ * enclosing list; a field selected several times counts once; on an abstract type, fragments on
+ * different concrete types are alternatives (an object is of one type only), so the dearest counts.
+ */
 export function estimateCost(
   walk: CostWalk,
-  selectionSet: SelectionSetNode,
+  selectionSets: readonly SelectionSetNode[],
   parent: GraphQLCompositeType,
   multiplier: number,
   path: string,
   sizedByParent = false,
 ): number {
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === 'FragmentSpread' || selection.kind === 'InlineFragment') {
-      const fragment = selection.kind === 'FragmentSpread' ? walk.fragments.get(selection.name.value) : selection;
-      if (!fragment) continue;
-      const condition = fragment.typeCondition ? walk.schema.getType(fragment.typeCondition.name.value) : parent;
-      if (condition && isCompositeType(condition))
-        cost += estimateCost(walk, fragment.selectionSet, condition, multiplier, path, sizedByParent);
-      continue;
+  const objects = isObjectType(parent) ? [parent] : walk.schema.getPossibleTypes(parent as GraphQLAbstractType);
+  let dearest = 0;
+  for (const object of objects) {
+    let cost = 0;
+    for (const [key, nodes] of collectFields(walk, selectionSets, object)) {
+      const name = nodes[0]!.name.value;
+      if (name.startsWith('__')) continue; // introspection and __typename are cheap
+      const field = object.getFields()[name];
+      if (!field) continue;
+      const fieldPath = path ? `${path}.${key}` : key;
+      cost += multiplier;
+      const children = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      const named = getNamedType(field.type);
+      if (!children.length || !isCompositeType(named)) continue;
+      const { size, slices } = listSize(walk, object, field, nodes[0]!, fieldPath, sizedByParent);
+      cost += estimateCost(walk, children, named, multiplier * Math.max(size, 1), fieldPath, slices);
     }
-    const name = selection.name.value;
-    if (name.startsWith('__')) continue; // introspection and __typename are cheap
-    const field: GraphQLField<unknown, unknown> | undefined =
-      isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
-    if (!field) continue;
-    const fieldPath = path ? `${path}.${name}` : name;
-    cost += multiplier;
-    if (!selection.selectionSet) continue;
-    let size = 1;
-    const firstArg = field.args.find((a) => a.name === 'first');
-    if (firstArg) {
-      const node = selection.arguments?.find((a) => a.name.value === 'first');
-      const value = node ? valueFromASTUntyped(node.value, walk.variables) : firstArg.defaultValue;
-      size = typeof value === 'number' ? value : walk.config.defaultListSize;
-      if (size > walk.config.maxPageSize) {
-        throw limitError(
-          `Page size limit: first = ${size} at ${fieldPath} exceeds the maximum of ${walk.config.maxPageSize}.`,
-          'PAGE_SIZE_LIMIT',
-          { limit: walk.config.maxPageSize },
-        );
-      }
-    } else if (isListType(getNullableType(field.type)) && !sizedByParent) {
-      // A list inside a paginated connection (its `nodes`) is already counted by the connection's `first`.
-      size = walk.config.defaultListSize;
-    }
-    const named = getNamedType(field.type);
-    if (isCompositeType(named))
-      cost += estimateCost(walk, selection.selectionSet, named, multiplier * Math.max(size, 1), fieldPath, !!firstArg);
+    dearest = Math.max(dearest, cost);
   }
-  return cost;
+  return dearest;
 }
 
 /** Refuses operations whose estimated cost is over the limit, before any subgraph is called. */
-export function costLimitPlugin(config: GatewayConfig): ApolloServerPlugin<BaseContext> {
+export function costLimitPlugin(
+  config: GatewayConfig,
+  listSizes: Map<string, ListSize> = new Map(),
+): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
@@ -160,8 +267,8 @@ export function costLimitPlugin(config: GatewayConfig): ApolloServerPlugin<BaseC
               'GRAPHQL_VALIDATION_FAILED',
             );
           const cost = estimateCost(
-            { schema, variables: request.variables ?? {}, fragments, config },
-            operation.selectionSet,
+            { schema, variables: request.variables ?? {}, fragments, config, listSizes },
+            [operation.selectionSet],
             root,
             1,
             '',
