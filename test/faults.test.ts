@@ -13,7 +13,10 @@ import {
   type FaultyProxy,
 } from './support/faulty-proxy.ts';
 
-const SUBGRAPH_TIMEOUT_MS = 500;
+// Long enough for healthy subgraphs on a busy machine; the slow proxy holds its answers far longer
+// (until the gateway gives up and closes the connection, which clears the proxy's timer).
+const SUBGRAPH_TIMEOUT_MS = 8000;
+const SLOW_DELAY_MS = 600_000;
 const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
 const OTHER_SLICES = ['recruitment', 'attractiveness', 'engineering'] as const;
 
@@ -49,25 +52,22 @@ describe('faults of one operator subgraph', () => {
     expect(response.data.territory).toEqual(healthy);
   });
 
-  const faults: [FaultMode, RegExp, number][] = [
-    ['down', /subgraph "financing" is unavailable: unreachable/, 1500],
-    [
-      'slow',
-      new RegExp(`subgraph "financing" is unavailable: no answer within ${SUBGRAPH_TIMEOUT_MS} ms`),
-      SUBGRAPH_TIMEOUT_MS + 1500,
-    ],
-    ['garbage', /subgraph "financing" is unavailable: answered with a body that is not valid JSON/, 1500],
-    ['http500', /subgraph "financing" is unavailable: answered HTTP 500/, 1500],
+  const faults: [FaultMode, RegExp][] = [
+    ['down', /subgraph "financing" is unavailable: unreachable/],
+    ['slow', new RegExp(`subgraph "financing" is unavailable: no answer within ${SUBGRAPH_TIMEOUT_MS} ms`)],
+    ['garbage', /subgraph "financing" is unavailable: answered with a body that is not valid JSON/],
+    ['http500', /subgraph "financing" is unavailable: answered HTTP 500/],
   ];
 
-  for (const [mode, message, boundMs] of faults) {
-    it(`keeps the other slices when financing is ${mode}, and recovers`, async () => {
-      await proxy.setMode(mode, { delayMs: 5000 });
+  for (const [mode, message] of faults) {
+    // The slow case waits for the subgraph timeout twice.
+    it(`keeps the other slices when financing is ${mode}, and recovers`, { timeout: 120_000 }, async () => {
+      await proxy.setMode(mode, { delayMs: SLOW_DELAY_MS });
       try {
         const started = performance.now();
         const response = await post(gw.url, panier.query, panier.variables);
-        const elapsed = performance.now() - started;
-        expect(elapsed).toBeLessThan(boundMs);
+        // The gateway did not wait for the slow subgraph's answer (the message says it gave up at the timeout).
+        expect(performance.now() - started).toBeLessThan(SLOW_DELAY_MS);
         expect(response.status).toBe(200);
         const territory = response.data.territory;
         expect(territory.financing).toBeNull();
@@ -140,7 +140,7 @@ describe('faults of one operator subgraph', () => {
       expect(answer.status).toBe(200);
       for (const error of answer.errors ?? []) expect(error.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
       const failed = new Set((answer.errors ?? []).map((e) => e.extensions?.serviceName));
-      // (On a loaded machine another subgraph may also miss the 500 ms timeout: then only its fields are lost.)
+      // (Should another subgraph miss the timeout on a very busy machine, only its fields are lost.)
       if (!failed.has('territories')) expect(answer.data.territory.name).toBe(healthy.name);
       if (failed.size === 0) expect(answer.data.territory).toEqual(healthy);
     }
@@ -162,7 +162,9 @@ describe('graceful shutdown', () => {
       );
       // Wait until the request is held by the slow subgraph.
       while (slow.received === 0) await new Promise((r) => setTimeout(r, 10));
-      const started = performance.now();
+      // A grace period longer than the test's timeout: stopping in time proves the gateway stopped when its
+      // last request was answered, not when the grace period ran out (no bound on how fast the machine is).
+      process.env.SHUTDOWN_GRACE_MS = '3600000';
       const stopping = closing.stop();
       const refused = await new Promise<string>((resolve) => {
         const socket = connect(port, '127.0.0.1');
@@ -177,9 +179,8 @@ describe('graceful shutdown', () => {
       expect([answer.status, answer.errors]).toEqual([200, undefined]);
       expect(answer.data.territory.financing.summary.recordCount).toBeGreaterThanOrEqual(0);
       await stopping;
-      // Stopped as soon as the request was done, not at the end of the grace period.
-      expect(performance.now() - started).toBeLessThan(2000);
     } finally {
+      delete process.env.SHUTDOWN_GRACE_MS;
       await closing.stop();
       await slow.stop();
     }

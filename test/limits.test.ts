@@ -167,10 +167,12 @@ describe('per-request timeout', () => {
   let proxy: FaultyProxy;
   let timed: ExtraGateway;
   beforeAll(async () => {
-    proxy = await startFaultyProxy(hub.subgraphs.get('financing')!.url, { mode: 'slow', delayMs: 3000 });
+    // The slow subgraph never answers within the test; the request limit is generous for fast requests
+    // on a busy machine. No wall-clock assertion: the 503 REQUEST_TIMEOUT itself says the gateway gave up.
+    proxy = await startFaultyProxy(hub.subgraphs.get('financing')!.url, { mode: 'slow', delayMs: 600_000 });
     timed = await startExtraGateway(
       hub,
-      { REQUEST_TIMEOUT_MS: '300', SUBGRAPH_TIMEOUT_MS: '10000' },
+      { REQUEST_TIMEOUT_MS: '5000', SUBGRAPH_TIMEOUT_MS: '600000' },
       { financing: proxy.url },
     );
   });
@@ -180,12 +182,10 @@ describe('per-request timeout', () => {
   });
 
   it('answers 503 REQUEST_TIMEOUT when a request takes longer than REQUEST_TIMEOUT_MS', async () => {
-    const started = performance.now();
     const response = await post(timed.url, `{ financingCatalogue { id } }`);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(response.status).toBe(503);
     expect(response.errors?.[0]?.extensions?.code).toBe('REQUEST_TIMEOUT');
-    expect(response.errors?.[0]?.message).toBe('request took longer than the limit of 300 ms and was abandoned');
+    expect(response.errors?.[0]?.message).toBe('request took longer than the limit of 5000 ms and was abandoned');
     // Fast requests on the same gateway are unaffected.
     const fast = await post(timed.url, `{ phases { phase } }`);
     expect([fast.status, fast.errors]).toEqual([200, undefined]);

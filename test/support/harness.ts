@@ -29,6 +29,8 @@ export interface TestSubgraph<Ctx extends SubgraphContext> {
   execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<Result<T>>;
   /** Serves over HTTP on an ephemeral port; returns the GraphQL URL. */
   listen(): Promise<string>;
+  /** Resolves when no HTTP request is in flight (so that counters read afterwards are final). */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,10 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
   const database = await prepareDatabase(module, { url: POSTGRES_URL ?? 'sqlite::memory:', schema });
   const prepared = await prepareSubgraph(module, database);
   let server: Server | undefined;
+  const inFlight = new InFlight();
   return {
     prepared,
+    settled: () => inFlight.settled(),
     async execute(query, variables) {
       const before = database.stats.statements;
       const response = await prepared.apollo.executeOperation(
@@ -55,6 +59,7 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
     },
     async listen() {
       server = subgraphHttpServer(prepared);
+      trackInFlight(server, inFlight);
       const port = await listen(server, 0);
       return `http://127.0.0.1:${port}/graphql`;
     },
@@ -65,6 +70,28 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
       if (schema && POSTGRES_URL) await dropSchema(schema);
     },
   };
+}
+
+/** Counts a server's requests from their arrival until their answer is closed. */
+export class InFlight {
+  count = 0;
+  private waiters: (() => void)[] = [];
+  begin(): void {
+    this.count++;
+  }
+  end(): void {
+    if (--this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
+  }
+  settled(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export function trackInFlight(server: Server, inFlight: InFlight): void {
+  server.on('request', (_req, res) => {
+    inFlight.begin();
+    res.once('close', () => inFlight.end());
+  });
 }
 
 async function dropSchema(schema: string): Promise<void> {

@@ -5,7 +5,7 @@ import { listen } from '../../subgraphs/runtime/http.ts';
 import { readSubgraphList } from '../../subgraphs/runtime/registry.ts';
 import type { SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
-import { startTestSubgraph, type TestSubgraph } from './harness.ts';
+import { InFlight, startTestSubgraph, trackInFlight, type TestSubgraph } from './harness.ts';
 
 export interface TestHub {
   gatewayUrl: string;
@@ -14,6 +14,8 @@ export interface TestHub {
   /** SQL statements and HTTP requests seen by every subgraph since the last reset. */
   counters(): Record<string, { requests: number; statements: number }>;
   resetCounters(): void;
+  /** Resolves when neither the gateway nor any subgraph has a request in flight. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,12 @@ export async function startTestHub(options: { gatewayEnv?: NodeJS.ProcessEnv } =
   );
   const subgraphUrls = Object.fromEntries([...subgraphs].map(([name, s]) => [name, s.url]));
   const gateway = await createGateway({ subgraphUrls, env: { ...(options.gatewayEnv ?? {}) } });
+  const gatewayInFlight = new InFlight();
+  trackInFlight(gateway.http as Server, gatewayInFlight);
+  const settled = async () => {
+    await gatewayInFlight.settled();
+    await Promise.all([...subgraphs.values()].map((s) => s.test.settled()));
+  };
   const port = await listen(gateway.http as Server, 0);
   const base = new Map<string, { requests: number; statements: number }>();
   const snapshot = () =>
@@ -64,6 +72,7 @@ export async function startTestHub(options: { gatewayEnv?: NodeJS.ProcessEnv } =
         ]),
       ),
     resetCounters,
+    settled,
     async stop() {
       await gateway.stop();
       await Promise.all([...subgraphs.values()].map((s) => s.test.stop()));
