@@ -251,5 +251,10 @@ describe('a huge bad file', () => {
     // A bound of its own choosing.
     const five = await attempt(join(dir, 'garbage.csv'), { maxErrors: 5 });
     expect(five.error!.message).toMatch(/^stopped reading at line 6 after 5 invalid rows; the 49995 line/);
+    // Exactly the bound, nothing left to read: every row was checked, the usual refusal.
+    const exactly = await attempt(file('five.csv', `${lines.slice(0, 6).join('\n')}\n`), { maxErrors: 5 });
+    expect(exactly.error!.message).toBe(
+      '5 of 5 row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)',
+    );
   });
 });

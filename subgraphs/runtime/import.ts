@@ -219,8 +219,16 @@ class RowChecker {
     return header;
   }
 
-  /** False once `maxErrors` rows are invalid: the caller stops reading. */
-  row(record: Record<string, string>, line: number): boolean {
+  /** `maxErrors` rows are invalid: the caller stops reading (and says so if anything is left). */
+  get full(): boolean {
+    return this.invalidRows >= this.maxErrors;
+  }
+
+  /** The line of the last row checked. */
+  checkedLine = 1;
+
+  row(record: Record<string, string>, line: number): void {
+    this.checkedLine = line;
     const input = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ''));
     const { value, problems } = validateRecord(this.spec, input);
     const key = String(value[this.spec.key] ?? '');
@@ -231,7 +239,14 @@ class RowChecker {
       this.invalidRows++;
       this.problems.push(...problems.map((p) => ({ ...p, line })));
     } else this.values.push({ line, value });
-    return this.invalidRows < this.maxErrors;
+  }
+
+  stopped(totalLines: number): CsvRead['stopped'] {
+    return {
+      line: this.checkedLine,
+      maxErrors: this.maxErrors,
+      unreadLines: Math.max(0, totalLines - this.checkedLine),
+    };
   }
 
   /** csv-parse's options, with the header check and line tracking. */
@@ -284,13 +299,10 @@ export function validateCsv(spec: RecordSpec, input: string | Buffer, options: C
     throw checker.parseError(error);
   }
   if (!checker.sawHeader) checker.header([]);
-  for (const [i, { record, info }] of records.entries()) {
-    if (!checker.row(record, info.lines) && i < records.length - 1)
-      return checker.result({
-        line: info.lines,
-        maxErrors: checker.maxErrors,
-        unreadLines: countNewlines(Buffer.from(text)) - info.lines,
-      });
+  for (const { record, info } of records) {
+    // Rows are left after the bound: stop, and say how much was not checked.
+    if (checker.full) return checker.result(checker.stopped(lineCount(Buffer.from(text))));
+    checker.row(record, info.lines);
   }
   return checker.result();
 }
@@ -306,16 +318,18 @@ export async function readCsvFile(spec: RecordSpec, file: string, options: CsvOp
   const delimiter = detectDelimiter(encoding === 'utf8' ? head.toString('utf8') : latin1.decode(head));
   const parser = parseCsv(checker.options(delimiter));
   const flowing = pipeline(createReadStream(file), new DecoderStream(encoding), parser).catch((error) => error);
-  let stopped: CsvRead['stopped'];
+  let stopped = false;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number };
     }>) {
-      if (!checker.row(record, info.lines)) {
-        stopped = { line: info.lines, maxErrors: checker.maxErrors, unreadLines: 0 };
+      // Rows are left after the bound: stop reading (the pipeline is destroyed), count what was not checked.
+      if (checker.full) {
+        stopped = true;
         break;
       }
+      checker.row(record, info.lines);
     }
   } catch (error) {
     throw checker.parseError(error);
@@ -323,11 +337,7 @@ export async function readCsvFile(spec: RecordSpec, file: string, options: CsvOp
   const failure = await flowing;
   if (!stopped && failure) throw checker.parseError(failure);
   if (!checker.sawHeader) checker.header([]);
-  if (stopped) {
-    const lines = await countFileLines(file);
-    stopped.unreadLines = Math.max(0, lines - stopped.line);
-  }
-  return checker.result(stopped);
+  return checker.result(stopped ? checker.stopped(await countFileLines(file)) : undefined);
 }
 
 /** The first 64 KiB of a file: enough for any header line. */
@@ -339,6 +349,11 @@ function readHead(file: string): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Lines of a text: its newlines, and one more when the last line has none. */
+function lineCount(buf: Buffer): number {
+  return countNewlines(buf) + (buf.length && buf[buf.length - 1] !== 10 ? 1 : 0);
 }
 
 async function countFileLines(file: string): Promise<number> {
