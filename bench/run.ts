@@ -58,6 +58,13 @@ for (const s of SUBGRAPHS) {
   delete baseEnv[`${envKey(s.name)}_PORT`];
 }
 
+/** Hive Gateway reports usage and traces to Hive when it finds a token (HIVE_*_TOKEN): never from the benchmark. */
+function hiveEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(PORTS.hive) };
+  for (const key of Object.keys(env)) if (key.startsWith('HIVE_')) delete env[key];
+  return env;
+}
+
 // ---------- processes ----------
 interface Proc {
   label: string;
@@ -332,7 +339,7 @@ async function startTarget(target: Target): Promise<{ url: string; procs: Proc[]
     const p = start(
       'hive gateway',
       [bin, 'supergraph', file, '--port', String(PORTS.hive), '--host', HOST, '--fork', '1', '--polling', '1h'],
-      { ...baseEnv, PORT: String(PORTS.hive) },
+      hiveEnv(),
       DATA_DIR,
     );
     const url = `http://${HOST}:${PORTS.hive}/graphql`;

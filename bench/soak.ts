@@ -1,10 +1,11 @@
-// `npm run soak [-- --duration 60 --concurrency 8 --write-ratio 0.1]`
+// `npm run soak [-- --duration 60 --concurrency 8 --write-ratio 0.1 --warmup 60 --max-rss-growth 10]`
 // Soak test: the whole hub in this process (every subgraph over HTTP on loopback, each on a throw-away
 // database: in-memory SQLite, or PostgreSQL schemas when DATABASE_URL is set) under a mixed load of
 // reads (panier, territory pages, totals) and writes (createFinancing / updateFinancing /
 // deleteFinancing with a JWT of Bpifrance) for a bounded time. Reports requests, errors by kind,
 // p50/p99 latency per kind, and memory (RSS, heap) at the start, every 10 s and at the end.
-// Not a test: figures depend on the machine.
+// Fails (exit 1) on any error, or when RSS grew by more than --max-rss-growth % between the end of the
+// warm-up (caches, JIT, pools filled) and the end of the run. Not a test: figures depend on the machine.
 import { SignJWT } from 'jose';
 import { readOperation, QUERIES_DIR } from '../gateway/operations.ts';
 
@@ -19,6 +20,9 @@ const DURATION_S = flag('duration', 60);
 const CONCURRENCY = Math.max(1, Math.floor(flag('concurrency', 8)));
 const WRITE_RATIO = Math.min(1, flag('write-ratio', 0.1));
 const REPORT_EVERY_MS = 10_000;
+// Warm-up: default a fifth of the run, at most 60 s; RSS growth is measured from its end.
+const WARMUP_S = Math.min(flag('warmup', Math.min(60, DURATION_S / 5)), DURATION_S);
+const MAX_RSS_GROWTH_PCT = flag('max-rss-growth', 10);
 if (DURATION_S <= 0 || DURATION_S > 24 * 3600) throw new Error('--duration must be between 1 and 86400 seconds');
 
 // Before the hub starts: loopback only, tokens verified with our own secret, quiet production errors.
@@ -254,10 +258,17 @@ const ticker = setInterval(() => {
   lastDone = done;
 }, REPORT_EVERY_MS);
 const runStart = performance.now();
+let warm: MemoryPoint | undefined;
+const warmTimer = setTimeout(() => {
+  warm = sampleMemory();
+  console.log(`memory after the ${WARMUP_S} s warm-up: ${line(warm)}`);
+}, WARMUP_S * 1000);
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => worker(i)));
 const elapsed = (performance.now() - runStart) / 1000;
 clearInterval(ticker);
+clearTimeout(warmTimer);
 const end = sampleMemory();
+warm ??= base;
 
 // Data intact after the load: still 332 territories, and the hub still answers a full panier.
 const check = await gql(`{ territories(first: 1) { totalCount } }`);
@@ -286,7 +297,20 @@ const peak = memory.reduce((m, p) => (p.rss > m.rss ? p : m), base);
 console.log(
   `growth: rss ${fmt(end.rss - base.rss)}, heap used ${fmt(end.heapUsed - base.heapUsed)} (peak rss ${fmt(peak.rss)} at t=${peak.t.toFixed(0)} s)`,
 );
+const growthPct = ((end.rss - warm.rss) / warm.rss) * 100;
+console.log(
+  `rss growth after warm-up (t=${warm.t.toFixed(0)} s → end): ${fmt(warm.rss)} → ${fmt(end.rss)}, ${growthPct >= 0 ? '+' : ''}${growthPct.toFixed(1)} % (bound ${MAX_RSS_GROWTH_PCT} %)`,
+);
 console.log(
   `after the load: totalCount ${check.data?.territories?.totalCount ?? check.error}, panier ${panierCheck.error ?? 'complete'}`,
 );
-process.exit(check.data?.territories?.totalCount === 332 && !panierCheck.error ? 0 : 1);
+const failures = [
+  failed > 0 ? `${failed} request(s) with errors` : '',
+  growthPct > MAX_RSS_GROWTH_PCT
+    ? `rss grew ${growthPct.toFixed(1)} % after warm-up (bound ${MAX_RSS_GROWTH_PCT} %)`
+    : '',
+  check.data?.territories?.totalCount !== 332 ? `totalCount ${check.data?.territories?.totalCount ?? check.error}` : '',
+  panierCheck.error ? `panier after the load: ${panierCheck.error}` : '',
+].filter(Boolean);
+console.log(failures.length ? `soak: FAILED: ${failures.join('; ')}` : 'soak: passed');
+process.exit(failures.length ? 1 : 0);

@@ -129,8 +129,16 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         const checks = await Promise.all(
           [...subgraphs].map(async ([name, url]) => ({ name, url, reachable: await reachable(url) })),
         );
-        const ready = checks.every((c) => c.reachable);
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: checks });
+        // Ready while it can serve part of the graph: a failing operator costs only its own fields, and
+        // must not take every gateway replica out of the load balancer.
+        const missing = checks.filter((c) => !c.reachable).map((c) => c.name);
+        const status =
+          !gateway.schema || checks.length === 0 || missing.length === checks.length
+            ? 'unavailable'
+            : missing.length
+              ? 'degraded'
+              : 'ready';
+        sendJson(res, status === 'unavailable' ? 503 : 200, { status, missing, subgraphs: checks });
       },
     },
   });
@@ -148,10 +156,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   };
 }
 
-/** A subgraph is reachable when its /health answers 200 within a second. */
+/** A subgraph is reachable when its /ready answers 200 within a second (alive and its database loaded). */
 async function reachable(graphqlUrl: string): Promise<boolean> {
   try {
-    const response = await fetch(new URL('/health', graphqlUrl), { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(new URL('/ready', graphqlUrl), { signal: AbortSignal.timeout(1000) });
     return response.ok;
   } catch {
     return false;

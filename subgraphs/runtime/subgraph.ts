@@ -1,7 +1,7 @@
 // Everything a subgraph process does besides its own schema and data: open the database,
 // migrate, load, serve GraphQL with health and metrics routes.
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import {
@@ -134,7 +134,7 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
     },
     onRequest: () => stats.requests++,
     routes: {
-      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: module.name }),
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: module.name, pid: process.pid }),
       '/ready': async (_req, res) => {
         try {
           await database.db.selectFrom('load_state').select('version').executeTakeFirst();
@@ -160,23 +160,106 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
   });
 }
 
-/** Entry point of `subgraphs/<name>/main.ts`: prepare, listen, stop cleanly on SIGINT/SIGTERM. */
+/** Connection failures worth waiting for (the database is starting, restarting or not reachable yet). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P03', // PostgreSQL: the database system is starting up
+  '53300', // PostgreSQL: too many connections
+]);
+
+export function isUnreachable(error: unknown): boolean {
+  const e = error as { code?: string; errors?: { code?: string }[] } | undefined;
+  return UNREACHABLE.has(e?.code ?? '') || !!e?.errors?.some((inner) => UNREACHABLE.has(inner?.code ?? ''));
+}
+
+/** The reason in one line: pg's AggregateError (IPv4 and IPv6 both refused) has an empty message. */
+function reason(error: unknown): string {
+  const e = error as Error & { code?: string; errors?: Error[] };
+  return e.message || e.errors?.map((inner) => inner.message).join(', ') || e.code || String(error);
+}
+
+/**
+ * Opens, migrates and loads the database, retrying with backoff (1 s doubling to `DATABASE_RETRY_MAX_MS`,
+ * 30 s) while it is unreachable: one log line when it first fails, one when it is back. Other errors
+ * (a failed migration, bad data) are not waited for.
+ */
+export async function prepareDatabaseWithRetry(
+  module: SubgraphModule<any>,
+  onWaiting: (reason: string) => void = () => {},
+): Promise<Database<any>> {
+  const maxDelay = Number(process.env.DATABASE_RETRY_MAX_MS ?? 30_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const database = await prepareDatabase(module);
+      if (attempt > 1) console.log(`${module.name}: database reachable after ${attempt} attempts`);
+      return database;
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      const why = `database unreachable (${reason(error)})`;
+      if (attempt === 1)
+        console.error(
+          `${module.name}: ${why}; retrying with backoff (up to ${maxDelay / 1000} s), not ready meanwhile`,
+        );
+      onWaiting(why);
+      await new Promise((r) => setTimeout(r, Math.min(maxDelay, 1000 * 2 ** (attempt - 1))));
+    }
+  }
+}
+
+/**
+ * Entry point of `subgraphs/<name>/main.ts`: listen at once (/health answers 200, /ready 503 and GraphQL
+ * 503 until the database is open and loaded), prepare, serve, stop cleanly on SIGINT/SIGTERM.
+ */
 export async function runSubgraph<Ctx extends SubgraphContext>(module: SubgraphModule<Ctx>): Promise<void> {
   const entry = subgraphEntry(module.name);
   const port = Number(process.env.PORT ?? entry.port);
-  const database = await prepareDatabase(module);
-  const prepared = await prepareSubgraph(module, database);
-  const server = subgraphHttpServer(prepared);
+  let status = 'starting: opening and loading the database';
+  let serving: Server | undefined;
+  // Until the subgraph is prepared, a small front answers; then every request goes to the real server.
+  const server = createServer((req, res) => {
+    if (serving) return void serving.emit('request', req, res);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', subgraph: module.name, pid: process.pid });
+    sendJson(res, 503, {
+      status: 'unavailable',
+      subgraph: module.name,
+      reason: status,
+      errors: [{ message: `subgraph ${module.name} is not ready: ${status}`, extensions: { code: 'NOT_READY' } }],
+    });
+  });
   const bound = await listen(server, port);
-  console.log(
-    `${module.name} subgraph ready at http://${process.env.HOST ?? '127.0.0.1'}:${bound}/graphql (${database.describe})`,
-  );
+  const url = `http://${process.env.HOST ?? '127.0.0.1'}:${bound}/graphql`;
+  console.log(`${module.name} subgraph listening at ${url} (pid ${process.pid}), preparing its database`);
+
+  let prepared: PreparedSubgraph<Ctx> | undefined;
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await closeServer(server);
-    await prepared.apollo.stop();
-    await database.close();
+    if (prepared) {
+      await prepared.apollo.stop();
+      await prepared.database.close();
+    }
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  let database: Database<any>;
+  try {
+    database = await prepareDatabaseWithRetry(module, (why) => (status = why));
+  } catch (error) {
+    console.error(`${module.name}: cannot prepare the database: ${reason(error)}`);
+    process.exit(1);
+  }
+  if (stopping) return;
+  prepared = await prepareSubgraph(module, database);
+  serving = subgraphHttpServer(prepared);
+  console.log(`${module.name} subgraph ready at ${url} (${database.describe})`);
 }

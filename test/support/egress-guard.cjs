@@ -8,6 +8,11 @@ const fs = require('node:fs');
 const net = require('node:net');
 
 const LOG = process.env.EGRESS_GUARD_LOG;
+// With $EGRESS_GUARD_PIDS, every process the guard is loaded into says so (pid and command line), so a
+// test can check that the guard really was in each process it started (NODE_OPTIONS reaches children).
+if (process.env.EGRESS_GUARD_PIDS) {
+  fs.appendFileSync(process.env.EGRESS_GUARD_PIDS, `${JSON.stringify({ pid: process.pid, argv: process.argv })}\n`);
+}
 
 /** Loopback names and addresses; a Unix socket (a path) is local too. */
 function isLoopback(host) {
