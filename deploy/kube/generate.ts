@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
 import { envKey, readSubgraphList, ROOT } from '../../subgraphs/runtime/registry.ts';
 
@@ -26,7 +27,12 @@ export function services(): Service[] {
   // Defaults of supergraph.yaml, not this shell's <NAME>_URL/<NAME>_PORT overrides.
   const subgraphs = readSubgraphList(undefined, {});
   return [
-    { name: 'gateway', component: 'gateway', port: GATEWAY_PORT, command: ['node', '--import', 'tsx', 'gateway/main.ts'] },
+    {
+      name: 'gateway',
+      component: 'gateway',
+      port: GATEWAY_PORT,
+      command: ['node', '--import', 'tsx', 'gateway/main.ts'],
+    },
     ...subgraphs.map((s) => ({
       name: s.name,
       component: 'subgraph' as const,
@@ -112,7 +118,12 @@ function service(s: Service) {
 function routing(url: (s: Service) => string) {
   const data: Record<string, string> = {};
   for (const s of services()) if (s.component === 'subgraph') data[`${envKey(s.name)}_URL`] = url(s);
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hub-routing', labels: { 'app.kubernetes.io/part-of': PART_OF } }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'hub-routing', labels: { 'app.kubernetes.io/part-of': PART_OF } },
+    data,
+  };
 }
 
 /**
@@ -202,8 +213,10 @@ export function generatedFiles(): Record<string, string> {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');
   let stale = 0;
-  for (const [file, text] of Object.entries(generatedFiles())) {
+  for (const [file, raw] of Object.entries(generatedFiles())) {
     const path = resolve(KUBE, file);
+    // Written as `npm run format` would leave them, so that `prettier --check .` agrees.
+    const text = await format(raw, { ...(await resolveConfig(path)), filepath: path });
     let current = '';
     try {
       current = readFileSync(path, 'utf8');
