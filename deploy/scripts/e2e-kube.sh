@@ -5,9 +5,10 @@
 #   3. `podman play kube` the ci overlay: gateway on 127.0.0.1:4400, subgraphs on 4401…, demo
 #      PostgreSQL on 55432 and Redis on 56379, host network
 #   4. a territory's panier through the gateway; a subgraph refuses a direct request without the
-#      shared secret (401)
+#      shared secret (401); a write through the gateway with a signed operator token
+#      (refused without one)
 #   5. kill one subgraph's process by its host PID: the graph still answers (partial) and the
-#      subgraph comes back (the pod's restart policy, Always)
+#      subgraph comes back (the pod's restart policy, Always) with the record written before
 #   6. tear everything down, also on failure
 # Installs what is missing (podman, runc, debootstrap, catatonit; kubectl), fails loudly, never skips.
 # Nothing leaves loopback except the package mirrors (Debian, npm) used while building images.
@@ -69,6 +70,7 @@ log "queries"
 probe panier "$GATEWAY"
 SUBGRAPH_URL="$(node -e 'const docs=require("fs").readFileSync(process.argv[1],"utf8").split("\n---\n").map(JSON.parse);const m=docs.find(d=>d.kind==="ConfigMap"&&d.metadata.name==="hub-routing");process.stdout.write(m.data[process.argv[2]])' "$MANIFEST" "$(echo "$KILLED" | tr 'a-z-' 'A-Z_')_URL")"
 probe direct "$SUBGRAPH_URL" "$(setting HUB_SHARED_SECRET)"
+records="$(probe write "$GATEWAY" "$(setting JWT_SECRET)")"
 
 log "kill $KILLED's process by its host PID"
 container="$KILLED-pod-0-$KILLED"
@@ -84,5 +86,6 @@ new_restarts="$(podman inspect --format '{{.RestartCount}}' "$container")"
 [ "$new_pid" != "$pid" ] && [ "$new_restarts" -gt "$restarts" ] \
   || die "$container: expected a restarted process (pid $pid → $new_pid, restarts $restarts → $new_restarts)"
 echo "$container restarted by podman (restart policy Always): pid $pid → $new_pid, restarts $restarts → $new_restarts" >&2
-probe panier "$GATEWAY"
+# The record written before the kill is still served: it lives in PostgreSQL, and a restart keeps operator records.
+probe panier "$GATEWAY" "$records"
 log "hub ready $ready_at s after the start of e2e:kube"

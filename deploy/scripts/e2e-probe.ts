@@ -1,12 +1,15 @@
 // HTTP checks of `npm run e2e:kube` (deploy/scripts/e2e-kube.sh), against the hub started from the ci
 // overlay. Each command prints what it saw and exits 1 when the hub does not behave as users rely on.
 //   wait-ready <gateway url> <seconds>        the gateway and every subgraph it routes to are ready
-//   panier <gateway url>                      a territory's panier, complete, through the gateway
+//   panier <gateway url> [financing records]  a territory's panier, complete, through the gateway
+//   write <gateway url> <JWT_SECRET>          a financing written through the gateway with a signed token
+//                                             (refused without one); prints the new record count
 //   direct <subgraph url> <shared secret>     without the shared secret 401; with it, an answer
 //   partial <gateway url> <subgraph>          the subgraph is down: the rest of the panier still answers
 //   back <gateway url> <subgraph> <seconds>   the subgraph answers again through the gateway
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SignJWT } from 'jose';
 
 const TERRITORY = '2023-2027:ti-8402';
 const PANIER = readFileSync(resolve(import.meta.dirname, '../../queries/territory-panier.graphql'), 'utf8');
@@ -81,9 +84,48 @@ switch (command) {
     for (const slice of SLICES)
       if (!territory[slice]?.summary || territory[slice].summary.recordCount <= 0)
         fail(`panier: the ${slice} slice has no records`, territory[slice]);
-    console.log(
+    if (arg && territory.financing.summary.recordCount !== Number(arg))
+      fail(`panier: expected ${arg} financing records (the one written before included)`, territory.financing.summary);
+    console.error(
       `panier of ${TERRITORY} (${territory.name}): ${SLICES.map((s) => `${s} ${territory[s].summary.recordCount} records`).join(', ')}`,
     );
+    break;
+  }
+  case 'write': {
+    const count = async () => (await panier(url)).body.data?.territory?.financing?.summary?.recordCount as number;
+    const before = await count();
+    const mutation = `mutation($input: FinancingInput!) { createFinancing(input: $input) { created financing { reference } } }`;
+    const input = {
+      reference: `E2E-KUBE-${Date.now()}`,
+      territoryId: TERRITORY,
+      companySiren: '512345604',
+      companyName: 'Décolletage e2e (exemple)',
+      companyNaf: '25.62B',
+      serviceId: 'financing:pret-developpement',
+      instrument: 'LOAN',
+      amountEur: 250000,
+      date: '2024-05-02',
+      status: 'GRANTED',
+    };
+    const anonymous = await post(url, mutation, { input });
+    if (anonymous.body.errors?.[0]?.extensions?.code !== 'UNAUTHENTICATED')
+      fail('a write without a token was not refused as UNAUTHENTICATED', anonymous.body);
+    const token = await new SignJWT({ operator: 'BPIFRANCE', scope: 'financing:write' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('e2e-kube')
+      .setAudience('territoires-industrie-hub')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(arg ?? ''));
+    const written = await post(url, mutation, { input }, { authorization: `Bearer ${token}` });
+    if (written.body.errors?.length || !(written.body.data as any)?.createFinancing?.created)
+      fail('a write with a signed BPIFRANCE token failed', written.body);
+    const after = await count();
+    if (after !== before + 1) fail(`financing records: ${before} before the write, ${after} after`);
+    console.error(
+      `write through the gateway: refused without a token, created with a signed one (${before} → ${after} records)`,
+    );
+    console.log(after);
     break;
   }
   case 'direct': {

@@ -28,6 +28,8 @@ build_debian() {
   local mirror rootfs
   mirror="$(debian_mirror)"
   rootfs="$(mktemp -d /var/tmp/hub-debootstrap.XXXXXX)"
+  # debootstrap mounts /proc and /sys in the target while it works: an interrupted run must not leave them.
+  trap 'umount -l "$rootfs/proc" "$rootfs/sys" 2>/dev/null; rm -rf "$rootfs"' EXIT
   log "debootstrap --variant=minbase bookworm from $mirror"
   debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/var/tmp/hub-debootstrap.log 2>&1 \
     || { tail -20 /var/tmp/hub-debootstrap.log >&2; rm -rf "$rootfs"; die "debootstrap failed (log: /var/tmp/hub-debootstrap.log)"; }
@@ -37,6 +39,7 @@ build_debian() {
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' --change 'CMD ["/bin/bash"]' - "$DEBIAN_IMAGE" >/dev/null
   rm -rf "$rootfs"
+  trap - EXIT
 }
 
 build_node() {
