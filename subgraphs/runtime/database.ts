@@ -68,10 +68,18 @@ export async function openDatabase<DB>(options: OpenOptions): Promise<Database<D
     const schema = options.schema ?? options.name.replace(/-/g, '_');
     if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
     // Create the schema with a throw-away client, then pin every pooled connection to it.
+    // Two replicas starting together would race on CREATE SCHEMA IF NOT EXISTS (a unique
+    // violation in pg_namespace), so creation runs under an advisory lock keyed by the schema.
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
+      await admin.query('BEGIN');
+      await admin.query('SELECT pg_advisory_xact_lock(hashtext($1))', [advisoryKey('schema', schema)]);
       await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await admin.query('COMMIT');
+    } catch (error) {
+      await admin.query('ROLLBACK').catch(() => undefined);
+      throw error;
     } finally {
       await admin.end();
     }
@@ -105,6 +113,11 @@ export async function openDatabase<DB>(options: OpenOptions): Promise<Database<D
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
   return { db, dialect: 'sqlite', stats, describe: `sqlite ${file}`, close: () => db.destroy() };
+}
+
+/** Key of a PostgreSQL advisory lock (`hashtext` of it): one per purpose and schema, shared by every replica. */
+export function advisoryKey(purpose: 'schema' | 'load', schema: string): string {
+  return `territoires-industrie-hub:${purpose}:${schema}`;
 }
 
 function redact(url: string): string {

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
-import type { Database } from './database.ts';
+import { advisoryKey, type Database } from './database.ts';
 
 /**
  * Tables every subgraph has: provenance of its datasets and the state of its data load.
@@ -70,24 +70,28 @@ export interface DatasetRow {
 /**
  * Loads the subgraph's data once per version: skipped when `load_state` already holds
  * `version`, otherwise `load` runs inside one transaction, so a failed load keeps nothing.
+ *
+ * Replicas starting together: on PostgreSQL the check is repeated inside the transaction under an
+ * advisory lock keyed by the schema, so the second replica waits for the first one's load and then
+ * finds it done. SQLite is one process per file (replicas need PostgreSQL): nothing to race with.
  */
 export async function ensureLoaded(
   database: Database<any>,
   version: string,
   load: (trx: Kysely<any>) => Promise<void>,
 ): Promise<'loaded' | 'up-to-date'> {
-  const current = await database.db
-    .selectFrom('load_state')
-    .select('version')
-    .where('key', '=', 'data')
-    .executeTakeFirst();
-  if (current?.version === version) return 'up-to-date';
-  await database.db.transaction().execute(async (trx) => {
+  const loadedVersion = async (db: Kysely<any>) =>
+    (await db.selectFrom('load_state').select('version').where('key', '=', 'data').executeTakeFirst())?.version;
+  if ((await loadedVersion(database.db)) === version) return 'up-to-date';
+  return database.db.transaction().execute(async (trx) => {
+    if (database.dialect === 'postgres' && database.schema)
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${advisoryKey('load', database.schema)}))`.execute(trx);
+    if ((await loadedVersion(trx)) === version) return 'up-to-date';
     await load(trx);
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
+    return 'loaded';
   });
-  return 'loaded';
 }
 
 /** Replaces the provenance rows of a subgraph (inside its load transaction). */
