@@ -114,6 +114,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
     routes: {
       ...graphiqlAssetRoutes(),
+      ...(await import('./map.ts')).mapRoutes(),
       '/': (_req, res) => {
         res.writeHead(302, { location: '/graphql' });
         res.end();
