@@ -13,6 +13,7 @@ import type {
 } from './db.ts';
 import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
 import { DATASET_IDS, DATASETS } from './load.ts';
+import { hiringNeedsOfSlice, hiringNeedsResolvers } from './hiring-needs.ts';
 import { actionKey, type ActionFilter, type RecruitmentLoaders } from './loaders.ts';
 import { mutationResolvers } from './mutations.ts';
 
@@ -277,6 +278,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       if (!t) throw new Error(`territory ${s.territoryId} missing from the recruitment database`);
       return coverage(t);
     },
+    hiringNeeds: hiringNeedsOfSlice,
     async employmentBasins(s: Slice, _: unknown, ctx: RecruitmentContext) {
       return (await ctx.loaders.basins.load(s.territoryId)).map((b) => ({
         code: b.basin_code,
@@ -329,4 +331,5 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       ctx.loaders.dataset.load(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
   },
   TerritoryJobSeekerChange: {},
+  ...(hiringNeedsResolvers as object),
 };
