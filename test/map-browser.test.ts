@@ -1,7 +1,7 @@
 // The map page as served by the gateway, in a real headless Chromium (Debian's package, driven by playwright-core):
 // every territory of the phase is drawn, the legend is that of the figure chosen, a click opens the territory's panier,
 // and nothing is fetched from another host.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from './support/harness.ts';
@@ -122,9 +122,23 @@ describe('the map page', () => {
     expectLegendMatches(view);
   });
 
+  it('offers the real hiring needs of the industrial occupations', async () => {
+    await page.selectOption('#figure', 'hiringNeedsIndustrial');
+    await ready('PHASE_2023_2027', 'hiringNeedsIndustrial');
+    const view = await screen();
+    expect(view.title).toBe('Projets de recrutement, métiers industriels (BMO 2024)');
+    const { data } = await post(
+      hub.gatewayUrl,
+      '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id recruitment { hiringNeeds { industrial { projects { value } } } } } } }',
+    );
+    const needs = new Map(
+      data.territories.nodes.map((t: any) => [t.id, t.recruitment.hiringNeeds.industrial.projects.value]),
+    );
+    expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, needs.get(s.id)]));
+    expectLegendMatches(view);
+  });
+
   it("opens the territory's name and panier on a click", async () => {
-    await page.selectOption('#figure', 'jobSeekers');
-    await ready('PHASE_2023_2027', 'jobSeekers');
     const { data } = await post(
       hub.gatewayUrl,
       `{ territory(id: "2023-2027:ti-8402") { name financing { summary { recordCount } } engineering { summary { recordCount } } } }`,
@@ -152,11 +166,10 @@ describe('the map page', () => {
 
   it('draws the other phase when asked, points included', async () => {
     await page.selectOption('#phase', 'PHASE_2019_2022');
-    await ready('PHASE_2019_2022', 'jobSeekers');
+    await ready('PHASE_2019_2022', 'hiringNeedsIndustrial');
     const view = await screen();
     const { data } = await post(hub.gatewayUrl, '{ territories(phase: PHASE_2019_2022, first: 200) { totalCount } }');
     expect(view.shapes).toHaveLength(data.territories.totalCount);
     expect(view.shapes.every((s) => s.drawn)).toBe(true);
-    mkdirSync('/tmp', { recursive: true });
   });
 });

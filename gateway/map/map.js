@@ -24,6 +24,20 @@ const FIGURES = [
     selection: 'recruitment { jobSeekersLatest { value } }',
     value: (t) => t.recruitment?.jobSeekersLatest?.value ?? null,
   },
+  {
+    id: 'hiringNeeds',
+    label: 'Projets de recrutement (BMO 2024)',
+    nature: "REAL (France Travail, enquête BMO 2024), sommés sur les bassins d'emploi du territoire",
+    selection: 'recruitment { hiringNeeds { total { projects { value } } } }',
+    value: (t) => t.recruitment?.hiringNeeds?.total.projects.value ?? null,
+  },
+  {
+    id: 'hiringNeedsIndustrial',
+    label: 'Projets de recrutement, métiers industriels (BMO 2024)',
+    nature: "REAL (France Travail, enquête BMO 2024), sommés sur les bassins d'emploi du territoire",
+    selection: 'recruitment { hiringNeeds { industrial { projects { value } } } }',
+    value: (t) => t.recruitment?.hiringNeeds?.industrial.projects.value ?? null,
+  },
   ...OPERATORS.map(([slice, name]) => ({
     id: `${slice}Records`,
     label: `Enregistrements — ${name}`,
@@ -241,7 +255,11 @@ async function refresh({ geometry }) {
 const PANIER = `query MapPanier($id: ID!) {
   territory(id: $id) {
     id name population
-    recruitment { jobSeekersLatest { month value } summary { ...S } }
+    recruitment {
+      jobSeekersLatest { month value }
+      hiringNeeds { total { projects { value withheld } } industrial { projects { value withheld } } }
+      summary { ...S }
+    }
     financing { summary { ...S } }
     attractiveness { summary { ...S } }
     engineering { summary { ...S } }
@@ -263,13 +281,19 @@ async function openPanier(id, path) {
       }</td><td>${s?.amountEur != null ? number.format(s.amountEur) + ' €' : '—'}</td></tr>`;
     }).join('');
     const seekers = t.recruitment?.jobSeekersLatest;
+    const needs = t.recruitment?.hiringNeeds;
+    const projects = (f) =>
+      f.value === null ? 'secret statistique' : (f.withheld ? 'au moins ' : '') + number.format(f.value);
     panel.innerHTML = `<h2></h2><p class="meta"></p>
       <table><thead><tr><th>Opérateur</th><th>Services</th><th>Enreg.</th><th>Montant</th></tr></thead><tbody>${rows}</tbody></table>
       <p class="hint">Enregistrements et montants : données d'échantillon (SAMPLE) et déclarées par les opérateurs.</p>`;
     panel.querySelector('h2').textContent = t.name;
     panel.querySelector('.meta').textContent =
       `${t.id} · ${number.format(t.population)} habitants` +
-      (seekers ? ` · ${number.format(seekers.value)} demandeurs d'emploi (${seekers.month})` : '');
+      (seekers ? ` · ${number.format(seekers.value)} demandeurs d'emploi (${seekers.month})` : '') +
+      (needs
+        ? ` · ${projects(needs.total.projects)} projets de recrutement en 2024, dont ${projects(needs.industrial.projects)} dans les métiers industriels (BMO)`
+        : '');
     panel.dataset.territory = t.id;
   } catch (error) {
     panel.textContent = `Erreur : ${error.message}`;
