@@ -220,6 +220,9 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
     },
   },
 
+  // A count of the official list: computed by the hub from ANCT's real data.
+  PhaseSummary: { nature: () => 'DERIVED', datasets: () => [DATASETS[0]] },
+
   Groupement: {
     communeCount: (g: GroupementRow) => g.commune_count,
     communes: (g: GroupementRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.communesOfGroupement.load(g.siren),
