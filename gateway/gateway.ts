@@ -12,6 +12,7 @@ import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { HubDataSource, type HubContext } from './datasource.ts';
 import { graphiqlAssetRoutes, sendGraphiql, sendGraphiqlOff, wantsGraphiql } from './graphiql.ts';
+import { mapRoutes } from './map.ts';
 import { costLimitPlugin, listSizesFromSupergraph, validationRules } from './limits.ts';
 
 export interface GatewayOptions {
@@ -120,6 +121,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
     routes: {
       ...(config.introspection ? graphiqlAssetRoutes() : {}),
+      ...mapRoutes(),
       '/': (_req, res) => {
         res.writeHead(302, { location: '/graphql' });
         res.end();

@@ -27,6 +27,8 @@ import {
   writeOptions,
 } from './records.ts';
 import { country } from './countries.ts';
+import { OPERATOR_DATASET, RECORD_DATASET } from './catalogue.ts';
+import { provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 import type { AttractivenessDB, ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
 import { exportFilter, investmentFilter, siteFilter, totalsFilter, type TotalsFilter } from './filters.ts';
 import type { AttractivenessLoaders, PageResult } from './loaders.ts';
@@ -151,7 +153,27 @@ const siteWrites = writeResolvers(sitePromotionSpec, siteNode);
 
 const TOTALS_KEY = { PHASE: 'phase', REGION: 'region_code', TERRITORY: 'territory_id' } as const;
 
+/** Aggregates over Business France's records: sample ones, or declared by the operator (runtime/provenance.ts). */
+const PROVENANCE: RecordProvenance = {
+  tables: ['investment_project', 'export_support', 'site_promotion'],
+  sample: [RECORD_DATASET.investment, RECORD_DATASET.export, RECORD_DATASET.site],
+  declared: OPERATOR_DATASET,
+};
+const INVESTMENT_PROVENANCE: RecordProvenance = {
+  tables: ['investment_project'],
+  sample: [RECORD_DATASET.investment],
+  declared: OPERATOR_DATASET,
+};
+const investmentProvenance = provenanceResolvers(
+  ['InvestmentTotals', 'CountryInvestmentTotal', 'SectorInvestmentTotal'],
+  INVESTMENT_PROVENANCE,
+  (ctx) => ctx.db,
+);
+
 export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
+  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx) => ctx.db),
+  CountryInvestmentTotal: investmentProvenance.CountryInvestmentTotal!,
+  SectorInvestmentTotal: investmentProvenance.SectorInvestmentTotal!,
   // GraphQL enum values ↔ the phase labels stored in the database.
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
 
@@ -253,6 +275,7 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       const services = serviceMobilisations(await ctx.loaders.mobilisations.load(s.territoryId));
       const amounts = services.map((m) => m.amountEur).filter((a): a is number => a != null);
       return {
+        territoryId: s.territoryId,
         operator: OPERATOR,
         mobilised: services.length > 0,
         serviceCount: services.length,
@@ -282,6 +305,7 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
   },
 
   InvestmentTotals: {
+    ...investmentProvenance.InvestmentTotals,
     projectCount: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).projectCount,
     investorCount: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
@@ -294,11 +318,16 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       sums(await ctx.loaders.investmentTotals.load(k)).investmentEur,
     byCountry: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
       (await ctx.loaders.investmentsByCountry.load(k)).map((r) => ({
+        territoryId: k.territoryId,
         country: country(r.investor_country),
         ...sums(r),
       })),
     bySector: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
-      (await ctx.loaders.investmentsBySector.load(k)).map((r) => ({ sector: r.sector, ...sums(r) })),
+      (await ctx.loaders.investmentsBySector.load(k)).map((r) => ({
+        territoryId: k.territoryId,
+        sector: r.sector,
+        ...sums(r),
+      })),
   },
 
   Service: {

@@ -21,6 +21,7 @@ import { RECORD_KINDS, type EngineeringDB, type RecordKind, type RecordRow } fro
 import { parseFilter, type RecordListArgs } from './filters.ts';
 import type { EngineeringLoaders, ListKey, ServiceFigures } from './loaders.ts';
 import { OWNER, ownRecord, SPECS, WRITE_SCOPE, writeOptions } from './records.ts';
+import { provenanceOfCounts, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 
 export interface EngineeringContext extends SubgraphContext {
   db: Kysely<EngineeringDB>;
@@ -114,7 +115,15 @@ const loans = mutationsOf('LOCAL_AUTHORITY_LOAN');
 
 const GROUP_COLUMN = { PHASE: 'phase', REGION: 'region_code', TERRITORY: 'territory_id' } as const;
 
+/** Aggregates over Banque des Territoires' records: sample ones, or declared by the operator (runtime/provenance.ts). */
+const PROVENANCE: RecordProvenance = {
+  tables: ['engineering_record'],
+  sample: [datasetById(DATASET_SAMPLE)],
+  declared: datasetById(DATASET_OPERATOR),
+};
+
 export const resolvers: GraphQLResolverMap<EngineeringContext> = {
+  ...provenanceResolvers(['PanierSummary', 'PanierTotal', 'EngineeringKindTotal'], PROVENANCE, (ctx) => ctx.db),
   // GraphQL enum values ↔ the phase labels stored in the database.
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
 
@@ -203,6 +212,7 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
     async summary(slice: Slice, _: unknown, ctx: EngineeringContext) {
       const services = await mobilisations(slice, ctx);
       return {
+        territoryId: slice.territoryId,
         operator: OPERATOR,
         mobilised: services.length > 0,
         serviceCount: services.length,
@@ -230,7 +240,13 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       return RECORD_KINDS.map((kind) => {
         const service = serviceOfKind(kind);
         const f = figures.find((x) => x.service_id === service.id);
-        return { kind, service, recordCount: Number(f?.record_count ?? 0), amountEur: Number(f?.amount_eur ?? 0) };
+        return {
+          kind,
+          service,
+          recordCount: Number(f?.record_count ?? 0),
+          amountEur: Number(f?.amount_eur ?? 0),
+          provenance: provenanceOfCounts(Number(f?.record_count ?? 0), Number(f?.operator_count ?? 0), PROVENANCE),
+        };
       });
     },
     datasets: () => DATASETS,

@@ -19,6 +19,7 @@ import {
 import type { FinancingDB } from './db.ts';
 import type { DepartmentContext, FinancingFilter, FinancingLoaders, FinancingNode, GroupTotalRow } from './loaders.ts';
 import { afterFinancingWrite } from './positions.ts';
+import { provenanceOfCounts, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 import { OWNER, SAMPLE_REFERENCE, WRITE_SCOPE, financingRecord } from './records.ts';
 
 export interface FinancingContext extends SubgraphContext {
@@ -121,7 +122,11 @@ function financingFilter(args: FinancingsArgs): FinancingFilter {
   };
 }
 
+/** Aggregates over the financings: sample ones, or declared by Bpifrance (runtime/provenance.ts). */
+const PROVENANCE: RecordProvenance = { tables: ['financing'], sample: [sampleDataset()], declared: declaredDataset() };
+
 const totalNode = (kind: 'service' | 'instrument') => (r: GroupTotalRow) => ({
+  provenance: provenanceOfCounts(Number(r.record_count), Number(r.operator_count), PROVENANCE),
   service: kind === 'service' ? serviceNode(serviceById.get(r.group_key)!) : null,
   instrument: kind === 'instrument' ? r.group_key : null,
   recordCount: Number(r.record_count),
@@ -136,6 +141,7 @@ const totalNode = (kind: 'service' | 'instrument') => (r: GroupTotalRow) => ({
 const catalogueOrder = (id: string) => SERVICES.findIndex((s) => s.id === id);
 
 export const resolvers: GraphQLResolverMap<FinancingContext> = {
+  ...provenanceResolvers(['PanierSummary', 'PanierTotal', 'FinancingTotal'], PROVENANCE, (ctx) => ctx.db),
   // GraphQL enum values ↔ the phase labels stored in the database.
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
 
@@ -226,6 +232,7 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
       const row = await ctx.loaders.summary.load(s.territoryId);
       const recordCount = Number(row?.record_count ?? 0);
       return {
+        territoryId: s.territoryId,
         operator: 'BPIFRANCE',
         mobilised: recordCount > 0,
         serviceCount: Number(row?.service_count ?? 0),

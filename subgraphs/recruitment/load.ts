@@ -20,6 +20,8 @@ import {
   territorySeries,
 } from './jobseekers.ts';
 import { TABLES } from './migrations/001_recruitment_tables.ts';
+import { HIRING_NEEDS_TABLES } from './migrations/003_hiring_needs.ts';
+import { HIRING_NEEDS_DATASETS, HIRING_NEEDS_FILE, loadHiringNeeds } from './hiring-needs.ts';
 
 export const BAROMETRE_FILE = new URL('./data/barometre-detail-recrutement.csv', import.meta.url);
 
@@ -116,12 +118,13 @@ export const DATASETS: DatasetRow[] = [
       'Declared by FRANCE_TRAVAIL through the hub (GraphQL mutations or CSV import with a recruitment:write token); ' +
       'served as declared, kept across sample reloads (origin OPERATOR).',
   },
+  ...HIRING_NEEDS_DATASETS,
 ];
 
 /** Changes with the source files, the generator and the scale factor. */
 export function dataVersion(): string {
   const hash = createHash('sha256');
-  for (const file of [JOB_SEEKERS_FILE, BMO_FILE, BAROMETRE_FILE]) hash.update(readFileSync(file));
+  for (const file of [JOB_SEEKERS_FILE, BMO_FILE, BAROMETRE_FILE, HIRING_NEEDS_FILE]) hash.update(readFileSync(file));
   hash.update(`loader-v3|${GENERATOR_VERSION}|scale=${sampleScale()}`);
   return `${hash.digest('hex').slice(0, 16)}-x${sampleScale()}`;
 }
@@ -203,5 +206,7 @@ export async function load(trx: Kysely<any>): Promise<void> {
     'recruitment_action',
     territories.flatMap((t) => generateActions(t, scale, communeName)).map((a) => ({ ...a, origin: 'SAMPLE' })),
   );
+  for (const table of HIRING_NEEDS_TABLES) await db.deleteFrom(table as never).execute();
+  await loadHiringNeeds(db, territories, basins, populationOf);
   await writeDatasets(trx, DATASETS);
 }

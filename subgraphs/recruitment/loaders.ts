@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import { manyLoader, oneLoader } from '../runtime/loaders.ts';
 import type { DatasetRow } from '../runtime/migrations.ts';
+import { hiringNeedsLoaders } from './hiring-needs.ts';
 import type {
   DepartmentIndicatorRow,
   JobSeekerTerritoryRow,
@@ -42,6 +43,7 @@ export interface ServiceRow {
 
 export function createLoaders(db: Kysely<RecruitmentDB>) {
   return {
+    ...hiringNeedsLoaders(db),
     territory: oneLoader<string, RecruitmentTerritoryRow>(
       (ids) => db.selectFrom('recruitment_territory').selectAll().where('id', 'in', ids).execute(),
       (t) => t.id,

@@ -13,6 +13,8 @@ import type {
 } from './db.ts';
 import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
 import { DATASET_IDS, DATASETS } from './load.ts';
+import { hiringNeedsOfSlice, hiringNeedsResolvers } from './hiring-needs.ts';
+import { provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 import { actionKey, type ActionFilter, type RecruitmentLoaders } from './loaders.ts';
 import { mutationResolvers } from './mutations.ts';
 
@@ -101,7 +103,15 @@ function actionFilter(args: ActionArgs): ActionFilter {
   return { serviceIds, year: args.year ?? null, status: args.status ?? null, after, first };
 }
 
+/** Aggregates over the recruitment actions: sample ones, or declared by France Travail (runtime/provenance.ts). */
+const PROVENANCE: RecordProvenance = {
+  tables: ['recruitment_action'],
+  sample: DATASETS.filter((d) => d.id === DATASET_IDS.actions),
+  declared: DATASETS.find((d) => d.id === DATASET_IDS.operatorActions)!,
+};
+
 export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
+  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx) => ctx.db),
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
   RecruitmentIndicator: INDICATORS as never,
 
@@ -221,6 +231,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       const row = await ctx.loaders.summary.load(s.territoryId);
       const records = Number(row?.records ?? 0);
       return {
+        territoryId: s.territoryId,
         operator: OPERATOR,
         mobilised: records > 0,
         serviceCount: Number(row?.services ?? 0),
@@ -277,6 +288,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       if (!t) throw new Error(`territory ${s.territoryId} missing from the recruitment database`);
       return coverage(t);
     },
+    hiringNeeds: hiringNeedsOfSlice,
     async employmentBasins(s: Slice, _: unknown, ctx: RecruitmentContext) {
       return (await ctx.loaders.basins.load(s.territoryId)).map((b) => ({
         code: b.basin_code,
@@ -329,4 +341,5 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       ctx.loaders.dataset.load(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
   },
   TerritoryJobSeekerChange: {},
+  ...(hiringNeedsResolvers as object),
 };

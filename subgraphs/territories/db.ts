@@ -44,6 +44,7 @@ export interface TerritoriesDB {
   territory_groupement: { territory_id: string; siren: string; position: number };
   territory_department: { territory_id: string; department_code: string };
   territory_commune: { territory_id: string; commune_code: string };
+  territory_geometry: { territory_id: string; geojson: string };
   dataset: import('../runtime/migrations.ts').DatasetRow;
 }
 

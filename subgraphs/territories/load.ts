@@ -6,6 +6,7 @@ import { insertMany } from '../runtime/database.ts';
 import { writeDatasets, type DatasetRow } from '../runtime/migrations.ts';
 import { loadGeography, loadPerimeters, PHASES } from '../runtime/perimeters.ts';
 import { searchable, type TerritoriesDB } from './db.ts';
+import { GEOMETRY_FILE, readGeometries } from './geometry.ts';
 
 export const DATASETS: DatasetRow[] = [
   {
@@ -16,7 +17,9 @@ export const DATASETS: DatasetRow[] = [
     url: 'https://www.data.gouv.fr/fr/datasets/programme-territoires-dindustrie/',
     date: '2023-11-14',
     nature: 'REAL',
-    note: 'Groupement lists per territory from the anct-carto repositories (2019-2022: list of end 2022; 2023-2027: list of 2023-11-14). Copied in subgraphs/runtime/reference/.',
+    note:
+      'Groupement lists per territory from the anct-carto repositories (2019-2022: list of end 2022; 2023-2027: list of 2023-11-14). Copied in subgraphs/runtime/reference/. ' +
+      'Polygons: ANCT’s GeoJSON files of both phases, copied in subgraphs/territories/data/ and simplified at request time (@turf/simplify).',
   },
   {
     id: 'cog-2026',
@@ -35,7 +38,8 @@ export function dataVersion(): string {
   const hash = createHash('sha256');
   for (const phase of PHASES)
     hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
-  hash.update('loader-v1');
+  for (const phase of PHASES) hash.update(readFileSync(GEOMETRY_FILE(phase)));
+  hash.update('loader-v2');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -45,6 +49,7 @@ export async function load(trx: Kysely<any>): Promise<void> {
   const territories = loadPerimeters();
 
   for (const table of [
+    'territory_geometry',
     'territory_commune',
     'territory_department',
     'territory_groupement',
@@ -126,6 +131,14 @@ export async function load(trx: Kysely<any>): Promise<void> {
     db,
     'territory_commune',
     territories.flatMap((t) => t.communeCodes.map((code) => ({ territory_id: t.id, commune_code: code }))),
+  );
+  await insertMany(
+    db,
+    'territory_geometry',
+    readGeometries(new Set(territories.map((t) => t.id))).map((g) => ({
+      territory_id: g.territoryId,
+      geojson: g.geojson,
+    })),
   );
   await writeDatasets(trx, DATASETS);
 }

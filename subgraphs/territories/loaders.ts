@@ -97,6 +97,10 @@ export function createLoaders(db: Kysely<TerritoriesDB>) {
       (codes) => db.selectFrom('territory').selectAll().where('region_code', 'in', codes).orderBy('position').execute(),
       (t) => t.region_code,
     ),
+    geometry: oneLoader<string, { territory_id: string; geojson: string }>(
+      (ids) => db.selectFrom('territory_geometry').selectAll().where('territory_id', 'in', ids).execute(),
+      (g) => g.territory_id,
+    ),
     departmentsOfRegion: manyLoader<string, DepartmentRow>(
       (codes) => db.selectFrom('department').selectAll().where('region_code', 'in', codes).orderBy('code').execute(),
       (d) => d.region_code,

@@ -22,6 +22,7 @@ import {
   type TerritoriesDB,
   type TerritoryRow,
 } from './db.ts';
+import { checkTolerance, featureCollection, MAP_MAX_BYTES, simplified, TOLERANCE } from './geometry.ts';
 import { DATASETS } from './load.ts';
 import type { TerritoriesLoaders } from './loaders.ts';
 
@@ -170,6 +171,32 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
       );
     },
 
+    async territoryMap(_: unknown, args: { phase: PhaseId; tolerance: number }, ctx: TerritoriesContext) {
+      const tolerance = checkTolerance(args.tolerance, TOLERANCE.mapDefault / 10);
+      const rows = await ctx.db
+        .selectFrom('territory as t')
+        .innerJoin('territory_geometry as g', 'g.territory_id', 't.id')
+        .select(['t.id', 't.code', 't.name', 't.region_code', 'g.geojson'])
+        .where('t.phase', '=', args.phase)
+        .orderBy('t.position')
+        .execute();
+      const map = featureCollection(
+        rows.map((r) => ({
+          type: 'Feature',
+          id: r.id,
+          properties: { id: r.id, code: r.code, name: r.name, region: r.region_code },
+          geometry: simplified(r.geojson, tolerance),
+        })),
+      );
+      const bytes = Buffer.byteLength(JSON.stringify(map));
+      if (bytes > MAP_MAX_BYTES)
+        throw badInput(
+          'tolerance',
+          `at tolerance ${tolerance} the map of ${args.phase} weighs ${bytes} bytes, over the ${MAP_MAX_BYTES}-byte bound: raise the tolerance`,
+        );
+      return map;
+    },
+
     territoryDatasets: (_: unknown, __: unknown, ctx: TerritoriesContext) =>
       ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
   },
@@ -186,7 +213,15 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
     communeCount: (t: TerritoryRow) => t.commune_count,
     communes: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.communesOfTerritory.load(t.id),
     dataset: () => DATASETS[0],
+    async geometry(t: TerritoryRow, args: { tolerance: number }, ctx: TerritoriesContext) {
+      const tolerance = checkTolerance(args.tolerance);
+      const row = await ctx.loaders.geometry.load(t.id);
+      return row ? simplified(row.geojson, tolerance) : null;
+    },
   },
+
+  // A count of the official list: computed by the hub from ANCT's real data.
+  PhaseSummary: { nature: () => 'DERIVED', datasets: () => [DATASETS[0]] },
 
   Groupement: {
     communeCount: (g: GroupementRow) => g.commune_count,

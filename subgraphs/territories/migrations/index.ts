@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { referenceTables } from './001_reference_tables.ts';
+import { territoryGeometry } from './002_territory_geometry.ts';
 
 /** Versioned migrations of the territories subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
   '001_reference_tables': referenceTables,
+  '002_territory_geometry': territoryGeometry,
 };

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { programmeTables } from './001_programme_tables.ts';
+
+/** Versioned migrations of the programme subgraph, applied in name order. */
+export const migrations: Record<string, Migration> = {
+  '001_programme_tables': programmeTables,
+};

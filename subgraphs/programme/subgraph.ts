@@ -1,0 +1,25 @@
+// The programme subgraph: the programme's side of the graph (ANCT's delegation), writable data to come
+// (action sheets, contracts, governance), so the operators' short cache lifetime.
+import type { Kysely } from 'kysely';
+import type { SubgraphModule } from '../runtime/subgraph.ts';
+import type { ProgrammeDB } from './db.ts';
+import { dataVersion, load } from './load.ts';
+import { createLoaders } from './loaders.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers, type ProgrammeContext } from './resolvers.ts';
+
+export const programme: SubgraphModule<ProgrammeContext> = {
+  name: 'programme',
+  migrations,
+  dataVersion,
+  load,
+  resolvers,
+  // Will hold data the territories write (action sheets): the operators' 60 s, not the reference data's hour.
+  cacheMaxAgeSeconds: 60,
+  context(database) {
+    const db = database.db as Kysely<ProgrammeDB>;
+    return { database, db, loaders: createLoaders(db) };
+  },
+};
+
+export default programme;
