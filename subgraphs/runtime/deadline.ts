@@ -58,7 +58,9 @@ export async function writeTransaction<DB, T>(
       return result;
     });
   } catch (error) {
-    if (PG_TIMEOUTS.has(String((error as { code?: unknown }).code))) throw timedOut(ms);
+    // Whatever failed once the deadline had passed (PostgreSQL's timeouts, a connection it ended), the write
+    // was rolled back and the client must hear that it timed out.
+    if (PG_TIMEOUTS.has(String((error as { code?: unknown }).code)) || Date.now() >= deadline) throw timedOut(ms);
     throw error;
   }
 }
