@@ -7,6 +7,8 @@ import type { Database } from './database.ts';
  */
 export const runtimeMigrations: Record<string, Migration> = {
   '000_runtime_dataset': {
+    // A migration, typed on Kysely<any> like every migration (written against the schema of its day).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('dataset')
@@ -28,6 +30,7 @@ export const runtimeMigrations: Record<string, Migration> = {
         .addColumn('loaded_at', 'text', (c) => c.notNull())
         .execute();
     },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async down(db: Kysely<any>) {
       await db.schema.dropTable('load_state').ifExists().execute();
       await db.schema.dropTable('dataset').ifExists().execute();
@@ -36,8 +39,8 @@ export const runtimeMigrations: Record<string, Migration> = {
 };
 
 /** Runs the runtime's and the subgraph's migrations, recorded in `<name>_migration`. */
-export async function migrate(
-  database: Database<any>,
+export async function migrate<DB>(
+  database: Database<DB>,
   name: string,
   migrations: Record<string, Migration>,
 ): Promise<string[]> {
@@ -67,23 +70,30 @@ export interface DatasetRow {
   note: string | null;
 }
 
+/** The runtime's tables, in every subgraph's database. */
+export interface RuntimeDB {
+  dataset: DatasetRow;
+  load_state: { key: string; version: string; loaded_at: string };
+}
+
 /**
  * Loads the subgraph's data once per version: skipped when `load_state` already holds
  * `version`, otherwise `load` runs inside one transaction, so a failed load keeps nothing.
  */
-export async function ensureLoaded(
-  database: Database<any>,
+export async function ensureLoaded<DB>(
+  database: Database<DB>,
   version: string,
-  load: (trx: Kysely<any>) => Promise<void>,
+  load: (trx: Kysely<DB>) => Promise<void>,
 ): Promise<'loaded' | 'up-to-date'> {
-  const current = await database.db
+  const current = await (database.db as unknown as Kysely<RuntimeDB>)
     .selectFrom('load_state')
     .select('version')
     .where('key', '=', 'data')
     .executeTakeFirst();
   if (current?.version === version) return 'up-to-date';
-  await database.db.transaction().execute(async (trx) => {
-    await load(trx);
+  await database.db.transaction().execute(async (t) => {
+    await load(t);
+    const trx = t as unknown as Kysely<RuntimeDB>;
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
   });
@@ -91,7 +101,8 @@ export async function ensureLoaded(
 }
 
 /** Replaces the provenance rows of a subgraph (inside its load transaction). */
-export async function writeDatasets(trx: Kysely<any>, datasets: DatasetRow[]): Promise<void> {
+export async function writeDatasets<DB>(db: Kysely<DB>, datasets: DatasetRow[]): Promise<void> {
+  const trx = db as unknown as Kysely<RuntimeDB>;
   await trx.deleteFrom('dataset').execute();
   if (datasets.length) await trx.insertInto('dataset').values(datasets).execute();
 }
