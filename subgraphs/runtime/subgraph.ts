@@ -14,6 +14,7 @@ import { parse } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import { secretMatches, verifyAuthorization, type Identity } from './auth.ts';
 import { databaseSchemaFor, databaseUrlFor, openDatabase, type Database } from './database.ts';
+import { writeDeadlineMs } from './deadline.ts';
 import { formatError } from './errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from './http.ts';
 import { ensureLoaded, migrate } from './migrations.ts';
@@ -85,6 +86,8 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
   module: SubgraphModule<Ctx>,
   database: Database<OperatorDB>,
 ): Promise<PreparedSubgraph<Ctx>> {
+  // A bad WRITE_DEADLINE_MS stops the start, rather than every write later.
+  writeDeadlineMs();
   const schema = buildSubgraphSchema({
     typeDefs: parse(readSdl(module.name)),
     resolvers: module.resolvers as GraphQLResolverMap<unknown>,
