@@ -147,6 +147,7 @@ export const financingRecord: RecordSpec = {
     },
   ],
   check,
+  checkIncomplete: true,
   toRow: (v) => ({
     reference: v.reference,
     territory_id: v.territoryId,
