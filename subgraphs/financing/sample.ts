@@ -10,7 +10,7 @@ import {
   scaledCount,
   type Rng,
 } from '../runtime/sample.ts';
-import { GRANTED_STATUSES, SERVICES, type CatalogueService, type Instrument, type Status } from './catalogue.ts';
+import { SERVICES, type CatalogueService, type Instrument, type Status } from './catalogue.ts';
 import type { NewFinancing, SampleCompany as Company } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
@@ -128,5 +128,3 @@ export function generateAll(scale = sampleScale()): Generated {
   }
   return { companies, financings };
 }
-
-export const isGranted = (status: string) => (GRANTED_STATUSES as readonly string[]).includes(status);

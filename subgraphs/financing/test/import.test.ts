@@ -65,7 +65,7 @@ async function totalRows(): Promise<number> {
 }
 
 describe('import of financings (runtime importCsv on the financing RecordSpec)', () => {
-  it('the module declares the kind and its hook; the README lists the columns as describeColumns gives them', () => {
+  it('the module declares the kind; the README lists the columns as describeColumns gives them', () => {
     expect(financing.records?.map((s) => s.kind)).toEqual(['financing']);
     const readme = readFileSync(new URL('README.md', SAMPLES), 'utf8');
     for (const line of describeColumns(financingRecord).split('\n')) expect(readme).toContain(line);
