@@ -11,6 +11,9 @@ export interface HubContext {
 
 export const GATEWAY_SECRET_HEADER = 'x-hub-gateway-secret';
 
+// Every subgraph fetch is sent once: neither this fetcher nor Apollo's RemoteGraphQLDataSource retries, so a mutation
+// the client was told failed is never replayed (the subgraph's write deadline, runtime/deadline.ts, stays below
+// SUBGRAPH_TIMEOUT_MS so such a write is rolled back, not committed late).
 /** A subgraph request body whose operation is a mutation (the gateway writes `"query":"mutation …`). */
 const MUTATION = /"query":"\s*mutation\b/;
 

@@ -167,11 +167,11 @@ const INVESTMENT_PROVENANCE: RecordProvenance = {
 const investmentProvenance = provenanceResolvers(
   ['InvestmentTotals', 'CountryInvestmentTotal', 'SectorInvestmentTotal'],
   INVESTMENT_PROVENANCE,
-  (ctx) => ctx.db,
+  (ctx: AttractivenessContext) => ctx.db,
 );
 
 export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
-  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx) => ctx.db),
+  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx: AttractivenessContext) => ctx.db),
   CountryInvestmentTotal: investmentProvenance.CountryInvestmentTotal!,
   SectorInvestmentTotal: investmentProvenance.SectorInvestmentTotal!,
   // GraphQL enum values ↔ the phase labels stored in the database.

@@ -123,7 +123,11 @@ const PROVENANCE: RecordProvenance = {
 };
 
 export const resolvers: GraphQLResolverMap<EngineeringContext> = {
-  ...provenanceResolvers(['PanierSummary', 'PanierTotal', 'EngineeringKindTotal'], PROVENANCE, (ctx) => ctx.db),
+  ...provenanceResolvers(
+    ['PanierSummary', 'PanierTotal', 'EngineeringKindTotal'],
+    PROVENANCE,
+    (ctx: EngineeringContext) => ctx.db,
+  ),
   // GraphQL enum values ↔ the phase labels stored in the database.
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
 

@@ -1,46 +1,46 @@
-// Row types of the financing database (see migrations/).
+// Tables of the financing database (see migrations/) and the row types derived from them.
+import type { Insertable, Selectable } from 'kysely';
 import type { DatasetRow } from '../runtime/migrations.ts';
 
 /** A territory of either phase, copied from the perimeters so aggregates can group and list them in SQL. */
-export interface TerritoryRow {
+export interface TerritoryTable {
   id: string;
   phase: string;
   region_code: string;
 }
-export interface TerritoryDepartmentRow {
+export interface TerritoryDepartmentTable {
   territory_id: string;
   department_code: string;
 }
 /** A service of the catalogue and its axes (one row per axis), so axis filters run in SQL. */
-export interface ServiceAxisRow {
+export interface ServiceAxisTable {
   service_id: string;
   axis: string;
 }
-export interface CompanyRow {
+/** A sample company (generation only: every financing carries its company on the row). */
+export interface SampleCompany {
   siren: string;
   name: string;
   naf: string;
   territory_id: string;
 }
-export interface FinancingRow {
+export interface FinancingTable {
   reference: string;
   territory_id: string;
   siren: string;
+  /** The company as declared by the operator, or the sample company: always on the row (no join). */
+  company_name: string;
+  company_naf: string;
   service_id: string;
   instrument: string;
   amount_eur: number;
   date: string;
   year: number;
   status: string;
-  /** Order within a territory (date, reference): keyset pagination walks it. Unique; assigned after every write. */
-  position: number | null;
   /** SAMPLE (generated) or OPERATOR (declared by Bpifrance through the hub; survives sample reloads). */
   origin: 'SAMPLE' | 'OPERATOR';
-  /** The company as declared by the operator (null on sample rows: see `company`). */
-  company_name: string | null;
-  company_naf: string | null;
 }
-export interface PgeRow {
+export interface PgeTable {
   department_code: string;
   department_name: string;
   section_code: string;
@@ -49,7 +49,7 @@ export interface PgeRow {
   amount_eur: number;
   date: string;
 }
-export interface IndicatorRow {
+export interface IndicatorTable {
   department_code: string;
   indicator_id: string;
   label: string;
@@ -61,12 +61,16 @@ export interface IndicatorRow {
 }
 
 export interface FinancingDB {
-  territory: TerritoryRow;
-  territory_department: TerritoryDepartmentRow;
-  service_axis: ServiceAxisRow;
-  company: CompanyRow;
-  financing: FinancingRow;
-  pge_department: PgeRow;
-  indicator_department: IndicatorRow;
+  territory: TerritoryTable;
+  territory_department: TerritoryDepartmentTable;
+  service_axis: ServiceAxisTable;
+  financing: FinancingTable;
+  pge_department: PgeTable;
+  indicator_department: IndicatorTable;
   dataset: DatasetRow;
 }
+
+export type Financing = Selectable<FinancingTable>;
+export type NewFinancing = Insertable<FinancingTable>;
+export type Pge = Insertable<PgeTable>;
+export type Indicator = Selectable<IndicatorTable>;

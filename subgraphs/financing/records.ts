@@ -1,8 +1,10 @@
-// Financings Bpifrance declares through the hub (GraphQL mutations or `npm run import -- financing <file.csv>`):
-// one RecordSpec, shared by both paths, so that a row accepted by the import is exactly a record accepted by the API.
-import type { FieldProblem, RecordSpec } from '../runtime/records.ts';
+// The financing record kind, declared once for the record kit (runtime/records.ts): fields and their
+// validation, ownership, reserved sample references, filters and order of the pages, sample hook.
+// Shared by the mutations, the CSV import and the pages, so every path applies the same rules.
+import type { FieldProblem, RecordSpec, Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { INSTRUMENTS, SERVICES, STATUSES } from './catalogue.ts';
+import { generateAll } from './sample.ts';
 
 /** The operator owning these records, and the scope a token needs to write them. */
 export const OWNER = 'BPIFRANCE' as const;
@@ -11,15 +13,10 @@ export const WRITE_SCOPE = 'financing:write';
 /** References of the generated sample (`BPI-FIN-2023-8412-0007`): reserved, operators cannot write them. */
 export const SAMPLE_REFERENCE = /^BPI-FIN-\d{4}-\d{4}-\d+$/;
 
-function check(value: Record<string, unknown>): FieldProblem[] {
+/** Referential and cross-field checks; a field absent from `value` already had a type error. */
+function check(value: Row): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const reference = String(value.reference);
-  if (SAMPLE_REFERENCE.test(reference)) {
-    problems.push({
-      field: 'reference',
-      message: `"${reference}" has the form of the generated sample references (BPI-FIN-<phase>-<code>-<n>), reserved to them; use your own reference`,
-    });
-  }
+  if (value.territoryId == null) return problems;
   const territoryId = String(value.territoryId);
   const parsed = parseTerritoryId(territoryId);
   const phase = parsed && isKnownTerritory(territoryId) ? parsed.phase : undefined;
@@ -33,7 +30,7 @@ function check(value: Record<string, unknown>): FieldProblem[] {
       field: 'territoryId',
       message: `"${territoryId}" is not a territory of phase ${parsed.phase} (unknown ANCT code ${parsed.code})`,
     });
-  if (phase) {
+  if (phase && value.date != null) {
     const [from, to] = PHASE_YEARS[phase];
     const year = Number(String(value.date).slice(0, 4));
     if (year < from || year > to)
@@ -49,6 +46,33 @@ export const financingRecord: RecordSpec = {
   kind: 'financing',
   table: 'financing',
   key: 'reference',
+  // Bpifrance writes its declared financings; the sample (origin SAMPLE) is nobody's to write.
+  owner: {
+    scope: WRITE_SCOPE,
+    writers: OWNER,
+    mayWrite: (identity) => identity.operator === OWNER,
+    owns: (identity, row) => identity.operator === OWNER && row.origin === 'OPERATOR',
+  },
+  reservedKey: (reference) =>
+    SAMPLE_REFERENCE.test(reference)
+      ? 'has the form of the generated sample references (BPI-FIN-<phase>-<code>-<n>), reserved to them; use your own reference'
+      : undefined,
+  territoryColumn: 'territory_id',
+  // Pages of a territory: by date, then reference (unique), walked with keyset cursors.
+  order: [
+    { column: 'date', type: 'string' },
+    { column: 'reference', type: 'string' },
+  ],
+  filters: {
+    service: { kind: 'equals', column: 'service_id', type: 'string', values: () => SERVICES.map((s) => s.id) },
+    instrument: { kind: 'equals', column: 'instrument', type: 'string', values: () => INSTRUMENTS },
+    axis: { kind: 'via', column: 'service_id', table: 'service_axis', key: 'service_id', match: 'axis' },
+    year: { kind: 'equals', column: 'year', type: 'integer', min: 2019, max: 2027 },
+    minAmountEur: { kind: 'min', column: 'amount_eur' },
+    maxAmountEur: { kind: 'max', column: 'amount_eur', atLeast: 'minAmountEur' },
+    status: { kind: 'equals', column: 'status', type: 'string', values: () => STATUSES },
+  },
+  sample: (scale) => generateAll(scale).financings,
   fields: [
     {
       name: 'reference',
@@ -123,6 +147,7 @@ export const financingRecord: RecordSpec = {
     },
   ],
   check,
+  checkIncomplete: true,
   toRow: (v) => ({
     reference: v.reference,
     territory_id: v.territoryId,

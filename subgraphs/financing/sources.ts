@@ -1,7 +1,7 @@
 // Readers of the real files copied in data/ (see data/SOURCE.md).
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { IndicatorRow, PgeRow } from './db.ts';
+import type { Indicator as IndicatorRow, Pge as PgeRow } from './db.ts';
 
 export const PGE_FILE = new URL('./data/pge-departemental-naf-latest.csv', import.meta.url);
 export const BAROMETRE_FILE = new URL(

@@ -6,7 +6,6 @@ import type { FinancingDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
-import { afterFinancingWrite } from './positions.ts';
 import { financingRecord } from './records.ts';
 import { resolvers, type FinancingContext } from './resolvers.ts';
 
@@ -18,7 +17,6 @@ export const financing: SubgraphModule<FinancingContext> = {
   resolvers,
   // Bpifrance's own financings: GraphQL mutations and `npm run import -- financing <file.csv>`.
   records: [financingRecord],
-  afterImport: { financing: afterFinancingWrite },
   context(database) {
     const db = database.db as Kysely<FinancingDB>;
     return { database, db, loaders: createLoaders(db) };

@@ -111,7 +111,7 @@ const PROVENANCE: RecordProvenance = {
 };
 
 export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
-  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx) => ctx.db),
+  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx: RecruitmentContext) => ctx.db),
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
   RecruitmentIndicator: INDICATORS as never,
 

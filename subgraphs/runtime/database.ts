@@ -88,6 +88,9 @@ export async function openDatabase<DB>(options: OpenOptions): Promise<Database<D
       max: Number(process.env.PG_POOL_MAX ?? 10),
       options: `-c search_path="${schema}"`,
     });
+    // The server may end a connection in use (idle_in_transaction_session_timeout of a late write): the pending
+    // query or COMMIT reports it; without this listener the 'error' event would crash the process.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
     return {
       db,

@@ -1,102 +1,79 @@
-// Client errors carry a code and say which argument was wrong.
-import { GraphQLError } from 'graphql';
+// The one table of error codes a client can see, and the one factory that makes them (after graphql-yoga's
+// error.ts): codes are a closed set, extensions are typed, so the same fault gives the same answer everywhere.
+// The table is documented in schema/CONVENTIONS.md ("Error codes"); keep both in step.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** Every code a client can see, with what it means. Codes marked `gateway` are raised by the gateway only. */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: 'An argument or input field is wrong; `argumentName` or `fields` say which and why.',
+  NOT_FOUND: 'The record or entity named by an argument does not exist.',
+  CONFLICT: 'A create sent other values for an existing natural key (use the update mutation).',
+  UNAUTHENTICATED: 'No token, or a token that does not verify (expired, bad signature, bad claims).',
+  FORBIDDEN: 'The token is valid but may not do this: other owner, missing scope, or a sample record.',
+  REQUEST_TIMEOUT:
+    'The request (or a write, within WRITE_DEADLINE_MS) did not finish in time; a write was rolled back.',
+  PAGE_SIZE_LIMIT: 'gateway: a list asks for more items than allowed.',
+  COST_LIMIT_EXCEEDED: 'gateway: the operation is estimated too costly.',
+  SUBGRAPH_UNAVAILABLE: 'gateway: a subgraph did not answer (down, timeout, bad answer); `serviceName` names it.',
+  PAYLOAD_TOO_LARGE: 'The request body is too large (HTTP 413).',
+  NOT_READY: 'A subgraph is up but its database is not (yet) reachable (HTTP 503); retry later.',
+  GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax.',
+  GRAPHQL_VALIDATION_FAILED: 'The operation does not match the schema.',
+  BAD_REQUEST: 'The HTTP request is malformed (method, content type, body).',
+  PERSISTED_QUERY_NOT_FOUND: 'Apollo: unknown persisted query hash.',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'Apollo: persisted queries are off.',
+  PERSISTED_QUERY_HASH_MISMATCH: 'The persisted query hash is not the SHA-256 of the query sent.',
+  OPERATION_RESOLUTION_FAILURE: 'Apollo: the operation name does not match an operation of the document.',
+  INTERNAL_SERVER_ERROR: 'Anything else: a bug; the message is hidden in production.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem of one field of a record input (or CSV row). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** The extensions a client may rely on; nothing else is sent in production. */
+export interface ErrorExtensions {
+  /** The argument that was wrong (`first`, `after`, `service`…). */
+  argumentName?: string;
+  /** The input field that was wrong (natural key on CONFLICT, NOT_FOUND, FORBIDDEN of a record). */
+  field?: string;
+  /** Every problem of a record input, field by field. */
+  fields?: FieldProblem[];
+  /** The subgraph that failed (gateway). */
+  serviceName?: string;
+  limit?: number;
+  cost?: number;
+  /** CSV line of a problem. */
+  line?: number;
+  /** HTTP status Apollo Server should answer with. */
+  http?: { status: number };
+}
+
+const SAFE_EXTENSIONS = ['code', 'argumentName', 'serviceName', 'limit', 'cost', 'field', 'fields', 'line'] as const;
+
+/** The one factory of client errors. */
+export function clientError(code: ErrorCode, message: string, extensions: ErrorExtensions = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
 
 export function badInput(argumentName: string, message: string): GraphQLError {
-  return new GraphQLError(`${argumentName}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
+  return clientError('BAD_USER_INPUT', `${argumentName}: ${message}`, { argumentName });
 }
 
 export function notFound(what: string, argumentName: string): GraphQLError {
-  return new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND', argumentName } });
+  return clientError('NOT_FOUND', `${what} not found`, { argumentName });
 }
 
-export const MAX_PAGE_SIZE = Number(process.env.MAX_PAGE_SIZE ?? 200);
-
-/** Validates `first` (1…MAX_PAGE_SIZE). */
-export function pageSize(first: number | null | undefined, fallback = 20): number {
-  const size = first ?? fallback;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw badInput('first', `must be between 1 and ${MAX_PAGE_SIZE} (got ${size})`);
-  }
-  return size;
-}
-
-/** Opaque cursors wrap a non-negative integer position. */
-export function encodeCursor(position: number): string {
-  return Buffer.from(`pos:${position}`).toString('base64url');
-}
-
-export function decodeCursor(after: string | null | undefined): number {
-  if (after == null) return -1;
-  const match = /^pos:(\d{1,12})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match)
-    throw badInput('after', `"${after.slice(0, 40)}" is not a cursor returned by this API (use pageInfo.endCursor)`);
-  return Number(match[1]);
-}
-
-/** SIREN: 9 digits with a valid Luhn checksum (La Poste's 356000000 is the one documented exception). */
-export function checkSiren(siren: string, argumentName = 'siren'): string {
-  if (!/^\d{9}$/.test(siren))
-    throw badInput(argumentName, `"${siren.slice(0, 40)}" is not a SIREN (9 digits expected)`);
-  if (!sirenChecksumOk(siren)) throw badInput(argumentName, `"${siren}" is not a valid SIREN (checksum fails)`);
-  return siren;
-}
-
-/** Luhn checksum of a 9-digit SIREN; La Poste's 356000000 is the documented exception. */
-export function sirenChecksumOk(digits: string): boolean {
-  if (digits === '356000000') return true;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** INSEE commune code: 5 digits, or 2A/2B + 3 digits (Corsica). */
-export function checkInsee(code: string, argumentName = 'insee'): string {
-  if (!/^(\d{5}|2[AB]\d{3})$/.test(code))
-    throw badInput(
-      argumentName,
-      `"${code.slice(0, 40)}" is not an INSEE commune code (5 characters, e.g. 69123 or 2A004)`,
-    );
-  return code;
-}
-
-export function checkDepartmentCode(code: string, argumentName = 'department'): string {
-  if (!/^(\d{2}|2[AB]|97\d)$/.test(code))
-    throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE department code (e.g. 01, 2A, 974)`);
-  return code;
-}
-
-export function checkRegionCode(code: string, argumentName = 'region'): string {
-  if (!/^\d{2}$/.test(code))
-    throw badInput(argumentName, `"${code.slice(0, 40)}" is not an INSEE region code (2 digits, e.g. 84)`);
-  return code;
-}
+// Until every operator is on the kit: cursors and identifier checks used to live here.
+export { MAX_PAGE_SIZE, pageSize, encodeCursor, decodeCursor } from './cursors.ts';
+export { checkSiren, sirenChecksumOk, checkInsee, checkDepartmentCode, checkRegionCode } from './identifiers.ts';
 
 /** Codes whose message is written for the caller and is safe to show in production. */
-const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'PERSISTED_QUERY_HASH_MISMATCH',
-  'OPERATION_RESOLUTION_FAILURE',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'COST_LIMIT_EXCEEDED',
-  'PAGE_SIZE_LIMIT',
-  'SUBGRAPH_UNAVAILABLE',
-  'REQUEST_TIMEOUT',
-  'PAYLOAD_TOO_LARGE',
-  'CONFLICT',
-  'INTROSPECTION_DISABLED',
-]);
-const SAFE_EXTENSIONS = ['code', 'argumentName', 'serviceName', 'limit', 'cost', 'field', 'fields', 'line'];
+const CLIENT_CODES = new Set<string>(Object.keys(ERROR_CODES).filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
 
 /** Drivers' errors (better-sqlite3, pg) quote tables, columns and sometimes the statement. */
 function isDatabaseError(error: unknown): boolean {
@@ -118,10 +95,7 @@ const APQ_HASH_MISMATCH = 'provided sha does not match query';
  * replaces any other message (stack, internals) by a generic one.
  */
 export function formatError(hideInternals: boolean) {
-  return (
-    formatted: import('graphql').GraphQLFormattedError,
-    error?: unknown,
-  ): import('graphql').GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     if (formatted.message === APQ_HASH_MISMATCH && !formatted.extensions?.code?.toString().startsWith('PERSISTED')) {
       return {
         message: 'the persisted query hash (extensions.persistedQuery.sha256Hash) is not the SHA-256 of the query sent',

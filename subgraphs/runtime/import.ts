@@ -10,7 +10,15 @@ import { parse as parseCsv } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Kysely } from 'kysely';
-import { upsertRecords, validateRecord, type FieldProblem, type RecordSpec, type UpsertReport } from './records.ts';
+import {
+  upsertRecords,
+  validateRecord,
+  type DerivedRowsHook,
+  type FieldProblem,
+  type KitDB,
+  type RecordSpec,
+  type UpsertReport,
+} from './records.ts';
 import { subgraphEntry } from './registry.ts';
 import { prepareDatabase, type SubgraphModule } from './subgraph.ts';
 
@@ -367,15 +375,16 @@ async function countFileLines(file: string): Promise<number> {
 }
 
 /** Imports a CSV (text, bytes, or a file read as a stream) into the subgraph's database, in one transaction. */
-export async function importCsv(
-  db: Kysely<any>,
+export async function importCsv<DB>(
+  db: Kysely<DB>,
   spec: RecordSpec,
   input: string | Buffer | { file: string },
   options: CsvOptions & {
     validOnly?: boolean;
     dryRun?: boolean;
     progress?: (done: number, total: number) => void;
-    afterWrite?: (trx: Kysely<any>, rows: Record<string, unknown>[]) => Promise<void>;
+    /** Derived-rows hook; defaults to the spec's own (`RecordSpec.afterWrite`). */
+    afterWrite?: DerivedRowsHook;
   } = {},
 ): Promise<ImportResult> {
   const { values, problems, stopped } =
@@ -397,7 +406,9 @@ export async function importCsv(
     );
   }
   if (options.dryRun) return { kind: spec.kind, rows, rejected: problems, written: null };
-  const written = await db.transaction().execute(async (trx) => {
+  const afterWrite = options.afterWrite ?? spec.afterWrite;
+  const written = await db.transaction().execute(async (t) => {
+    const trx = t as unknown as Kysely<KitDB>;
     const total: UpsertReport = {
       inserted: 0,
       updated: 0,
@@ -420,10 +431,10 @@ export async function importCsv(
       total.previous.push(...report.previous);
       options.progress?.(Math.min(i + chunk, values.length), values.length);
     }
-    if (options.afterWrite && (total.inserted || total.updated)) {
+    if (afterWrite && (total.inserted || total.updated)) {
       const changed = new Set([...total.keys.inserted, ...total.keys.updated]);
       // New rows and, for updates, the rows as they were: both sides' derived data must be refreshed.
-      await options.afterWrite(trx, [
+      await afterWrite(trx, [
         ...values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)),
         ...total.previous,
       ]);

@@ -1,5 +1,10 @@
-// DataLoader shapes used by every subgraph: one SQL statement per batch of keys.
+// DataLoader shapes used by every subgraph: one SQL statement per batch of keys, and the kit's record
+// pages per (territory, filter), batched per request.
 import DataLoader from 'dataloader';
+import { sql, type Kysely } from 'kysely';
+import { decodeKeyset, encodeKeyset, pageSize, type CursorValue } from './cursors.ts';
+import { filterConditions, validateFilters, type FilterValues } from './filters.ts';
+import type { RecordSpec, Row } from './records.ts';
 
 /** One value (or null) per key. */
 export function oneLoader<K extends string | number, V>(
@@ -34,4 +39,110 @@ export function manyLoader<K extends string | number, V>(
     const byKey = groupBy(await fetch([...keys]), keyOf);
     return keys.map((key) => byKey.get(key) ?? []);
   });
+}
+
+/** Arguments of a record page: size, cursor and the filters the record kind declares. */
+export type PageArgs = { first?: number | null; after?: string | null } & Record<string, unknown>;
+
+/** A validated page request; `filters` (with `first` and `after`) is also the batching key. */
+export interface PageRequest {
+  territoryId: string;
+  first: number;
+  after: CursorValue[] | null;
+  filters: FilterValues;
+}
+
+export interface Page<R> {
+  totalCount: number;
+  rows: R[];
+  hasNextPage: boolean;
+  /** Cursor of the last row of the page (null when empty). */
+  endCursor: string | null;
+}
+
+/** Validates a page's arguments against the spec (page size, cursor, filters): BAD_USER_INPUT naming the argument. */
+export function pageRequest(spec: RecordSpec, territoryId: string, args: PageArgs): PageRequest {
+  const order = orderOf(spec);
+  return {
+    territoryId,
+    first: pageSize(args.first),
+    after: decodeKeyset(
+      args.after,
+      order.map((c) => c.type),
+    ),
+    filters: validateFilters(spec.filters ?? {}, args),
+  };
+}
+
+function orderOf(spec: RecordSpec) {
+  if (!spec.order?.length || !spec.territoryColumn)
+    throw new Error(`record kind ${spec.kind} declares no order or territoryColumn: it has no pages`);
+  return spec.order;
+}
+
+/**
+ * Pages of a record kind per (territory, filter), for one request: the keys of one request are grouped by
+ * distinct filter and each group costs two statements (counts and rows) whatever the number of territories.
+ * Rows come in the spec's stable order; the cursor is the order's values of the last row (keyset).
+ */
+export function pageLoader<DB, R extends Row = Row>(
+  db: Kysely<DB>,
+  spec: RecordSpec,
+): DataLoader<PageRequest, Page<R>, string> {
+  const order = orderOf(spec);
+  const part = spec.territoryColumn!;
+  const filterOf = (k: PageRequest) => JSON.stringify([k.first, k.after, k.filters]);
+  const ref = (column: string, alias = 't') => sql.ref(`${alias}.${column}`);
+  const orderBy = (alias: string) => sql.join(order.map((c) => ref(c.column, alias)));
+  return new DataLoader<PageRequest, Page<R>, string>(
+    async (keys) => {
+      const groups = new Map<string, { request: PageRequest; ids: Set<string> }>();
+      for (const key of keys) {
+        const group = groups.get(filterOf(key)) ?? { request: key, ids: new Set<string>() };
+        group.ids.add(key.territoryId);
+        groups.set(filterOf(key), group);
+      }
+      const pages = new Map<string, Page<R>>();
+      await Promise.all(
+        [...groups].map(async ([filter, { request, ids }]) => {
+          const where = [
+            sql`${ref(part)} in (${sql.join([...ids])})`,
+            ...filterConditions(spec.filters ?? {}, request.filters, 't'),
+          ];
+          const after = request.after ? sql` and (${orderBy('t')}) > (${sql.join(request.after)})` : sql``;
+          const [counts, rows] = await Promise.all([
+            sql<{
+              territory: string;
+              n: number;
+            }>`select ${ref(part)} as territory, count(*) as n from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)} group by ${ref(part)}`.execute(
+              db,
+            ),
+            sql<
+              R & { kit_rn: number }
+            >`select * from (select t.*, row_number() over (partition by ${ref(part)} order by ${orderBy('t')}) as kit_rn from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)}${after}) as p where p.kit_rn <= ${request.first + 1} order by ${ref(part, 'p')}, ${orderBy('p')}`.execute(
+              db,
+            ),
+          ]);
+          const countOf = new Map(counts.rows.map((c) => [String(c.territory), Number(c.n)]));
+          const rowsOf = groupBy(
+            rows.rows.map(({ kit_rn: _rn, ...row }) => row as unknown as R),
+            (r) => String(r[part]),
+          );
+          for (const id of ids) {
+            const list = rowsOf.get(id) ?? [];
+            const pageRows = list.slice(0, request.first);
+            const last = pageRows[pageRows.length - 1];
+            pages.set(`${id}|${filter}`, {
+              totalCount: countOf.get(id) ?? 0,
+              rows: pageRows,
+              hasNextPage: list.length > request.first,
+              endCursor: last ? encodeKeyset(order.map((c) => last[c.column] as CursorValue)) : null,
+            });
+          }
+        }),
+      );
+      return keys.map((k) => pages.get(`${k.territoryId}|${filterOf(k)}`)!);
+    },
+    { cacheKeyFn: (k) => `${k.territoryId}|${filterOf(k)}` },
+  );
 }

@@ -7,6 +7,8 @@ import { advisoryKey, type Database } from './database.ts';
  */
 export const runtimeMigrations: Record<string, Migration> = {
   '000_runtime_dataset': {
+    // A migration, typed on Kysely<any> like every migration (written against the schema of its day).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('dataset')
@@ -28,6 +30,7 @@ export const runtimeMigrations: Record<string, Migration> = {
         .addColumn('loaded_at', 'text', (c) => c.notNull())
         .execute();
     },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async down(db: Kysely<any>) {
       await db.schema.dropTable('load_state').ifExists().execute();
       await db.schema.dropTable('dataset').ifExists().execute();
@@ -36,8 +39,8 @@ export const runtimeMigrations: Record<string, Migration> = {
 };
 
 /** Runs the runtime's and the subgraph's migrations, recorded in `<name>_migration`. */
-export async function migrate(
-  database: Database<any>,
+export async function migrate<DB>(
+  database: Database<DB>,
   name: string,
   migrations: Record<string, Migration>,
 ): Promise<string[]> {
@@ -67,6 +70,12 @@ export interface DatasetRow {
   note: string | null;
 }
 
+/** The runtime's tables, in every subgraph's database. */
+export interface RuntimeDB {
+  dataset: DatasetRow;
+  load_state: { key: string; version: string; loaded_at: string };
+}
+
 /**
  * Loads the subgraph's data once per version: skipped when `load_state` already holds
  * `version`, otherwise `load` runs inside one transaction, so a failed load keeps nothing.
@@ -75,19 +84,20 @@ export interface DatasetRow {
  * advisory lock keyed by the schema, so the second replica waits for the first one's load and then
  * finds it done. SQLite is one process per file (replicas need PostgreSQL): nothing to race with.
  */
-export async function ensureLoaded(
-  database: Database<any>,
+export async function ensureLoaded<DB>(
+  database: Database<DB>,
   version: string,
-  load: (trx: Kysely<any>) => Promise<void>,
+  load: (trx: Kysely<DB>) => Promise<void>,
 ): Promise<'loaded' | 'up-to-date'> {
-  const loadedVersion = async (db: Kysely<any>) =>
+  const loadedVersion = async (db: Kysely<RuntimeDB>) =>
     (await db.selectFrom('load_state').select('version').where('key', '=', 'data').executeTakeFirst())?.version;
-  if ((await loadedVersion(database.db)) === version) return 'up-to-date';
-  return database.db.transaction().execute(async (trx) => {
+  if ((await loadedVersion(database.db as unknown as Kysely<RuntimeDB>)) === version) return 'up-to-date';
+  return database.db.transaction().execute(async (t) => {
+    const trx = t as unknown as Kysely<RuntimeDB>;
     if (database.dialect === 'postgres' && database.schema)
       await sql`SELECT pg_advisory_xact_lock(hashtext(${advisoryKey('load', database.schema)}))`.execute(trx);
     if ((await loadedVersion(trx)) === version) return 'up-to-date';
-    await load(trx);
+    await load(t);
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
     return 'loaded';
@@ -95,7 +105,8 @@ export async function ensureLoaded(
 }
 
 /** Replaces the provenance rows of a subgraph (inside its load transaction). */
-export async function writeDatasets(trx: Kysely<any>, datasets: DatasetRow[]): Promise<void> {
+export async function writeDatasets<DB>(db: Kysely<DB>, datasets: DatasetRow[]): Promise<void> {
+  const trx = db as unknown as Kysely<RuntimeDB>;
   await trx.deleteFrom('dataset').execute();
   if (datasets.length) await trx.insertInto('dataset').values(datasets).execute();
 }

@@ -39,7 +39,7 @@ type OriginIndex = Map<string, Set<Origin>>;
 const indexes = new WeakMap<object, DataLoader<string, OriginIndex>>();
 
 /** One statement per request and operator: the (territory, origin) pairs of its record tables. */
-function originIndex(ctx: object, db: Kysely<any>, spec: RecordProvenance): Promise<OriginIndex> {
+function originIndex<DB>(ctx: object, db: Kysely<DB>, spec: RecordProvenance): Promise<OriginIndex> {
   let loader = indexes.get(ctx);
   if (!loader) {
     loader = new DataLoader<string, OriginIndex>(async (keys) => {
@@ -66,9 +66,9 @@ export function inGroup(group: string, key: string) {
 }
 
 /** Provenance of an aggregate over the records of the territories `scope` selects. */
-export async function scopeProvenance(
+export async function scopeProvenance<DB>(
   ctx: object,
-  db: Kysely<any>,
+  db: Kysely<DB>,
   spec: RecordProvenance,
   scope: (territoryId: string) => boolean,
 ): Promise<Provenance> {
@@ -81,23 +81,33 @@ export async function scopeProvenance(
   return provenanceOf(origins, spec);
 }
 
+/** What an aggregate's parent carries: its provenance, or what selects its territories. */
+interface AggregateParent {
+  provenance?: Provenance;
+  territoryId?: string;
+  group?: string;
+  key?: string;
+}
+
 /**
  * `nature` and `datasets` resolvers for aggregate types whose parent carries either a `provenance` computed when it
  * was built, a `territoryId`, or a `group` and `key` (PanierTotal).
  */
-export function provenanceResolvers(
+export function provenanceResolvers<Ctx extends object, DB>(
   typeNames: readonly string[],
   spec: RecordProvenance,
-  dbOf: (ctx: any) => Kysely<any>,
+  dbOf: (ctx: Ctx) => Kysely<DB>,
 ) {
-  const resolve = async (parent: any, ctx: any): Promise<Provenance> => {
-    if (parent.provenance) return parent.provenance as Provenance;
-    const scope = parent.territoryId ? (id: string) => id === parent.territoryId : inGroup(parent.group, parent.key);
+  const resolve = async (parent: AggregateParent, ctx: Ctx): Promise<Provenance> => {
+    if (parent.provenance) return parent.provenance;
+    const scope = parent.territoryId
+      ? (id: string) => id === parent.territoryId
+      : inGroup(parent.group ?? '', parent.key ?? '');
     return scopeProvenance(ctx, dbOf(ctx), spec, scope);
   };
   const fields = {
-    nature: async (parent: any, _: unknown, ctx: any) => (await resolve(parent, ctx)).nature,
-    datasets: async (parent: any, _: unknown, ctx: any) => (await resolve(parent, ctx)).datasets,
+    nature: async (parent: AggregateParent, _: unknown, ctx: Ctx) => (await resolve(parent, ctx)).nature,
+    datasets: async (parent: AggregateParent, _: unknown, ctx: Ctx) => (await resolve(parent, ctx)).datasets,
   };
   return Object.fromEntries(typeNames.map((name) => [name, fields]));
 }

@@ -1,10 +1,22 @@
-// Operator records written through GraphQL mutations or CSV import: one declaration per record kind
-// (fields, types, natural key), one validator, one idempotent upsert. Shared by both paths so that
-// a row accepted by the import is exactly a record accepted by the API.
-import { GraphQLError } from 'graphql';
+// The record kit's declaration: an operator declares each record kind once (table, fields and their
+// validation, natural key, ownership, filters, order, hooks) and the kit does the rest: mutations
+// (writes.ts), CSV import (import.ts), filtered keyset pages batched per request (loaders.ts).
+// Shared by every path so that a row accepted by the import is exactly a record accepted by the API.
+import type { GraphQLError } from 'graphql';
 import type { Kysely } from 'kysely';
+import type { Identity } from './auth.ts';
+import type { OrderColumnType } from './cursors.ts';
 import { insertMany } from './database.ts';
-import { sirenChecksumOk } from './errors.ts';
+import { clientError, type FieldProblem } from './errors.ts';
+import type { FilterSpec } from './filters.ts';
+import { sirenChecksumOk } from './identifiers.ts';
+
+export type { FieldProblem } from './errors.ts';
+
+/** Rows as the kit sees them: any table, columns by name. Operators keep their typed tables (db.ts). */
+export type Row = Record<string, unknown>;
+/** The database type the kit's generic SQL is written against (tables known only at run time). */
+export type KitDB = Record<string, Row>;
 
 export type FieldType =
   'string' | 'integer' | 'number' | 'date' | 'month' | 'boolean' | 'siren' | { enum: readonly string[] };
@@ -25,10 +37,29 @@ export interface FieldSpec {
   patternHint?: string;
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
+/**
+ * Who may write a record kind: a rule over (caller identity, row), not an operator name, so that a territory's
+ * team can later own its own rows (a `territory` claim) without changing the kit.
+ */
+export interface OwnershipRule {
+  /** Scope the token needs, e.g. `financing:write`. */
+  scope: string;
+  /** Who writes these records, for messages (e.g. `BPIFRANCE`). */
+  writers: string;
+  /** Whether the caller may write records of this kind at all; checked before any SQL. */
+  mayWrite: (identity: Identity) => boolean;
+  /** Whether the caller owns this row: checked on the stored row (update, delete) and on the row written. */
+  owns: (identity: Identity, row: Row) => boolean;
 }
+
+/** One column of the stable order of a record kind's pages (keyset cursors carry these values). */
+export interface OrderColumn {
+  column: string;
+  type: OrderColumnType;
+}
+
+/** Refreshes rows derived from the records (summary tables…) in the write's own transaction. */
+export type DerivedRowsHook = (trx: Kysely<KitDB>, rows: Row[]) => Promise<void>;
 
 export interface RecordSpec {
   /** Record kind, e.g. `financing`; the import's `--kind`. */
@@ -37,10 +68,38 @@ export interface RecordSpec {
   /** Natural key field (unique per operator), e.g. `reference`. */
   key: string;
   fields: FieldSpec[];
-  /** Referential and cross-field checks on a typed value (unknown territory, service of another operator…). */
-  check?: (value: Record<string, unknown>) => FieldProblem[];
+  /**
+   * Referential and cross-field checks on a typed value (unknown territory, service of another operator…).
+   * Runs even when some fields have type errors (those fields are then absent from `value`), so that every
+   * problem of a row is reported at once.
+   */
+  check?: (value: Row) => FieldProblem[];
+  /**
+   * The `check` copes with absent fields, so it runs even when the row has type errors. Every kind on the kit sets it;
+   * it becomes the only behaviour (and goes) when the last operator is migrated.
+   */
+  checkIncomplete?: true;
   /** Database row of a validated value: adds derived columns (year, phase, region…, `origin`). */
-  toRow: (value: Record<string, unknown>) => Record<string, unknown>;
+  toRow: (value: Row) => Row;
+  /** Who may write (kit writes); absent on kinds written only through the legacy `WriteOptions`. */
+  owner?: OwnershipRule;
+  /** Keys reserved to generated sample records: writing one is FORBIDDEN (message says why). */
+  reservedKey?: (key: string) => string | undefined;
+  /** Column grouping the records of one territory (the pages' partition), e.g. `territory_id`. */
+  territoryColumn?: string;
+  /** Stable order of pages, unique: e.g. date then reference. */
+  order?: OrderColumn[];
+  /** The filters `pages` accept, by argument name; turned into SQL in filters.ts only. */
+  filters?: Record<string, FilterSpec>;
+  /** Same-transaction hook after every create, update, delete and import (rows before and after). */
+  afterWrite?: DerivedRowsHook;
+  /** Sample records of this kind at a scale factor (rows for `table`), for the subgraph's load. */
+  sample?: (scale: number) => Row[];
+}
+
+/** The database column of the natural key. */
+export function keyColumnOf(spec: RecordSpec): string {
+  return columnOf(spec.fields.find((f) => f.name === spec.key)!);
 }
 
 export const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -148,19 +207,23 @@ export function validateRecord(
     if (problem) problems.push({ field: field.name, message: problem });
     else value[field.name] = coerced;
   }
-  if (problems.length === 0 && !options.partial && spec.check) problems.push(...spec.check(value));
+  const reserved = typeof value[spec.key] === 'string' ? spec.reservedKey?.(value[spec.key] as string) : undefined;
+  if (reserved) problems.push({ field: spec.key, message: `"${String(value[spec.key])}" ${reserved}` });
+  if (!options.partial && spec.check && (spec.checkIncomplete || problems.length === 0)) {
+    // Type and referential problems together; a field already wrong is not reported twice.
+    const wrong = new Set(problems.map((p) => p.field));
+    problems.push(...spec.check(value).filter((p) => !wrong.has(p.field)));
+  }
   return { value, problems };
 }
 
 export function validationError(spec: RecordSpec, problems: FieldProblem[]): GraphQLError {
   const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-  return new GraphQLError(`invalid ${spec.kind}: ${summary}`, {
-    extensions: { code: 'BAD_USER_INPUT', fields: problems },
-  });
+  return clientError('BAD_USER_INPUT', `invalid ${spec.kind}: ${summary}`, { fields: problems });
 }
 
 /** Columns compared to decide whether an existing record changes. */
-function sameRow(existing: Record<string, unknown>, row: Record<string, unknown>): boolean {
+export function sameRow(existing: Record<string, unknown>, row: Record<string, unknown>): boolean {
   return Object.entries(row).every(([column, value]) => {
     const current = existing[column];
     if (typeof value === 'boolean') return Boolean(current) === value; // SQLite stores booleans as 0/1
@@ -184,7 +247,7 @@ export interface UpsertReport {
  * Running it twice with the same values changes nothing the second time.
  */
 export async function upsertRecords(
-  trx: Kysely<any>,
+  trx: Kysely<KitDB>,
   spec: RecordSpec,
   values: Record<string, unknown>[],
 ): Promise<UpsertReport> {
@@ -220,13 +283,13 @@ export async function upsertRecords(
       report.previous.push(current);
     }
   }
-  await insertMany(trx, spec.table as never, toInsert);
+  await insertMany(trx, spec.table, toInsert);
   report.inserted = toInsert.length;
   return report;
 }
 
 /** Deletes one record by natural key; false when it did not exist (deleting twice is harmless). */
-export async function deleteRecord(trx: Kysely<any>, spec: RecordSpec, key: string): Promise<boolean> {
+export async function deleteRecord(trx: Kysely<KitDB>, spec: RecordSpec, key: string): Promise<boolean> {
   const keyColumn = columnOf(spec.fields.find((f) => f.name === spec.key)!);
   const result = await trx.deleteFrom(spec.table).where(keyColumn, '=', key).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;

@@ -1,16 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { sql, type Kysely } from 'kysely';
-import {
-  badInput,
-  checkDepartmentCode,
-  checkInsee,
-  checkRegionCode,
-  checkSiren,
-  decodeCursor,
-  encodeCursor,
-  notFound,
-  pageSize,
-} from '../runtime/errors.ts';
+import { badInput, checkDepartmentCode, checkInsee, checkRegionCode, checkSiren, notFound } from '../runtime/errors.ts';
+import { decodeKeyset, encodeKeyset, pageSize } from '../runtime/cursors.ts';
 import { PHASES, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import {
@@ -73,7 +64,8 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
 
     async territories(_: unknown, args: TerritoriesArgs, ctx: TerritoriesContext) {
       const first = pageSize(args.first);
-      const afterPosition = decodeCursor(args.after);
+      // The kit's keyset cursors on the territories' stable load order (reference data: never renumbered).
+      const afterPosition = Number(decodeKeyset(args.after, ['integer'])?.[0] ?? -1);
       if (args.region != null) {
         checkRegionCode(args.region);
         if (!(await ctx.loaders.region.load(args.region))) throw notFound(`region "${args.region}"`, 'region');
@@ -114,7 +106,7 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
       return {
         totalCount: Number(count.n),
         nodes,
-        pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.position) : null },
+        pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeKeyset([last.position]) : null },
       };
     },
 

@@ -27,8 +27,8 @@ export interface TestSubgraph<Ctx extends SubgraphContext> {
   prepared: PreparedSubgraph<Ctx>;
   /** Runs an operation in-process; `statements` = SQL statements it sent. */
   execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<Result<T>>;
-  /** Serves over HTTP on an ephemeral port; returns the GraphQL URL. */
-  listen(): Promise<string>;
+  /** Serves over HTTP on an ephemeral port (with `env`: JWT key, gateway secret…); returns the GraphQL URL. */
+  listen(env?: NodeJS.ProcessEnv): Promise<string>;
   /** Resolves when no HTTP request is in flight (so that counters read afterwards are final). */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -57,8 +57,8 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
       const { data, errors } = response.body.singleResult;
       return { data: data as any, errors: errors as Result['errors'], statements: database.stats.statements - before };
     },
-    async listen() {
-      server = subgraphHttpServer(prepared);
+    async listen(env = process.env) {
+      server = subgraphHttpServer(prepared, env);
       trackInFlight(server, inFlight);
       const port = await listen(server, 0);
       return `http://127.0.0.1:${port}/graphql`;

@@ -5,6 +5,7 @@ import { listen } from '../../subgraphs/runtime/http.ts';
 import { readSubgraphList } from '../../subgraphs/runtime/registry.ts';
 import type { SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
+import { compose, sourcesFromList } from '../../schema/compose.ts';
 import { InFlight, startTestSubgraph, trackInFlight, type TestSubgraph } from './harness.ts';
 
 export interface TestHub {
@@ -24,17 +25,36 @@ export async function loadModule(name: string): Promise<SubgraphModule<any>> {
   return module.default as SubgraphModule<any>;
 }
 
-export async function startTestHub(options: { gatewayEnv?: NodeJS.ProcessEnv } = {}): Promise<TestHub> {
+export interface TestHubOptions {
+  /** Environment of the gateway only. */
+  gatewayEnv?: NodeJS.ProcessEnv;
+  /** Environment of the gateway and of every subgraph's HTTP server (e.g. TEST_JWT_ENV). */
+  env?: NodeJS.ProcessEnv;
+  /** Only these subgraphs, composed here (so other subgraphs' work in progress does not matter); default: all. */
+  only?: string[];
+}
+
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const subgraphs = new Map<string, { test: TestSubgraph<any>; url: string }>();
-  const list = readSubgraphList(undefined, {});
+  const list = readSubgraphList(undefined, {}).filter((e) => !options.only || options.only.includes(e.name));
   await Promise.all(
     list.map(async (entry) => {
       const test = await startTestSubgraph(await loadModule(entry.name));
-      subgraphs.set(entry.name, { test, url: await test.listen() });
+      subgraphs.set(entry.name, { test, url: await test.listen({ ...process.env, ...(options.env ?? {}) }) });
     }),
   );
   const subgraphUrls = Object.fromEntries([...subgraphs].map(([name, s]) => [name, s.url]));
-  const gateway = await createGateway({ subgraphUrls, env: { ...(options.gatewayEnv ?? {}) } });
+  let supergraphSdl: string | undefined;
+  if (options.only) {
+    const composed = compose(sourcesFromList().filter((s) => s.name in subgraphUrls));
+    if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
+    supergraphSdl = composed.supergraphSdl;
+  }
+  const gateway = await createGateway({
+    supergraphSdl,
+    subgraphUrls,
+    env: { ...(options.env ?? {}), ...(options.gatewayEnv ?? {}) },
+  });
   const gatewayInFlight = new InFlight();
   trackInFlight(gateway.http as Server, gatewayInFlight);
   const settled = async () => {

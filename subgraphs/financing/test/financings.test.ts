@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import { industrialProfile } from '../../runtime/sample.ts';
-import { generateAll } from '../load.ts';
+import { generateAll } from '../sample.ts';
 import financing from '../subgraph.ts';
 
 const T1 = '2019-2022:ti-8401';
@@ -210,7 +210,7 @@ describe('validation', () => {
     ['after: "garbage"', {}, 'after', 'is not a cursor returned by this API'],
     ['service: "financing:nope"', {}, 'service', 'unknown service "financing:nope"'],
     ['year: 2030', {}, 'year', 'year: must be between 2019 and 2027 (got 2030)'],
-    ['minAmountEur: $min', { min: -1 }, 'minAmountEur', 'must be a non-negative amount in euros (got -1)'],
+    ['minAmountEur: $min', { min: -1 }, 'minAmountEur', 'must be a non-negative number (got -1)'],
     [
       'minAmountEur: $min, maxAmountEur: $max',
       { min: 1000, max: 10 },

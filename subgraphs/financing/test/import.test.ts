@@ -42,7 +42,6 @@ afterAll(async () => {
 });
 
 const db = () => sg.prepared.database.db;
-const hook = () => financing.afterImport!.financing!;
 async function operatorRows(): Promise<number> {
   return Number(
     (
@@ -66,7 +65,7 @@ async function totalRows(): Promise<number> {
 }
 
 describe('import of financings (runtime importCsv on the financing RecordSpec)', () => {
-  it('the module declares the kind and its hook; the README lists the columns as describeColumns gives them', () => {
+  it('the module declares the kind; the README lists the columns as describeColumns gives them', () => {
     expect(financing.records?.map((s) => s.kind)).toEqual(['financing']);
     const readme = readFileSync(new URL('README.md', SAMPLES), 'utf8');
     for (const line of describeColumns(financingRecord).split('\n')) expect(readme).toContain(line);
@@ -82,7 +81,7 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
 
   it('the invalid file is refused, each bad row reported with its line and reason, and nothing written', async () => {
     const rows = await totalRows();
-    const error = await importCsv(db(), financingRecord, invalid, { afterWrite: hook() }).catch((e) => e);
+    const error = await importCsv(db(), financingRecord, invalid).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
     expect(error.message).toMatch(/9 of 11 row\(s\) are invalid; nothing was written/);
     expect(error.problems.map((p: any) => [p.line, p.field])).toEqual(BAD_ROWS.map(([line, field]) => [line, field]));
@@ -96,8 +95,7 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
     const rows = await totalRows();
     await expect(
       importCsv(db(), financingRecord, valid, {
-        afterWrite: async (trx, written) => {
-          await hook()(trx, written);
+        afterWrite: async () => {
           throw new Error('simulated failure at the end of the import');
         },
       }),
@@ -107,7 +105,7 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
 
   it('imports the valid file (inserted = rows), then re-importing it changes nothing (unchanged = rows)', async () => {
     const before = await summary('2023-2027:ti-5301');
-    const first = await importCsv(db(), financingRecord, valid, { afterWrite: hook() });
+    const first = await importCsv(db(), financingRecord, valid);
     expect(first).toMatchObject({
       kind: 'financing',
       rows: 20,
@@ -115,7 +113,7 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
       written: { inserted: 20, updated: 0, unchanged: 0 },
     });
     expect(await operatorRows()).toBe(20);
-    const second = await importCsv(db(), financingRecord, valid, { afterWrite: hook() });
+    const second = await importCsv(db(), financingRecord, valid);
     expect(second.written).toMatchObject({ inserted: 0, updated: 0, unchanged: 20 });
     expect(await operatorRows()).toBe(20);
 
@@ -141,10 +139,10 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
 
   it('--valid-only writes the valid rows only and reports the rejected ones; --dry-run writes nothing', async () => {
     const rows = await totalRows();
-    const dry = await importCsv(db(), financingRecord, invalid, { validOnly: true, dryRun: true, afterWrite: hook() });
+    const dry = await importCsv(db(), financingRecord, invalid, { validOnly: true, dryRun: true });
     expect(dry.written).toBeNull();
     expect(await totalRows()).toBe(rows);
-    const result = await importCsv(db(), financingRecord, invalid, { validOnly: true, afterWrite: hook() });
+    const result = await importCsv(db(), financingRecord, invalid, { validOnly: true });
     expect(result.written).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(result.written!.keys.inserted.sort()).toEqual(['EXEMPLE-BPI-KO-0005', 'EXEMPLE-BPI-KO-0010']);
     expect([...new Set(result.rejected.map((p) => p.line))]).toEqual(BAD_ROWS.map(([line]) => line));

@@ -1,38 +1,19 @@
 // Bpifrance's writes: createFinancing / updateFinancing / deleteFinancing with a real HS256 JWT (jose), field-by-field
 // validation, idempotence, aggregates and pagination kept right, one transaction per write, authorization matrix.
-import { SignJWT } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { signToken, TEST_JWT_ENV } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
-import { createRecord } from '../../runtime/writes.ts';
-import { financingRecord, OWNER, WRITE_SCOPE } from '../records.ts';
+import { createOne } from '../../runtime/writes.ts';
+import { financingRecord } from '../records.ts';
 import financing from '../subgraph.ts';
 
-const SECRET = 'financing-test-secret-at-least-32-characters-long';
-const env = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
+const env = { ...TEST_JWT_ENV } as NodeJS.ProcessEnv;
 const T = '2023-2027:ti-8412';
 
-interface Claims {
-  operator?: string;
-  scope?: string;
-  secret?: string;
-  expiresAt?: number;
-}
-async function token({
-  operator = 'BPIFRANCE',
-  scope = 'financing:write',
-  secret = SECRET,
-  expiresAt,
-}: Claims = {}): Promise<string> {
-  return new SignJWT({ operator, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('test-bpifrance-agent')
-    .setAudience('territoires-industrie-hub')
-    .setIssuedAt()
-    .setExpirationTime(expiresAt ?? Math.floor(Date.now() / 1000) + 300)
-    .sign(new TextEncoder().encode(secret));
-}
+const token = ({ operator = 'BPIFRANCE', scope = 'financing:write', ...rest }: Parameters<typeof signToken>[0] = {}) =>
+  signToken({ operator, scope, ...rest });
 
 let sg: TestSubgraph<any>;
 let writer: string;
@@ -222,7 +203,6 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
       [{ territoryId: 'ti-8412' }, 'territoryId', /not a territory id/],
       [{ territoryId: '2019-2022:ti-8401', date: '2024-06-15' }, 'date', /outside the years of phase 2019-2022/],
       [{ date: '2031-01-01' }, 'date', /outside the years 2019–2027/],
-      [{ reference: 'BPI-FIN-2023-8412-0001' }, 'reference', /reserved/],
       [{ reference: 'x' }, 'reference', /3 to 40 letters/],
     ];
     for (const [overrides, field, message] of cases) {
@@ -230,6 +210,17 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(r.errors![0]!.extensions!.fields).toEqual([{ field, message: expect.stringMatching(message) }]);
     }
+    // Type and referential problems of one input come together, in one answer.
+    const both = await run(
+      CREATE,
+      { input: input({ reference: 'TEST-BPI-0003', amountEur: -5, territoryId: '2023-2027:ti-9999' }) },
+      writer,
+    );
+    expect(both.errors![0]!.extensions!.fields.map((f: any) => f.field).sort()).toEqual(['amountEur', 'territoryId']);
+    // A sample reference is not the operator's to write: FORBIDDEN naming the key, like every sample record.
+    const reserved = await run(CREATE, { input: input({ reference: 'BPI-FIN-2023-8412-0001' }) }, writer);
+    expect(reserved.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'reference' });
+    expect(reserved.errors?.[0]?.message).toMatch(/reserved/);
     expect(await count()).toBe(rows);
   });
 
@@ -285,9 +276,9 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
 
     const sampleRef = (await allFinancings()).nodes.find((n) => n.dataset.nature === 'SAMPLE')!.reference;
     const sample = await run(UPDATE, { reference: sampleRef, patch: { amountEur: 1 } }, writer);
-    expect(sample.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(sample.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'reference' });
     const sampleDelete = await run(DELETE, { reference: sampleRef }, writer);
-    expect(sampleDelete.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(sampleDelete.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'reference' });
     expect(await count({ reference: sampleRef })).toBe(1);
 
     const stored = await sg.prepared.database.db
@@ -310,14 +301,11 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     const sampleRows = await count({ origin: 'SAMPLE' });
     const before = await allFinancings();
     const { db } = sg.prepared.database;
-    await db.transaction().execute((trx: any) => financing.load(trx));
+    await db.transaction().execute((trx) => financing.load(trx));
     expect(await count({ origin: 'SAMPLE' })).toBe(sampleRows);
     expect(await count({ origin: 'OPERATOR' })).toBe(1);
     const after = await allFinancings();
     expect(after).toEqual(before);
-    const positions = await db.selectFrom('financing').select('position').execute();
-    expect(positions.every((p: any) => p.position != null)).toBe(true);
-    expect(new Set(positions.map((p: any) => p.position)).size).toBe(positions.length);
     const datasets = await db
       .selectFrom('dataset')
       .select(['id', 'nature', 'publisher'])
@@ -330,54 +318,34 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
 
 describe('one transaction per write', () => {
   const ctx = () => context(writer);
-  const spec = financingRecord;
 
-  it('a failure in afterWrite keeps nothing', async () => {
+  it('a failure in the derived-rows hook keeps nothing', async () => {
     const rows = await count();
-    await expect(
-      createRecord(
-        ctx(),
-        spec,
-        {
-          owner: OWNER,
-          scope: WRITE_SCOPE,
-          afterWrite: async () => {
-            throw new Error('simulated failure after the insert');
-          },
-        },
-        input({ reference: 'TEST-BPI-0006' }),
-      ),
-    ).rejects.toThrow(/simulated failure/);
+    const failing = {
+      ...financingRecord,
+      afterWrite: async () => {
+        throw new Error('simulated failure after the insert');
+      },
+    };
+    await expect(createOne(ctx(), failing, input({ reference: 'TEST-BPI-0006' }))).rejects.toThrow(/simulated failure/);
     expect(await count()).toBe(rows);
     expect(await count({ reference: 'TEST-BPI-0006' })).toBe(0);
   });
 
-  it('a constraint error mid-transaction (duplicate position) keeps nothing', async () => {
+  it('a constraint error mid-transaction (duplicate key in the hook) keeps nothing', async () => {
     const rows = await count();
-    const taken = await sg.prepared.database.db
-      .selectFrom('financing')
-      .select('position')
-      .where('origin', '=', 'SAMPLE')
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    await expect(
-      createRecord(
-        ctx(),
-        spec,
-        {
-          owner: OWNER,
-          scope: WRITE_SCOPE,
-          afterWrite: async (trx, written) => {
-            await trx
-              .updateTable('financing')
-              .set({ position: taken.position })
-              .where('reference', '=', String(written[0]!.reference))
-              .execute();
-          },
-        },
-        input({ reference: 'TEST-BPI-0007' }),
-      ),
-    ).rejects.toThrow(/unique|duplicate/i);
+    const duplicating = {
+      ...financingRecord,
+      afterWrite: async (
+        trx: Parameters<NonNullable<typeof financingRecord.afterWrite>>[0],
+        written: Record<string, unknown>[],
+      ) => {
+        await trx.insertInto('financing').values(written[0]!).execute();
+      },
+    };
+    await expect(createOne(ctx(), duplicating, input({ reference: 'TEST-BPI-0007' }))).rejects.toThrow(
+      /unique|duplicate/i,
+    );
     expect(await count()).toBe(rows);
     expect(await count({ reference: 'TEST-BPI-0007' })).toBe(0);
   });

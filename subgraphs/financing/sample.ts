@@ -1,11 +1,20 @@
-// Deterministic sample financings: no open data lists Bpifrance financings per company and territory.
-import { loadGeography, type PerimeterTerritory } from '../runtime/perimeters.ts';
-import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount, type Rng } from '../runtime/sample.ts';
-import { GRANTED_STATUSES, SERVICES, type CatalogueService, type Instrument, type Status } from './catalogue.ts';
-import type { CompanyRow, FinancingRow } from './db.ts';
+// Deterministic sample financings (the record kind's sample hook): no open data lists Bpifrance financings
+// per company and territory. Same seed, same records; the scale factor multiplies the counts.
+import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
+import {
+  industrialProfile,
+  rng,
+  sampleCompanyName,
+  sampleScale,
+  sampleSiren,
+  scaledCount,
+  type Rng,
+} from '../runtime/sample.ts';
+import { SERVICES, type CatalogueService, type Instrument, type Status } from './catalogue.ts';
+import type { NewFinancing, SampleCompany as Company } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'financing-generator-v1';
+export const SAMPLE_VERSION = 'financing-sample-v2-company-on-row';
 
 /** Years a territory's records may carry: 2019-2022 for the first phase, 2023-2025 (data so far) for the second. */
 export function phaseYears(phase: string): [number, number] {
@@ -33,10 +42,10 @@ function amount(random: Rng, service: CatalogueService): number {
     : random.amount(service.amount.min, service.amount.max, service.amount.step);
 }
 
-/** A generated financing: everything but its pagination position and the columns of declared records. */
-export type SampleFinancing = Omit<FinancingRow, 'position' | 'origin' | 'company_name' | 'company_naf'>;
+/** A generated financing: its company is on the row, as on declared ones. */
+export type SampleFinancing = NewFinancing & { origin: 'SAMPLE' };
 export interface Generated {
-  companies: CompanyRow[];
+  companies: Company[];
   financings: SampleFinancing[];
 }
 
@@ -55,7 +64,7 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
   const total = plan.reduce((s, p) => s + p.count, 0);
 
   // A pool of local companies, fewer than records: some companies get several financings.
-  const companies: CompanyRow[] = [];
+  const companies: Company[] = [];
   for (let i = 0; i < Math.max(1, Math.ceil(total * 0.7)); i++) {
     let siren = sampleSiren(random);
     while (taken.has(siren)) siren = sampleSiren(random);
@@ -76,10 +85,14 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
     for (let i = 0; i < count; i++) {
       const date = random.date(from, to);
       const year = Number(date.slice(0, 4));
+      const company = random.pick(companies);
       financings.push({
         reference: '',
         territory_id: territory.id,
-        siren: random.pick(companies).siren,
+        siren: company.siren,
+        company_name: company.name,
+        company_naf: company.naf,
+        origin: 'SAMPLE',
         service_id: service.id,
         instrument: weighted<Instrument>(random, service.instruments),
         amount_eur: amount(random, service),
@@ -103,4 +116,15 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
   return { companies, financings };
 }
 
-export const isGranted = (status: string) => (GRANTED_STATUSES as readonly string[]).includes(status);
+/** All sample records, in a stable order (territories in perimeter order). */
+export function generateAll(scale = sampleScale()): Generated {
+  const taken = new Set<string>();
+  const companies: Company[] = [];
+  const financings: SampleFinancing[] = [];
+  for (const territory of loadPerimeters()) {
+    const generated = generateTerritory(territory, scale, taken);
+    companies.push(...generated.companies);
+    financings.push(...generated.financings);
+  }
+  return { companies, financings };
+}
