@@ -48,7 +48,8 @@ describe('automatic persisted queries', () => {
       variables,
     });
     expect(wrong.status).toBe(400);
-    expect(JSON.stringify(wrong.body.errors)).toMatch(/provided sha does not match query/i);
+    expect(wrong.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_HASH_MISMATCH');
+    expect(wrong.body.errors[0].message).toMatch(/persisted query hash .* is not the SHA-256 of the query sent/);
   });
 });
 

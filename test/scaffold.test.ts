@@ -173,7 +173,7 @@ describe('npm run scaffold', () => {
   it('adds the subgraph folder, its SDL file and one supergraph.yaml entry, nothing else', async () => {
     const before = snapshot(tmp);
     const yamlBefore = readFileSync(join(tmp, 'schema/supergraph.yaml'), 'utf8');
-    const { code, stdout, stderr } = await run(['--import', 'tsx', 'schema/scaffold.ts', ...ARGS], 30_000);
+    const { code, stdout, stderr } = await run(['--import', 'tsx', 'schema/scaffold.ts', ...ARGS], 240_000);
     expect([code, stderr]).toEqual([0, '']);
     expect(stdout).toContain('composition of 6 subgraphs: OK');
     expect(stdout).toContain('npm run compose');
@@ -217,24 +217,24 @@ describe('npm run scaffold', () => {
     expect(sdl).toMatch(/\n {2}housing: HousingSlice\n/);
     expect(sdl).toMatch(/\n {2}ACTION_LOGEMENT\n/);
     expect(readFileSync(join(tmp, `subgraphs/${NAME}/catalogue.ts`), 'utf8')).toContain('Mobili-Jeune VTE');
-  });
+  }, 300_000);
 
   it('composes six subgraphs with `npm run compose`, ACTION_LOGEMENT in the Operator enum', async () => {
-    const { code, stdout, stderr } = await run(['--import', 'tsx', 'schema/compose.ts'], 30_000);
+    const { code, stdout, stderr } = await run(['--import', 'tsx', 'schema/compose.ts'], 240_000);
     expect([code, stderr]).toEqual([0, '']);
     expect(stdout).toContain(`engineering, ${NAME}`);
     const supergraph = readFileSync(join(tmp, 'schema/supergraph.graphql'), 'utf8');
     expect(supergraph).toContain(`name: "${NAME}", url: "http://127.0.0.1:4006/graphql"`);
     expect(supergraph).toMatch(/enum Operator[^}]*ACTION_LOGEMENT/);
-  });
+  }, 300_000);
 
   it('passes the generated test of the new subgraph (batching and provenance)', async () => {
     const config = readFileSync(join(tmp, 'vitest.config.ts'), 'utf8');
     expect(config).toContain("'subgraphs/*/test/**/*.test.ts'");
-    const { code, stdout, stderr } = await run(['node_modules/vitest/vitest.mjs', 'run', `subgraphs/${NAME}`], 60_000);
+    const { code, stdout, stderr } = await run(['node_modules/vitest/vitest.mjs', 'run', `subgraphs/${NAME}`], 400_000);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(stdout).toMatch(/Tests\s+\S*\s*6 passed/);
-  }, 70_000);
+  }, 480_000);
 
   it('answers through the gateway with six subgraphs', async () => {
     writeFileSync(
@@ -253,7 +253,7 @@ try {
 process.exit(0);
 `,
     );
-    const { code, stdout, stderr } = await run(['--import', 'tsx', 'hub-check.ts'], 80_000);
+    const { code, stdout, stderr } = await run(['--import', 'tsx', 'hub-check.ts'], 400_000);
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(result.subgraphs).toEqual([
@@ -273,5 +273,5 @@ process.exit(0);
     });
     expect(result.data.territory.engineering).toEqual({ operator: 'BANQUE_DES_TERRITOIRES' });
     expect(result.data.housingCatalogue).toEqual([{ id: 'housing:mobili-jeune-vte', operator: 'ACTION_LOGEMENT' }]);
-  }, 90_000);
+  }, 480_000);
 });

@@ -15,7 +15,7 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
 let sg: TestSubgraph<any>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
-}, 60_000);
+});
 afterAll(async () => {
   await sg?.stop();
 });

@@ -37,7 +37,7 @@ const CONTEXT =
 let sg: TestSubgraph<any>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
-}, 60_000);
+});
 afterAll(async () => {
   await sg?.stop();
 });

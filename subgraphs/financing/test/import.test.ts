@@ -36,7 +36,7 @@ const BAD_ROWS: [number, string, RegExp][] = [
 let sg: TestSubgraph<any>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
-}, 60_000);
+});
 afterAll(async () => {
   await sg?.stop();
 });

@@ -20,7 +20,7 @@ let writer: string;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
   writer = await token();
-}, 60_000);
+});
 afterAll(async () => {
   await sg?.stop();
 });
