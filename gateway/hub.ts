@@ -97,6 +97,10 @@ async function stop(code = 0): Promise<void> {
   clearTimeout(killer);
   process.exit(code);
 }
+// Whatever ends the hub (even a crash of its own), no child outlives it.
+process.on('exit', () => {
+  for (const entry of supervised) if (entry.child?.exitCode === null) entry.child.kill('SIGKILL');
+});
 process.once('SIGINT', () => void stop(0));
 process.once('SIGTERM', () => void stop(0));
 
