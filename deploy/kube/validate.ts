@@ -79,6 +79,17 @@ export async function validateTarget(target: (typeof TARGETS)[number]) {
     const problem = await validateObject(object);
     if (problem) problems.push(problem);
   }
+  // An overlay must name a real image for every container (base leaves the placeholder `hub`).
+  if (target !== 'base')
+    for (const o of objects)
+      for (const c of (o as any).spec?.template?.spec?.containers ?? [])
+        if (!c.image || c.image === 'hub')
+          problems.push(`${o.kind}/${o.metadata.name}: container ${c.name} has no image name`);
+  if (target === 'overlays/production')
+    for (const o of objects)
+      for (const c of (o as any).spec?.template?.spec?.containers ?? [])
+        if (String(c.image).startsWith('localhost/'))
+          problems.push(`${o.kind}/${o.metadata.name}: production runs a local image (${c.image})`);
   if (target === 'overlays/ci')
     for (const o of objects)
       if (!PODMAN_KINDS.has(o.kind))
