@@ -52,7 +52,7 @@ export async function validateObject(object: KubeObject): Promise<string | undef
     return `${where}: apiVersion and kind are required`;
   let model: { new (data: unknown): { validate(): void } } | undefined;
   try {
-    const module = await import(`kubernetes-models/${object.apiVersion}/${object.kind}`);
+    const module = await import(/* @vite-ignore */ `kubernetes-models/${object.apiVersion}/${object.kind}`);
     model = module[object.kind] ?? module.default;
   } catch {
     return `${where}: unknown apiVersion/kind ${object.apiVersion} ${object.kind}`;
