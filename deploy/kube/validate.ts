@@ -52,7 +52,7 @@ export async function validateObject(object: KubeObject): Promise<string | undef
     return `${where}: apiVersion and kind are required`;
   let model: { new (data: unknown): { validate(): void } } | undefined;
   try {
-    const module = await import(`kubernetes-models/${object.apiVersion}/${object.kind}`);
+    const module = await import(/* @vite-ignore */ `kubernetes-models/${object.apiVersion}/${object.kind}`);
     model = module[object.kind] ?? module.default;
   } catch {
     return `${where}: unknown apiVersion/kind ${object.apiVersion} ${object.kind}`;
@@ -79,6 +79,17 @@ export async function validateTarget(target: (typeof TARGETS)[number]) {
     const problem = await validateObject(object);
     if (problem) problems.push(problem);
   }
+  // An overlay must name a real image for every container (base leaves the placeholder `hub`).
+  if (target !== 'base')
+    for (const o of objects)
+      for (const c of (o as any).spec?.template?.spec?.containers ?? [])
+        if (!c.image || c.image === 'hub')
+          problems.push(`${o.kind}/${o.metadata.name}: container ${c.name} has no image name`);
+  if (target === 'overlays/production')
+    for (const o of objects)
+      for (const c of (o as any).spec?.template?.spec?.containers ?? [])
+        if (String(c.image).startsWith('localhost/'))
+          problems.push(`${o.kind}/${o.metadata.name}: production runs a local image (${c.image})`);
   if (target === 'overlays/ci')
     for (const o of objects)
       if (!PODMAN_KINDS.has(o.kind))
