@@ -1,5 +1,6 @@
 // Bpifrance's part of the panier de services, and the datasets this subgraph serves.
 import type { DatasetRow } from '../runtime/migrations.ts';
+import { catalogueEntryDataset } from '../runtime/provenance.ts';
 
 export type Axis = 'ATTRACT' | 'RECRUIT' | 'INNOVATE' | 'SIMPLIFY';
 export const AXES: readonly Axis[] = ['ATTRACT', 'RECRUIT', 'INNOVATE', 'SIMPLIFY'];
@@ -192,6 +193,6 @@ export function serviceNode(service: CatalogueService) {
     carrier: service.carrier,
     axes: service.axes,
     description: service.description,
-    dataset: datasetById.get(DATASET_IDS.catalogue)!,
+    dataset: catalogueEntryDataset(service.id, datasetById.get(DATASET_IDS.catalogue)!, 'financing', 'Bpifrance'),
   };
 }

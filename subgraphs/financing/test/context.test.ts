@@ -112,8 +112,10 @@ describe('catalogue', () => {
     for (const s of services) {
       expect(s.operator).toBe('BPIFRANCE');
       expect(s.dataset.nature).toBe('REAL');
-      expect(s.dataset.note).toMatch(/400 M€/);
     }
+    // The fund is in the programme's documents; Bpifrance's generic products are its general offer, and say so.
+    expect(fund.dataset.note).toMatch(/400 M€/);
+    for (const s of services.slice(1)) expect(s.dataset.note).toMatch(/not this service/);
   });
 
   it('filters by axis', async () => {
