@@ -28,7 +28,7 @@ import {
 } from './records.ts';
 import { country } from './countries.ts';
 import { OPERATOR_DATASET, RECORD_DATASET } from './catalogue.ts';
-import { provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
+import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 import type { AttractivenessDB, ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
 import { exportFilter, investmentFilter, siteFilter, totalsFilter, type TotalsFilter } from './filters.ts';
 import type { AttractivenessLoaders, PageResult } from './loaders.ts';
@@ -331,6 +331,6 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
   },
 
   Service: {
-    dataset: () => CATALOGUE_DATASET,
+    dataset: (s: { id: string }) => catalogueEntryDataset(s.id, CATALOGUE_DATASET, 'attractiveness', 'Business France'),
   },
 };

@@ -21,7 +21,12 @@ import { RECORD_KINDS, type EngineeringDB, type RecordKind, type RecordRow } fro
 import { parseFilter, type RecordListArgs } from './filters.ts';
 import type { EngineeringLoaders, ListKey, ServiceFigures } from './loaders.ts';
 import { OWNER, ownRecord, SPECS, WRITE_SCOPE, writeOptions } from './records.ts';
-import { provenanceOfCounts, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
+import {
+  catalogueEntryDataset,
+  provenanceOfCounts,
+  provenanceResolvers,
+  type RecordProvenance,
+} from '../runtime/provenance.ts';
 
 export interface EngineeringContext extends SubgraphContext {
   db: Kysely<EngineeringDB>;
@@ -290,6 +295,7 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
   },
 
   Service: {
-    dataset: (s: CatalogueService) => datasetById(s.datasetId),
+    dataset: (s: CatalogueService) =>
+      catalogueEntryDataset(s.id, datasetById(s.datasetId), 'engineering', 'Banque des Territoires'),
   },
 };

@@ -1,5 +1,6 @@
 // Bpifrance's part of the panier de services, and the datasets this subgraph serves.
 import type { DatasetRow } from '../runtime/migrations.ts';
+import { catalogueEntryDataset } from '../runtime/provenance.ts';
 
 export type Axis = 'ATTRACT' | 'RECRUIT' | 'INNOVATE' | 'SIMPLIFY';
 export const AXES: readonly Axis[] = ['ATTRACT', 'RECRUIT', 'INNOVATE', 'SIMPLIFY'];
@@ -30,7 +31,7 @@ export const DATASETS: DatasetRow[] = [
     note:
       "Catalogue entries come from the programme's documents: the panier de services presentation (2019, Bpifrance among the operators), " +
       "the conventions de mobilisation of 5 March 2019 and the general assembly of 15 December 2020 (Fonds d'accélération: 400 M€ until 2022; " +
-      "VTE aid of 4,000 €, 8,000 € for a VTE vert). Bpifrance's generic products (innovation aid, loans, guarantees, equity) are named as in its offer; no figures are attached to them.",
+      "VTE aid of 4,000 €, 8,000 € for a VTE vert: recorded by Banque des Territoires, not here). Bpifrance's generic products (innovation aid, loans, guarantees, equity) are named as in its offer; no figures are attached to them.",
   },
   {
     id: DATASET_IDS.sample,
@@ -177,21 +178,9 @@ export const SERVICES: CatalogueService[] = [
     fromYear: 2019,
     toYear: 2027,
   },
-  {
-    id: 'financing:vte',
-    name: 'Volontariat Territorial en Entreprise (VTE)',
-    carrier: "Bpifrance (plateforme VTE) ; aide de l'État et de la Banque des Territoires",
-    axes: ['RECRUIT'],
-    description:
-      "Programme porté avec Bpifrance qui place de jeunes diplômés dans les PME et ETI des Territoires d'industrie ; " +
-      "l'entreprise reçoit une aide de 4 000 € par VTE, 8 000 € pour un VTE « vert » (métiers de la transition écologique).",
-    instruments: [['SUBSIDY', 1]],
-    amount: { fixed: [4000, 4000, 4000, 8000] },
-    base: 2,
-    fromYear: 2020,
-    toYear: 2027,
-  },
 ];
+// No VTE entry: the VTE hiring aid (4,000 €, financed by the State and the Banque des Territoires) is recorded once,
+// by Banque des Territoires (engineering:aide-recrutement-vte), so that no euro is counted in two slices.
 
 export const serviceById = new Map(SERVICES.map((s) => [s.id, s]));
 
@@ -204,6 +193,6 @@ export function serviceNode(service: CatalogueService) {
     carrier: service.carrier,
     axes: service.axes,
     description: service.description,
-    dataset: datasetById.get(DATASET_IDS.catalogue)!,
+    dataset: catalogueEntryDataset(service.id, datasetById.get(DATASET_IDS.catalogue)!, 'financing', 'Bpifrance'),
   };
 }

@@ -14,7 +14,7 @@ import type {
 import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
 import { DATASET_IDS, DATASETS } from './load.ts';
 import { hiringNeedsOfSlice, hiringNeedsResolvers } from './hiring-needs.ts';
-import { provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
+import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 import { actionKey, type ActionFilter, type RecruitmentLoaders } from './loaders.ts';
 import { mutationResolvers } from './mutations.ts';
 
@@ -322,8 +322,13 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
 
   Service: {
     operator: () => OPERATOR,
-    dataset: (_: CatalogueService, __: unknown, ctx: RecruitmentContext) =>
-      ctx.loaders.dataset.load(CATALOGUE_DATASET_ID),
+    dataset: async (s: CatalogueService, __: unknown, ctx: RecruitmentContext) =>
+      catalogueEntryDataset(
+        s.id,
+        (await ctx.loaders.dataset.load(CATALOGUE_DATASET_ID))!,
+        'recruitment',
+        'France Travail',
+      ),
   },
   ServiceMobilisation: {
     dataset: (m: { datasetId: string }, _: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(m.datasetId),

@@ -1,6 +1,8 @@
 // Provenance of aggregates (every *Summary, *Total, *Totals type): the datasets a figure is computed from and its
 // nature. Operator records are SAMPLE (generated) or declared by the operator (REAL); an aggregate over them is
 // SAMPLE (sample records only, or none), DERIVED (declared records only: the hub's sum of real data) or MIXED (both).
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import type { DatasetRow } from './migrations.ts';
@@ -110,4 +112,46 @@ export function provenanceResolvers<Ctx extends object, DB>(
     datasets: async (parent: AggregateParent, _: unknown, ctx: Ctx) => (await resolve(parent, ctx)).datasets,
   };
   return Object.fromEntries(typeNames.map((name) => [name, fields]));
+}
+
+// ---- catalogue entries: named in the programme's documents, or the operator's general offer ----
+
+let offerOnly: Set<string> | undefined;
+/**
+ * True when the programme's documents name the service. The programme's catalogue
+ * (subgraphs/programme/data/catalogue.csv) is where that is decided, entry by entry, with the passage quoted.
+ */
+export function namedInProgrammeDocuments(serviceId: string): boolean {
+  offerOnly ??= new Set(
+    (
+      parse(readFileSync(new URL('../programme/data/catalogue.csv', import.meta.url)), { columns: true }) as {
+        id: string;
+        source: string;
+      }[]
+    )
+      .filter((r) => r.source === 'operator-offer')
+      .map((r) => r.id),
+  );
+  return !offerOnly.has(serviceId);
+}
+
+/** Where a catalogue entry the documents do not name comes from: the operator's general offer, said as such. */
+export function operatorOfferDataset(slice: string, operator: string): DatasetRow {
+  return {
+    id: `${slice}-offre-generale`,
+    title: `Offre générale de ${operator} (service non nommé dans les documents du programme)`,
+    publisher: operator,
+    licence: "Description by the hub of the operator's public offer",
+    url: null,
+    date: '2026-01-01',
+    nature: 'REAL',
+    note:
+      `The programme's documents name ${operator} among the operators (conventions de mobilisation of 5 March 2019) but not this service: ` +
+      "the entry summarises the operator's general offer; no figure comes from it. See subgraphs/programme/data/SOURCE.md.",
+  };
+}
+
+/** The dataset of a catalogue entry: the operator's programme-documents dataset, or its general offer. */
+export function catalogueEntryDataset(serviceId: string, documents: DatasetRow, slice: string, operator: string) {
+  return namedInProgrammeDocuments(serviceId) ? documents : operatorOfferDataset(slice, operator);
 }

@@ -41,7 +41,14 @@ describe('engineeringCatalogue', () => {
         carrier: row.carrier || null,
         axes: row.axes ? row.axes.split(';') : [],
         description: row.description,
-        dataset: { id: 'banque-des-territoires-panier-services', nature: 'REAL' },
+        // Loans to local authorities belong to the operator's general offer: the programme's documents do not name them.
+        dataset: {
+          id:
+            row.slug === 'prets-collectivites'
+              ? 'engineering-offre-generale'
+              : 'banque-des-territoires-panier-services',
+          nature: 'REAL',
+        },
       })),
     );
     const byId = Object.fromEntries(data.engineeringCatalogue.map((s: any) => [s.id, s]));

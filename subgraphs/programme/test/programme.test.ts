@@ -112,6 +112,26 @@ describe('one catalogue across operators', () => {
     expect(drift).toEqual([]);
   });
 
+  it("makes each operator's catalogue entry say where it comes from, as the programme's catalogue does", async () => {
+    const fields = '{ id dataset { id title note } }';
+    const { data, errors } = await gql(`{
+      financingCatalogue ${fields} recruitmentCatalogue ${fields} attractivenessCatalogue ${fields} engineeringCatalogue ${fields}
+    }`);
+    expect(errors).toBeUndefined();
+    const source = new Map(catalogue.flatMap((r) => [r.id!, ...split(r.also_listed_as!)].map((id) => [id, r.source!])));
+    const entries = Object.values(data).flat() as {
+      id: string;
+      dataset: { id: string; title: string; note: string };
+    }[];
+    const offers = entries.filter((e) => source.get(e.id) === 'operator-offer');
+    expect(offers.length).toBeGreaterThan(5);
+    const wrong = entries.filter(
+      (e) => (source.get(e.id) === 'operator-offer') !== /-offre-generale$/.test(e.dataset.id),
+    );
+    expect(wrong.map((e) => `${e.id}: ${e.dataset.id}`)).toEqual([]);
+    for (const e of offers) expect(e.dataset.title).toMatch(/non nommé dans les documents du programme/);
+  });
+
   it('gives one service by id, resolves it in 2 statements, and refuses unknown or malformed ids', async () => {
     const { data } = await gql('{ service(id: "state:fonds-friches") { name carrier officialUrl source { id } } }');
     const row = catalogue.find((r) => r.id === 'state:fonds-friches')!;
