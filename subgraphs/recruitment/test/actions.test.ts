@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadGeography, loadPerimeters } from '../../runtime/perimeters.ts';
 import { industrialProfile } from '../../runtime/sample.ts';
-import { generateActions } from '../actions.ts';
+import { generateActions } from '../sample.ts';
 import recruitment from '../subgraph.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
 
