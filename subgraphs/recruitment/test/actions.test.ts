@@ -208,8 +208,19 @@ describe('sample actions', () => {
   it('rejects bad arguments with clear errors', async () => {
     const cases: [string, string, string][] = [
       ['first: 201', 'first', 'first: must be between 1 and 200 (got 201)'],
-      ['after: "garbage"', 'after', 'after: "garbage" is not a cursor returned by this API (use pageInfo.endCursor)'],
-      ['service: "financing:x"', 'service', 'service: unknown service "financing:x"'],
+      [
+        'after: "garbage"',
+        'after',
+        'after: "garbage" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)',
+      ],
+      // A position cursor of the former scheme (before the kit's keyset cursors) is refused too.
+      [
+        `after: "${Buffer.from('pos:4').toString('base64url')}"`,
+        'after',
+        `after: "${Buffer.from('pos:4').toString('base64url')}" is not a cursor returned by this API`,
+      ],
+      ['service: "financing:x"', 'service', 'service: unknown service "financing:x" (expected one of recruitment:'],
+      ['status: PLANNED, year: 2018', 'year', 'year: must be between 2019 and 2027 (got 2018)'],
       ['year: 2030', 'year', 'year: must be between 2019 and 2027 (got 2030)'],
     ];
     for (const [args, argumentName, message] of cases) {
