@@ -36,7 +36,11 @@ it('issues the same small number of statements for 10 and for 183 territories', 
   expect(ten.errors).toBeUndefined();
   expect(all.errors).toBeUndefined();
   expect(all.data._entities).toHaveLength(183);
-  expect(all.data._entities.filter((e: any) => e.recruitment.summary.recordCount > 0).length).toBeGreaterThan(150);
+  expect(
+    all.data._entities.filter(
+      (e: { recruitment: { summary: { recordCount: number } } }) => e.recruitment.summary.recordCount > 0,
+    ).length,
+  ).toBeGreaterThan(150);
   console.log(`recruitment batching: ${ten.statements} statements for 10 territories, ${all.statements} for 183`);
   expect(all.statements).toBe(ten.statements);
   // territory, summary, services, actions (counts + rows), job seekers, basins, indicators, datasets.

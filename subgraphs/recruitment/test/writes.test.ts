@@ -3,7 +3,7 @@
 // sample reloads, authorization. The same writes over HTTP through the gateway: concurrency.test.ts.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
 import { signToken, TEST_JWT_ENV, type TokenClaims } from '../../../test/support/token.ts';
 import { verifyAuthorization, type Identity } from '../../runtime/auth.ts';
 import { importCsv } from '../../runtime/import.ts';
@@ -43,11 +43,7 @@ async function run(query: string, variables: Record<string, unknown> = {}, token
     },
   );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- GraphQL answers are checked field by field below
-  return response.body.singleResult as {
-    data?: any;
-    errors?: { message: string; extensions?: Record<string, unknown> }[];
-  };
+  return response.body.singleResult as Omit<Result, 'statements'>;
 }
 
 /** A snapshot of the whole action table: a refused write must leave it identical. */
