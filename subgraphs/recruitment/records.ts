@@ -1,11 +1,12 @@
-// Records France Travail writes through the hub (GraphQL mutations, `npm run import -- recruitment <file.csv>`):
-// the recruitment actions run in a territory. The job-seeker series, BMO basins and Baromètre indicators
-// are published open data and are not writable.
-import type { FieldProblem, RecordSpec } from '../runtime/records.ts';
+// The recruitment action, declared once for the record kit (runtime/records.ts): fields and their validation,
+// ownership, reserved sample references, filters and order of the pages, sample hook. Shared by the mutations,
+// the CSV import (`npm run import -- recruitment <file.csv>`) and the pages. The job-seeker series, BMO basins,
+// hiring needs and Baromètre indicators are published open data and are not writable.
+import type { FieldProblem, RecordSpec, Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
-import { ACTION_STATUSES } from './actions.ts';
-import { CATALOGUE } from './catalogue.ts';
-import type { RecruitmentActionRecord } from './db.ts';
+import { ACTION_STATUSES, CATALOGUE } from './catalogue.ts';
+import type { NewRecruitmentAction } from './db.ts';
+import { sampleActions } from './sample.ts';
 
 /** The operator owning these records and the scope its tokens need. */
 export const OWNER = 'FRANCE_TRAVAIL' as const;
@@ -13,49 +14,44 @@ export const WRITE_SCOPE = 'recruitment:write';
 
 /** References of the generated sample (`FT-2023-8412-JOB-0007`): reserved, so declared actions never collide with them. */
 export const SAMPLE_REFERENCE = /^FT-\d{4}-\d{4}-[A-Z]{3}-\d{4,}$/;
-export const isSampleReference = (reference: string) => SAMPLE_REFERENCE.test(reference);
 
 const serviceIds = CATALOGUE.map((s) => s.id);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function checkAction(v: Record<string, unknown>): FieldProblem[] {
+/** Referential and cross-field checks; a field absent from `v` already had a type error (checkIncomplete). */
+function check(v: Row): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const reference = String(v.reference);
-  if (isSampleReference(reference)) {
-    problems.push({
-      field: 'reference',
-      message: `"${reference}" has the form FT-<phase>-<code>-<service>-<n> reserved for the hub's sample actions; use your own reference`,
-    });
-  }
-  const territoryId = String(v.territoryId);
-  const parsed = parseTerritoryId(territoryId);
-  if (!parsed) {
-    problems.push({
-      field: 'territoryId',
-      message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:ti-<4 digits>, e.g. 2023-2027:ti-8412)`,
-    });
-  } else if (!isKnownTerritory(territoryId)) {
-    problems.push({
-      field: 'territoryId',
-      message: `"${territoryId}" is not a territory of phase ${parsed.phase} (ANCT reference lists)`,
-    });
-  } else {
-    const year = Number(String(v.date).slice(0, 4));
-    const [from, to] = PHASE_YEARS[parsed.phase];
-    if (year < from || year > to)
+  if (v.territoryId != null) {
+    const territoryId = String(v.territoryId);
+    const parsed = parseTerritoryId(territoryId);
+    if (!parsed) {
       problems.push({
-        field: 'date',
-        message: `${v.date} is outside phase ${parsed.phase} of territory ${territoryId} (${from}–${to})`,
+        field: 'territoryId',
+        message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:ti-<4 digits>, e.g. 2023-2027:ti-8412)`,
       });
+    } else if (!isKnownTerritory(territoryId)) {
+      problems.push({
+        field: 'territoryId',
+        message: `"${territoryId}" is not a territory of phase ${parsed.phase} (ANCT reference lists)`,
+      });
+    } else if (v.date != null) {
+      const year = Number(String(v.date).slice(0, 4));
+      const [from, to] = PHASE_YEARS[parsed.phase];
+      if (year < from || year > to)
+        problems.push({
+          field: 'date',
+          message: `${v.date} is outside phase ${parsed.phase} of territory ${territoryId} (${from}–${to})`,
+        });
+    }
   }
-  const participants = Number(v.participants);
-  const hires = Number(v.hires);
-  if (hires > participants)
+  const participants = v.participants == null ? undefined : Number(v.participants);
+  const hires = v.hires == null ? undefined : Number(v.hires);
+  if (hires !== undefined && participants !== undefined && hires > participants)
     problems.push({
       field: 'hires',
       message: `${hires} hires for ${participants} participants: hires cannot exceed participants`,
     });
-  if (v.status === 'PLANNED' && hires > 0)
+  if (v.status === 'PLANNED' && hires !== undefined && hires > 0)
     problems.push({ field: 'hires', message: 'a PLANNED action has no hires yet (0)' });
   const hasSiren = v.employerSiren != null;
   const hasName = v.employerName != null;
@@ -69,10 +65,34 @@ function checkAction(v: Record<string, unknown>): FieldProblem[] {
 }
 
 /** One recruitment action (GraphQL `RecruitmentActionInput`, CSV row of `import-samples/`). */
-export const actionSpec: RecordSpec = {
+export const actionRecord: RecordSpec = {
   kind: 'action',
   table: 'recruitment_action',
   key: 'reference',
+  // France Travail writes its declared actions; the sample (origin SAMPLE) is nobody's to write.
+  owner: {
+    scope: WRITE_SCOPE,
+    writers: OWNER,
+    mayWrite: (identity) => identity.operator === OWNER,
+    owns: (identity, row) => identity.operator === OWNER && row.origin === 'OPERATOR',
+  },
+  reservedKey: (reference) =>
+    SAMPLE_REFERENCE.test(reference)
+      ? "has the form FT-<phase>-<code>-<service>-<n> reserved for the hub's sample actions; use your own reference"
+      : undefined,
+  territoryColumn: 'territory_id',
+  // Pages of a territory: by date, then reference (unique), walked with keyset cursors.
+  order: [
+    { column: 'date', type: 'string' },
+    { column: 'reference', type: 'string' },
+  ],
+  filters: {
+    service: { kind: 'equals', column: 'service_id', type: 'string', values: () => serviceIds },
+    axis: { kind: 'via', column: 'service_id', table: 'service_axis', key: 'service_id', match: 'axis' },
+    year: { kind: 'equals', column: 'year', type: 'integer', min: 2019, max: 2027 },
+    status: { kind: 'equals', column: 'status', type: 'string', values: () => ACTION_STATUSES },
+  },
+  sample: (scale) => sampleActions(scale),
   fields: [
     {
       name: 'reference',
@@ -171,8 +191,9 @@ export const actionSpec: RecordSpec = {
       description: 'Name of that company (at most 200 characters); with employerSiren',
     },
   ],
-  check: checkAction,
-  toRow: (v): RecruitmentActionRecord & Record<string, unknown> => ({
+  check,
+  checkIncomplete: true,
+  toRow: (v): NewRecruitmentAction & Row => ({
     reference: String(v.reference),
     territory_id: String(v.territoryId),
     service_id: String(v.serviceId),
@@ -190,5 +211,3 @@ export const actionSpec: RecordSpec = {
     origin: 'OPERATOR',
   }),
 };
-
-export const records: RecordSpec[] = [actionSpec];

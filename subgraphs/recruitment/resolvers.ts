@@ -1,22 +1,35 @@
+// Maps the recruitment subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages and
+// writes), no validation of records (the record kind's declaration in records.ts does it, through the kit).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
-import { badInput, decodeCursor, encodeCursor, pageSize } from '../runtime/errors.ts';
+import { pageSize } from '../runtime/cursors.ts';
+import { badInput } from '../runtime/errors.ts';
+import { pageRequest, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
-import type { SubgraphContext } from '../runtime/subgraph.ts';
-import { CATALOGUE, CATALOGUE_DATASET_ID, SERVICE_BY_ID, type Axis, type CatalogueService } from './catalogue.ts';
-import type {
-  DepartmentIndicatorRow,
-  JobSeekerTerritoryRow,
-  RecruitmentActionRecord,
-  RecruitmentDB,
-  RecruitmentTerritoryRow,
-} from './db.ts';
-import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
-import { DATASET_IDS, DATASETS } from './load.ts';
-import { hiringNeedsOfSlice, hiringNeedsResolvers } from './hiring-needs.ts';
 import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
-import { actionKey, type ActionFilter, type RecruitmentLoaders } from './loaders.ts';
-import { mutationResolvers } from './mutations.ts';
+import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
+import {
+  CATALOGUE,
+  CATALOGUE_DATASET_ID,
+  DATASET_IDS,
+  DATASETS,
+  SERVICE_BY_ID,
+  type Axis,
+  type CatalogueService,
+} from './catalogue.ts';
+import type {
+  DepartmentIndicator,
+  JobSeekerTerritory,
+  RecruitmentAction,
+  RecruitmentDB,
+  RecruitmentTerritory,
+} from './db.ts';
+import { add, byKey, HIRING_NEEDS_DATASETS, HIRING_NEEDS_YEAR } from './hiring-needs.ts';
+import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
+import type { RecruitmentLoaders } from './loaders.ts';
+import { actionRecord } from './records.ts';
+import * as repository from './repository.ts';
 
 export interface RecruitmentContext extends SubgraphContext {
   db: Kysely<RecruitmentDB>;
@@ -62,45 +75,13 @@ function change(from: string, to: string, fromValue: number, toValue: number) {
   };
 }
 
-function coverage(t: RecruitmentTerritoryRow) {
+function coverage(t: RecruitmentTerritory) {
   return {
     communesWithData: t.communes_with_data,
     communeCount: t.commune_count,
     populationCovered: t.population_covered,
     populationShare: t.population ? Math.round((t.population_covered / t.population) * 10000) / 10000 : 0,
   };
-}
-
-interface ActionArgs {
-  first?: number | null;
-  after?: string | null;
-  service?: string | null;
-  axis?: Axis | null;
-  year?: number | null;
-  status?: string | null;
-}
-
-function actionFilter(args: ActionArgs): ActionFilter {
-  const first = pageSize(args.first);
-  const after = Math.max(0, decodeCursor(args.after));
-  let serviceIds: string[] | null = null;
-  if (args.service != null) {
-    if (!SERVICE_BY_ID.has(args.service)) {
-      throw badInput(
-        'service',
-        `unknown service "${args.service.slice(0, 60)}" (known: ${CATALOGUE.map((s) => s.id).join(', ')})`,
-      );
-    }
-    serviceIds = [args.service];
-  }
-  if (args.axis != null) {
-    const ofAxis = servicesOfAxis(args.axis).map((s) => s.id);
-    serviceIds = serviceIds ? serviceIds.filter((id) => ofAxis.includes(id)) : ofAxis;
-  }
-  if (args.year != null && (!Number.isInteger(args.year) || args.year < 2019 || args.year > 2027)) {
-    throw badInput('year', `must be between 2019 and 2027 (got ${args.year})`);
-  }
-  return { serviceIds, year: args.year ?? null, status: args.status ?? null, after, first };
 }
 
 /** Aggregates over the recruitment actions: sample ones, or declared by France Travail (runtime/provenance.ts). */
@@ -123,21 +104,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       { by, phase, axis }: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: PhaseId; axis?: Axis },
       ctx: RecruitmentContext,
     ) {
-      const column = by === 'PHASE' ? 't.phase' : by === 'REGION' ? 't.region_code' : 't.id';
-      let query = ctx.db
-        .selectFrom('recruitment_action as a')
-        .innerJoin('recruitment_territory as t', 't.id', 'a.territory_id')
-        .select((eb) => [
-          eb.ref(column).as('key'),
-          eb.fn.count<number>('a.territory_id').distinct().as('territories'),
-          eb.fn.countAll<number>().as('records'),
-          eb.fn.sum<number>('a.participants').as('participants'),
-        ])
-        .groupBy(column)
-        .orderBy(column);
-      if (phase) query = query.where('t.phase', '=', phase);
-      if (axis) query = query.where('a.service_id', 'in', [...servicesOfAxis(axis).map((s) => s.id), '']);
-      const rows = await query.execute();
+      const rows = await repository.totals(ctx.db, { by, phase, axis });
       return rows.map((r) => ({
         operator: OPERATOR,
         group: by,
@@ -154,13 +121,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: RecruitmentContext,
     ) {
-      const rows = await ctx.db
-        .selectFrom('recruitment_territory')
-        .select('id')
-        .where('phase', '=', phase)
-        .where('id', mobilised ? 'in' : 'not in', (qb) => qb.selectFrom('recruitment_action').select('territory_id'))
-        .orderBy('position')
-        .execute();
+      const rows = await repository.territoriesByMobilisation(ctx.db, phase, mobilised);
       return rows.map((r) => ({ id: r.id }));
     },
 
@@ -182,15 +143,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       const minShare = args.minPopulationShare ?? 0;
       if (!(minShare >= 0 && minShare <= 1))
         throw badInput('minPopulationShare', `must be between 0 and 1 (got ${minShare})`);
-      // One statement: each territory of the phase with its two months (territories without data drop out of the join).
-      const rows = await ctx.db
-        .selectFrom('recruitment_territory as t')
-        .innerJoin('job_seeker_territory as f', (j) => j.onRef('f.territory_id', '=', 't.id').on('f.month', '=', from))
-        .innerJoin('job_seeker_territory as l', (j) => j.onRef('l.territory_id', '=', 't.id').on('l.month', '=', to))
-        .selectAll('t')
-        .select(['f.value as from_value', 'l.value as to_value'])
-        .where('t.phase', '=', args.phase)
-        .execute();
+      const rows = await repository.jobSeekerMonths(ctx.db, args.phase, from, to);
       const measure = args.by ?? 'PERCENT';
       const sign = (args.order ?? 'DESC') === 'DESC' ? -1 : 1;
       const ranked = rows
@@ -199,7 +152,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
         .sort(
           (a, b) =>
             sign * (measure === 'ABSOLUTE' ? a.change - b.change : a.changePercent! - b.changePercent!) ||
-            a.t.position - b.t.position,
+            a.t.id.localeCompare(b.t.id),
         )
         .slice(0, first);
       for (const r of ranked) ctx.loaders.territory.prime(r.t.id, r.t);
@@ -214,8 +167,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       }));
     },
 
-    recruitmentDatasets: (_: unknown, __: unknown, ctx: RecruitmentContext) =>
-      ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
+    recruitmentDatasets: (_: unknown, __: unknown, ctx: RecruitmentContext) => repository.allDatasets(ctx.db),
   },
 
   Territory: {
@@ -256,15 +208,12 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
             Number(r.operator_records) === Number(r.records) ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
         }));
     },
-    async actions(s: Slice, args: ActionArgs, ctx: RecruitmentContext) {
-      const filter = actionFilter(args);
-      const page = await ctx.loaders.actions.load(actionKey(s.territoryId, JSON.stringify(filter)));
-      const nodes = page.rows.slice(0, filter.first);
-      const last = nodes[nodes.length - 1];
+    async actions(s: Slice, args: PageArgs, ctx: RecruitmentContext) {
+      const page = await ctx.loaders.actions.load(pageRequest(actionRecord, s.territoryId, args));
       return {
-        totalCount: page.total,
-        nodes,
-        pageInfo: { hasNextPage: page.rows.length > filter.first, endCursor: last ? encodeCursor(last.rn) : null },
+        totalCount: page.totalCount,
+        nodes: page.rows,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
       };
     },
     async jobSeekers(s: Slice, args: { from?: string; to?: string }, ctx: RecruitmentContext) {
@@ -278,7 +227,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
     async jobSeekerChange(s: Slice, args: { from?: string; to?: string }, ctx: RecruitmentContext) {
       const [from, to] = checkMonthRange(args.from, args.to);
       const months = await ctx.loaders.jobSeekers.load(s.territoryId);
-      const value = (month: string) => months.find((m: JobSeekerTerritoryRow) => m.month === month)?.value;
+      const value = (month: string) => months.find((m: JobSeekerTerritory) => m.month === month)?.value;
       const f = value(from);
       const t = value(to);
       return f == null || t == null ? null : change(from, to, f, t);
@@ -288,7 +237,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       if (!t) throw new Error(`territory ${s.territoryId} missing from the recruitment database`);
       return coverage(t);
     },
-    hiringNeeds: hiringNeedsOfSlice,
+    hiringNeeds: (s: Slice): Slice => ({ territoryId: s.territoryId }),
     async employmentBasins(s: Slice, _: unknown, ctx: RecruitmentContext) {
       return (await ctx.loaders.basins.load(s.territoryId)).map((b) => ({
         code: b.basin_code,
@@ -297,7 +246,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       }));
     },
     async departmentIndicators(s: Slice, { indicator }: { indicator?: string }, ctx: RecruitmentContext) {
-      const series = new Map<string, DepartmentIndicatorRow[]>();
+      const series = new Map<string, DepartmentIndicator[]>();
       for (const row of await ctx.loaders.indicators.load(s.territoryId)) {
         if (indicator && row.indicator !== indicator) continue;
         const key = `${row.department_code}|${row.indicator}`;
@@ -336,15 +285,104 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
   DepartmentIndicatorSeries: {
     dataset: (m: { datasetId: string }, _: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(m.datasetId),
   },
-  Mutation: mutationResolvers,
+  // France Travail's own actions, written through the kit (token of FRANCE_TRAVAIL with scope recruitment:write).
+  Mutation: {
+    async createRecruitmentAction(_: unknown, { input }: { input: Record<string, unknown> }, ctx: RecruitmentContext) {
+      const { created, row } = await createOne(ctx, actionRecord, { ...input });
+      return { action: row, created, updated: false };
+    },
+    async updateRecruitmentAction(
+      _: unknown,
+      { reference, patch }: { reference: string; patch: Record<string, unknown> },
+      ctx: RecruitmentContext,
+    ) {
+      const { updated, row } = await updateOne(ctx, actionRecord, reference, { ...patch });
+      return { action: row, created: false, updated };
+    },
+    async deleteRecruitmentAction(_: unknown, { reference }: { reference: string }, ctx: RecruitmentContext) {
+      return { reference, deleted: await deleteOne(ctx, actionRecord, reference) };
+    },
+  },
   RecruitmentAction: {
-    service: (a: RecruitmentActionRecord) => SERVICE_BY_ID.get(a.service_id),
-    nafCode: (a: RecruitmentActionRecord) => a.naf_code,
-    employer: (a: RecruitmentActionRecord) =>
-      a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null,
-    dataset: (a: RecruitmentActionRecord, __: unknown, ctx: RecruitmentContext) =>
+    service: (a: RecruitmentAction) => SERVICE_BY_ID.get(a.service_id),
+    nafCode: (a: RecruitmentAction) => a.naf_code,
+    employer: (a: RecruitmentAction) => (a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null),
+    dataset: (a: RecruitmentAction, __: unknown, ctx: RecruitmentContext) =>
       ctx.loaders.dataset.load(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
   },
   TerritoryJobSeekerChange: {},
-  ...(hiringNeedsResolvers as object),
+  HiringNeeds: {
+    year: () => HIRING_NEEDS_YEAR,
+    async nature(p: Slice, _: unknown, ctx: RecruitmentContext) {
+      const coverage = await ctx.loaders.hiringCoverage.load(p.territoryId);
+      return (coverage?.basin_count ?? 0) > 1 ? 'DERIVED' : 'REAL';
+    },
+    total: async (p: Slice, _: unknown, ctx: RecruitmentContext) =>
+      add(await ctx.loaders.hiringGroups.load(p.territoryId)),
+    industrial: async (p: Slice, _: unknown, ctx: RecruitmentContext) =>
+      add((await ctx.loaders.hiringGroups.load(p.territoryId)).filter((r) => r.industrial === 1)),
+    async families(p: Slice, _: unknown, ctx: RecruitmentContext) {
+      const rows = await ctx.loaders.hiringGroups.load(p.territoryId);
+      return [...byKey(rows, (r) => r.family_code)].map(([code, list]) => ({
+        code,
+        label: list[0]!.family_label,
+        ...add(list),
+        industrialProjects: add(list.filter((r) => r.industrial === 1)).projects,
+      }));
+    },
+    async occupations(
+      p: Slice,
+      args: { industrial?: boolean | null; family?: string | null; first: number },
+      ctx: RecruitmentContext,
+    ) {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > 300)
+        throw badInput('first', `must be between 1 and 300, got ${args.first}`);
+      if (args.family != null && !/^[A-Z]$/.test(args.family))
+        throw badInput('family', `"${args.family.slice(0, 20)}" is not a BMO family code (one capital letter, e.g. I)`);
+      const rows = (await ctx.loaders.hiringOccupations.load(p.territoryId)).filter(
+        (r) =>
+          (args.industrial == null || (r.industrial === 1) === args.industrial) &&
+          (args.family == null || r.family_code === args.family),
+      );
+      // Most projects first; occupations whose count is withheld everywhere come last.
+      return rows
+        .map((r) => ({ ...r, ...add([r]) }))
+        .sort((a, b) => (b.projects.value ?? -1) - (a.projects.value ?? -1) || a.code.localeCompare(b.code))
+        .slice(0, args.first);
+    },
+    async basins(p: Slice, _: unknown, ctx: RecruitmentContext) {
+      const [basins, rows] = await Promise.all([
+        ctx.loaders.basins.load(p.territoryId),
+        ctx.loaders.hiringGroups.load(p.territoryId),
+      ]);
+      const byBasin = byKey(rows, (r) => r.basin_code);
+      return basins.map((b) => ({
+        code: b.basin_code,
+        name: b.basin_name,
+        communeCount: b.commune_count,
+        surveyed: byBasin.has(b.basin_code),
+        ...add(byBasin.get(b.basin_code) ?? []),
+      }));
+    },
+    async coverage(p: Slice, _: unknown, ctx: RecruitmentContext) {
+      const c = await ctx.loaders.hiringCoverage.load(p.territoryId);
+      if (!c) return null;
+      return {
+        basinCount: c.basin_count,
+        communeCount: c.commune_count,
+        communesInBasins: c.communes_in_basins,
+        populationShare: c.population ? c.population_in_basins / c.population : 0,
+        territoryShareOfBasins: c.basins_population ? c.population_in_basins / c.basins_population : 0,
+      };
+    },
+    async datasets(p: Slice, _: unknown, ctx: RecruitmentContext) {
+      const coverage = await ctx.loaders.hiringCoverage.load(p.territoryId);
+      const ids = HIRING_NEEDS_DATASETS.map((d) => d.id).slice(0, (coverage?.basin_count ?? 0) > 1 ? 2 : 1);
+      return Promise.all(ids.map((id) => ctx.loaders.dataset.load(id)));
+    },
+  },
+  HiringNeedsOccupation: {
+    industrial: (o: repository.HiringOccupationRow) => o.industrial === 1,
+    family: (o: repository.HiringOccupationRow) => ({ code: o.family_code, label: o.family_label }),
+  },
 };

@@ -5,7 +5,7 @@ import type { RecruitmentDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
-import { records } from './records.ts';
+import { actionRecord } from './records.ts';
 import { resolvers, type RecruitmentContext } from './resolvers.ts';
 
 export const recruitment: SubgraphModule<RecruitmentContext> = {
@@ -15,8 +15,8 @@ export const recruitment: SubgraphModule<RecruitmentContext> = {
   load,
   resolvers,
   // France Travail's recruitment actions: mutations (owner FRANCE_TRAVAIL, scope recruitment:write) and
-  // `npm run import -- recruitment <file.csv>`. No afterImport: aggregates are computed at query time.
-  records,
+  // `npm run import -- recruitment <file.csv>`. No afterWrite: aggregates are computed at query time.
+  records: [actionRecord],
   context(database) {
     const db = database.db as Kysely<RecruitmentDB>;
     return { database, db, loaders: createLoaders(db) };

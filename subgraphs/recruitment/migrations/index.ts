@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { recruitmentTables } from './001_recruitment_tables.ts';
 import { actionOrigin } from './002_action_origin.ts';
 import { hiringNeeds } from './003_hiring_needs.ts';
+import { recruitmentKeyset } from './004_recruitment_keyset.ts';
 
 /** Versioned migrations of the recruitment subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
   '001_recruitment_tables': recruitmentTables,
   '002_action_origin': actionOrigin,
   '003_hiring_needs': hiringNeeds,
+  '004_recruitment_keyset': recruitmentKeyset,
 };

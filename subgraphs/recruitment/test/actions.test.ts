@@ -1,9 +1,9 @@
 // Sample recruitment actions: determinism, provenance, pagination, filters, aggregates, validation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadGeography, loadPerimeters } from '../../runtime/perimeters.ts';
 import { industrialProfile } from '../../runtime/sample.ts';
-import { generateActions } from '../actions.ts';
+import { generateActions } from '../sample.ts';
 import recruitment from '../subgraph.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
 
@@ -60,8 +60,10 @@ describe('sample actions', () => {
     expect(res.errors).toBeUndefined();
     const r = res.data._entities[0].recruitment;
     expect(r.actions.totalCount).toBe(expected.length);
-    expect(r.actions.nodes.map((n: any) => n.reference)).toEqual(expected.map((a) => a.reference));
-    expect(new Set(r.actions.nodes.map((n: any) => n.dataset.nature))).toEqual(new Set(['SAMPLE']));
+    expect(r.actions.nodes.map((n: { reference: string }) => n.reference)).toEqual(expected.map((a) => a.reference));
+    expect(new Set(r.actions.nodes.map((n: { dataset: { nature: string } }) => n.dataset.nature))).toEqual(
+      new Set(['SAMPLE']),
+    );
     expect(r.summary).toEqual({
       operator: 'FRANCE_TRAVAIL',
       mobilised: true,
@@ -69,7 +71,7 @@ describe('sample actions', () => {
       serviceCount: new Set(expected.map((a) => a.service_id)).size,
       amountEur: null,
     });
-    const natures = Object.fromEntries(r.datasets.map((d: any) => [d.id, d.nature]));
+    const natures = Object.fromEntries(r.datasets.map((d: { id: string; nature: string }) => [d.id, d.nature]));
     expect(natures).toMatchObject({
       'france-travail-demandeurs-emploi': 'REAL',
       'recruitment-demandeurs-emploi-territoires': 'DERIVED',
@@ -84,7 +86,7 @@ describe('sample actions', () => {
     let total = 0;
     let lastCursor = '';
     for (;;) {
-      const res: any = await sub.execute(
+      const res: Result = await sub.execute(
         slice(
           `actions(first: 4, after: ${after ? `"${after}"` : 'null'}) { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`,
         ),
@@ -92,7 +94,7 @@ describe('sample actions', () => {
       );
       const page = res.data._entities[0].recruitment.actions;
       total = page.totalCount;
-      seen.push(...page.nodes.map((n: any) => n.reference));
+      seen.push(...page.nodes.map((n: { reference: string }) => n.reference));
       expect(page.nodes.length).toBeLessThanOrEqual(4);
       lastCursor = page.pageInfo.endCursor;
       if (!page.pageInfo.hasNextPage) break;
@@ -124,7 +126,7 @@ describe('sample actions', () => {
         ._entities[0].recruitment.actions;
     const jd = await count('service: "recruitment:job-dating", first: 200');
     expect(jd.totalCount).toBe(expected.filter((a) => a.service_id === 'recruitment:job-dating').length);
-    expect(jd.nodes.every((n: any) => n.service.id === 'recruitment:job-dating')).toBe(true);
+    expect(jd.nodes.every((n: { service: { id: string } }) => n.service.id === 'recruitment:job-dating')).toBe(true);
     expect((await count('year: 2024')).totalCount).toBe(expected.filter((a) => a.year === 2024).length);
     expect((await count('status: COMPLETED')).totalCount).toBe(expected.filter((a) => a.status === 'COMPLETED').length);
     expect((await count('axis: RECRUIT')).totalCount).toBe(expected.length);
@@ -144,10 +146,15 @@ describe('sample actions', () => {
       ref(),
     );
     const r = res.data._entities[0].recruitment;
-    expect(r.services.reduce((s: number, x: any) => s + x.recordCount, 0)).toBe(r.summary.recordCount);
-    expect(r.services.every((x: any) => x.dataset.nature === 'SAMPLE' && x.service.operator === 'FRANCE_TRAVAIL')).toBe(
-      true,
+    expect(r.services.reduce((s: number, x: { recordCount: number }) => s + x.recordCount, 0)).toBe(
+      r.summary.recordCount,
     );
+    expect(
+      r.services.every(
+        (x: { dataset: { nature: string }; service: { operator: string } }) =>
+          x.dataset.nature === 'SAMPLE' && x.service.operator === 'FRANCE_TRAVAIL',
+      ),
+    ).toBe(true);
 
     const all = perimeters.flatMap((t) => generateActions(t, 1, name));
     const totals =
@@ -155,14 +162,16 @@ describe('sample actions', () => {
       region: recruitmentTotals(by: REGION, phase: PHASE_2023_2027) { key recordCount }
       territory: recruitmentTotals(by: TERRITORY, phase: PHASE_2023_2027) { key recordCount } }`);
     expect(totals.errors).toBeUndefined();
-    const p2 = totals.data.phase.find((p: any) => p.key === '2023-2027');
+    const p2 = totals.data.phase.find((p: { key: string }) => p.key === '2023-2027');
     const expected2 = all.filter((a) => a.territory_id.startsWith('2023-2027'));
     expect(p2.recordCount).toBe(expected2.length);
     expect(p2.beneficiaryCount).toBe(expected2.reduce((s, a) => s + a.participants, 0));
     expect(p2.territoryCount).toBe(new Set(expected2.map((a) => a.territory_id)).size);
     expect(p2.amountEur).toBeNull();
-    expect(totals.data.region.reduce((s: number, x: any) => s + x.recordCount, 0)).toBe(expected2.length);
-    expect(totals.data.territory.find((x: any) => x.key === ID).recordCount).toBe(r.summary.recordCount);
+    expect(totals.data.region.reduce((s: number, x: { recordCount: number }) => s + x.recordCount, 0)).toBe(
+      expected2.length,
+    );
+    expect(totals.data.territory.find((x: { key: string }) => x.key === ID).recordCount).toBe(r.summary.recordCount);
   });
 
   it('splits the territories of a phase into mobilised and not mobilised', async () => {
@@ -185,11 +194,11 @@ describe('sample actions', () => {
     const res = await sub.execute(
       '{ recruitmentCatalogue { id name carrier axes dataset { nature } } none: recruitmentCatalogue(axis: SIMPLIFY) { id } }',
     );
-    const ids = res.data.recruitmentCatalogue.map((s: any) => s.id);
+    const ids = res.data.recruitmentCatalogue.map((s: { id: string }) => s.id);
     expect(ids).toContain('recruitment:transitions-collectives');
-    expect(res.data.recruitmentCatalogue.find((s: any) => s.id === 'recruitment:transitions-collectives').carrier).toBe(
-      'Ministère du Travail',
-    );
+    expect(
+      res.data.recruitmentCatalogue.find((s: { id: string }) => s.id === 'recruitment:transitions-collectives').carrier,
+    ).toBe('Ministère du Travail');
     expect(res.data.none).toEqual([]);
   });
 
@@ -208,8 +217,19 @@ describe('sample actions', () => {
   it('rejects bad arguments with clear errors', async () => {
     const cases: [string, string, string][] = [
       ['first: 201', 'first', 'first: must be between 1 and 200 (got 201)'],
-      ['after: "garbage"', 'after', 'after: "garbage" is not a cursor returned by this API (use pageInfo.endCursor)'],
-      ['service: "financing:x"', 'service', 'service: unknown service "financing:x"'],
+      [
+        'after: "garbage"',
+        'after',
+        'after: "garbage" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)',
+      ],
+      // A position cursor of the former scheme (before the kit's keyset cursors) is refused too.
+      [
+        `after: "${Buffer.from('pos:4').toString('base64url')}"`,
+        'after',
+        `after: "${Buffer.from('pos:4').toString('base64url')}" is not a cursor returned by this API`,
+      ],
+      ['service: "financing:x"', 'service', 'service: unknown service "financing:x" (expected one of recruitment:'],
+      ['status: PLANNED, year: 2018', 'year', 'year: must be between 2019 and 2027 (got 2018)'],
       ['year: 2030', 'year', 'year: must be between 2019 and 2027 (got 2030)'],
     ];
     for (const [args, argumentName, message] of cases) {

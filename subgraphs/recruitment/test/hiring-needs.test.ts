@@ -5,7 +5,22 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
+import type { RecruitmentContext } from '../resolvers.ts';
 import recruitment from '../subgraph.ts';
+
+interface Figure {
+  value: number | null;
+  withheld: boolean;
+  withheldCells: number;
+}
+interface Figures {
+  projects: Figure;
+}
+interface Occupation extends Figures {
+  code: string;
+  industrial: boolean;
+  family: { label: string };
+}
 
 const csv = (file: string) =>
   parse(readFileSync(new URL(`../data/${file}`, import.meta.url)), { columns: true }) as Record<string, string>[];
@@ -36,7 +51,7 @@ function published(territoryId: string, keep: (r: Record<string, string>) => boo
   };
 }
 
-let sub: TestSubgraph<any>;
+let sub: TestSubgraph<RecruitmentContext>;
 beforeAll(async () => {
   sub = await startTestSubgraph(recruitment);
 });
@@ -70,13 +85,17 @@ describe('hiring needs (BMO 2024)', () => {
       ]);
       expect(h.coverage.basinCount).toBe(expected.basins.size);
       expect(h.nature).toBe(expected.basins.size > 1 ? 'DERIVED' : 'REAL');
-      expect(h.datasets.map((d: any) => d.nature)).toEqual(expected.basins.size > 1 ? ['REAL', 'DERIVED'] : ['REAL']);
+      expect(h.datasets.map((d: { nature: string }) => d.nature)).toEqual(
+        expected.basins.size > 1 ? ['REAL', 'DERIVED'] : ['REAL'],
+      );
       // Families add up to the total; each family's figure is the file's.
       for (const f of h.families)
         expect([f.code, f.projects]).toEqual([f.code, published(id, (r) => r.Famille_met === f.code).projects]);
-      expect(h.families.reduce((n: number, f: any) => n + (f.projects.value ?? 0), 0)).toBe(h.total.projects.value);
+      expect(h.families.reduce((n: number, f: Figures) => n + (f.projects.value ?? 0), 0)).toBe(h.total.projects.value);
     }
-    expect(data._entities.map((e: any) => e.recruitment.hiringNeeds.nature)).toContain('DERIVED');
+    expect(
+      data._entities.map((e: { recruitment: { hiringNeeds: { nature: string } } }) => e.recruitment.hiringNeeds.nature),
+    ).toContain('DERIVED');
   });
 
   it('keeps withheld cells withheld: null with a flag, never 0', async () => {
@@ -91,13 +110,13 @@ describe('hiring needs (BMO 2024)', () => {
       .rows.filter((r) => r.met === '*')
       .map((r) => r['Code métier BMO']);
     expect(starred.length).toBeGreaterThan(0);
-    const byCode = new Map(h.occupations.map((o: any) => [o.code, o]));
+    const byCode = new Map<string, Occupation>(h.occupations.map((o: Occupation) => [o.code, o]));
     for (const code of starred)
-      expect((byCode.get(code) as any).projects).toEqual({ value: null, withheld: true, withheldCells: 1 });
+      expect(byCode.get(code!)?.projects).toEqual({ value: null, withheld: true, withheldCells: 1 });
     expect(h.total.projects.withheld).toBe(true);
     expect(h.total.projects.withheldCells).toBe(starred.length);
     // Most projects first, withheld last.
-    const values = h.occupations.map((o: any) => o.projects.value ?? -1);
+    const values = h.occupations.map((o: Occupation) => o.projects.value ?? -1);
     expect(values).toEqual([...values].sort((a: number, b: number) => b - a));
   });
 
@@ -111,11 +130,11 @@ describe('hiring needs (BMO 2024)', () => {
     );
     const h = data._entities[0].recruitment.hiringNeeds;
     expect(h.occupations.length).toBeGreaterThan(10);
-    expect(h.occupations.every((o: any) => o.industrial && INDUSTRIAL.test(o.code))).toBe(true);
-    expect(h.occupations.reduce((n: number, o: any) => n + (o.projects.value ?? 0), 0)).toBe(
+    expect(h.occupations.every((o: Occupation) => o.industrial && INDUSTRIAL.test(o.code))).toBe(true);
+    expect(h.occupations.reduce((n: number, o: Occupation) => n + (o.projects.value ?? 0), 0)).toBe(
       h.industrial.projects.value,
     );
-    expect(new Set(h.ouvriers.map((o: any) => o.family.label))).toEqual(
+    expect(new Set(h.ouvriers.map((o: Occupation) => o.family.label))).toEqual(
       new Set(["Ouvriers des secteurs de l'industrie"]),
     );
   });

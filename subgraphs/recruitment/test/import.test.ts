@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { ImportRefused, importCsv, validateCsv, type RowProblem } from '../../runtime/import.ts';
 import { describeColumns } from '../../runtime/records.ts';
-import { actionSpec } from '../records.ts';
+import { actionRecord } from '../records.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
 import recruitment from '../subgraph.ts';
 
@@ -61,17 +61,17 @@ const countAll = async () =>
 
 describe('CSV import (runtime importCsv / validateCsv)', () => {
   it('the sample files are what they claim: 20 valid rows; an invalid file with each kind of bad row', () => {
-    const valid = validateCsv(actionSpec, validText);
+    const valid = validateCsv(actionRecord, validText);
     expect(valid.problems).toEqual([]);
     expect(valid.values).toHaveLength(20);
-    const invalid = validateCsv(actionSpec, invalidText);
+    const invalid = validateCsv(actionRecord, invalidText);
     expectProblems(invalid.problems);
     expect(invalid.values.map((v) => v.line)).toEqual([2, 10]);
   });
 
   it('refuses the invalid file, reporting each bad row with its line and reason, and writes nothing', async () => {
     const before = await countAll();
-    const error = await importCsv(db(), actionSpec, invalidText).catch((e) => e);
+    const error = await importCsv(db(), actionRecord, invalidText).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
     expect(error.message).toBe(
       '9 of 11 row(s) are invalid; nothing was written (use --valid-only to import the valid rows only)',
@@ -83,11 +83,11 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
 
   it('imports the valid file (inserted = rows), then re-importing it changes nothing (unchanged = rows)', async () => {
     const before = await countAll();
-    const dry = await importCsv(db(), actionSpec, validText, { dryRun: true });
+    const dry = await importCsv(db(), actionRecord, validText, { dryRun: true });
     expect(dry).toMatchObject({ rows: 20, rejected: [], written: null });
     expect(await countAll()).toBe(before);
 
-    const first = await importCsv(db(), actionSpec, validText);
+    const first = await importCsv(db(), actionRecord, validText);
     expect(first.written).toMatchObject({ inserted: 20, updated: 0, unchanged: 0 });
     expect(await countAll()).toBe(before + 20);
     const rows = await operatorRows();
@@ -100,7 +100,7 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
       employer_siren: null,
     });
 
-    const second = await importCsv(db(), actionSpec, validText);
+    const second = await importCsv(db(), actionRecord, validText);
     expect(second.written).toMatchObject({ inserted: 0, updated: 0, unchanged: 20 });
     expect(await operatorRows()).toEqual(rows);
 
@@ -122,7 +122,7 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
       'FT-DECL-2023-0001,2023-2027:ti-8412,recruitment:offres-emploi,Présélection de candidats',
       'FT-DECL-2023-0001,2023-2027:ti-8412,recruitment:offres-emploi,Présélection de candidats (modifié)',
     );
-    expect((await importCsv(db(), actionSpec, changed)).written).toMatchObject({
+    expect((await importCsv(db(), actionRecord, changed)).written).toMatchObject({
       inserted: 0,
       updated: 1,
       unchanged: 19,
@@ -131,7 +131,7 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
 
   it('--valid-only writes the valid rows only and reports the rejected ones', async () => {
     const before = await countAll();
-    const result = await importCsv(db(), actionSpec, invalidText, { validOnly: true });
+    const result = await importCsv(db(), actionRecord, invalidText, { validOnly: true });
     expect(result.rows).toBe(11);
     expect(result.written).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(result.written!.keys.inserted.sort()).toEqual(['FT-DECL-2024-0101', 'FT-DECL-2024-0108']);
@@ -142,7 +142,7 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
   it('refuses a file with missing or unknown columns', async () => {
     const error = await importCsv(
       db(),
-      actionSpec,
+      actionRecord,
       'reference,territory,date\nX1,2023-2027:ti-8412,2024-01-01\n',
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
@@ -154,7 +154,7 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
 
   it('documents every column in import-samples/README.md', () => {
     const readme = readFileSync(new URL('../import-samples/README.md', import.meta.url), 'utf8');
-    for (const line of describeColumns(actionSpec).split('\n')) expect(readme).toContain(line);
+    for (const line of describeColumns(actionRecord).split('\n')) expect(readme).toContain(line);
   });
 });
 
@@ -198,7 +198,7 @@ describe('import CLI', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read');
     expect(columns.code).toBe(0);
-    expect(columns.stdout).toContain(describeColumns(actionSpec));
+    expect(columns.stdout).toContain(describeColumns(actionRecord));
 
     const first = await cli('recruitment', VALID);
     expect(first.stderr).not.toContain('Error');

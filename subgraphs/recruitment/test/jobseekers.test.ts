@@ -4,10 +4,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadGeography, loadPerimeters } from '../../runtime/perimeters.ts';
 import recruitment from '../subgraph.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
+
+interface Basin {
+  code: string;
+  name: string;
+  communeCount: number;
+}
 
 const dataDir = new URL('../data/', import.meta.url);
 const MONTHS = [
@@ -33,7 +39,11 @@ function expectedCommuneSeries(): Map<string, Map<string, number>> {
   >[];
   const current = loadGeography().communeByCode;
   const former = new Map<string, string>();
-  for (const c of createRequire(import.meta.url)('@etalab/decoupage-administratif/data/communes.json') as any[]) {
+  for (const c of createRequire(import.meta.url)('@etalab/decoupage-administratif/data/communes.json') as {
+    type: string;
+    code: string;
+    chefLieu?: string;
+  }[]) {
     if (c.type === 'commune-deleguee' && c.chefLieu && c.chefLieu !== c.code) former.set(c.code, c.chefLieu);
   }
   const copies = new Map<string, Record<string, number>[]>(); // source code → series in order of appearance
@@ -89,9 +99,9 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
   it('equals the sum of the communes of the perimeter in the source CSV, for every territory of 2023-2027', async () => {
     const res = await sub.execute(SLICE, { r: phase2.map((t) => ({ __typename: 'Territory', id: t.id })) });
     expect(res.errors).toBeUndefined();
-    const byId = new Map(res.data._entities.map((e: any) => [e.id, e.recruitment]));
+    const byId = new Map(res.data._entities.map((e: { id: string; recruitment: unknown }) => [e.id, e.recruitment]));
     for (const t of phase2) {
-      const got = byId.get(t.id) as any;
+      const got = byId.get(t.id) as Result['data'];
       const covered = t.communeCodes.filter((c) => series.has(c));
       expect(got.jobSeekerCoverage.communesWithData, t.id).toBe(covered.length);
       expect(got.jobSeekerCoverage.communeCount, t.id).toBe(t.communeCodes.length);
@@ -119,9 +129,9 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
       .where('commune_code', 'in', t.communeCodes)
       .where('month', '=', '2023-06')
       .execute();
-    const sum = rows.reduce((s: number, r: any) => s + Number(r.value), 0);
+    const sum = rows.reduce((s, r) => s + Number(r.value), 0);
     expect(sum).toBe(expectedMonth(t, '2023-06'));
-    expect(rows.some((r: any) => r.commune_code === '13055')).toBe(true); // Marseille as a whole commune
+    expect(rows.some((r) => r.commune_code === '13055')).toBe(true); // Marseille as a whole commune
     const res = await sub.execute(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       jobSeekers(from:"2023-06", to:"2023-08") { month value } } } } }`,
@@ -162,7 +172,7 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
       rank territory { id } change } }`);
     const minChange = Math.min(...expected.map((e) => expectedMonth(e, '2022-01') - expectedMonth(e, '2021-01')));
     expect(abs.data.jobSeekerRanking[0].change).toBe(minChange);
-    expect(abs.data.jobSeekerRanking.map((r: any) => r.rank)).toEqual([1, 2, 3]);
+    expect(abs.data.jobSeekerRanking.map((r: { rank: number }) => r.rank)).toEqual([1, 2, 3]);
 
     const wide = await sub.execute(
       `{ jobSeekerRanking(phase: PHASE_2019_2022, minPopulationShare: 0.5, first: 200) { coverage { populationShare } } }`,
@@ -186,9 +196,9 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
       { r: [{ __typename: 'Territory', id: t.id }] },
     );
     const basins = res.data._entities[0].recruitment.employmentBasins;
-    expect(new Map(basins.map((b: any) => [b.code, b.communeCount]))).toEqual(counts);
-    expect(basins.reduce((s: number, b: any) => s + b.communeCount, 0)).toBe(t.communeCodes.length);
-    expect(basins.find((b: any) => b.code === '9306').name).toBe('MARSEILLE');
+    expect(new Map(basins.map((b: Basin) => [b.code, b.communeCount]))).toEqual(counts);
+    expect(basins.reduce((s: number, b: Basin) => s + b.communeCount, 0)).toBe(t.communeCodes.length);
+    expect(basins.find((b: Basin) => b.code === '9306')!.name).toBe('MARSEILLE');
   });
 
   it('serves the Baromètre departmental indicators of the territory departments', async () => {
@@ -205,7 +215,7 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
     );
     expect(res.errors).toBeUndefined();
     const series01 = res.data._entities[0].recruitment.departmentIndicators.find(
-      (s: any) => s.department.code === '01',
+      (s: { department: { code: string } }) => s.department.code === '01',
     );
     expect(series01.indicator).toBe('YOUTH_HIRES');
     expect(series01.values).toHaveLength(ain.length);

@@ -1,15 +1,15 @@
-// Sample recruitment actions (no open data lists France Travail's actions per territory):
-// deterministic per territory, plausible, and consistent with the territory's industrial profile.
-import type { PerimeterTerritory } from '../runtime/perimeters.ts';
+// Deterministic sample recruitment actions (the record kind's sample hook): no open data lists France Travail's
+// actions per territory. Seeded per territory, plausible, consistent with the territory's industrial profile;
+// the scale factor multiplies the counts.
+import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount } from '../runtime/sample.ts';
 import { CATALOGUE, type CatalogueService } from './catalogue.ts';
-import type { RecruitmentActionRow } from './db.ts';
+import type { NewRecruitmentAction } from './db.ts';
 
 /** Bump when the generator changes: it is part of dataVersion(). */
-export const GENERATOR_VERSION = 'actions-v1';
+export const SAMPLE_VERSION = 'actions-v1';
 /** Statuses are computed against this fixed date so that the sample does not change with the clock. */
 export const STATUS_DATE = '2025-06-30';
-export const ACTION_STATUSES = ['PLANNED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
 
 /** Average number of actions per territory at SCALE=1 (≈ 4,000 over the 332 territories). */
 const BASE_PER_TERRITORY = 13;
@@ -66,14 +66,14 @@ export function generateActions(
   territory: Pick<PerimeterTerritory, 'id' | 'code' | 'phase' | 'communeCodes'>,
   scale: number,
   communeName: (code: string) => string,
-): RecruitmentActionRow[] {
+): NewRecruitmentAction[] {
   const random = rng(`recruitment:actions:${territory.id}`);
   if (random.next() < UNMOBILISED_SHARE) return [];
   const count = scaledCount(random, BASE_PER_TERRITORY, scale);
   const profile = industrialProfile(territory.id);
   const [phaseFrom, phaseTo] = phaseYears(territory.phase);
   const digits = territory.code.slice(3);
-  const rows: RecruitmentActionRow[] = [];
+  const rows: NewRecruitmentAction[] = [];
   for (let i = 0; i < count; i++) {
     const service = pickService(random.next);
     const p = PROFILES[service.code]!;
@@ -110,7 +110,15 @@ export function generateActions(
       sector: activity.sector,
       employer_siren: employer?.siren ?? null,
       employer_name: employer?.name ?? null,
+      origin: 'SAMPLE',
     });
   }
   return rows;
+}
+
+/** The sample actions of every territory of both phases (origin SAMPLE). */
+export function sampleActions(scale: number): NewRecruitmentAction[] {
+  const geo = loadGeography();
+  const communeName = (code: string) => geo.communeByCode.get(code)?.name ?? code;
+  return loadPerimeters().flatMap((t) => generateActions(t, scale, communeName));
 }
