@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph } from '../../../test/support/harness.ts';
 import { generateRecords } from '../sample.ts';
 import engineering from '../subgraph.ts';
+import type { EngineeringSubgraph } from './support.ts';
 
 /** The generator's output, recomputed here independently of the database. */
 const RECORDS = generateRecords(1);
@@ -16,7 +17,7 @@ const T = (() => {
   return [...kinds].find(([, k]) => k.size === 4)![0];
 })();
 const CODE = T.slice(-4);
-let sg: TestSubgraph<any>;
+let sg: EngineeringSubgraph;
 beforeAll(async () => {
   sg = await startTestSubgraph(engineering);
 });
@@ -270,31 +271,53 @@ describe('record lists', () => {
   });
 
   it('rejects bad arguments with clear errors', async () => {
-    const cases: [string, string, string][] = [
-      ['supports(first: 0)', 'first: must be between 1 and 200 (got 0)', 'BAD_USER_INPUT'],
-      ['supports(first: 201)', 'first: must be between 1 and 200 (got 201)', 'BAD_USER_INPUT'],
+    const SERVICES =
+      'engineering:financement-ingenierie, engineering:cofinancement-chef-de-projet, engineering:aide-recrutement-vte, engineering:mobili-jeune-vte, engineering:prets-collectivites, engineering:dataviz-territoires-industrie';
+    const cases: [string, string, string, string][] = [
+      ['supports(first: 0)', 'first: must be between 1 and 200 (got 0)', 'BAD_USER_INPUT', 'first'],
+      ['supports(first: 201)', 'first: must be between 1 and 200 (got 201)', 'BAD_USER_INPUT', 'first'],
       [
         'supports(after: "garbage")',
-        'after: "garbage" is not a cursor returned by this API (use pageInfo.endCursor)',
+        'after: "garbage" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)',
         'BAD_USER_INPUT',
+        'after',
       ],
-      ['loans(minAmountEur: -1)', 'minAmountEur: must be a non-negative amount in euros (got -1)', 'BAD_USER_INPUT'],
+      [
+        `supports(after: "${Buffer.from('pos:12').toString('base64url')}")`,
+        `after: "${Buffer.from('pos:12').toString('base64url')}" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)`,
+        'BAD_USER_INPUT',
+        'after',
+      ],
+      [
+        `supports(after: "${Buffer.from('k1:[2147483648,"x"]').toString('base64url')}")`,
+        `after: "${Buffer.from('k1:[2147483648,"x"]').toString('base64url')}" is not a cursor returned by this API (value 1 is out of range or of the wrong type; use pageInfo.endCursor)`,
+        'BAD_USER_INPUT',
+        'after',
+      ],
+      [
+        'loans(minAmountEur: -1)',
+        'minAmountEur: must be a non-negative number (got -1)',
+        'BAD_USER_INPUT',
+        'minAmountEur',
+      ],
       [
         'loans(minAmountEur: 10, maxAmountEur: 5)',
-        'maxAmountEur: must be at least minAmountEur (10 > 5)',
+        'maxAmountEur: must be greater than or equal to minAmountEur (10 > 5)',
         'BAD_USER_INPUT',
+        'maxAmountEur',
       ],
-      ['vteAids(year: 2018)', 'year: must be between 2019 and 2027 (got 2018)', 'BAD_USER_INPUT'],
+      ['vteAids(year: 2018)', 'year: must be between 2019 and 2027 (got 2018)', 'BAD_USER_INPUT', 'year'],
       [
         'vteAids(service: "financing:fonds-acceleration")',
-        'service "financing:fonds-acceleration" of the engineering catalogue not found',
-        'NOT_FOUND',
+        `service: unknown service "financing:fonds-acceleration" (expected one of ${SERVICES})`,
+        'BAD_USER_INPUT',
+        'service',
       ],
     ];
-    for (const [field, message, code] of cases) {
+    for (const [field, message, code, argumentName] of cases) {
       const { errors } = await slice(`${field} { totalCount }`);
       expect(errors?.[0]?.message, field).toBe(message);
-      expect(errors?.[0]?.extensions?.code, field).toBe(code);
+      expect(errors?.[0]?.extensions, field).toMatchObject({ code, argumentName });
     }
   });
 });
