@@ -59,7 +59,7 @@ describe('importCsv', () => {
       { r: [{ __typename: 'Territory', id: '2023-2027:ti-3201' }] },
     );
     const imported = data._entities[0].engineering.supports.nodes.find(
-      (n: any) => n.reference === 'EXEMPLE-ING-2023-0009',
+      (n: { reference: string }) => n.reference === 'EXEMPLE-ING-2023-0009',
     );
     expect(imported).toEqual({ reference: 'EXEMPLE-ING-2023-0009', amountEur: 118000, dataset: { nature: 'REAL' } });
   });

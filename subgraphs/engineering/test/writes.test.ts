@@ -7,7 +7,7 @@ import { createOne } from '../../runtime/writes.ts';
 import { engineeringSupportSpec } from '../records.ts';
 import { generateRecords } from '../sample.ts';
 import engineering from '../subgraph.ts';
-import { codeOf, context, countRows, run, snapshot, token, type EngineeringSubgraph } from './support.ts';
+import { codeOf, context, countRows, db, run, snapshot, token, type EngineeringSubgraph } from './support.ts';
 
 // A 2023-2027 territory with sample studies and VTE aids (chosen from the generator, not hard-coded).
 const SAMPLE = generateRecords(1);
@@ -20,6 +20,27 @@ const T = SAMPLE.find(
 const TERRITORY = loadPerimeters().find((t) => t.id === T)!;
 const GROUPEMENT = TERRITORY.groupements[0]!;
 const SAMPLE_STUDY = SAMPLE.find((r) => r.territory_id === T && r.record_kind === 'ENGINEERING_SUPPORT')!;
+
+type Row = Record<string, unknown>;
+interface PageOf<N> {
+  totalCount: number;
+  nodes: N[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+/** The FIGURES query's answer for one territory. */
+interface SliceFigures {
+  summary: { recordCount: number; amountEur: number; serviceCount: number };
+  services: {
+    service: { id: string };
+    recordCount: number;
+    amountEur: number;
+    beneficiaryCount: number;
+    lastDate: string;
+    dataset: { id: string };
+  }[];
+  totals: { kind: string; recordCount: number; amountEur: number }[];
+  supports: PageOf<{ reference: string; date: string; dataset: { nature: string } }>;
+}
 
 const STUDY = {
   reference: 'BDT-DECL-ING-2024-0001',
@@ -492,7 +513,7 @@ describe('the territory figures follow the writes', () => {
     services { service { id } recordCount amountEur beneficiaryCount lastDate dataset { id } }
     totals { kind recordCount amountEur }
     supports(first: 200) { totalCount nodes { reference date dataset { nature } } } } } } }`;
-  const figures = async (id: string) =>
+  const figures = async (id: string): Promise<SliceFigures> =>
     (await run(sg, FIGURES, { r: [{ __typename: 'Territory', id }] })).data._entities[0].engineering;
 
   it('shows a create in the summary, services, totals and the list (in date order), and removes it on delete', async () => {
@@ -502,17 +523,17 @@ describe('the territory figures follow the writes', () => {
     const after = await figures(T);
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 1);
     expect(after.summary.amountEur).toBeCloseTo(before.summary.amountEur + 1234, 6);
-    const service = (f: any) => f.services.find((s: any) => s.service.id === 'engineering:financement-ingenierie');
+    const service = (f: SliceFigures) => f.services.find((s) => s.service.id === 'engineering:financement-ingenierie')!;
     expect(service(after).recordCount).toBe(service(before).recordCount + 1);
-    expect(after.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur).toBeCloseTo(
-      before.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur + 1234,
+    expect(after.totals.find((t) => t.kind === 'ENGINEERING_SUPPORT')!.amountEur).toBeCloseTo(
+      before.totals.find((t) => t.kind === 'ENGINEERING_SUPPORT')!.amountEur + 1234,
       6,
     );
     // The list stays in date order, the declared record among the sample ones.
-    const dates = after.supports.nodes.map((n: any) => n.date);
+    const dates = after.supports.nodes.map((n) => n.date);
     expect(dates).toEqual([...dates].sort());
     expect(after.supports.totalCount).toBe(before.supports.totalCount + 1);
-    expect(after.supports.nodes.find((n: any) => n.reference === input.reference).dataset.nature).toBe('REAL');
+    expect(after.supports.nodes.find((n) => n.reference === input.reference)!.dataset.nature).toBe('REAL');
 
     expect((await run(sg, DELETE, { reference: input.reference }, writer)).data.deleteEngineeringSupport.deleted).toBe(
       true,
@@ -544,9 +565,7 @@ describe('the territory figures follow the writes', () => {
       },
       writer,
     );
-    const loans = (await figures(idle.id)).services.find(
-      (s: any) => s.service.id === 'engineering:prets-collectivites',
-    );
+    const loans = (await figures(idle.id)).services.find((s) => s.service.id === 'engineering:prets-collectivites');
     expect(loans).toMatchObject({
       recordCount: 1,
       amountEur: 800000,
@@ -560,14 +579,15 @@ describe('the territory figures follow the writes', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const result: any = await run(
+      const result = await run(
         sg,
         `query($r:[_Any!]!, $after: String) { _entities(representations: $r) { ... on Territory { engineering {
         supports(first: 2, after: $after) { totalCount nodes { reference date } pageInfo { hasNextPage endCursor } } } } } }`,
         { r: [{ __typename: 'Territory', id: T }], after },
       );
-      const connection = result.data._entities[0].engineering.supports;
-      seen.push(...connection.nodes.map((n: any) => `${n.date} ${n.reference}`));
+      const connection = (result.data as { _entities: { engineering: { supports: PageOf<Row> } }[] })._entities[0]!
+        .engineering.supports;
+      seen.push(...connection.nodes.map((n) => `${String(n.date)} ${String(n.reference)}`));
       if (!connection.pageInfo.hasNextPage) {
         expect(seen).toHaveLength(connection.totalCount);
         break;
@@ -600,24 +620,26 @@ describe('transactions: a failed write leaves nothing behind', () => {
     const before = await snapshot(sg);
     // Changing a record's kind is refused by the table's guard trigger (migration 002), inside the write.
     await expect(
-      sg.prepared.database.db.transaction().execute(async (trx: any) => {
-        await trx
-          .insertInto('engineering_record')
-          .values({
-            ...(await trx
-              .selectFrom('engineering_record')
-              .selectAll()
-              .where('reference', '=', STUDY.reference)
-              .executeTakeFirst()),
-            reference: 'BDT-DECL-ING-TMP',
-          })
-          .execute();
-        await trx
-          .updateTable('engineering_record')
-          .set({ record_kind: 'VTE_AID' })
-          .where('reference', '=', STUDY.reference)
-          .execute();
-      }),
+      db(sg)
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('engineering_record')
+            .values({
+              ...(await trx
+                .selectFrom('engineering_record')
+                .selectAll()
+                .where('reference', '=', STUDY.reference)
+                .executeTakeFirstOrThrow()),
+              reference: 'BDT-DECL-ING-TMP',
+            })
+            .execute();
+          await trx
+            .updateTable('engineering_record')
+            .set({ record_kind: 'VTE_AID' })
+            .where('reference', '=', STUDY.reference)
+            .execute();
+        }),
     ).rejects.toThrow(/kind and origin of a record never change/);
     expect(await snapshot(sg)).toEqual(before);
   });
