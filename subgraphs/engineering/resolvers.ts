@@ -53,16 +53,28 @@ async function mobilisations(
   });
 }
 
-/** A page's arguments for the kit: the kind's own rows of the shared table; the VTE vert (stored 0/1) as 1/0. */
-function pageArgs(kind: RecordKind, args: PageArgs): PageArgs {
-  return { ...args, recordKind: kind, green: typeof args.green === 'boolean' ? Number(args.green) : args.green };
-}
+/** The list field (and loader) of each kind's pages. */
+const LIST_OF = {
+  ENGINEERING_SUPPORT: 'supports',
+  PROJECT_MANAGER_COFUNDING: 'projectManagerCofundings',
+  VTE_AID: 'vteAids',
+  LOCAL_AUTHORITY_LOAN: 'loans',
+} as const;
 
-const connection = (page: Page<RecordRow>) => ({
-  totalCount: page.totalCount,
-  nodes: page.rows,
-  pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-});
+/**
+ * A page of one kind's records of the slice, from the kit (arguments validated, batched per request). The kit's
+ * arguments add the kind's own rows of the shared table, and the VTE vert (stored 0/1) as 1/0.
+ */
+async function page(kind: RecordKind, slice: Slice, args: PageArgs, ctx: EngineeringContext) {
+  const green = typeof args.green === 'boolean' ? Number(args.green) : args.green;
+  const request = pageRequest(SPECS[kind], slice.territoryId, { ...args, recordKind: kind, green });
+  const result: Page<RecordRow> = await ctx.loaders[LIST_OF[kind]].load(request);
+  return {
+    totalCount: result.totalCount,
+    nodes: result.rows,
+    pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
+  };
+}
 
 const groupement = (r: RecordRow) => ({ siren: r.beneficiary_siren, name: r.beneficiary_name });
 const recordCommon = {
@@ -231,26 +243,11 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       });
     },
     datasets: () => DATASETS,
-    supports: async (s: Slice, args: PageArgs, ctx: EngineeringContext) =>
-      connection(
-        await ctx.loaders.supports.load(
-          pageRequest(SPECS.ENGINEERING_SUPPORT, s.territoryId, pageArgs('ENGINEERING_SUPPORT', args)),
-        ),
-      ),
-    projectManagerCofundings: async (s: Slice, args: PageArgs, ctx: EngineeringContext) =>
-      connection(
-        await ctx.loaders.projectManagerCofundings.load(
-          pageRequest(SPECS.PROJECT_MANAGER_COFUNDING, s.territoryId, pageArgs('PROJECT_MANAGER_COFUNDING', args)),
-        ),
-      ),
-    vteAids: async (s: Slice, args: PageArgs, ctx: EngineeringContext) =>
-      connection(await ctx.loaders.vteAids.load(pageRequest(SPECS.VTE_AID, s.territoryId, pageArgs('VTE_AID', args)))),
-    loans: async (s: Slice, args: PageArgs, ctx: EngineeringContext) =>
-      connection(
-        await ctx.loaders.loans.load(
-          pageRequest(SPECS.LOCAL_AUTHORITY_LOAN, s.territoryId, pageArgs('LOCAL_AUTHORITY_LOAN', args)),
-        ),
-      ),
+    supports: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('ENGINEERING_SUPPORT', s, args, ctx),
+    projectManagerCofundings: (s: Slice, args: PageArgs, ctx: EngineeringContext) =>
+      page('PROJECT_MANAGER_COFUNDING', s, args, ctx),
+    vteAids: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('VTE_AID', s, args, ctx),
+    loans: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('LOCAL_AUTHORITY_LOAN', s, args, ctx),
   },
 
   EngineeringSupport: {
