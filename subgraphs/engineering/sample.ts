@@ -201,9 +201,16 @@ export function generateRecords(scale: number): Draft[] {
   );
 }
 
-let last: { scale: number; records: Draft[] } | undefined;
-/** The sample records of one kind (each kind's `sample` hook): generated once per scale for the four kinds. */
+let pending: { scale: number; records: Draft[]; kinds: Set<RecordKind> } | undefined;
+/**
+ * The sample records of one kind (each kind's `sample` hook). The load asks for the four kinds in turn: they are
+ * generated once for the four, and nothing is kept once each kind has had its records (SCALE=100 is large).
+ */
 export function sampleOfKind(kind: RecordKind, scale: number): Draft[] {
-  if (last?.scale !== scale) last = { scale, records: generateRecords(scale) };
-  return last.records.filter((r) => r.record_kind === kind);
+  if (pending?.scale !== scale || !pending.kinds.has(kind))
+    pending = { scale, records: generateRecords(scale), kinds: new Set(RECORD_KINDS) };
+  pending.kinds.delete(kind);
+  const records = pending.records.filter((r) => r.record_kind === kind);
+  if (pending.kinds.size === 0) pending = undefined;
+  return records;
 }
