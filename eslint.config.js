@@ -8,6 +8,7 @@ export default tseslint.config({
     'subgraphs/runtime/**/*.ts',
     'subgraphs/financing/**/*.ts',
     'subgraphs/recruitment/**/*.ts',
+    'subgraphs/engineering/**/*.ts',
     'gateway/**/*.ts',
     'test/support/**/*.ts',
   ],

@@ -108,13 +108,6 @@ export function serviceOfKind(kind: RecordKind): CatalogueService {
   return service;
 }
 
-/** Ids of the services on an axis: filters on `axis` become `service_id IN (…)`. */
-export function serviceIdsOfAxis(axis: Axis): string[] {
-  return loadCatalogue()
-    .filter((s) => s.axes.includes(axis))
-    .map((s) => s.id);
-}
-
 export function datasetById(id: string): DatasetRow {
   const dataset = DATASETS.find((d) => d.id === id);
   if (!dataset) throw new Error(`unknown dataset ${id}`);

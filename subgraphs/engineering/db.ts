@@ -1,4 +1,5 @@
-// Row types of the engineering database (see migrations/).
+// Tables of the engineering database (see migrations/) and the row types derived from them.
+import type { Insertable, Selectable } from 'kysely';
 import type { DatasetRow } from '../runtime/migrations.ts';
 
 /** The four kinds of records of the Banque des Territoires slice; each belongs to one catalogue service. */
@@ -22,15 +23,11 @@ export type StudyKind = (typeof STUDY_KINDS)[number];
 
 /**
  * One table for every record kind (single-table inheritance): summaries, services and totals are
- * then one GROUP BY each. Kind-specific columns are null for the other kinds.
+ * then one GROUP BY each. Kind-specific columns are null for the other kinds. Pages of a kind walk
+ * (territory_id, record_kind, date, reference) with keyset cursors.
  */
-export interface RecordRow {
+export interface EngineeringRecordTable {
   reference: string;
-  /**
-   * Order (kind, date, reference) within the territory's block of positions (see positions.ts): keyset
-   * pagination walks it. Null only inside a write's transaction, until the territory is renumbered.
-   */
-  position: number;
   territory_id: string;
   phase: string;
   region_code: string;
@@ -56,7 +53,17 @@ export interface RecordRow {
   origin: Origin;
 }
 
+/** A service of the catalogue and its axes (one row per axis), so axis filters run in SQL. */
+export interface ServiceAxisTable {
+  service_id: string;
+  axis: string;
+}
+
 export interface EngineeringDB {
-  engineering_record: RecordRow;
+  engineering_record: EngineeringRecordTable;
+  service_axis: ServiceAxisTable;
   dataset: DatasetRow;
 }
+
+export type RecordRow = Selectable<EngineeringRecordTable>;
+export type NewRecord = Insertable<EngineeringRecordTable>;

@@ -1,24 +1,26 @@
-// The Banque des Territoires' own records, writable through the mutations and the CSV import
-// (`npm run import -- engineering <file.csv> --kind <kind>`): one RecordSpec per record kind.
-// Field names are the GraphQL input fields and the CSV headers.
-import { GraphQLError } from 'graphql';
-import type { Kysely } from 'kysely';
-import type { OperatorCode } from '../runtime/auth.ts';
+// The Banque des Territoires' four record kinds, each declared once for the record kit (runtime/records.ts): fields
+// and their validation, ownership, reserved sample references, filters and order of the pages, sample hook. Shared by
+// the mutations, the CSV import (`npm run import -- engineering <file.csv> --kind <kind>`) and the pages. The four
+// kinds share one table (`record_kind` tells them apart); a reference belongs to one kind.
+import type { Identity, OperatorCode } from '../runtime/auth.ts';
+import { clientError } from '../runtime/errors.ts';
+import type { FilterSpec } from '../runtime/filters.ts';
 import { findTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
-import type { FieldProblem, FieldSpec, RecordSpec } from '../runtime/records.ts';
-import type { WriteOptions } from '../runtime/writes.ts';
-import { serviceById, serviceOfKind } from './catalogue.ts';
-import { STATUSES, STUDY_KINDS, type EngineeringDB, type RecordKind, type RecordRow } from './db.ts';
-import { FIRST_YEAR, LAST_YEAR } from './filters.ts';
-import { renumberTerritories } from './positions.ts';
-import { GREEN_VTE_AID_EUR, VTE_AID_EUR, vteAidAmount } from './sample.ts';
+import type { FieldProblem, FieldSpec, RecordSpec, Row } from '../runtime/records.ts';
+import { loadCatalogue, serviceById, serviceOfKind } from './catalogue.ts';
+import { STATUSES, STUDY_KINDS, type RecordKind } from './db.ts';
+import { GREEN_VTE_AID_EUR, sampleOfKind, VTE_AID_EUR, vteAidAmount } from './sample.ts';
 
 export const OWNER: OperatorCode = 'BANQUE_DES_TERRITOIRES';
 export const WRITE_SCOPE = 'engineering:write';
 
+/** Years a record can carry: the programme's two phases. */
+export const FIRST_YEAR = 2019;
+export const LAST_YEAR = 2027;
+
 /** References of the generated sample (`BDT-ING-2023-8412-0001`): reserved, an operator cannot write them. */
 export const SAMPLE_REFERENCE = /^BDT-(ING|CDP|VTE|PRT)-(2019|2023)-\d{4}-\d{4}$/;
-const REFERENCE = /^(?!BDT-(ING|CDP|VTE|PRT)-(2019|2023)-\d{4}-\d{4}$)[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/;
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/;
 
 /** Import `--kind` names, and the kind named in error messages. */
 export const IMPORT_KIND: Record<RecordKind, string> = {
@@ -101,20 +103,18 @@ const groupementFields = (prefix: string, who: string): FieldSpec[] => [
 
 // ---- Checks and rows ----
 
-/** Referential checks common to the kinds: territory, service, date within the phase, groupement. */
-function commonProblems(
-  kind: RecordKind,
-  value: Record<string, unknown>,
-  dateName: string,
-  sirenName: string | null,
-): FieldProblem[] {
+/**
+ * Referential checks common to the kinds: territory, service, date within the phase, groupement. A field absent
+ * from `value` already had a type error: the checks that need it are skipped (the kit reports every problem at once).
+ */
+function commonProblems(kind: RecordKind, value: Row, dateName: string, sirenName: string | null): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const id = String(value.territoryId);
-  const parsed = parseTerritoryId(id);
-  const territory = parsed ? findTerritory(id) : undefined;
-  if (!parsed)
+  const id = value.territoryId == null ? undefined : String(value.territoryId);
+  const parsed = id === undefined ? undefined : parseTerritoryId(id);
+  const territory = parsed && id ? findTerritory(id) : undefined;
+  if (id !== undefined && !parsed)
     problems.push({ field: 'territoryId', message: `"${id.slice(0, 40)}" is not a territory id <phase>:<ANCT code>` });
-  else if (!territory)
+  else if (parsed && !territory)
     problems.push({
       field: 'territoryId',
       message: `unknown territory ${id}: not on the ANCT list of the phase ${parsed.phase}`,
@@ -133,16 +133,16 @@ function commonProblems(
         message: `the service ${service.id} takes no ${IMPORT_KIND[kind]} records (expected ${expected})`,
       });
   }
-  if (parsed) {
+  if (parsed && value[dateName] != null) {
     const year = Number(String(value[dateName]).slice(0, 4));
     const [from, to] = PHASE_YEARS[parsed.phase];
     if (year < from || year > to)
       problems.push({
         field: dateName,
-        message: `${value[dateName]} is outside the phase ${parsed.phase} of the territory (${from}–${to})`,
+        message: `${String(value[dateName])} is outside the phase ${parsed.phase} of the territory (${from}–${to})`,
       });
   }
-  if (territory && sirenName) {
+  if (territory && sirenName && value[sirenName] != null) {
     const siren = String(value[sirenName]);
     if (!territory.groupements.some((g) => g.siren === siren)) {
       const known = territory.groupements
@@ -169,10 +169,10 @@ const EMPTY_KIND_COLUMNS = {
   duration_years: null,
 };
 
-/** The database row of a validated value (every column but `position`, set when the territory is renumbered). */
+/** The database row of a validated value: every column, the other kinds' ones null. */
 function baseRow(
   kind: RecordKind,
-  value: Record<string, unknown>,
+  value: Row,
   dateName: string,
   sirenName: string,
   nameName: string,
@@ -203,12 +203,69 @@ function baseRow(
 
 const num = (v: unknown) => (v == null ? null : Number(v));
 
+/**
+ * What the four kinds share in the kit: one table, ownership (the operator's declared records of this kind; the
+ * sample is nobody's to write), the reserved sample references, the pages' partition, order and filters, the sample.
+ */
+function kindSpec(kind: RecordKind): Omit<RecordSpec, 'kind' | 'fields' | 'check' | 'toRow'> {
+  return {
+    table: 'engineering_record',
+    key: 'reference',
+    owner: {
+      scope: WRITE_SCOPE,
+      writers: OWNER,
+      mayWrite: (identity: Identity) => identity.operator === OWNER,
+      owns: (identity: Identity, row: Row) => {
+        // A reference belongs to one kind: another kind's record is a CONFLICT (its own mutations change it), not a
+        // question of ownership. Checked on the stored row, in the write's transaction (locked on PostgreSQL).
+        if (row.record_kind !== kind)
+          throw clientError(
+            'CONFLICT',
+            `"${String(row.reference)}" is a ${IMPORT_KIND[row.record_kind as RecordKind] ?? String(row.record_kind)} record, not a ${IMPORT_KIND[kind]}; use its own mutations`,
+            { field: 'reference' },
+          );
+        return identity.operator === OWNER && row.origin === 'OPERATOR';
+      },
+    },
+    reservedKey: (reference) =>
+      SAMPLE_REFERENCE.test(reference)
+        ? `has the form BDT-<ING|CDP|VTE|PRT>-<2019|2023>-<code>-<n>, reserved for the sample generated by the hub: only records declared by ${OWNER} can be written`
+        : undefined,
+    territoryColumn: 'territory_id',
+    // Pages of a territory: oldest first, then by reference (unique), walked with keyset cursors.
+    order: [
+      { column: 'date', type: 'string' },
+      { column: 'reference', type: 'string' },
+    ],
+    filters: {
+      // The kind's own rows of the shared table: set by the resolver on every page, not a GraphQL argument.
+      recordKind: { kind: 'equals', column: 'record_kind', type: 'string', values: () => [kind] },
+      service: { kind: 'equals', column: 'service_id', type: 'string', values: () => loadCatalogue().map((s) => s.id) },
+      axis: { kind: 'via', column: 'service_id', table: 'service_axis', key: 'service_id', match: 'axis' },
+      year: { kind: 'equals', column: 'year', type: 'integer', min: FIRST_YEAR, max: LAST_YEAR },
+      minAmountEur: { kind: 'min', column: 'amount_eur' },
+      maxAmountEur: { kind: 'max', column: 'amount_eur', atLeast: 'minAmountEur' },
+      status: { kind: 'equals', column: 'status', type: 'string', values: () => STATUSES },
+      ...KIND_FILTERS[kind],
+    },
+    sample: (scale) => sampleOfKind(kind, scale),
+    checkIncomplete: true,
+  };
+}
+
+/** Filters of one kind only: the study kind, the VTE vert (stored 0/1; the resolver passes the Boolean as 1/0). */
+const KIND_FILTERS: Record<RecordKind, Record<string, FilterSpec>> = {
+  ENGINEERING_SUPPORT: { kind: { kind: 'equals', column: 'study_kind', type: 'string', values: () => STUDY_KINDS } },
+  PROJECT_MANAGER_COFUNDING: {},
+  VTE_AID: { green: { kind: 'equals', column: 'green', type: 'integer', min: 0, max: 1 } },
+  LOCAL_AUTHORITY_LOAN: {},
+};
+
 // ---- The four kinds ----
 
 export const engineeringSupportSpec: RecordSpec = {
   kind: IMPORT_KIND.ENGINEERING_SUPPORT,
-  table: 'engineering_record',
-  key: 'reference',
+  ...kindSpec('ENGINEERING_SUPPORT'),
   fields: [
     reference,
     territoryId,
@@ -252,8 +309,7 @@ export const engineeringSupportSpec: RecordSpec = {
 
 export const projectManagerCofundingSpec: RecordSpec = {
   kind: IMPORT_KIND.PROJECT_MANAGER_COFUNDING,
-  table: 'engineering_record',
-  key: 'reference',
+  ...kindSpec('PROJECT_MANAGER_COFUNDING'),
   fields: [
     reference,
     territoryId,
@@ -291,8 +347,7 @@ export const projectManagerCofundingSpec: RecordSpec = {
  */
 export const vteAidSpec: RecordSpec = {
   kind: IMPORT_KIND.VTE_AID,
-  table: 'engineering_record',
-  key: 'reference',
+  ...kindSpec('VTE_AID'),
   fields: [
     reference,
     territoryId,
@@ -338,7 +393,7 @@ export const vteAidSpec: RecordSpec = {
   check: (value) => {
     const problems = commonProblems('VTE_AID', value, 'hireDate', null);
     const expected = vteAidAmount(value.green === true);
-    if (value.amountEur != null && Number(value.amountEur) !== expected) {
+    if (value.green != null && value.amountEur != null && Number(value.amountEur) !== expected) {
       problems.push({
         field: 'amountEur',
         message: `the VTE aid is ${VTE_AID_EUR} € per VTE and ${GREEN_VTE_AID_EUR} € for a VTE vert: expected ${expected} for green=${value.green === true} (got ${value.amountEur})`,
@@ -365,8 +420,7 @@ export const vteAidSpec: RecordSpec = {
 
 export const localAuthorityLoanSpec: RecordSpec = {
   kind: IMPORT_KIND.LOCAL_AUTHORITY_LOAN,
-  table: 'engineering_record',
-  key: 'reference',
+  ...kindSpec('LOCAL_AUTHORITY_LOAN'),
   fields: [
     reference,
     territoryId,
@@ -407,73 +461,3 @@ export const SPECS: Record<RecordKind, RecordSpec> = {
   LOCAL_AUTHORITY_LOAN: localAuthorityLoanSpec,
 };
 export const RECORD_SPECS: RecordSpec[] = Object.values(SPECS);
-
-// ---- Guards and derived data ----
-
-/**
- * The stored record a mutation on `kind` may touch: undefined when none; an error when the reference is a
- * sample record (never writable) or a record of another kind (its own mutations change it).
- */
-export async function ownRecord(
-  db: Kysely<EngineeringDB>,
-  kind: RecordKind,
-  key: string,
-): Promise<RecordRow | undefined> {
-  const row = (await db
-    .selectFrom('engineering_record')
-    .selectAll()
-    .where('reference', '=', key)
-    .executeTakeFirst()) as RecordRow | undefined;
-  if (!row) return undefined;
-  if (row.origin !== 'OPERATOR') {
-    throw new GraphQLError(
-      `"${key}" is a SAMPLE record generated by the hub; only records declared by ${OWNER} can be changed`,
-      {
-        extensions: { code: 'FORBIDDEN', field: 'reference' },
-      },
-    );
-  }
-  if (row.record_kind !== kind) {
-    throw new GraphQLError(
-      `"${key}" is a ${IMPORT_KIND[row.record_kind]} record, not a ${IMPORT_KIND[kind]}; use its own mutations`,
-      {
-        extensions: { code: 'CONFLICT', field: 'reference' },
-      },
-    );
-  }
-  return row;
-}
-
-/**
- * Runs in the write's (or the import's) transaction: checks the rows written are the operator's records of
- * this kind (a failure rolls everything back), then renumbers their territories' positions. The summaries,
- * services and totals are computed from the records at query time: nothing else to refresh.
- */
-export function afterWriteOf(kind: RecordKind) {
-  return async (trx: Kysely<any>, rows: Record<string, unknown>[]): Promise<void> => {
-    for (const row of rows) {
-      if (row.record_kind !== kind || row.origin !== 'OPERATOR') {
-        throw new GraphQLError(
-          `"${String(row.reference)}" is not a ${IMPORT_KIND[kind]} record of ${OWNER}; nothing was written`,
-          {
-            extensions: { code: 'CONFLICT', field: 'reference' },
-          },
-        );
-      }
-    }
-    await renumberTerritories(
-      trx as Kysely<EngineeringDB>,
-      rows.map((r) => String(r.territory_id)),
-    );
-  };
-}
-
-export const writeOptions = (kind: RecordKind): WriteOptions => ({
-  owner: OWNER,
-  scope: WRITE_SCOPE,
-  afterWrite: afterWriteOf(kind),
-});
-
-/** `afterImport` of the subgraph module, per import kind. */
-export const AFTER_IMPORT: Record<string, (trx: Kysely<any>, rows: Record<string, unknown>[]) => Promise<void>> =
-  Object.fromEntries((Object.keys(SPECS) as RecordKind[]).map((kind) => [IMPORT_KIND[kind], afterWriteOf(kind)]));

@@ -1,10 +1,18 @@
+// Maps the engineering subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages and writes), no
+// validation (the record kinds' declarations in records.ts do it, through the kit).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
-import { requireWriter } from '../runtime/auth.ts';
-import { encodeCursor } from '../runtime/errors.ts';
+import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, loadPerimeters, type PhaseId } from '../runtime/perimeters.ts';
+import {
+  catalogueEntryDataset,
+  provenanceOfCounts,
+  provenanceResolvers,
+  type RecordProvenance,
+} from '../runtime/provenance.ts';
+import type { Row } from '../runtime/records.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
-import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
+import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import {
   DATASET_OPERATOR,
   DATASET_SAMPLE,
@@ -12,21 +20,15 @@ import {
   datasetById,
   loadCatalogue,
   serviceById,
-  serviceIdsOfAxis,
   serviceOfKind,
   type Axis,
   type CatalogueService,
 } from './catalogue.ts';
 import { RECORD_KINDS, type EngineeringDB, type RecordKind, type RecordRow } from './db.ts';
-import { parseFilter, type RecordListArgs } from './filters.ts';
-import type { EngineeringLoaders, ListKey, ServiceFigures } from './loaders.ts';
-import { OWNER, ownRecord, SPECS, WRITE_SCOPE, writeOptions } from './records.ts';
-import {
-  catalogueEntryDataset,
-  provenanceOfCounts,
-  provenanceResolvers,
-  type RecordProvenance,
-} from '../runtime/provenance.ts';
+import type { EngineeringLoaders } from './loaders.ts';
+import { SPECS } from './records.ts';
+import type { ServiceFigures, TotalsGroup } from './repository.ts';
+import * as repository from './repository.ts';
 
 export interface EngineeringContext extends SubgraphContext {
   db: Kysely<EngineeringDB>;
@@ -56,27 +58,28 @@ async function mobilisations(
   });
 }
 
-/** A record list of the slice: validated now, fetched lazily (nodes/pageInfo and totalCount batch separately). */
-function recordList(kind: RecordKind) {
-  return (slice: Slice, args: RecordListArgs): ListKey => ({
-    territoryId: slice.territoryId,
-    filter: parseFilter(kind, args),
-  });
-}
+/** The list field (and loader) of each kind's pages. */
+const LIST_OF = {
+  ENGINEERING_SUPPORT: 'supports',
+  PROJECT_MANAGER_COFUNDING: 'projectManagerCofundings',
+  VTE_AID: 'vteAids',
+  LOCAL_AUTHORITY_LOAN: 'loans',
+} as const;
 
-const connection = {
-  totalCount: (key: ListKey, _: unknown, ctx: EngineeringContext) => ctx.loaders.recordCount.load(key),
-  nodes: async (key: ListKey, _: unknown, ctx: EngineeringContext) =>
-    (await ctx.loaders.recordPage.load(key)).slice(0, key.filter.first),
-  async pageInfo(key: ListKey, _: unknown, ctx: EngineeringContext) {
-    const rows = await ctx.loaders.recordPage.load(key);
-    const last = rows.slice(0, key.filter.first).at(-1);
-    return {
-      hasNextPage: rows.length > key.filter.first,
-      endCursor: last ? encodeCursor(Number(last.position)) : null,
-    };
-  },
-};
+/**
+ * A page of one kind's records of the slice, from the kit (arguments validated, batched per request). The kit's
+ * arguments add the kind's own rows of the shared table, and the VTE vert (stored 0/1) as 1/0.
+ */
+async function page(kind: RecordKind, slice: Slice, args: PageArgs, ctx: EngineeringContext) {
+  const green = typeof args.green === 'boolean' ? Number(args.green) : args.green;
+  const request = pageRequest(SPECS[kind], slice.territoryId, { ...args, recordKind: kind, green });
+  const result: Page<RecordRow> = await ctx.loaders[LIST_OF[kind]].load(request);
+  return {
+    totalCount: result.totalCount,
+    nodes: result.rows,
+    pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
+  };
+}
 
 const groupement = (r: RecordRow) => ({ siren: r.beneficiary_siren, name: r.beneficiary_name });
 const recordCommon = {
@@ -85,40 +88,16 @@ const recordCommon = {
   dataset: recordDataset,
 };
 
-/** create/update/delete of one record kind: the owner's token, validation, one transaction (runtime/writes.ts). */
-function mutationsOf(kind: RecordKind) {
-  const spec = SPECS[kind];
-  const options = writeOptions(kind);
-  const owner = async (ctx: EngineeringContext) => requireWriter(await ctx.identity?.(), OWNER, WRITE_SCOPE);
-  return {
-    async create(_: unknown, { input }: { input: Record<string, unknown> }, ctx: EngineeringContext) {
-      const { created, row } = await createRecord(ctx, spec, options, { ...input });
-      return { record: row, created, updated: false };
-    },
-    async update(
-      _: unknown,
-      { reference, patch }: { reference: string; patch: Record<string, unknown> },
-      ctx: EngineeringContext,
-    ) {
-      // The token first (nothing is revealed to an anonymous caller), then: sample records and other kinds are not writable.
-      await owner(ctx);
-      await ownRecord(ctx.db, kind, reference);
-      const { updated, row } = await updateRecord(ctx, spec, options, reference, { ...patch });
-      return { record: row, created: false, updated };
-    },
-    async delete(_: unknown, { reference }: { reference: string }, ctx: EngineeringContext) {
-      await owner(ctx);
-      await ownRecord(ctx.db, kind, reference);
-      return { reference, deleted: await removeRecord(ctx, spec, options, reference) };
-    },
-  };
+interface CreateArgs {
+  input: Row;
 }
-const supports = mutationsOf('ENGINEERING_SUPPORT');
-const cofundings = mutationsOf('PROJECT_MANAGER_COFUNDING');
-const vteAids = mutationsOf('VTE_AID');
-const loans = mutationsOf('LOCAL_AUTHORITY_LOAN');
-
-const GROUP_COLUMN = { PHASE: 'phase', REGION: 'region_code', TERRITORY: 'territory_id' } as const;
+interface UpdateArgs {
+  reference: string;
+  patch: Row;
+}
+interface DeleteArgs {
+  reference: string;
+}
 
 /** Aggregates over Banque des Territoires' records: sample ones, or declared by the operator (runtime/provenance.ts). */
 const PROVENANCE: RecordProvenance = {
@@ -142,28 +121,10 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
 
     async engineeringTotals(
       _: unknown,
-      args: { by: keyof typeof GROUP_COLUMN; phase?: PhaseId | null; axis?: Axis | null },
+      args: { by: TotalsGroup; phase?: PhaseId | null; axis?: Axis | null },
       ctx: EngineeringContext,
     ) {
-      const column = GROUP_COLUMN[args.by];
-      let q = ctx.db
-        .selectFrom('engineering_record')
-        .select((eb) => [
-          eb.ref(column).as('key'),
-          eb.fn.count<number>('territory_id').distinct().as('territory_count'),
-          eb.fn.countAll<number>().as('record_count'),
-          eb.fn.sum<number>('amount_eur').as('amount_eur'),
-          eb.fn.count<number>('beneficiary_siren').distinct().as('beneficiary_count'),
-        ])
-        .groupBy(column)
-        .orderBy(column);
-      if (args.phase) q = q.where('phase', '=', args.phase);
-      if (args.axis) {
-        const ids = serviceIdsOfAxis(args.axis).filter((id) => serviceById(id)?.recordKind);
-        if (!ids.length) return [];
-        q = q.where('service_id', 'in', ids);
-      }
-      const rows = await q.execute();
+      const rows = await repository.totals(ctx.db, args);
       return rows.map((r) => ({
         operator: OPERATOR,
         group: args.by,
@@ -180,13 +141,7 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: EngineeringContext,
     ) {
-      const rows = await ctx.db
-        .selectFrom('engineering_record')
-        .select('territory_id')
-        .distinct()
-        .where('phase', '=', phase)
-        .execute();
-      const withRecords = new Set(rows.map((r) => r.territory_id));
+      const withRecords = await repository.territoriesWithRecords(ctx.db, phase);
       return loadPerimeters()
         .filter((t) => t.phase === phase && withRecords.has(t.id) === mobilised)
         .map((t) => ({ id: t.id }));
@@ -195,19 +150,53 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
     engineeringDatasets: () => DATASETS,
   },
 
+  // The Banque des Territoires' own records, written through the kit (token of BANQUE_DES_TERRITOIRES with scope
+  // engineering:write); sample records and another kind's references are refused by the kinds' declarations.
   Mutation: {
-    createEngineeringSupport: supports.create,
-    updateEngineeringSupport: supports.update,
-    deleteEngineeringSupport: supports.delete,
-    createProjectManagerCofunding: cofundings.create,
-    updateProjectManagerCofunding: cofundings.update,
-    deleteProjectManagerCofunding: cofundings.delete,
-    createVteAid: vteAids.create,
-    updateVteAid: vteAids.update,
-    deleteVteAid: vteAids.delete,
-    createLocalAuthorityLoan: loans.create,
-    updateLocalAuthorityLoan: loans.update,
-    deleteLocalAuthorityLoan: loans.delete,
+    async createEngineeringSupport(_: unknown, { input }: CreateArgs, ctx: EngineeringContext) {
+      const { created, row } = await createOne(ctx, SPECS.ENGINEERING_SUPPORT, { ...input });
+      return { record: row, created, updated: false };
+    },
+    async updateEngineeringSupport(_: unknown, { reference, patch }: UpdateArgs, ctx: EngineeringContext) {
+      const { updated, row } = await updateOne(ctx, SPECS.ENGINEERING_SUPPORT, reference, { ...patch });
+      return { record: row, created: false, updated };
+    },
+    async deleteEngineeringSupport(_: unknown, { reference }: DeleteArgs, ctx: EngineeringContext) {
+      return { reference, deleted: await deleteOne(ctx, SPECS.ENGINEERING_SUPPORT, reference) };
+    },
+    async createProjectManagerCofunding(_: unknown, { input }: CreateArgs, ctx: EngineeringContext) {
+      const { created, row } = await createOne(ctx, SPECS.PROJECT_MANAGER_COFUNDING, { ...input });
+      return { record: row, created, updated: false };
+    },
+    async updateProjectManagerCofunding(_: unknown, { reference, patch }: UpdateArgs, ctx: EngineeringContext) {
+      const { updated, row } = await updateOne(ctx, SPECS.PROJECT_MANAGER_COFUNDING, reference, { ...patch });
+      return { record: row, created: false, updated };
+    },
+    async deleteProjectManagerCofunding(_: unknown, { reference }: DeleteArgs, ctx: EngineeringContext) {
+      return { reference, deleted: await deleteOne(ctx, SPECS.PROJECT_MANAGER_COFUNDING, reference) };
+    },
+    async createVteAid(_: unknown, { input }: CreateArgs, ctx: EngineeringContext) {
+      const { created, row } = await createOne(ctx, SPECS.VTE_AID, { ...input });
+      return { record: row, created, updated: false };
+    },
+    async updateVteAid(_: unknown, { reference, patch }: UpdateArgs, ctx: EngineeringContext) {
+      const { updated, row } = await updateOne(ctx, SPECS.VTE_AID, reference, { ...patch });
+      return { record: row, created: false, updated };
+    },
+    async deleteVteAid(_: unknown, { reference }: DeleteArgs, ctx: EngineeringContext) {
+      return { reference, deleted: await deleteOne(ctx, SPECS.VTE_AID, reference) };
+    },
+    async createLocalAuthorityLoan(_: unknown, { input }: CreateArgs, ctx: EngineeringContext) {
+      const { created, row } = await createOne(ctx, SPECS.LOCAL_AUTHORITY_LOAN, { ...input });
+      return { record: row, created, updated: false };
+    },
+    async updateLocalAuthorityLoan(_: unknown, { reference, patch }: UpdateArgs, ctx: EngineeringContext) {
+      const { updated, row } = await updateOne(ctx, SPECS.LOCAL_AUTHORITY_LOAN, reference, { ...patch });
+      return { record: row, created: false, updated };
+    },
+    async deleteLocalAuthorityLoan(_: unknown, { reference }: DeleteArgs, ctx: EngineeringContext) {
+      return { reference, deleted: await deleteOne(ctx, SPECS.LOCAL_AUTHORITY_LOAN, reference) };
+    },
   },
 
   Territory: {
@@ -259,16 +248,12 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       });
     },
     datasets: () => DATASETS,
-    supports: recordList('ENGINEERING_SUPPORT'),
-    projectManagerCofundings: recordList('PROJECT_MANAGER_COFUNDING'),
-    vteAids: recordList('VTE_AID'),
-    loans: recordList('LOCAL_AUTHORITY_LOAN'),
+    supports: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('ENGINEERING_SUPPORT', s, args, ctx),
+    projectManagerCofundings: (s: Slice, args: PageArgs, ctx: EngineeringContext) =>
+      page('PROJECT_MANAGER_COFUNDING', s, args, ctx),
+    vteAids: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('VTE_AID', s, args, ctx),
+    loans: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('LOCAL_AUTHORITY_LOAN', s, args, ctx),
   },
-
-  EngineeringSupportConnection: connection,
-  ProjectManagerCofundingConnection: connection,
-  VteAidConnection: connection,
-  LocalAuthorityLoanConnection: connection,
 
   EngineeringSupport: {
     ...recordCommon,

@@ -1,13 +1,12 @@
-// Deterministic SAMPLE records of the Banque des Territoires per territory: no open data lists them.
-// Seeded by the territory id (same records on every machine), counts linear in SCALE.
+// Deterministic SAMPLE records of the Banque des Territoires per territory (the record kinds' sample hook): no open
+// data lists them. Seeded by the territory id (same records on every machine), counts linear in SCALE.
 import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount, type Rng } from '../runtime/sample.ts';
 import { serviceOfKind } from './catalogue.ts';
-import { territoryBase } from './positions.ts';
 import { RECORD_KINDS, type RecordKind, type RecordRow, type RecordStatus, type StudyKind } from './db.ts';
 
 /** Bumped whenever the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'engineering-sample-v2';
+export const SAMPLE_VERSION = 'engineering-sample-v3';
 
 /** The real rule of the VTE hiring aid (seeds/001, AG of 15 Dec 2020): 4 000 € per VTE, 8 000 € for a VTE vert. */
 export const VTE_AID_EUR = 4000;
@@ -49,7 +48,8 @@ const PROJECTS = [
   'une plateforme logistique mutualisée',
 ] as const;
 
-type Draft = Omit<RecordRow, 'position'>;
+/** A complete sample row (every column, kind-specific ones null for the other kinds). */
+type Draft = RecordRow;
 
 function phaseYears(t: PerimeterTerritory): [number, number] {
   return t.phase === '2019-2022' ? [2019, 2022] : [2023, LAST_YEAR];
@@ -187,22 +187,30 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
   return drafts;
 }
 
-/**
- * Every sample record of both phases, in pagination order (territory, kind, date, reference); positions
- * are numbered inside each territory's block (positions.ts), as the renumbering after a write does.
- */
-export function generateRecords(scale: number): RecordRow[] {
+/** Every sample record of both phases, per territory in perimeter order, then by kind, date and reference. */
+export function generateRecords(scale: number): Draft[] {
   const kindOrder = new Map(RECORD_KINDS.map((k, i) => [k, i]));
   const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return loadPerimeters().flatMap((t) => {
-    const base = territoryBase(t.id);
-    return territoryRecords(t, scale)
-      .sort(
-        (a, b) =>
-          kindOrder.get(a.record_kind)! - kindOrder.get(b.record_kind)! ||
-          byCode(a.date, b.date) ||
-          byCode(a.reference, b.reference),
-      )
-      .map((r, rank) => ({ ...r, position: base + rank }));
-  });
+  return loadPerimeters().flatMap((t) =>
+    territoryRecords(t, scale).sort(
+      (a, b) =>
+        kindOrder.get(a.record_kind)! - kindOrder.get(b.record_kind)! ||
+        byCode(a.date, b.date) ||
+        byCode(a.reference, b.reference),
+    ),
+  );
+}
+
+let pending: { scale: number; records: Draft[]; kinds: Set<RecordKind> } | undefined;
+/**
+ * The sample records of one kind (each kind's `sample` hook). The load asks for the four kinds in turn: they are
+ * generated once for the four, and nothing is kept once each kind has had its records (SCALE=100 is large).
+ */
+export function sampleOfKind(kind: RecordKind, scale: number): Draft[] {
+  if (pending?.scale !== scale || !pending.kinds.has(kind))
+    pending = { scale, records: generateRecords(scale), kinds: new Set(RECORD_KINDS) };
+  pending.kinds.delete(kind);
+  const records = pending.records.filter((r) => r.record_kind === kind);
+  if (pending.kinds.size === 0) pending = undefined;
+  return records;
 }

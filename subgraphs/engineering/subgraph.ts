@@ -1,12 +1,12 @@
-// The engineering subgraph: the Banque des Territoires' slice of the panier de services
-// (catalogue from the programme's documents, per-territory sample records).
+// The engineering subgraph: the Banque des Territoires' slice of the panier de services (catalogue from the
+// programme's documents, per-territory sample records), and the records it declares through the hub.
 import type { Kysely } from 'kysely';
 import type { SubgraphModule } from '../runtime/subgraph.ts';
 import type { EngineeringDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
-import { AFTER_IMPORT, RECORD_SPECS } from './records.ts';
+import { RECORD_SPECS } from './records.ts';
 import { resolvers, type EngineeringContext } from './resolvers.ts';
 
 export const engineering: SubgraphModule<EngineeringContext> = {
@@ -15,9 +15,8 @@ export const engineering: SubgraphModule<EngineeringContext> = {
   dataVersion,
   load,
   resolvers,
-  // Operator records: mutations (resolvers.ts) and `npm run import -- engineering <file.csv> --kind <kind>`.
+  // The operator's four record kinds: GraphQL mutations and `npm run import -- engineering <file.csv> --kind <kind>`.
   records: RECORD_SPECS,
-  afterImport: AFTER_IMPORT,
   context(database) {
     const db = database.db as Kysely<EngineeringDB>;
     return { database, db, loaders: createLoaders(db) };

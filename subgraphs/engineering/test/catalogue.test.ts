@@ -2,8 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph } from '../../../test/support/harness.ts';
 import engineering from '../subgraph.ts';
+import type { EngineeringSubgraph } from './support.ts';
 
 const dataDir = new URL('../data/', import.meta.url);
 const csv = parse(readFileSync(new URL('catalogue.csv', dataDir)), { columns: true }) as Record<string, string>[];
@@ -13,7 +14,12 @@ const seeds = readdirSync(new URL('seeds/', dataDir))
   .join('\n')
   .replace(/’/g, "'");
 
-let sg: TestSubgraph<any>;
+let sg: EngineeringSubgraph;
+
+interface ServiceNode {
+  id: string;
+  carrier: string | null;
+}
 beforeAll(async () => {
   sg = await startTestSubgraph(engineering);
 });
@@ -51,21 +57,24 @@ describe('engineeringCatalogue', () => {
         },
       })),
     );
-    const byId = Object.fromEntries(data.engineeringCatalogue.map((s: any) => [s.id, s]));
-    expect(byId['engineering:mobili-jeune-vte'].carrier).toBe('Action Logement');
-    expect(byId['engineering:cofinancement-chef-de-projet'].carrier).toBe('État');
-    expect(byId['engineering:aide-recrutement-vte'].carrier).toBe('État et Banque des Territoires');
+    const byId = Object.fromEntries((data.engineeringCatalogue as ServiceNode[]).map((s) => [s.id, s]));
+    expect(byId['engineering:mobili-jeune-vte']!.carrier).toBe('Action Logement');
+    expect(byId['engineering:cofinancement-chef-de-projet']!.carrier).toBe('État');
+    expect(byId['engineering:aide-recrutement-vte']!.carrier).toBe('État et Banque des Territoires');
   });
 
   it('filters by axis', async () => {
     const { data } = await sg.execute(
       `{ r: engineeringCatalogue(axis: RECRUIT) { id } s: engineeringCatalogue(axis: SIMPLIFY) { id } }`,
     );
-    expect(data.r.map((s: any) => s.id)).toEqual(
+    expect(data.r.map((s: ServiceNode) => s.id)).toEqual(
       csv.filter((r) => r.axes!.split(';').includes('RECRUIT')).map((r) => `engineering:${r.slug}`),
     );
-    expect(data.r.map((s: any) => s.id)).toEqual(['engineering:aide-recrutement-vte', 'engineering:mobili-jeune-vte']);
-    expect(data.s.map((s: any) => s.id)).toEqual(['engineering:cofinancement-chef-de-projet']);
+    expect(data.r.map((s: ServiceNode) => s.id)).toEqual([
+      'engineering:aide-recrutement-vte',
+      'engineering:mobili-jeune-vte',
+    ]);
+    expect(data.s.map((s: ServiceNode) => s.id)).toEqual(['engineering:cofinancement-chef-de-projet']);
   });
 
   it('labels its datasets: catalogue REAL, records SAMPLE', async () => {
@@ -78,6 +87,6 @@ describe('engineeringCatalogue', () => {
     );
     // The same rows are in the database's dataset table.
     const rows = await sg.prepared.database.db.selectFrom('dataset').select(['id', 'nature']).orderBy('id').execute();
-    expect(rows).toEqual([...data.engineeringDatasets].sort((a: any, b: any) => a.id.localeCompare(b.id)));
+    expect(rows).toEqual([...(data.engineeringDatasets as ServiceNode[])].sort((a, b) => a.id.localeCompare(b.id)));
   });
 });

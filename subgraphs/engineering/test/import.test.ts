@@ -1,17 +1,17 @@
 // CSV import of the Banque des Territoires' records: the runtime's validateCsv/importCsv with this
-// subgraph's specs and afterImport, then the CLI itself as a child process (exit codes 0, 1, 2).
+// subgraph's record specs, then the CLI itself as a child process (exit codes 0, 1, 2).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph } from '../../../test/support/harness.ts';
 import { describeColumns } from '../../runtime/records.ts';
 import { importCsv, ImportRefused, validateCsv } from '../../runtime/import.ts';
-import { AFTER_IMPORT, engineeringSupportSpec, vteAidSpec } from '../records.ts';
+import { engineeringSupportSpec, vteAidSpec } from '../records.ts';
 import engineering from '../subgraph.ts';
-import { countRows, run, snapshot } from './support.ts';
+import { countRows, run, snapshot, type EngineeringSubgraph } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SAMPLES = fileURLToPath(new URL('../import-samples/', import.meta.url));
@@ -34,7 +34,7 @@ const EXPECTED_PROBLEMS: [number, string, RegExp][] = [
   [12, 'date', /outside the phase 2023-2027/],
 ];
 
-let sg: TestSubgraph<any>;
+let sg: EngineeringSubgraph;
 beforeAll(async () => {
   sg = await startTestSubgraph(engineering);
 });
@@ -42,21 +42,15 @@ afterAll(async () => {
   await sg?.stop();
 });
 
-const options = { afterWrite: AFTER_IMPORT[engineeringSupportSpec.kind] };
+const options = {};
 
 describe('importCsv', () => {
-  it('imports the valid file (20 rows), positions set, figures updated', async () => {
+  it('imports the valid file (20 rows), shown at once in the pages', async () => {
     const result = await importCsv(sg.prepared.database.db, engineeringSupportSpec, read(VALID), options);
     expect(result.rows).toBe(20);
     expect(result.rejected).toEqual([]);
     expect(result.written).toMatchObject({ inserted: 20, updated: 0, unchanged: 0 });
     expect(await countRows(sg, { origin: 'OPERATOR' })).toBe(20);
-    const nulls = await sg.prepared.database.db
-      .selectFrom('engineering_record')
-      .select('reference')
-      .where('position', 'is', null)
-      .execute();
-    expect(nulls).toEqual([]);
     // A territory of the file: its supports list shows the imported study, labelled REAL.
     const { data } = await run(
       sg,
@@ -65,7 +59,7 @@ describe('importCsv', () => {
       { r: [{ __typename: 'Territory', id: '2023-2027:ti-3201' }] },
     );
     const imported = data._entities[0].engineering.supports.nodes.find(
-      (n: any) => n.reference === 'EXEMPLE-ING-2023-0009',
+      (n: { reference: string }) => n.reference === 'EXEMPLE-ING-2023-0009',
     );
     expect(imported).toEqual({ reference: 'EXEMPLE-ING-2023-0009', amountEur: 118000, dataset: { nature: 'REAL' } });
   });
@@ -111,9 +105,7 @@ describe('importCsv', () => {
     expect(refused.problems).toEqual([
       { line: 3, field: 'amountEur', message: expect.stringMatching(/expected 8000 for green=true/) },
     ]);
-    const result = await importCsv(sg.prepared.database.db, vteAidSpec, read(VTE_VALID), {
-      afterWrite: AFTER_IMPORT[vteAidSpec.kind],
-    });
+    const result = await importCsv(sg.prepared.database.db, vteAidSpec, read(VTE_VALID));
     expect(result.written).toMatchObject({ inserted: 6 });
     const rows = await sg.prepared.database.db
       .selectFrom('engineering_record')
@@ -134,9 +126,9 @@ describe('importCsv', () => {
       ...lines,
       'EXEMPLE-ING-2024-0001;2023-2027:ti-8412;900000092;Forges (exemple fictif);25.50A;false;;2024-05-01;PAID',
     ].join('\n');
-    await expect(
-      importCsv(sg.prepared.database.db, vteAidSpec, text, { afterWrite: AFTER_IMPORT[vteAidSpec.kind] }),
-    ).rejects.toThrow(/kind and origin of a record never change/);
+    await expect(importCsv(sg.prepared.database.db, vteAidSpec, text)).rejects.toThrow(
+      /kind and origin of a record never change/,
+    );
     expect(await snapshot(sg)).toEqual(before);
   });
 

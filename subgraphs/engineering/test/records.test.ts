@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result } from '../../../test/support/harness.ts';
 import { generateRecords } from '../sample.ts';
 import engineering from '../subgraph.ts';
+import type { EngineeringSubgraph } from './support.ts';
 
 /** The generator's output, recomputed here independently of the database. */
 const RECORDS = generateRecords(1);
@@ -16,13 +17,30 @@ const T = (() => {
   return [...kinds].find(([, k]) => k.size === 4)![0];
 })();
 const CODE = T.slice(-4);
-let sg: TestSubgraph<any>;
+let sg: EngineeringSubgraph;
 beforeAll(async () => {
   sg = await startTestSubgraph(engineering);
 });
 afterAll(async () => {
   await sg?.stop();
 });
+
+type Row = Record<string, unknown>;
+/** A page of records as the lists answer it. */
+interface Connection {
+  totalCount: number;
+  nodes: Row[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+/** A total or figure row of an answer (the fields a query asks for). */
+interface Figures {
+  id: string;
+  key: string;
+  kind: string;
+  recordCount: number;
+  territoryCount: number;
+  amountEur: number;
+}
 
 const slice = (fields: string, id = T) =>
   sg.execute(
@@ -32,17 +50,17 @@ const slice = (fields: string, id = T) =>
 
 /** Every record of a list of one territory, walking the pages. */
 async function walk(list: string, fields: string, id: string, args = '', first = 3) {
-  const nodes: any[] = [];
+  const nodes: Row[] = [];
   let after: string | null = null;
   let totalCount = -1;
   for (let page = 0; page < 100; page++) {
-    const { data, errors }: { data?: any; errors?: unknown } = await sg.execute(
+    const { data, errors }: Result<{ _entities: { engineering: Record<string, Connection> }[] }> = await sg.execute(
       `query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory { engineering {
       ${list}(first: ${first}, after: $after ${args}) { totalCount nodes { ${fields} } pageInfo { hasNextPage endCursor } } } } } }`,
       { r: [{ __typename: 'Territory', id }], after },
     );
     expect(errors).toBeUndefined();
-    const connection: any = data._entities[0].engineering[list];
+    const connection: Connection = data!._entities[0]!.engineering[list]!;
     totalCount = connection.totalCount;
     nodes.push(...connection.nodes);
     if (!connection.pageInfo.hasNextPage) return { nodes, totalCount };
@@ -58,15 +76,15 @@ describe('sample data', () => {
       `datasets { id nature } services { dataset { nature } } vteAids(first: 1) { nodes { dataset { nature } company { name } } }`,
     );
     const e = data._entities[0].engineering;
-    expect(e.datasets.find((d: any) => d.id === 'banque-des-territoires-echantillon').nature).toBe('SAMPLE');
-    expect(e.services.every((s: any) => s.dataset.nature === 'SAMPLE')).toBe(true);
+    expect(e.datasets.find((d: Row) => d.id === 'banque-des-territoires-echantillon').nature).toBe('SAMPLE');
+    expect(e.services.every((s: { dataset: Row }) => s.dataset.nature === 'SAMPLE')).toBe(true);
     expect(e.vteAids.nodes[0].dataset.nature).toBe('SAMPLE');
     expect(e.vteAids.nodes[0].company.name).toMatch(/\(échantillon\)$/);
   });
 
   it('has between 3,000 and 6,000 records at SCALE=1 over the 332 territories', async () => {
     const { data } = await sg.execute(`{ engineeringTotals(by: PHASE) { key recordCount territoryCount } }`);
-    const total = data.engineeringTotals.reduce((n: number, t: any) => n + t.recordCount, 0);
+    const total = data.engineeringTotals.reduce((n: number, t: Figures) => n + t.recordCount, 0);
     expect(total).toBeGreaterThanOrEqual(3000);
     expect(total).toBeLessThanOrEqual(6000);
     expect(total).toBe(RECORDS.length);
@@ -91,7 +109,7 @@ describe('sample data', () => {
     const { nodes } = await walk('vteAids', 'green amountEur hireDate', T, '', 50);
     for (const n of nodes) expect(n.amountEur).toBe(n.green ? green : regular);
     const greens = await walk('vteAids', 'amountEur', T, ', green: true', 50);
-    expect(greens.nodes.every((n: any) => n.amountEur === green)).toBe(true);
+    expect(greens.nodes.every((n) => n.amountEur === green)).toBe(true);
   });
 
   it('gives studies, project managers and loans to real groupements of the territory (ANCT perimeter)', async () => {
@@ -107,9 +125,9 @@ describe('sample data', () => {
     );
     const e = data._entities[0].engineering;
     const sirens = [
-      ...e.supports.nodes.map((n: any) => n.beneficiary.siren),
-      ...e.loans.nodes.map((n: any) => n.borrower.siren),
-      ...e.projectManagerCofundings.nodes.map((n: any) => n.employer.siren),
+      ...e.supports.nodes.map((n: { beneficiary: Row }) => n.beneficiary.siren),
+      ...e.loans.nodes.map((n: { borrower: Row }) => n.borrower.siren),
+      ...e.projectManagerCofundings.nodes.map((n: { employer: Row }) => n.employer.siren),
     ];
     expect(sirens.length).toBeGreaterThan(0);
     for (const siren of sirens) expect(groupements.has(siren)).toBe(true);
@@ -160,7 +178,7 @@ describe('slice figures', () => {
           .at(-1),
       });
     }
-    expect(e.totals.map((t: any) => t.kind)).toEqual([
+    expect(e.totals.map((t: Figures) => t.kind)).toEqual([
       'ENGINEERING_SUPPORT',
       'PROJECT_MANAGER_COFUNDING',
       'VTE_AID',
@@ -171,7 +189,7 @@ describe('slice figures', () => {
 
   it('filters services by axis', async () => {
     const { data } = await slice(`services(axis: RECRUIT) { service { id } }`);
-    expect(data._entities[0].engineering.services.map((s: any) => s.service.id)).toEqual([
+    expect(data._entities[0].engineering.services.map((s: { service: Row }) => s.service.id)).toEqual([
       'engineering:aide-recrutement-vte',
     ]);
   });
@@ -182,7 +200,7 @@ describe('slice figures', () => {
     );
     const idle = RECORDS;
     const withRecords = new Set(idle.filter((r) => r.phase === '2023-2027').map((r) => r.territory_id));
-    expect(data.m.map((t: any) => t.id).sort()).toEqual([...withRecords].sort());
+    expect(data.m.map((t: Row) => t.id).sort()).toEqual([...withRecords].sort());
     expect(data.engineeringTerritories.length + data.m.length).toBe(183);
     expect(data.engineeringTerritories.length).toBeGreaterThan(0);
     const { data: d } = await slice(
@@ -270,31 +288,53 @@ describe('record lists', () => {
   });
 
   it('rejects bad arguments with clear errors', async () => {
-    const cases: [string, string, string][] = [
-      ['supports(first: 0)', 'first: must be between 1 and 200 (got 0)', 'BAD_USER_INPUT'],
-      ['supports(first: 201)', 'first: must be between 1 and 200 (got 201)', 'BAD_USER_INPUT'],
+    const SERVICES =
+      'engineering:financement-ingenierie, engineering:cofinancement-chef-de-projet, engineering:aide-recrutement-vte, engineering:mobili-jeune-vte, engineering:prets-collectivites, engineering:dataviz-territoires-industrie';
+    const cases: [string, string, string, string][] = [
+      ['supports(first: 0)', 'first: must be between 1 and 200 (got 0)', 'BAD_USER_INPUT', 'first'],
+      ['supports(first: 201)', 'first: must be between 1 and 200 (got 201)', 'BAD_USER_INPUT', 'first'],
       [
         'supports(after: "garbage")',
-        'after: "garbage" is not a cursor returned by this API (use pageInfo.endCursor)',
+        'after: "garbage" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)',
         'BAD_USER_INPUT',
+        'after',
       ],
-      ['loans(minAmountEur: -1)', 'minAmountEur: must be a non-negative amount in euros (got -1)', 'BAD_USER_INPUT'],
+      [
+        `supports(after: "${Buffer.from('pos:12').toString('base64url')}")`,
+        `after: "${Buffer.from('pos:12').toString('base64url')}" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)`,
+        'BAD_USER_INPUT',
+        'after',
+      ],
+      [
+        `supports(after: "${Buffer.from('k1:[2147483648,"x"]').toString('base64url')}")`,
+        `after: "${Buffer.from('k1:[2147483648,"x"]').toString('base64url')}" is not a cursor returned by this API (value 1 is out of range or of the wrong type; use pageInfo.endCursor)`,
+        'BAD_USER_INPUT',
+        'after',
+      ],
+      [
+        'loans(minAmountEur: -1)',
+        'minAmountEur: must be a non-negative number (got -1)',
+        'BAD_USER_INPUT',
+        'minAmountEur',
+      ],
       [
         'loans(minAmountEur: 10, maxAmountEur: 5)',
-        'maxAmountEur: must be at least minAmountEur (10 > 5)',
+        'maxAmountEur: must be greater than or equal to minAmountEur (10 > 5)',
         'BAD_USER_INPUT',
+        'maxAmountEur',
       ],
-      ['vteAids(year: 2018)', 'year: must be between 2019 and 2027 (got 2018)', 'BAD_USER_INPUT'],
+      ['vteAids(year: 2018)', 'year: must be between 2019 and 2027 (got 2018)', 'BAD_USER_INPUT', 'year'],
       [
         'vteAids(service: "financing:fonds-acceleration")',
-        'service "financing:fonds-acceleration" of the engineering catalogue not found',
-        'NOT_FOUND',
+        `service: unknown service "financing:fonds-acceleration" (expected one of ${SERVICES})`,
+        'BAD_USER_INPUT',
+        'service',
       ],
     ];
-    for (const [field, message, code] of cases) {
+    for (const [field, message, code, argumentName] of cases) {
       const { errors } = await slice(`${field} { totalCount }`);
       expect(errors?.[0]?.message, field).toBe(message);
-      expect(errors?.[0]?.extensions?.code, field).toBe(code);
+      expect(errors?.[0]?.extensions, field).toMatchObject({ code, argumentName });
     }
   });
 });
@@ -307,7 +347,7 @@ describe('engineeringTotals', () => {
       t: engineeringTotals(by: TERRITORY, phase: PHASE_2023_2027, axis: RECRUIT) { key recordCount amountEur } }`);
     const records = RECORDS;
     const phase2 = records.filter((r) => r.phase === '2023-2027');
-    const p2 = data.p.find((t: any) => t.key === '2023-2027');
+    const p2 = data.p.find((t: Figures) => t.key === '2023-2027');
     expect(p2).toEqual({
       operator: 'BANQUE_DES_TERRITOIRES',
       group: 'PHASE',
@@ -317,14 +357,16 @@ describe('engineeringTotals', () => {
       amountEur: phase2.reduce((s, r) => s + r.amount_eur, 0),
       beneficiaryCount: new Set(phase2.map((r) => r.beneficiary_siren)).size,
     });
-    expect(data.r.reduce((n: number, t: any) => n + t.recordCount, 0)).toBe(p2.recordCount);
-    expect(data.r.reduce((n: number, t: any) => n + t.territoryCount, 0)).toBe(p2.territoryCount);
-    expect(data.r.find((t: any) => t.key === '84').recordCount).toBe(
+    expect(data.r.reduce((n: number, t: Figures) => n + t.recordCount, 0)).toBe(p2.recordCount);
+    expect(data.r.reduce((n: number, t: Figures) => n + t.territoryCount, 0)).toBe(p2.territoryCount);
+    expect(data.r.find((t: Figures) => t.key === '84').recordCount).toBe(
       phase2.filter((r) => r.territory_id.startsWith('2023-2027:ti-84')).length,
     );
     // RECRUIT = the VTE aids only.
     const vte = phase2.filter((r) => r.record_kind === 'VTE_AID');
-    expect(data.t.reduce((n: number, t: any) => n + t.recordCount, 0)).toBe(vte.length);
-    expect(data.t.reduce((n: number, t: any) => n + t.amountEur, 0)).toBe(vte.reduce((s, r) => s + r.amount_eur, 0));
+    expect(data.t.reduce((n: number, t: Figures) => n + t.recordCount, 0)).toBe(vte.length);
+    expect(data.t.reduce((n: number, t: Figures) => n + t.amountEur, 0)).toBe(
+      vte.reduce((s, r) => s + r.amount_eur, 0),
+    );
   });
 });

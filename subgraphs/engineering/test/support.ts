@@ -1,75 +1,66 @@
-// Test support of the engineering writes: tokens signed with a test HS256 secret, and operations run
-// in-process with the identity the HTTP layer would verify from the Authorization header.
-import { SignJWT } from 'jose';
-import type { Kysely } from 'kysely';
+// Test support of the engineering writes run in-process: an operation with the identity the HTTP layer would verify
+// from `Authorization: Bearer <jwt>` (tokens from the one test signer, test/support/token.ts), and table read-outs.
+import { sql } from 'kysely';
+import type { Result, TestSubgraph } from '../../../test/support/harness.ts';
+import { signToken, TEST_JWT_ENV, type TokenClaims } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
-import type { TestSubgraph } from '../../../test/support/harness.ts';
-import type { EngineeringDB, Origin } from '../db.ts';
+import type { Origin, RecordRow } from '../db.ts';
+import type { EngineeringContext } from '../resolvers.ts';
 import engineering from '../subgraph.ts';
 
-export const SECRET = 'engineering-test-secret-0123456789abcdefghij';
-/** The auth configuration is cached per env object: one object for the whole file. */
-export const AUTH_ENV = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
+/** The auth configuration is cached per env object: one object for every test. */
+const AUTH_ENV = { ...TEST_JWT_ENV } as NodeJS.ProcessEnv;
 
-export interface TokenOptions {
-  operator?: string;
-  scope?: string;
-  secret?: string;
-  expired?: boolean;
+export type EngineeringSubgraph = TestSubgraph<EngineeringContext>;
+export type GqlResult = Omit<Result, 'statements'>;
+
+/** A token of the Banque des Territoires with the write scope, unless told otherwise. */
+export const token = ({
+  operator = 'BANQUE_DES_TERRITOIRES',
+  scope = 'engineering:write',
+  ...rest
+}: TokenClaims = {}) => signToken({ operator, scope, ...rest });
+
+/** The per-request context the HTTP server builds: the caller's token verified on first use. */
+export function context(sg: EngineeringSubgraph, jwt?: string): EngineeringContext {
+  return {
+    ...engineering.context(sg.prepared.database),
+    identity: () => verifyAuthorization(jwt ? `Bearer ${jwt}` : undefined, AUTH_ENV),
+  };
 }
 
-export async function token(options: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    operator: options.operator ?? 'BANQUE_DES_TERRITOIRES',
-    scope: options.scope ?? 'engineering:write',
-  })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('test-agent')
-    .setAudience('territoires-industrie-hub')
-    .setIssuedAt(options.expired ? now - 7200 : now)
-    .setExpirationTime(options.expired ? now - 3600 : now + 600)
-    .sign(new TextEncoder().encode(options.secret ?? SECRET));
-}
-
-export interface GqlResult {
-  data?: any;
-  errors?: { message: string; extensions?: Record<string, any> }[];
-}
-
-/** Runs an operation as the subgraph's HTTP layer would for a request with (or without) `Authorization: Bearer <jwt>`. */
+/** Runs an operation as the subgraph's HTTP layer would for a request with (or without) a bearer token. */
 export async function run(
-  sg: TestSubgraph<any>,
+  sg: EngineeringSubgraph,
   query: string,
   variables: Record<string, unknown> = {},
   jwt?: string,
 ): Promise<GqlResult> {
-  const database = sg.prepared.database;
-  const response = await sg.prepared.apollo.executeOperation(
-    { query, variables },
-    {
-      contextValue: {
-        ...engineering.context(database),
-        identity: () => verifyAuthorization(jwt ? `Bearer ${jwt}` : undefined, AUTH_ENV),
-      },
-    },
-  );
+  const response = await sg.prepared.apollo.executeOperation({ query, variables }, { contextValue: context(sg, jwt) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   return response.body.singleResult as GqlResult;
 }
 
+export const db = (sg: EngineeringSubgraph) => context(sg).db;
+
 export async function countRows(
-  sg: TestSubgraph<any>,
-  where: { reference?: string; origin?: string } = {},
+  sg: EngineeringSubgraph,
+  where: { reference?: string; origin?: Origin } = {},
 ): Promise<number> {
-  const db = sg.prepared.database.db as Kysely<EngineeringDB>;
-  let q = db.selectFrom('engineering_record').select((eb) => eb.fn.countAll<number>().as('n'));
+  let q = db(sg)
+    .selectFrom('engineering_record')
+    .select(sql<number>`count(*)`.as('n'));
   if (where.reference) q = q.where('reference', '=', where.reference);
-  if (where.origin) q = q.where('origin', '=', where.origin as Origin);
+  if (where.origin) q = q.where('origin', '=', where.origin);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 /** Every row, for "nothing changed" assertions. */
-export async function snapshot(sg: TestSubgraph<any>): Promise<unknown[]> {
-  return sg.prepared.database.db.selectFrom('engineering_record').selectAll().orderBy('reference').execute();
+export function snapshot(sg: EngineeringSubgraph): Promise<RecordRow[]> {
+  return db(sg).selectFrom('engineering_record').selectAll().orderBy('reference').execute();
 }
+
+/** The problems of a BAD_USER_INPUT on a record input. */
+export const fieldsOf = (r: GqlResult) =>
+  (r.errors?.[0]?.extensions?.fields ?? []) as { field: string; message: string }[];
+export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;

@@ -1,16 +1,13 @@
 // Operator-scoped writes: authorization matrix, idempotent creates, field-by-field validation, the VTE
 // rule, updates and deletes, all-or-nothing transactions, provenance, and survival across sample reloads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph } from '../../../test/support/harness.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
-import { createRecord } from '../../runtime/writes.ts';
-import { load } from '../load.ts';
-import { renumberTerritories } from '../positions.ts';
-import { engineeringSupportSpec, OWNER, WRITE_SCOPE } from '../records.ts';
+import { createOne } from '../../runtime/writes.ts';
+import { engineeringSupportSpec } from '../records.ts';
 import { generateRecords } from '../sample.ts';
 import engineering from '../subgraph.ts';
-import { AUTH_ENV, countRows, run, snapshot, token } from './support.ts';
-import { verifyAuthorization } from '../../runtime/auth.ts';
+import { codeOf, context, countRows, db, run, snapshot, token, type EngineeringSubgraph } from './support.ts';
 
 // A 2023-2027 territory with sample studies and VTE aids (chosen from the generator, not hard-coded).
 const SAMPLE = generateRecords(1);
@@ -23,6 +20,27 @@ const T = SAMPLE.find(
 const TERRITORY = loadPerimeters().find((t) => t.id === T)!;
 const GROUPEMENT = TERRITORY.groupements[0]!;
 const SAMPLE_STUDY = SAMPLE.find((r) => r.territory_id === T && r.record_kind === 'ENGINEERING_SUPPORT')!;
+
+type Row = Record<string, unknown>;
+interface PageOf<N> {
+  totalCount: number;
+  nodes: N[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+/** The FIGURES query's answer for one territory. */
+interface SliceFigures {
+  summary: { recordCount: number; amountEur: number; serviceCount: number };
+  services: {
+    service: { id: string };
+    recordCount: number;
+    amountEur: number;
+    beneficiaryCount: number;
+    lastDate: string;
+    dataset: { id: string };
+  }[];
+  totals: { kind: string; recordCount: number; amountEur: number }[];
+  supports: PageOf<{ reference: string; date: string; dataset: { nature: string } }>;
+}
 
 const STUDY = {
   reference: 'BDT-DECL-ING-2024-0001',
@@ -55,7 +73,7 @@ const VTE = {
   status: 'PAID',
 };
 
-let sg: TestSubgraph<any>;
+let sg: EngineeringSubgraph;
 let writer: string;
 beforeAll(async () => {
   sg = await startTestSubgraph(engineering);
@@ -65,14 +83,17 @@ afterAll(async () => {
   await sg?.stop();
 });
 
-const codeOf = (r: { errors?: { extensions?: Record<string, any> }[] }) => r.errors?.[0]?.extensions?.code;
-
 describe('authorization matrix (createEngineeringSupport)', () => {
   const input = { ...STUDY, reference: 'BDT-DECL-ING-AUTH-0001' };
 
   it.each([
     ['no token', async () => undefined, 'UNAUTHENTICATED', /writing requires a token/],
-    ['an expired token', () => token({ expired: true }), 'UNAUTHENTICATED', /^token expired$/],
+    [
+      'an expired token',
+      () => token({ expiresAt: Math.floor(Date.now() / 1000) - 60 }),
+      'UNAUTHENTICATED',
+      /^token expired$/,
+    ],
     [
       'a forged signature (another secret)',
       () => token({ secret: 'another-secret-of-at-least-32-characters!!' }),
@@ -166,7 +187,6 @@ describe('createEngineeringSupport', () => {
       .where('reference', '=', STUDY.reference)
       .executeTakeFirstOrThrow();
     expect(row.origin).toBe('OPERATOR');
-    expect(row.position).not.toBeNull();
   });
 
   it('is idempotent: the same values again return the record with created: false', async () => {
@@ -248,7 +268,6 @@ describe('createEngineeringSupport', () => {
     ],
     ['a date outside the phase', { date: '2021-06-01' }, 'date', /outside the phase 2023-2027/],
     ['a year outside the programme', { date: '2031-06-01' }, 'date', /outside the years 2019–2027/],
-    ['a sample reference', { reference: SAMPLE_STUDY.reference }, 'reference', /reserved for the sample/],
     ['an amount above the bound', { amountEur: 9e9 }, 'amountEur', /above the maximum/],
   ])('refuses %s', async (_case, change, field, message) => {
     const input = { ...STUDY, reference: 'BDT-DECL-BAD-2', ...change };
@@ -259,6 +278,14 @@ describe('createEngineeringSupport', () => {
     expect(fields[0]!.field).toBe(field);
     expect(fields[0]!.message).toMatch(message);
     expect(await countRows(sg, { reference: input.reference, origin: 'OPERATOR' })).toBe(0);
+  });
+
+  it('refuses a sample reference: FORBIDDEN naming the key, like every sample record, and writes nothing', async () => {
+    const before = await snapshot(sg);
+    const result = await run(sg, CREATE, { input: { ...STUDY, reference: SAMPLE_STUDY.reference } }, writer);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'reference' });
+    expect(result.errors![0]!.message).toMatch(/reserved for the sample/);
+    expect(await snapshot(sg)).toEqual(before);
   });
 
   it('refuses a reference already used by a record of another kind (CONFLICT)', async () => {
@@ -486,7 +513,7 @@ describe('the territory figures follow the writes', () => {
     services { service { id } recordCount amountEur beneficiaryCount lastDate dataset { id } }
     totals { kind recordCount amountEur }
     supports(first: 200) { totalCount nodes { reference date dataset { nature } } } } } } }`;
-  const figures = async (id: string) =>
+  const figures = async (id: string): Promise<SliceFigures> =>
     (await run(sg, FIGURES, { r: [{ __typename: 'Territory', id }] })).data._entities[0].engineering;
 
   it('shows a create in the summary, services, totals and the list (in date order), and removes it on delete', async () => {
@@ -496,17 +523,17 @@ describe('the territory figures follow the writes', () => {
     const after = await figures(T);
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 1);
     expect(after.summary.amountEur).toBeCloseTo(before.summary.amountEur + 1234, 6);
-    const service = (f: any) => f.services.find((s: any) => s.service.id === 'engineering:financement-ingenierie');
+    const service = (f: SliceFigures) => f.services.find((s) => s.service.id === 'engineering:financement-ingenierie')!;
     expect(service(after).recordCount).toBe(service(before).recordCount + 1);
-    expect(after.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur).toBeCloseTo(
-      before.totals.find((t: any) => t.kind === 'ENGINEERING_SUPPORT').amountEur + 1234,
+    expect(after.totals.find((t) => t.kind === 'ENGINEERING_SUPPORT')!.amountEur).toBeCloseTo(
+      before.totals.find((t) => t.kind === 'ENGINEERING_SUPPORT')!.amountEur + 1234,
       6,
     );
     // The list stays in date order, the declared record among the sample ones.
-    const dates = after.supports.nodes.map((n: any) => n.date);
+    const dates = after.supports.nodes.map((n) => n.date);
     expect(dates).toEqual([...dates].sort());
     expect(after.supports.totalCount).toBe(before.supports.totalCount + 1);
-    expect(after.supports.nodes.find((n: any) => n.reference === input.reference).dataset.nature).toBe('REAL');
+    expect(after.supports.nodes.find((n) => n.reference === input.reference)!.dataset.nature).toBe('REAL');
 
     expect((await run(sg, DELETE, { reference: input.reference }, writer)).data.deleteEngineeringSupport.deleted).toBe(
       true,
@@ -538,9 +565,7 @@ describe('the territory figures follow the writes', () => {
       },
       writer,
     );
-    const loans = (await figures(idle.id)).services.find(
-      (s: any) => s.service.id === 'engineering:prets-collectivites',
-    );
+    const loans = (await figures(idle.id)).services.find((s) => s.service.id === 'engineering:prets-collectivites');
     expect(loans).toMatchObject({
       recordCount: 1,
       amountEur: 800000,
@@ -554,14 +579,15 @@ describe('the territory figures follow the writes', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const result: any = await run(
+      const result = await run(
         sg,
         `query($r:[_Any!]!, $after: String) { _entities(representations: $r) { ... on Territory { engineering {
         supports(first: 2, after: $after) { totalCount nodes { reference date } pageInfo { hasNextPage endCursor } } } } } }`,
         { r: [{ __typename: 'Territory', id: T }], after },
       );
-      const connection = result.data._entities[0].engineering.supports;
-      seen.push(...connection.nodes.map((n: any) => `${n.date} ${n.reference}`));
+      const connection = (result.data as { _entities: { engineering: { supports: PageOf<Row> } }[] })._entities[0]!
+        .engineering.supports;
+      seen.push(...connection.nodes.map((n) => `${String(n.date)} ${String(n.reference)}`));
       if (!connection.pageInfo.hasNextPage) {
         expect(seen).toHaveLength(connection.totalCount);
         break;
@@ -575,26 +601,16 @@ describe('the territory figures follow the writes', () => {
 });
 
 describe('transactions: a failed write leaves nothing behind', () => {
-  const ctx = () => ({
-    ...engineering.context(sg.prepared.database),
-    identity: async () => verifyAuthorization(`Bearer ${writer}`, AUTH_ENV),
-  });
-
-  it('rolls back when the after-write step fails (after the insert and the renumbering)', async () => {
+  it('rolls back when the derived-rows hook fails after the insert', async () => {
     const before = await snapshot(sg);
     const failing = {
-      owner: OWNER,
-      scope: WRITE_SCOPE,
-      afterWrite: async (trx: any, rows: Record<string, unknown>[]) => {
-        await renumberTerritories(
-          trx,
-          rows.map((r) => String(r.territory_id)),
-        );
+      ...engineeringSupportSpec,
+      afterWrite: async () => {
         throw new Error('simulated failure after the insert');
       },
     };
     await expect(
-      createRecord(ctx(), engineeringSupportSpec, failing, { ...STUDY, reference: 'BDT-DECL-ING-FAIL-1' }),
+      createOne(context(sg, writer), failing, { ...STUDY, reference: 'BDT-DECL-ING-FAIL-1' }),
     ).rejects.toThrow(/simulated failure/);
     expect(await countRows(sg, { reference: 'BDT-DECL-ING-FAIL-1' })).toBe(0);
     expect(await snapshot(sg)).toEqual(before);
@@ -604,32 +620,33 @@ describe('transactions: a failed write leaves nothing behind', () => {
     const before = await snapshot(sg);
     // Changing a record's kind is refused by the table's guard trigger (migration 002), inside the write.
     await expect(
-      sg.prepared.database.db.transaction().execute(async (trx: any) => {
-        await trx
-          .insertInto('engineering_record')
-          .values({
-            ...(await trx
-              .selectFrom('engineering_record')
-              .selectAll()
-              .where('reference', '=', STUDY.reference)
-              .executeTakeFirst()),
-            reference: 'BDT-DECL-ING-TMP',
-            position: null,
-          })
-          .execute();
-        await trx
-          .updateTable('engineering_record')
-          .set({ record_kind: 'VTE_AID' })
-          .where('reference', '=', STUDY.reference)
-          .execute();
-      }),
+      db(sg)
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('engineering_record')
+            .values({
+              ...(await trx
+                .selectFrom('engineering_record')
+                .selectAll()
+                .where('reference', '=', STUDY.reference)
+                .executeTakeFirstOrThrow()),
+              reference: 'BDT-DECL-ING-TMP',
+            })
+            .execute();
+          await trx
+            .updateTable('engineering_record')
+            .set({ record_kind: 'VTE_AID' })
+            .where('reference', '=', STUDY.reference)
+            .execute();
+        }),
     ).rejects.toThrow(/kind and origin of a record never change/);
     expect(await snapshot(sg)).toEqual(before);
   });
 });
 
 describe('sample reloads', () => {
-  it('replace the SAMPLE records only: declared records survive, positions stay unique and ordered', async () => {
+  it('replace the SAMPLE records only: declared records survive, pages stay in order', async () => {
     const operatorBefore = await sg.prepared.database.db
       .selectFrom('engineering_record')
       .selectAll()
@@ -637,7 +654,10 @@ describe('sample reloads', () => {
       .orderBy('reference')
       .execute();
     expect(operatorBefore.length).toBeGreaterThan(3);
-    await sg.prepared.database.db.transaction().execute((trx: any) => load(trx));
+    const PAGE = `query($r:[_Any!]!) { _entities(representations: $r) { ... on Territory { engineering {
+      supports(first: 200) { totalCount nodes { reference date } } } } } }`;
+    const pageBefore = await run(sg, PAGE, { r: [{ __typename: 'Territory', id: T }] });
+    await sg.prepared.database.db.transaction().execute((trx) => engineering.load(trx));
     const operatorAfter = await sg.prepared.database.db
       .selectFrom('engineering_record')
       .selectAll()
@@ -646,9 +666,8 @@ describe('sample reloads', () => {
       .execute();
     expect(operatorAfter).toEqual(operatorBefore);
     expect(await countRows(sg, { origin: 'SAMPLE' })).toBe(SAMPLE.length);
-    const positions = await sg.prepared.database.db.selectFrom('engineering_record').select('position').execute();
-    expect(positions.every((p: any) => p.position !== null)).toBe(true);
-    expect(new Set(positions.map((p: any) => p.position)).size).toBe(positions.length);
+    const pageAfter = await run(sg, PAGE, { r: [{ __typename: 'Territory', id: T }] });
+    expect(pageAfter).toEqual(pageBefore);
     const datasets = await sg.prepared.database.db.selectFrom('dataset').select(['id', 'nature']).execute();
     expect(datasets).toContainEqual({ id: 'banque-des-territoires-declarations', nature: 'REAL' });
   });
