@@ -1,7 +1,8 @@
 // `npm run scaffold -- <name> --operator-label "<label>" --slice <slice> --port <port> [--root <dir>] [--compose]`
-// Adds an operator subgraph from schema/templates/operator/: subgraphs/<name>/, schema/<name>.graphql and
-// one entry appended to schema/supergraph.yaml — nothing else. The new SDL is composed with the listed
-// subgraphs BEFORE anything is written; --compose also writes schema/supergraph.graphql.
+// Adds an operator subgraph from schema/templates/operator/, complete on the record kit (schema/CONVENTIONS.md):
+// subgraphs/<name>/, schema/<name>.graphql, one entry appended to schema/supergraph.yaml and the new Operator value in
+// every SDL that declares the enum — nothing else. Everything is composed BEFORE anything is written; --compose also
+// writes schema/supergraph.graphql.
 // Exit codes: 0 scaffolded, 1 composition or write failed (nothing left behind), 2 bad usage or invalid argument.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
