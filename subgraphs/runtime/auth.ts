@@ -25,7 +25,13 @@ let operatorList: string[] | undefined;
 export function knownOperators(): string[] {
   if (operatorList) return operatorList;
   const declared = new Set<string>([...OPERATORS, 'ANCT']);
-  for (const entry of readSubgraphList()) {
+  let entries: ReturnType<typeof readSubgraphList> = [];
+  try {
+    entries = readSubgraphList();
+  } catch {
+    // No subgraph list (a bare image): the programme's operators only.
+  }
+  for (const entry of entries) {
     let document;
     try {
       document = parse(readFileSync(entry.sdlFile, 'utf8'));
