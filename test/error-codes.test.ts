@@ -164,6 +164,8 @@ const RULES = {
   conflict: { code: 'CONFLICT', field: 'reference' },
   noToken: { code: 'UNAUTHENTICATED' },
   wrongOperator: { code: 'FORBIDDEN' },
+  /** A claim naming no Operator value of the graph. */
+  unknownOperator: { code: 'UNAUTHENTICATED' },
   missingScope: { code: 'FORBIDDEN' },
   expiredToken: { code: 'UNAUTHENTICATED' },
 } satisfies Record<string, Answer>;
@@ -261,6 +263,7 @@ async function faultsOf(o: OperatorCase): Promise<Record<Fault, Answer | 'no err
   const refused: [Fault, string | null][] = [
     ['noToken', null],
     ['wrongOperator', otherToken],
+    ['unknownOperator', await signToken({ operator: 'NOT_AN_OPERATOR', scope: o.scope })],
     ['missingScope', noScope],
     ['expiredToken', expired],
   ];
