@@ -1,13 +1,15 @@
 // `npm run scaffold -- <name> --operator-label "<label>" --slice <slice> --port <port> [--root <dir>] [--compose]`
-// Adds an operator subgraph from schema/templates/operator/: subgraphs/<name>/, schema/<name>.graphql and
-// one entry appended to schema/supergraph.yaml — nothing else. The new SDL is composed with the listed
-// subgraphs BEFORE anything is written; --compose also writes schema/supergraph.graphql.
+// Adds an operator subgraph from schema/templates/operator/, complete on the record kit (schema/CONVENTIONS.md):
+// subgraphs/<name>/, schema/<name>.graphql, one entry appended to schema/supergraph.yaml and the new Operator value in
+// every SDL that declares the enum — nothing else. Everything is composed BEFORE anything is written; --compose also
+// writes schema/supergraph.graphql.
 // Exit codes: 0 scaffolded, 1 composition or write failed (nothing left behind), 2 bad usage or invalid argument.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kind, parse, type DocumentNode } from 'graphql';
+import { format, resolveConfig } from 'prettier';
 import { parse as parseYaml } from 'yaml';
 import { envKey, readSubgraphList, type SubgraphEntry } from '../subgraphs/runtime/registry.ts';
 import { compose, formatProblems, sourcesFromList, supergraphFileContent } from './compose.ts';
@@ -85,9 +87,14 @@ export interface ScaffoldResult {
   newOperatorValue: boolean;
   /** Files written, relative to the root (supergraph.yaml modified, not created). */
   files: string[];
+  /** Other subgraphs' SDL files that gained the new Operator value (relative to the root). */
+  operatorValueAddedTo: string[];
   compositionHints: string[];
   subgraphs: string[];
 }
+
+/** The Operator values schema.graphql.tmpl lists itself. */
+const TEMPLATE_OPERATORS = ['BPIFRANCE', 'FRANCE_TRAVAIL', 'BUSINESS_FRANCE', 'BANQUE_DES_TERRITOIRES'];
 
 const pascal = (kebab: string) =>
   kebab
@@ -107,6 +114,11 @@ export const operatorEnumValue = (label: string) =>
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 const isActionLogement = (label: string) => operatorEnumValue(label) === 'ACTION_LOGEMENT';
+/** Prefix of the sample's reserved references: `ACTION_LOGEMENT` → `AL-MOB` (initials; one word: its first three letters). */
+export const samplePrefix = (operator: string) => {
+  const words = operator.split('_').filter(Boolean);
+  return `${words.length > 1 ? words.map((w) => w[0]).join('') : operator.slice(0, 3)}-MOB`;
+};
 /** French "de": `d'Action Logement`, `de Bpifrance`. */
 const of = (label: string) => (/^[aeiouyàâéèêîôû]/i.test(label) ? `d'${label}` : `de ${label}`);
 
@@ -196,6 +208,11 @@ export function validate(options: ScaffoldOptions, root: string, list: SubgraphE
       if (queryFields.has(field))
         problems.push(`--slice "${slice}": Query.${field} is already declared by subgraph "${queryFields.get(field)}"`);
     }
+    for (const type of ['', 'Input', 'Patch', 'WriteResult', 'Connection', 'Status'].map(
+      (s) => `${Slice}Mobilisation${s}`,
+    ))
+      if (types.has(type))
+        problems.push(`--slice "${slice}": type ${type} is already declared by subgraph "${types.get(type)}"`);
     if (types.has(`${Slice}Slice`))
       problems.push(
         `--slice "${slice}": type ${Slice}Slice is already declared by subgraph "${types.get(`${Slice}Slice`)}"`,
@@ -220,6 +237,7 @@ function tsObject(value: Record<string, unknown>, raw: Record<string, string> = 
 function catalogueFor(label: string, slice: string) {
   if (isActionLogement(label)) {
     return {
+      firstSlug: 'mobili-jeune-vte',
       natureSentence: "the catalogue is REAL (Mobili-Jeune VTE, quoted from the programme's documents).",
       dataset: tsObject(
         {
@@ -255,6 +273,7 @@ function catalogueFor(label: string, slice: string) {
     };
   }
   return {
+    firstSlug: 'service-exemple',
     natureSentence: `the catalogue holds one PLACEHOLDER service (SAMPLE) to replace with ${label}'s real services.`,
     dataset: tsObject(
       {
@@ -316,13 +335,27 @@ export function render(
     table: `${name.replace(/-/g, '_')}_mobilisation`,
     operatorLabel,
     OPERATOR: operator,
-    operatorEnumValue: newOperatorValue
-      ? `  "${operatorLabel} (operator added by the ${name} subgraph)."\n  ${operator}\n`
-      : '',
+    // The template lists the programme's four operators; values other subgraphs added, and the new one, follow.
+    operatorEnumValue: [
+      ...[...operatorValues]
+        .filter((v) => !TEMPLATE_OPERATORS.includes(v))
+        .map((v) => `  "${v} (operator of another subgraph)."\n  ${v}\n`),
+      newOperatorValue ? `  "${operatorLabel} (operator added by the ${name} subgraph)."\n  ${operator}\n` : '',
+    ].join(''),
     catalogueNatureSentence: catalogue.natureSentence,
     catalogueDataset: catalogue.dataset,
     catalogueEntries: catalogue.entries.join(',\n') + ',',
     sampleTitleJson: JSON.stringify(`Mobilisations ${of(operatorLabel)} par territoire (échantillon généré)`),
+    declaredTitleJson: JSON.stringify(`Mobilisations déclarées par ${operatorLabel}`),
+    operatorLabelJson: JSON.stringify(operatorLabel),
+    // The record kind: one mobilisation of a catalogue service, with its GraphQL names.
+    Kind: `${slice[0]!.toUpperCase() + slice.slice(1)}Mobilisation`,
+    kindField: 'mobilisation',
+    kindList: 'mobilisations',
+    scope: `${name}:write`,
+    refPrefix: samplePrefix(operator),
+    serviceIdExample: `${slice}:${catalogue.firstSlug}`,
+    ENV: envKey(name),
   };
   const files = new Map<string, string>();
   for (const file of templateFiles()) {
@@ -334,6 +367,14 @@ export function render(
     files.set(rel === 'schema.graphql' ? `schema/${name}.graphql` : `subgraphs/${name}/${rel}`, content);
   }
   return { files, operator, newOperatorValue };
+}
+
+/** The SDL with `value` added at the end of its `enum Operator` (unchanged when it declares none, or has it already). */
+export function withOperatorValue(sdl: string, value: string, description: string): string {
+  const match = /\nenum Operator\s*\{([^}]*)\n\}/.exec(sdl);
+  if (!match || new RegExp(`^\\s*${value}\\s*$`, 'm').test(match[1]!)) return sdl;
+  const end = match.index + match[0].length - 2;
+  return `${sdl.slice(0, end)}\n  ${JSON.stringify(description)}\n  ${value}${sdl.slice(end)}`;
 }
 
 /** supergraph.yaml with the new entry inserted at the end of the `subgraphs:` map, every other byte unchanged. */
@@ -371,7 +412,7 @@ export function appendEntry(yamlText: string, name: string, routingUrl: string):
   return text;
 }
 
-export function scaffold(options: ScaffoldOptions): ScaffoldResult {
+export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult> {
   const root = resolve(options.root ?? DEFAULT_ROOT);
   const yamlFile = join(root, 'schema', 'supergraph.yaml');
   if (!existsSync(yamlFile) || !existsSync(join(root, 'subgraphs', 'runtime'))) {
@@ -388,16 +429,35 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
   const host = list[0] ? new URL(list[0].url).hostname : '127.0.0.1';
   const routingUrl = `http://${host}:${port}/graphql`;
 
+  // Operator is also an input enum (the programme's `services(operator:)`), so federation wants its values identical
+  // in every subgraph that declares it: a new value goes into each of them, and nothing else of theirs changes.
+  const sources = sourcesFromList(list);
+  const sdlEdits = new Map<string, { file: string; before: string; after: string }>();
+  if (newOperatorValue) {
+    for (const [i, source] of sources.entries()) {
+      const after = withOperatorValue(
+        source.sdl,
+        operator,
+        `${options.operatorLabel} (operator added by the ${name} subgraph).`,
+      );
+      if (after === source.sdl) continue;
+      sdlEdits.set(source.name, { file: list[i]!.sdlFile, before: source.sdl, after });
+      source.sdl = after;
+    }
+  }
   // Compose before writing anything: a clash with another subgraph leaves the tree untouched.
-  const result = compose([
-    ...sourcesFromList(list),
-    { name, url: routingUrl, sdl: files.get(`schema/${name}.graphql`)! },
-  ]);
+  const result = compose([...sources, { name, url: routingUrl, sdl: files.get(`schema/${name}.graphql`)! }]);
   if (!result.ok) {
     throw new ScaffoldError(
       `composition with the ${list.length} listed subgraphs fails, nothing was written:\n${formatProblems(result.errors)}`,
       1,
     );
+  }
+  // Written as `npm run format` would: `prettier --check .` (in `npm test`) passes right after scaffolding.
+  for (const [rel, content] of files) {
+    if (!rel.endsWith('.ts')) continue; // .graphql, .md and .csv are not Prettier's (.prettierignore)
+    const config = (await resolveConfig(join(root, rel))) ?? {};
+    files.set(rel, await format(content, { ...config, filepath: join(root, rel) }));
   }
   const yamlBefore = readFileSync(yamlFile, 'utf8');
   const yamlAfter = appendEntry(yamlBefore, name, routingUrl);
@@ -410,10 +470,12 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
       written.push(rel);
     }
     writeFileSync(yamlFile, yamlAfter);
+    for (const edit of sdlEdits.values()) writeFileSync(edit.file, edit.after);
     if (options.writeSupergraph)
       writeFileSync(join(root, 'schema', 'supergraph.graphql'), supergraphFileContent(result.supergraphSdl));
   } catch (error) {
     writeFileSync(yamlFile, yamlBefore);
+    for (const edit of sdlEdits.values()) writeFileSync(edit.file, edit.before);
     rmSync(join(root, 'subgraphs', name), { recursive: true, force: true });
     rmSync(join(root, 'schema', `${name}.graphql`), { force: true });
     throw new ScaffoldError(
@@ -426,6 +488,7 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
     operator,
     newOperatorValue,
     files: written,
+    operatorValueAddedTo: [...sdlEdits.values()].map((e) => relative(root, e.file)),
     subgraphs: [...list.map((s) => s.name), name],
     compositionHints: result.hints,
   };
@@ -476,26 +539,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   try {
-    const r = scaffold(options);
+    const r = await scaffold(options);
     const root = resolve(options.root ?? DEFAULT_ROOT);
     console.log(
       `scaffolded subgraph "${r.name}" (${options.operatorLabel}, Territory.${options.slice}, port ${options.port}) in ${root}:`,
     );
     for (const f of r.files) console.log(`  + ${f}`);
     console.log(`  ~ schema/supergraph.yaml (entry "${r.name}" appended)`);
+    for (const f of r.operatorValueAddedTo) console.log(`  ~ ${f} (Operator value ${r.operator} added)`);
     console.log(
       r.newOperatorValue
-        ? `Operator enum: value ${r.operator} declared in schema/${r.name}.graphql only (output-only enum: composition takes the union).`
+        ? `Operator enum: value ${r.operator} declared in schema/${r.name}.graphql and added to every subgraph declaring Operator (an input enum too: federation wants the same values everywhere).`
         : `Operator enum: value ${r.operator} already exists; reused.`,
     );
     console.log(
       `composition of ${r.subgraphs.length} subgraphs: OK (${r.compositionHints.length} hint(s))${options.writeSupergraph ? ' → schema/supergraph.graphql written' : ''}`,
     );
     console.log(`next steps:
-  ${options.writeSupergraph ? '' : 'npm run compose                                # writes schema/supergraph.graphql with the new subgraph\n  '}npx vitest run subgraphs/${r.name}                # its own test: batching and provenance
+  ${options.writeSupergraph ? '' : 'npm run compose                                # writes schema/supergraph.graphql with the new subgraph\n  '}npx vitest run subgraphs/${r.name}                # its own tests: batching, provenance, writes over HTTP, pages, import
   npm run typecheck
   npm run subgraph -- ${r.name}                     # alone on port ${options.port}; or npm start for the whole hub
-  then replace the SAMPLE figures of subgraphs/${r.name}/load.ts and the catalogue of catalogue.ts with ${options.operatorLabel}'s data,
+  then replace the catalogue of subgraphs/${r.name}/catalogue.ts with ${options.operatorLabel}'s services (the sample of sample.ts stays SAMPLE),
   and commit subgraphs/${r.name}/, schema/${r.name}.graphql, schema/supergraph.yaml and schema/supergraph.graphql together.`);
   } catch (error) {
     if (error instanceof ScaffoldError) {

@@ -2,7 +2,8 @@
 // Keys come from configuration: an HS256 secret, a public key (PEM) or a local JWKS file.
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse } from 'graphql';
+import { readSubgraphList } from './registry.ts';
 import {
   createLocalJWKSet,
   importSPKI,
@@ -14,6 +15,35 @@ import {
 
 export const OPERATORS = ['BPIFRANCE', 'FRANCE_TRAVAIL', 'BUSINESS_FRANCE', 'BANQUE_DES_TERRITOIRES'] as const;
 export type OperatorCode = (typeof OPERATORS)[number] | 'ANCT';
+
+let operatorList: string[] | undefined;
+/**
+ * The operators a token may act for: the four of the programme, ANCT, and any value a listed subgraph adds to the
+ * Operator enum (a scaffolded operator such as ACTION_LOGEMENT), so adding an operator needs no change here.
+ * What a token may write is still decided by each record kind's ownership rule.
+ */
+export function knownOperators(): string[] {
+  if (operatorList) return operatorList;
+  const declared = new Set<string>([...OPERATORS, 'ANCT']);
+  let entries: ReturnType<typeof readSubgraphList> = [];
+  try {
+    entries = readSubgraphList();
+  } catch {
+    // No subgraph list (a bare image): the programme's operators only.
+  }
+  for (const entry of entries) {
+    let document;
+    try {
+      document = parse(readFileSync(entry.sdlFile, 'utf8'));
+    } catch {
+      continue; // an image may carry only its own SDL: the others add no operator it could serve
+    }
+    for (const def of document.definitions)
+      if (def.kind === Kind.ENUM_TYPE_DEFINITION && def.name.value === 'Operator')
+        for (const value of def.values ?? []) declared.add(value.name.value);
+  }
+  return (operatorList = [...declared]);
+}
 
 export interface Identity {
   subject: string;
@@ -120,8 +150,8 @@ export async function verifyAuthorization(
       );
     }
     const operator = payload.operator;
-    if (typeof operator !== 'string' || ![...OPERATORS, 'ANCT'].includes(operator)) {
-      throw unauthenticated(`token has no valid "operator" claim (one of ${OPERATORS.join(', ')})`);
+    if (typeof operator !== 'string' || !knownOperators().includes(operator)) {
+      throw unauthenticated(`token has no valid "operator" claim (one of ${knownOperators().join(', ')})`);
     }
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : [];
     return { subject: String(payload.sub ?? 'anonymous'), operator: operator as OperatorCode, scopes };
