@@ -5,9 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { checkSiren } from '../../runtime/errors.ts';
-import { industrialProfile } from '../../runtime/sample.ts';
-import { generateRecords } from '../load.ts';
-import { PHASE_YEARS } from '../generate.ts';
+import { industrialProfile, sampleScale } from '../../runtime/sample.ts';
+import { generateRecords, PHASE_YEARS } from '../sample.ts';
 import attractiveness from '../subgraph.ts';
 
 let sg: TestSubgraph<any>;
@@ -19,7 +18,7 @@ const csv = parse(readFileSync(new URL('../data/catalogue.csv', import.meta.url)
 
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
-  records = generateRecords();
+  records = generateRecords(sampleScale());
 });
 afterAll(() => sg?.stop());
 
@@ -75,7 +74,7 @@ describe('catalogue (real, from the programme documents)', () => {
 
 describe('sample records', () => {
   test('are deterministic, plausible and labelled', () => {
-    expect(generateRecords()).toEqual(records);
+    expect(generateRecords(sampleScale())).toEqual(records);
     const all = [...records.investments, ...records.exportSupports, ...records.sitePromotions];
     expect(all.length).toBeGreaterThanOrEqual(3000);
     expect(all.length).toBeLessThanOrEqual(6000);

@@ -1,14 +1,13 @@
-// Test helpers of the attractiveness writes: HS256 tokens signed with a test secret, operations run
-// in-process with the caller's identity verified exactly as the HTTP server does.
-import { SignJWT } from 'jose';
+// Test helpers of the attractiveness writes: tokens from the tests' one signer (test/support/token.ts), operations
+// run in-process with the caller's identity verified exactly as the HTTP server does.
 import type { Kysely } from 'kysely';
+import { signToken, TEST_JWT_ENV } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
 import type { TestSubgraph } from '../../../test/support/harness.ts';
 import attractiveness from '../subgraph.ts';
 
-export const SECRET = 'attractiveness-test-secret-0123456789-abcdef';
 /** One object for the whole run: the runtime caches the key per env object. */
-export const ENV = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
+export const ENV: NodeJS.ProcessEnv = { ...TEST_JWT_ENV };
 
 export interface TokenOptions {
   operator?: string;
@@ -17,20 +16,19 @@ export interface TokenOptions {
   expired?: boolean;
 }
 
+/** A token of Business France with the write scope unless told otherwise. */
 export function token({
   operator = 'BUSINESS_FRANCE',
   scope = 'attractiveness:write',
-  secret = SECRET,
+  secret,
   expired = false,
 }: TokenOptions = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ operator, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('test-user')
-    .setAudience('territoires-industrie-hub')
-    .setIssuedAt(expired ? now - 7200 : now)
-    .setExpirationTime(expired ? now - 3600 : now + 600)
-    .sign(new TextEncoder().encode(secret));
+  return signToken({
+    operator,
+    scope,
+    secret,
+    expiresAt: expired ? Math.floor(Date.now() / 1000) - 3600 : undefined,
+  });
 }
 
 export interface Answer {
