@@ -4,7 +4,13 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config({
-  files: ['subgraphs/runtime/**/*.ts', 'subgraphs/financing/**/*.ts', 'gateway/**/*.ts', 'test/support/**/*.ts'],
+  files: [
+    'subgraphs/runtime/**/*.ts',
+    'subgraphs/financing/**/*.ts',
+    'subgraphs/attractiveness/**/*.ts',
+    'gateway/**/*.ts',
+    'test/support/**/*.ts',
+  ],
   ignores: [
     // Migrations are typed on Kysely<any>: frozen files, written against the schema of their day.
     'subgraphs/*/migrations/**',

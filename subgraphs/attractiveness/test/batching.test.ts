@@ -7,8 +7,9 @@ import { encodeKeyset } from '../../runtime/cursors.ts';
 import { generate } from '../sample.ts';
 import { dataVersion } from '../load.ts';
 import attractiveness from '../subgraph.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<AttractivenessContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
 });

@@ -13,6 +13,7 @@ import { ImportRefused, importCsv, validateCsv } from '../../runtime/import.ts';
 import { describeColumns } from '../../runtime/records.ts';
 import { investmentProjectSpec } from '../records.ts';
 import attractiveness from '../subgraph.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 import { db, run, snapshot } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,7 +42,7 @@ const EXPECTED_PROBLEMS = [
   { line: 9, field: 'kind', message: '"EXPANSION" is not one of CREATION, EXTENSION, TAKEOVER' },
 ];
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<AttractivenessContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
 });
@@ -91,7 +92,7 @@ describe('importCsv', () => {
       ._entities[0].attractiveness;
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 2);
     expect(after.summary.amountEur).toBe(before.summary.amountEur + 4_200_000 + 12_500_000);
-    const order = after.investments.nodes.map((n: any) => `${n.date} ${n.reference}`);
+    const order = after.investments.nodes.map((n: { date: string; reference: string }) => `${n.date} ${n.reference}`);
     expect(order).toEqual([...order].sort((a: string, b: string) => b.slice(0, 10).localeCompare(a.slice(0, 10))));
 
     const snap = await snapshot(sg);

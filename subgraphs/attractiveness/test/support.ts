@@ -3,7 +3,10 @@
 import type { Kysely } from 'kysely';
 import { signToken, TEST_JWT_ENV } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
-import type { TestSubgraph } from '../../../test/support/harness.ts';
+import type { Result, TestSubgraph } from '../../../test/support/harness.ts';
+import type { FieldProblem } from '../../runtime/records.ts';
+import type { AttractivenessDB, RecordTable } from '../db.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 import attractiveness from '../subgraph.ts';
 
 /** One object for the whole run: the runtime caches the key per env object. */
@@ -31,14 +34,14 @@ export function token({
   });
 }
 
-export interface Answer {
-  data?: any;
-  errors?: { message: string; extensions?: Record<string, any> }[];
-}
+export type Answer = Omit<Result, 'statements'>;
+
+/** The field problems of a BAD_USER_INPUT answer. */
+export const fieldsOf = (answer: Answer) => (answer.errors?.[0]?.extensions?.fields ?? []) as FieldProblem[];
 
 /** Runs an operation as the holder of `bearer` (none: anonymous). */
 export async function run(
-  sg: TestSubgraph<any>,
+  sg: TestSubgraph<AttractivenessContext>,
   bearer: string | undefined,
   query: string,
   variables?: Record<string, unknown>,
@@ -56,10 +59,10 @@ export async function run(
   return response.body.singleResult as Answer;
 }
 
-export const db = (sg: TestSubgraph<any>) => sg.prepared.database.db as Kysely<any>;
+export const db = (sg: TestSubgraph<AttractivenessContext>) => sg.prepared.database.db as Kysely<AttractivenessDB>;
 
 /** Every row of a table, by reference: "nothing was written" compares two snapshots. */
-export async function snapshot(sg: TestSubgraph<any>, table = 'investment_project') {
+export async function snapshot(sg: TestSubgraph<AttractivenessContext>, table: RecordTable = 'investment_project') {
   const rows = await db(sg).selectFrom(table).selectAll().orderBy('reference').execute();
   return rows;
 }

@@ -10,6 +10,7 @@ import { investmentProjectSpec } from '../records.ts';
 import { generateRecords } from '../sample.ts';
 import type { Kysely } from 'kysely';
 import attractiveness from '../subgraph.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 import {
   CREATE_INVESTMENT,
   DELETE_INVESTMENT,
@@ -18,12 +19,13 @@ import {
   db,
   investmentInput,
   run,
+  fieldsOf,
   snapshot,
   token,
 } from './support.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<AttractivenessContext>;
 let writer: string;
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
@@ -41,8 +43,13 @@ const slice = async (id = TERRITORY) => {
   expect(errors).toBeUndefined();
   return data._entities[0].attractiveness;
 };
-const investmentService = (s: any) =>
-  s.services.find((m: any) => m.service.id === 'attractiveness:investissement-etranger');
+interface ServiceAnswer {
+  service: { id: string };
+  recordCount: number;
+  dataset: { nature: string };
+}
+const investmentService = (s: { services: ServiceAnswer[] }) =>
+  s.services.find((m) => m.service.id === 'attractiveness:investissement-etranger')!;
 const byRecency = (a: { date: string; reference: string }, b: { date: string; reference: string }) =>
   a.date === b.date ? a.reference.localeCompare(b.reference) : a.date < b.date ? 1 : -1;
 
@@ -89,8 +96,10 @@ describe('createInvestmentProject', () => {
     expect(investmentService(after).recordCount).toBe((investmentService(before)?.recordCount ?? 0) + 1);
     // Most recent first, the new record in its place; every page still walks the whole list.
     const nodes = after.investments.nodes;
-    expect(nodes.map((n: any) => n.reference)).toEqual([...nodes].sort(byRecency).map((n: any) => n.reference));
-    expect(nodes.find((n: any) => n.reference === input.reference).dataset.nature).toBe('REAL');
+    expect(nodes.map((n: { reference: string }) => n.reference)).toEqual(
+      [...nodes].sort(byRecency).map((n: { reference: string }) => n.reference),
+    );
+    expect(nodes.find((n: { reference: string }) => n.reference === input.reference).dataset.nature).toBe('REAL');
     expect(after.investments.totalCount).toBe(before.investments.totalCount + 1);
 
     const deleted = await run(sg, writer, DELETE_INVESTMENT, { reference: input.reference });
@@ -145,7 +154,7 @@ describe('createInvestmentProject', () => {
       }),
     });
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const fields = Object.fromEntries(bad.errors![0]!.extensions!.fields.map((p: any) => [p.field, p.message]));
+    const fields = Object.fromEntries(fieldsOf(bad).map((p) => [p.field, p.message]));
     expect(fields).toEqual({
       investorName: 'is required',
       naf: '"abc" is not a NAF rév. 2 code such as 22.29A',
@@ -163,12 +172,11 @@ describe('createInvestmentProject', () => {
         investorCountry: 'FR',
       }),
     });
-    expect(refs.errors![0]!.extensions!.fields.map((p: any) => p.field).sort()).toEqual([
-      'date',
-      'investorCountry',
-      'serviceId',
-      'territoryId',
-    ]);
+    expect(
+      fieldsOf(refs)
+        .map((p) => p.field)
+        .sort(),
+    ).toEqual(['date', 'investorCountry', 'serviceId', 'territoryId']);
     const other = await run(sg, writer, CREATE_INVESTMENT, {
       input: investmentInput({
         reference: 'BFOP-BAD-3',
@@ -179,12 +187,11 @@ describe('createInvestmentProject', () => {
       }),
     });
     // Type and referential problems come together (one round of corrections).
-    expect(other.errors![0]!.extensions!.fields.map((p: any) => p.field).sort()).toEqual([
-      'investorCountry',
-      'sector',
-      'serviceId',
-      'territoryId',
-    ]);
+    expect(
+      fieldsOf(other)
+        .map((p) => p.field)
+        .sort(),
+    ).toEqual(['investorCountry', 'sector', 'serviceId', 'territoryId']);
     const refs2 = await run(sg, writer, CREATE_INVESTMENT, {
       input: investmentInput({
         reference: 'BFOP-BAD-3',
@@ -241,7 +248,7 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
       reference: input.reference,
       patch: { jobsSaved: -3, date: '2030-01-01' },
     });
-    expect(bad.errors![0]!.extensions!.fields.map((p: any) => p.field)).toEqual(['jobsSaved', 'date']);
+    expect(fieldsOf(bad).map((p) => p.field)).toEqual(['jobsSaved', 'date']);
     const missing = await run(sg, writer, UPDATE_INVESTMENT, { reference: 'BFOP-NOPE', patch: { status: 'DECIDED' } });
     expect(missing.errors![0]!.extensions!.code).toBe('NOT_FOUND');
     const sample = await run(sg, writer, UPDATE_INVESTMENT, {
@@ -264,8 +271,8 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
     const [from2, to2] = [await slice(), await slice(target)];
     expect(from2.investments.totalCount).toBe(from.investments.totalCount - 1);
     expect(to2.investments.totalCount).toBe(to.investments.totalCount + 1);
-    expect(to2.investments.nodes.map((n: any) => n.reference)).toEqual(
-      [...to2.investments.nodes].sort(byRecency).map((n: any) => n.reference),
+    expect(to2.investments.nodes.map((n: { reference: string }) => n.reference)).toEqual(
+      [...to2.investments.nodes].sort(byRecency).map((n: { reference: string }) => n.reference),
     );
     const row = await db(sg)
       .selectFrom('investment_project')
@@ -332,7 +339,7 @@ describe('export supports and site promotions', () => {
       },
     );
     // The bad SIREN and the service of another kind, in one answer.
-    expect(badSiren.errors![0]!.extensions!.fields.map((p: any) => p.field)).toEqual(['companySiren', 'serviceId']);
+    expect(fieldsOf(badSiren).map((p) => p.field)).toEqual(['companySiren', 'serviceId']);
 
     const site = await run(
       sg,
@@ -363,12 +370,12 @@ describe('export supports and site promotions', () => {
       exportSupports(first: 200) { nodes { reference } } sitePromotions(first: 200) { nodes { reference } } } } } }`,
       { r: [{ __typename: 'Territory', id: TERRITORY }] },
     );
-    expect(s.data._entities[0].attractiveness.exportSupports.nodes.map((n: any) => n.reference)).toContain(
-      'BFOP-EXP-2025-1',
-    );
-    expect(s.data._entities[0].attractiveness.sitePromotions.nodes.map((n: any) => n.reference)).toContain(
-      'BFOP-SIT-2025-1',
-    );
+    expect(
+      s.data._entities[0].attractiveness.exportSupports.nodes.map((n: { reference: string }) => n.reference),
+    ).toContain('BFOP-EXP-2025-1');
+    expect(
+      s.data._entities[0].attractiveness.sitePromotions.nodes.map((n: { reference: string }) => n.reference),
+    ).toContain('BFOP-SIT-2025-1');
     const d1 = await run(
       sg,
       writer,
