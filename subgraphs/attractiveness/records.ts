@@ -44,7 +44,7 @@ const yearFilter: FilterSpec = { kind: 'equals', column: 'year', type: 'integer'
 /** Filters of the investment totals (not a page): validated and turned into SQL by the kit too. */
 export const TOTALS_FILTERS: Record<string, FilterSpec> = { year: yearFilter };
 
-/** Fields, kit declarations and derived columns shared by the three kinds. */
+/** The kit declarations the three kinds share (key, ownership, reserved references, partition and order). */
 const shared = {
   key: 'reference',
   owner,
