@@ -9,6 +9,7 @@ export default tseslint.config({
     'subgraphs/financing/**/*.ts',
     'subgraphs/recruitment/**/*.ts',
     'subgraphs/engineering/**/*.ts',
+    'subgraphs/attractiveness/**/*.ts',
     'gateway/**/*.ts',
     'test/support/**/*.ts',
   ],

@@ -1,118 +1,71 @@
-// Per-request DataLoaders of the attractiveness subgraph: one SQL statement per batch of territories
-// (and per distinct set of arguments for the filtered lists and totals).
+// Per-request DataLoaders of the attractiveness subgraph: one SQL statement per batch of territories (two for a
+// page: counts and rows, from the kit's pageLoader), and per distinct set of arguments for the totals.
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { groupBy, manyLoader } from '../runtime/loaders.ts';
-import type { AttractivenessDB, ExportSupportRow, InvestmentRow, RecordTable, SitePromotionRow } from './db.ts';
-import type { ExportFilter, InvestmentFilter, Page, SiteFilter, TotalsFilter } from './filters.ts';
-import {
-  applyExportFilter,
-  applyInvestmentFilter,
-  applySiteFilter,
-  applyTotalsFilter,
-  investmentSums,
-  mobilisations,
-  pages,
-  type InvestmentSums,
-  type MobilisationRow,
-  type PagedRow,
-} from './queries.ts';
+import { groupBy, manyLoader, pageLoader } from '../runtime/loaders.ts';
+import type { AttractivenessDB, ExportSupport, InvestmentProject, SitePromotion } from './db.ts';
+import { exportSupportSpec, investmentProjectSpec, sitePromotionSpec } from './records.ts';
+import * as repository from './repository.ts';
 
-/** A territory with the (normalised) arguments of the field being resolved. */
-export interface Keyed<F> {
+/** A territory with the (validated) arguments of the investment totals. */
+export interface TotalsKey {
   territoryId: string;
-  filter: F;
+  filter: repository.TotalsFilter;
 }
 
 /** Batches keys by their filter: one `fetch` (one statement) per distinct filter in the batch. */
-function filteredLoader<F, V>(fetch: (territoryIds: string[], filter: F) => Promise<Map<string, V>>, empty: () => V) {
-  return new DataLoader<Keyed<F>, V, string>(
+function totalsLoader<V>(
+  fetch: (territoryIds: string[], filter: repository.TotalsFilter) => Promise<Map<string, V>>,
+  empty: () => V,
+) {
+  const filterKey = (k: TotalsKey) => JSON.stringify(k.filter);
+  return new DataLoader<TotalsKey, V, string>(
     async (keys) => {
-      const groups = new Map<string, { filter: F; ids: string[] }>();
+      const groups = new Map<string, { filter: repository.TotalsFilter; ids: Set<string> }>();
       for (const key of keys) {
-        const filterKey = JSON.stringify(key.filter);
-        const group = groups.get(filterKey) ?? { filter: key.filter, ids: [] };
-        group.ids.push(key.territoryId);
-        groups.set(filterKey, group);
+        const group = groups.get(filterKey(key)) ?? { filter: key.filter, ids: new Set<string>() };
+        group.ids.add(key.territoryId);
+        groups.set(filterKey(key), group);
       }
       const results = new Map<string, Map<string, V>>();
       await Promise.all(
-        [...groups].map(async ([filterKey, group]) => {
-          results.set(filterKey, await fetch([...new Set(group.ids)], group.filter));
-        }),
+        [...groups].map(async ([k, group]) => results.set(k, await fetch([...group.ids], group.filter))),
       );
-      return keys.map((key) => results.get(JSON.stringify(key.filter))?.get(key.territoryId) ?? empty());
+      return keys.map((key) => results.get(filterKey(key))?.get(key.territoryId) ?? empty());
     },
-    { cacheKeyFn: (key) => `${key.territoryId}|${JSON.stringify(key.filter)}` },
+    { cacheKeyFn: (key) => `${key.territoryId}|${filterKey(key)}` },
   );
 }
 
-export interface PageResult<R> {
-  totalCount: number;
-  rows: R[];
-  hasNextPage: boolean;
+/** Investment sums per territory and `key`, most projects first, then by key. */
+function ranked<K extends 'investor_country' | 'sector'>(db: Kysely<AttractivenessDB>, key: K) {
+  return async (ids: string[], filter: repository.TotalsFilter) => {
+    const rows = await repository.investmentSums(db, ['territory_id', key], filter, { territoryIds: ids });
+    const out = groupBy(rows, (r) => r.territory_id);
+    for (const list of out.values())
+      list.sort((a, b) => Number(b.project_count) - Number(a.project_count) || a[key].localeCompare(b[key]));
+    return out;
+  };
 }
-const emptyPage = <R>(): PageResult<R> => ({ totalCount: 0, rows: [], hasNextPage: false });
-
-function pageLoader<R extends PagedRow, F extends Page>(
-  db: Kysely<AttractivenessDB>,
-  table: RecordTable,
-  apply: (q: any, f: F) => any,
-) {
-  return filteredLoader<F, PageResult<R>>(
-    (ids, filter) => pages<R>(db, table, ids, filter, (q) => apply(q, filter)),
-    emptyPage,
-  );
-}
-
-type Sums = InvestmentSums & { territory_count: number };
-type Grouped<K extends string> = Sums & Record<K, string>;
-
-const byCountDesc =
-  <K extends string>(key: K) =>
-  (a: Grouped<K>, b: Grouped<K>) =>
-    Number(b.project_count) - Number(a.project_count) || a[key].localeCompare(b[key]);
 
 export function createLoaders(db: Kysely<AttractivenessDB>) {
-  const scoped = (ids: string[], filter: TotalsFilter) => (q: any) =>
-    applyTotalsFilter(q.where('territory_id', 'in', ids), filter);
   return {
-    mobilisations: manyLoader<string, MobilisationRow>(
-      (ids) => mobilisations(db, ids),
+    mobilisations: manyLoader(
+      (ids: string[]) => repository.mobilisations(db, ids),
       (row) => row.territory_id,
     ),
-    investments: pageLoader<InvestmentRow & PagedRow, InvestmentFilter>(
-      db,
-      'investment_project',
-      applyInvestmentFilter,
-    ),
-    exportSupports: pageLoader<ExportSupportRow & PagedRow, ExportFilter>(db, 'export_support', applyExportFilter),
-    sitePromotions: pageLoader<SitePromotionRow & PagedRow, SiteFilter>(db, 'site_promotion', applySiteFilter),
-    investmentTotals: filteredLoader<TotalsFilter, Sums | null>(
+    investments: pageLoader<AttractivenessDB, InvestmentProject>(db, investmentProjectSpec),
+    exportSupports: pageLoader<AttractivenessDB, ExportSupport>(db, exportSupportSpec),
+    sitePromotions: pageLoader<AttractivenessDB, SitePromotion>(db, sitePromotionSpec),
+    investmentTotals: totalsLoader<repository.InvestmentSumRow<'territory_id'> | null>(
       async (ids, filter) => {
-        const rows = await investmentSums(db, ['territory_id'], scoped(ids, filter));
+        const rows = await repository.investmentSums(db, ['territory_id'], filter, { territoryIds: ids });
         return new Map(rows.map((r) => [r.territory_id, r]));
       },
       () => null,
     ),
-    investmentsByCountry: filteredLoader<TotalsFilter, Grouped<'investor_country'>[]>(
-      async (ids, filter) => {
-        const rows = await investmentSums(db, ['territory_id', 'investor_country'], scoped(ids, filter));
-        const out = groupBy(rows, (r) => r.territory_id);
-        for (const list of out.values()) list.sort(byCountDesc('investor_country'));
-        return out;
-      },
-      () => [],
-    ),
-    investmentsBySector: filteredLoader<TotalsFilter, Grouped<'sector'>[]>(
-      async (ids, filter) => {
-        const rows = await investmentSums(db, ['territory_id', 'sector'], scoped(ids, filter));
-        const out = groupBy(rows, (r) => r.territory_id);
-        for (const list of out.values()) list.sort(byCountDesc('sector'));
-        return out;
-      },
-      () => [],
-    ),
+    investmentsByCountry: totalsLoader(ranked(db, 'investor_country'), () => []),
+    investmentsBySector: totalsLoader(ranked(db, 'sector'), () => []),
   };
 }
 

@@ -1,19 +1,58 @@
-// The record kinds Business France writes through the hub (GraphQL mutations and `npm run import`):
-// one RecordSpec per table, shared by both paths (subgraphs/runtime/records.ts validates and upserts).
-import type { Kysely } from 'kysely';
+// The record kinds Business France writes through the hub (GraphQL mutations and `npm run import`), declared once
+// each for the record kit (runtime/records.ts): fields and their validation, ownership, reserved sample references,
+// filters and order of the pages, sample hook. Shared by the mutations, the CSV import and the pages.
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
-import type { FieldProblem, FieldSpec, RecordSpec } from '../runtime/records.ts';
-import type { WriteOptions } from '../runtime/writes.ts';
+import type { FieldProblem, FieldSpec, OrderColumn, OwnershipRule, RecordSpec, Row } from '../runtime/records.ts';
+import type { FilterSpec } from '../runtime/filters.ts';
 import { CATALOGUE, OPERATOR, SERVICE_BY_ID, type RecordKind } from './catalogue.ts';
 import { countryName } from './countries.ts';
-import type { RecordTable } from './db.ts';
-import { INVESTMENT_STATUSES, SECTORS } from './filters.ts';
-import { renumber } from './positions.ts';
+import { generateRecords, SECTORS } from './sample.ts';
 
 export const WRITE_SCOPE = 'attractiveness:write';
+export const FIRST_YEAR = 2019;
+export const LAST_YEAR = 2027;
+export const INVESTMENT_STATUSES = ['DETECTED', 'IN_PROGRESS', 'DECIDED', 'ABANDONED'] as const;
 
 /** References of the hub's generated records (`BF-IDE-2023-8412-0007`): reserved, operators use their own. */
 export const SAMPLE_REFERENCE = /^BF-(IDE|EXP|SIT)-\d{4}-\d{4}-\d{4,}$/;
+
+/** Business France writes its declared records; the sample (origin SAMPLE) is nobody's to write. */
+const owner: OwnershipRule = {
+  scope: WRITE_SCOPE,
+  writers: OPERATOR,
+  mayWrite: (identity) => identity.operator === OPERATOR,
+  owns: (identity, row) => identity.operator === OPERATOR && row.origin === 'OPERATOR',
+};
+
+const reservedKey = (reference: string) =>
+  SAMPLE_REFERENCE.test(reference)
+    ? "uses the pattern reserved for the hub's sample records (BF-IDE|EXP|SIT-<phase>-<code>-<n>); use your own reference"
+    : undefined;
+
+/** Every list: most recent first, then reference (unique), walked with keyset cursors. */
+const order: OrderColumn[] = [
+  { column: 'date', type: 'string', descending: true },
+  { column: 'reference', type: 'string' },
+];
+
+const COUNTRY_CODE = {
+  pattern: /^[A-Z]{2}$/,
+  patternHint: 'an ISO 3166-1 alpha-2 country code (2 capital letters, e.g. DE)',
+};
+const yearFilter: FilterSpec = { kind: 'equals', column: 'year', type: 'integer', min: FIRST_YEAR, max: LAST_YEAR };
+
+/** Filters of the investment totals (not a page): validated and turned into SQL by the kit too. */
+export const TOTALS_FILTERS: Record<string, FilterSpec> = { year: yearFilter };
+
+/** The kit declarations the three kinds share (key, ownership, reserved references, partition and order). */
+const shared = {
+  key: 'reference',
+  owner,
+  reservedKey,
+  territoryColumn: 'territory_id',
+  order,
+  checkIncomplete: true,
+} as const;
 
 const common = (what: string): FieldSpec[] => [
   {
@@ -51,60 +90,59 @@ const dateField = (what: string): FieldSpec => ({
 });
 
 function countryProblem(field: string, code: unknown, foreign: boolean): FieldProblem[] {
+  if (code == null) return [];
   if (countryName(String(code)) === undefined)
     return [{ field, message: `"${String(code).slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code (e.g. DE)` }];
   if (foreign && code === 'FR') return [{ field, message: 'a foreign investor cannot be French (FR)' }];
   return [];
 }
 
-/** Checks shared by the three kinds: reserved references, territory, service of the right kind, date within the phase. */
-function commonChecks(value: Record<string, unknown>, kind: RecordKind): FieldProblem[] {
+/** Checks shared by the three kinds (a field absent from `value` already had a type error): territory, service of the right kind, date within the phase. */
+function commonChecks(value: Row, kind: RecordKind): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const reference = String(value.reference);
-  if (SAMPLE_REFERENCE.test(reference))
-    problems.push({
-      field: 'reference',
-      message: `"${reference}" uses the pattern reserved for the hub's sample records; use your own reference`,
-    });
-  const territoryId = String(value.territoryId);
-  const parsed = parseTerritoryId(territoryId);
-  if (!parsed)
-    problems.push({
-      field: 'territoryId',
-      message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)`,
-    });
-  else if (!isKnownTerritory(territoryId))
-    problems.push({
-      field: 'territoryId',
-      message: `unknown territory "${territoryId}": no such ANCT code in phase ${parsed.phase}`,
-    });
-  const serviceId = String(value.serviceId);
-  const service = SERVICE_BY_ID.get(serviceId);
-  const expected = CATALOGUE.filter((s) => s.records === kind).map((s) => s.id);
-  if (!service)
-    problems.push({
-      field: 'serviceId',
-      message: `unknown service "${serviceId.slice(0, 80)}": not in the attractiveness catalogue (expected ${expected.join(' or ')})`,
-    });
-  else if (service.records !== kind)
-    problems.push({
-      field: 'serviceId',
-      message: `"${serviceId}" has no records of this kind (expected ${expected.join(' or ')})`,
-    });
+  const parsed = value.territoryId == null ? undefined : parseTerritoryId(String(value.territoryId));
+  if (value.territoryId != null) {
+    const territoryId = String(value.territoryId);
+    if (!parsed)
+      problems.push({
+        field: 'territoryId',
+        message: `"${territoryId.slice(0, 40)}" is not a territory id (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)`,
+      });
+    else if (!isKnownTerritory(territoryId))
+      problems.push({
+        field: 'territoryId',
+        message: `unknown territory "${territoryId}": no such ANCT code in phase ${parsed.phase}`,
+      });
+  }
+  if (value.serviceId != null) {
+    const serviceId = String(value.serviceId);
+    const service = SERVICE_BY_ID.get(serviceId);
+    const expected = CATALOGUE.filter((s) => s.records === kind).map((s) => s.id);
+    if (!service)
+      problems.push({
+        field: 'serviceId',
+        message: `unknown service "${serviceId.slice(0, 80)}": not in the attractiveness catalogue (expected ${expected.join(' or ')})`,
+      });
+    else if (service.records !== kind)
+      problems.push({
+        field: 'serviceId',
+        message: `"${serviceId}" has no records of this kind (expected ${expected.join(' or ')})`,
+      });
+  }
   if (parsed && typeof value.date === 'string') {
     const [from, to] = PHASE_YEARS[parsed.phase];
     const year = Number(value.date.slice(0, 4));
     if (year < from || year > to)
       problems.push({
         field: 'date',
-        message: `${value.date} is outside the phase ${parsed.phase} of territory ${territoryId} (${from}–${to})`,
+        message: `${value.date} is outside the phase ${parsed.phase} of territory ${String(value.territoryId)} (${from}–${to})`,
       });
   }
   return problems;
 }
 
 /** Columns derived from the territory and the date, and the origin of operator records. */
-function derived(value: Record<string, unknown>) {
+function derived(value: Row): Row {
   const parsed = parseTerritoryId(String(value.territoryId))!;
   return {
     reference: value.reference,
@@ -114,13 +152,25 @@ function derived(value: Record<string, unknown>) {
     service_id: value.serviceId,
     date: value.date,
     year: Number(String(value.date).slice(0, 4)),
+    origin: 'OPERATOR',
   };
 }
 
 export const investmentProjectSpec: RecordSpec = {
+  ...shared,
   kind: 'investment-project',
   table: 'investment_project',
-  key: 'reference',
+  filters: {
+    country: { kind: 'equals', column: 'investor_country', type: 'string', ...COUNTRY_CODE },
+    sector: { kind: 'equals', column: 'sector', type: 'string', values: () => SECTORS },
+    kind: { kind: 'equals', column: 'kind', type: 'string' },
+    status: { kind: 'equals', column: 'status', type: 'string' },
+    year: yearFilter,
+    minJobs: { kind: 'min', column: 'jobs' },
+    minAmountEur: { kind: 'min', column: 'investment_eur' },
+    maxAmountEur: { kind: 'max', column: 'investment_eur', atLeast: 'minAmountEur' },
+  },
+  sample: (scale) => generateRecords(scale).investments,
   fields: [
     ...common('project'),
     {
@@ -189,16 +239,23 @@ export const investmentProjectSpec: RecordSpec = {
     kind: v.kind,
     jobs_created: v.jobsCreated,
     jobs_saved: v.jobsSaved ?? 0,
+    jobs: Number(v.jobsCreated) + Number(v.jobsSaved ?? 0),
     investment_eur: v.investmentEur,
     status: v.status,
-    origin: 'OPERATOR',
   }),
 };
 
 export const exportSupportSpec: RecordSpec = {
+  ...shared,
   kind: 'export-support',
   table: 'export_support',
-  key: 'reference',
+  filters: {
+    offer: { kind: 'equals', column: 'offer', type: 'string' },
+    targetCountry: { kind: 'equals', column: 'target_country', type: 'string', ...COUNTRY_CODE },
+    status: { kind: 'equals', column: 'status', type: 'string' },
+    year: yearFilter,
+  },
+  sample: (scale) => generateRecords(scale).exportSupports,
   fields: [
     ...common('action'),
     {
@@ -252,14 +309,24 @@ export const exportSupportSpec: RecordSpec = {
     offer: v.offer,
     target_country: v.targetCountry,
     status: v.status,
-    origin: 'OPERATOR',
   }),
 };
 
 export const sitePromotionSpec: RecordSpec = {
+  ...shared,
   kind: 'site-promotion',
   table: 'site_promotion',
-  key: 'reference',
+  filters: {
+    service: {
+      kind: 'equals',
+      column: 'service_id',
+      type: 'string',
+      values: () => CATALOGUE.filter((s) => s.records === 'site').map((s) => s.id),
+    },
+    year: yearFilter,
+    minHectares: { kind: 'min', column: 'hectares' },
+  },
+  sample: (scale) => generateRecords(scale).sitePromotions,
   fields: [
     ...common('promotion'),
     { name: 'siteName', type: 'string', required: true, maxLength: 200, description: 'name of the industrial site' },
@@ -288,30 +355,7 @@ export const sitePromotionSpec: RecordSpec = {
     commune_name: v.communeName,
     hectares: v.hectares,
     event: v.event,
-    origin: 'OPERATOR',
   }),
 };
 
 export const RECORD_SPECS = [investmentProjectSpec, exportSupportSpec, sitePromotionSpec];
-
-/** Keeps the derived order of the lists right: renumbers the territories of the written rows (same transaction). */
-export function refreshPositions(table: RecordTable) {
-  return async (trx: Kysely<any>, rows: Record<string, unknown>[]) => {
-    await renumber(
-      trx,
-      table,
-      rows.map((r) => String(r.territory_id)),
-    );
-  };
-}
-
-export const writeOptions = (spec: RecordSpec): WriteOptions => ({
-  owner: OPERATOR,
-  scope: WRITE_SCOPE,
-  afterWrite: refreshPositions(spec.table as RecordTable),
-});
-
-/** For `npm run import`: the same refresh after an import. */
-export const afterImport = Object.fromEntries(
-  RECORD_SPECS.map((spec) => [spec.kind, refreshPositions(spec.table as RecordTable)]),
-);

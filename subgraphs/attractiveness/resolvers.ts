@@ -1,38 +1,39 @@
+// Maps the attractiveness subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages and
+// writes), no validation (the record kinds' declarations in records.ts do it, through the kit).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { sql, type Kysely } from 'kysely';
-import { encodeCursor } from '../runtime/errors.ts';
+import type { Kysely } from 'kysely';
+import { validateFilters } from '../runtime/filters.ts';
+import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
+import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
+import type { RecordSpec, Row } from '../runtime/records.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
-import { requireWriter } from '../runtime/auth.ts';
-import { badInput } from '../runtime/errors.ts';
-import type { RecordSpec } from '../runtime/records.ts';
-import { createRecord, removeRecord, updateRecord } from '../runtime/writes.ts';
+import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import {
   CATALOGUE,
   CATALOGUE_DATASET,
   DATASETS,
   OPERATOR,
+  OPERATOR_DATASET,
+  RECORD_DATASET,
   recordDataset,
   SERVICE_BY_ID,
   servicesOfAxis,
   type AxisName,
   type CatalogueService,
 } from './catalogue.ts';
+import { country } from './countries.ts';
+import type { AttractivenessDB, ExportSupport, InvestmentProject, SitePromotion } from './db.ts';
+import type { AttractivenessLoaders, TotalsKey } from './loaders.ts';
 import {
   exportSupportSpec,
+  INVESTMENT_STATUSES,
   investmentProjectSpec,
-  SAMPLE_REFERENCE,
   sitePromotionSpec,
-  WRITE_SCOPE,
-  writeOptions,
+  TOTALS_FILTERS,
 } from './records.ts';
-import { country } from './countries.ts';
-import { OPERATOR_DATASET, RECORD_DATASET } from './catalogue.ts';
-import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
-import type { AttractivenessDB, ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
-import { exportFilter, investmentFilter, siteFilter, totalsFilter, type TotalsFilter } from './filters.ts';
-import type { AttractivenessLoaders, PageResult } from './loaders.ts';
-import { activity, investmentSums, applyTotalsFilter, type InvestmentSums, type MobilisationRow } from './queries.ts';
+import * as repository from './repository.ts';
+import type { InvestmentSums, MobilisationRow, TotalsFilter } from './repository.ts';
 
 export interface AttractivenessContext extends SubgraphContext {
   db: Kysely<AttractivenessDB>;
@@ -43,20 +44,33 @@ export interface AttractivenessContext extends SubgraphContext {
 interface Slice {
   territoryId: string;
 }
-type Args = Record<string, any>;
+interface AxisArgs {
+  axis?: AxisName | null;
+}
+interface TotalsArgs {
+  year?: number | null;
+  status?: string | null;
+}
 
-function connection<R extends { position: number }, N>(page: PageResult<R>, node: (row: R) => N) {
-  const last = page.rows[page.rows.length - 1];
+function connection<R, N>(page: Page<R>, node: (row: R) => N) {
   return {
     totalCount: page.totalCount,
     nodes: page.rows.map(node),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last.position) : null },
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+  };
+}
+
+/** Totals: `statuses` is never empty (default: all but ABANDONED); the year is validated by the kit. */
+function totalsFilter(args: TotalsArgs): TotalsFilter {
+  return {
+    statuses: args.status ? [args.status] : INVESTMENT_STATUSES.filter((s) => s !== 'ABANDONED'),
+    filters: validateFilters(TOTALS_FILTERS, { ...args }),
   };
 }
 
 const service = (id: string): CatalogueService => SERVICE_BY_ID.get(id)!;
 
-const investmentNode = (r: InvestmentRow) => ({
+const investmentNode = (r: InvestmentProject) => ({
   reference: r.reference,
   service: service(r.service_id),
   investor: { name: r.investor_name, country: country(r.investor_country) },
@@ -71,7 +85,7 @@ const investmentNode = (r: InvestmentRow) => ({
   status: r.status,
   dataset: recordDataset('investment', r.origin),
 });
-const exportNode = (r: ExportSupportRow) => ({
+const exportNode = (r: ExportSupport) => ({
   reference: r.reference,
   service: service(r.service_id),
   company: { siren: r.company_siren, name: r.company_name, naf: r.naf },
@@ -82,7 +96,7 @@ const exportNode = (r: ExportSupportRow) => ({
   status: r.status,
   dataset: recordDataset('export', r.origin),
 });
-const siteNode = (r: SitePromotionRow) => ({
+const siteNode = (r: SitePromotion) => ({
   reference: r.reference,
   service: service(r.service_id),
   siteName: r.site_name,
@@ -113,7 +127,7 @@ function serviceMobilisations(rows: MobilisationRow[], axis?: AxisName | null) {
   });
 }
 
-const sums = (r: (InvestmentSums & { territory_count?: number }) | null | undefined) => ({
+const sums = (r: InvestmentSums | null | undefined) => ({
   projectCount: Number(r?.project_count ?? 0),
   investorCount: Number(r?.investor_count ?? 0),
   territoryCount: Number(r?.territory_count ?? 0),
@@ -122,27 +136,20 @@ const sums = (r: (InvestmentSums & { territory_count?: number }) | null | undefi
   investmentEur: Number(r?.investment_eur ?? 0),
 });
 
-/** create / update / delete of one record kind, owned by BUSINESS_FRANCE with the scope attractiveness:write. */
-function writeResolvers(spec: RecordSpec, node: (row: any) => unknown) {
-  const options = writeOptions(spec);
+/** create / update / delete of one record kind, through the kit (token of BUSINESS_FRANCE, scope attractiveness:write). */
+function writeResolvers<R>(spec: RecordSpec, node: (row: R) => unknown) {
+  const record = (row: Row) => node(row as R);
   return {
-    async create(_: unknown, { input }: Args, ctx: AttractivenessContext) {
-      const { created, row } = await createRecord(ctx, spec, options, input);
-      return { created, updated: false, record: node(row) };
+    async create(_: unknown, { input }: { input: Row }, ctx: AttractivenessContext) {
+      const { created, row } = await createOne(ctx, spec, { ...input });
+      return { created, updated: false, record: record(row) };
     },
-    async update(_: unknown, { reference, patch }: Args, ctx: AttractivenessContext) {
-      const { updated, row } = await updateRecord(ctx, spec, options, reference, patch);
-      return { created: false, updated, record: node(row) };
+    async update(_: unknown, { reference, patch }: { reference: string; patch: Row }, ctx: AttractivenessContext) {
+      const { updated, row } = await updateOne(ctx, spec, reference, { ...patch });
+      return { created: false, updated, record: record(row) };
     },
-    async remove(_: unknown, { reference }: Args, ctx: AttractivenessContext) {
-      requireWriter(await ctx.identity?.(), OPERATOR, WRITE_SCOPE);
-      // The hub's sample records are not Business France's: they cannot be deleted (a reload would bring them back).
-      if (SAMPLE_REFERENCE.test(reference))
-        throw badInput(
-          'reference',
-          `"${reference}" is a sample record generated by the hub, not a record of Business France`,
-        );
-      return { reference, deleted: await removeRecord(ctx, spec, options, reference) };
+    async remove(_: unknown, { reference }: { reference: string }, ctx: AttractivenessContext) {
+      return { reference, deleted: await deleteOne(ctx, spec, reference) };
     },
   };
 }
@@ -178,34 +185,16 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
 
   Query: {
-    attractivenessCatalogue: (_: unknown, { axis }: Args) => servicesOfAxis(axis),
+    attractivenessCatalogue: (_: unknown, { axis }: AxisArgs) => servicesOfAxis(axis),
 
     async attractivenessTotals(
       _: unknown,
-      { by, phase, axis }: { by: keyof typeof TOTALS_KEY; phase?: PhaseId; axis?: AxisName },
+      { by, phase, axis }: { by: keyof typeof TOTALS_KEY; phase?: PhaseId | null; axis?: AxisName | null },
       ctx: AttractivenessContext,
     ) {
       const serviceIds = servicesOfAxis(axis).map((s) => s.id);
       if (serviceIds.length === 0) return [];
-      const key = TOTALS_KEY[by];
-      const rows = (await ctx.db
-        .selectFrom(activity(ctx.db, { phase: phase ?? undefined, serviceIds }).as('a'))
-        .select((eb) => [
-          sql.ref(key).as('key'),
-          sql<number>`count(distinct territory_id)`.as('territory_count'),
-          eb.fn.countAll<number>().as('record_count'),
-          eb.fn.sum<number | null>('amount').as('amount'),
-          sql<number>`count(distinct beneficiary)`.as('beneficiary_count'),
-        ])
-        .groupBy(key)
-        .orderBy(key)
-        .execute()) as {
-        key: string;
-        territory_count: number;
-        record_count: number;
-        amount: number | null;
-        beneficiary_count: number;
-      }[];
+      const rows = await repository.totals(ctx.db, TOTALS_KEY[by], { phase: phase ?? undefined, serviceIds });
       return rows.map((r) => ({
         operator: OPERATOR,
         group: by,
@@ -222,35 +211,25 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: AttractivenessContext,
     ) {
-      const rows = await ctx.db
-        .selectFrom(activity(ctx.db, { phase }).as('a'))
-        .select('territory_id')
-        .distinct()
-        .execute();
-      const withRecords = new Set(rows.map((r) => r.territory_id));
+      const withRecords = await repository.territoriesWithRecords(ctx.db, phase);
       return territoryIdsOf(phase)
         .filter((id) => withRecords.has(id) === mobilised)
         .map((id) => ({ id }));
     },
 
-    async investmentsByCountry(
-      _: unknown,
-      args: { phase?: PhaseId; year?: number; status?: string },
-      ctx: AttractivenessContext,
-    ) {
-      const filter: TotalsFilter = totalsFilter(args);
-      const rows = await investmentSums(ctx.db, ['investor_country'], (q) =>
-        applyTotalsFilter(args.phase ? q.where('phase', '=', args.phase) : q, filter),
-      );
+    async investmentsByCountry(_: unknown, args: TotalsArgs & { phase?: PhaseId | null }, ctx: AttractivenessContext) {
+      const rows = await repository.investmentSums(ctx.db, ['investor_country'], totalsFilter(args), {
+        phase: args.phase,
+      });
       return rows
         .map((r) => ({ country: country(r.investor_country), ...sums(r) }))
         .sort((a, b) => b.projectCount - a.projectCount || a.country.code.localeCompare(b.country.code));
     },
 
-    attractivenessDatasets: (_: unknown, __: unknown, ctx: AttractivenessContext) =>
-      ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
+    attractivenessDatasets: (_: unknown, __: unknown, ctx: AttractivenessContext) => repository.datasets(ctx.db),
   },
 
+  // Business France's own records, written through the kit.
   Mutation: {
     createInvestmentProject: investmentWrites.create,
     updateInvestmentProject: investmentWrites.update,
@@ -283,46 +262,46 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
         amountEur: amounts.length ? amounts.reduce((a, b) => a + b, 0) : null,
       };
     },
-    services: async (s: Slice, { axis }: Args, ctx: AttractivenessContext) =>
+    services: async (s: Slice, { axis }: AxisArgs, ctx: AttractivenessContext) =>
       serviceMobilisations(await ctx.loaders.mobilisations.load(s.territoryId), axis),
     datasets: () => DATASETS,
-    investments: async (s: Slice, args: Args, ctx: AttractivenessContext) =>
+    investments: async (s: Slice, args: PageArgs, ctx: AttractivenessContext) =>
       connection(
-        await ctx.loaders.investments.load({ territoryId: s.territoryId, filter: investmentFilter(args) }),
+        await ctx.loaders.investments.load(pageRequest(investmentProjectSpec, s.territoryId, args)),
         investmentNode,
       ),
-    exportSupports: async (s: Slice, args: Args, ctx: AttractivenessContext) =>
+    exportSupports: async (s: Slice, args: PageArgs, ctx: AttractivenessContext) =>
       connection(
-        await ctx.loaders.exportSupports.load({ territoryId: s.territoryId, filter: exportFilter(args) }),
+        await ctx.loaders.exportSupports.load(pageRequest(exportSupportSpec, s.territoryId, args)),
         exportNode,
       ),
-    sitePromotions: async (s: Slice, args: Args, ctx: AttractivenessContext) =>
-      connection(
-        await ctx.loaders.sitePromotions.load({ territoryId: s.territoryId, filter: siteFilter(args) }),
-        siteNode,
-      ),
-    investmentTotals: (s: Slice, args: Args) => ({ territoryId: s.territoryId, filter: totalsFilter(args) }),
+    sitePromotions: async (s: Slice, args: PageArgs, ctx: AttractivenessContext) =>
+      connection(await ctx.loaders.sitePromotions.load(pageRequest(sitePromotionSpec, s.territoryId, args)), siteNode),
+    investmentTotals: (s: Slice, args: TotalsArgs): TotalsKey => ({
+      territoryId: s.territoryId,
+      filter: totalsFilter(args),
+    }),
   },
 
   InvestmentTotals: {
     ...investmentProvenance.InvestmentTotals,
-    projectCount: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    projectCount: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).projectCount,
-    investorCount: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    investorCount: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).investorCount,
-    jobsCreated: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    jobsCreated: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).jobsCreated,
-    jobsSaved: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    jobsSaved: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).jobsSaved,
-    investmentEur: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    investmentEur: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       sums(await ctx.loaders.investmentTotals.load(k)).investmentEur,
-    byCountry: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    byCountry: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       (await ctx.loaders.investmentsByCountry.load(k)).map((r) => ({
         territoryId: k.territoryId,
         country: country(r.investor_country),
         ...sums(r),
       })),
-    bySector: async (k: { territoryId: string; filter: TotalsFilter }, _: unknown, ctx: AttractivenessContext) =>
+    bySector: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
       (await ctx.loaders.investmentsBySector.load(k)).map((r) => ({
         territoryId: k.territoryId,
         sector: r.sector,

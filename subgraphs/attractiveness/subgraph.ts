@@ -6,7 +6,7 @@ import type { AttractivenessDB } from './db.ts';
 import { dataVersion, load } from './load.ts';
 import { createLoaders } from './loaders.ts';
 import { migrations } from './migrations/index.ts';
-import { afterImport, RECORD_SPECS } from './records.ts';
+import { RECORD_SPECS } from './records.ts';
 import { resolvers, type AttractivenessContext } from './resolvers.ts';
 
 export const attractiveness: SubgraphModule<AttractivenessContext> = {
@@ -17,7 +17,6 @@ export const attractiveness: SubgraphModule<AttractivenessContext> = {
   resolvers,
   // Business France's own records: written through the mutations or `npm run import -- attractiveness <file> --kind <kind>`.
   records: RECORD_SPECS,
-  afterImport,
   context(database) {
     const db = database.db as Kysely<AttractivenessDB>;
     return { database, db, loaders: createLoaders(db) };

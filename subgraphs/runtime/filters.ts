@@ -5,7 +5,15 @@ import { badInput } from './errors.ts';
 
 export type FilterSpec =
   /** `column = value`; `values`: the closed set allowed (an unknown value is BAD_USER_INPUT quoting the set). */
-  | { kind: 'equals'; column: string; type: 'string'; values?: () => readonly string[] }
+  | {
+      kind: 'equals';
+      column: string;
+      type: 'string';
+      values?: () => readonly string[];
+      /** An open set's form (e.g. a country code), and what it means for the message. */
+      pattern?: RegExp;
+      patternHint?: string;
+    }
   | { kind: 'equals'; column: string; type: 'integer'; min?: number; max?: number }
   /** Inclusive bound on a numeric column (≥ 0); `atLeast`: the filter this one may not be below. */
   | { kind: 'min' | 'max'; column: string; atLeast?: string }
@@ -40,6 +48,8 @@ export function validateFilters(specs: Record<string, FilterSpec>, args: Record<
       const allowed = spec.kind === 'equals' && spec.type === 'string' ? spec.values?.() : undefined;
       if (allowed && !allowed.includes(text))
         throw badInput(name, `unknown ${name} "${text.slice(0, 60)}" (expected one of ${allowed.join(', ')})`);
+      if (spec.kind === 'equals' && spec.type === 'string' && spec.pattern && !spec.pattern.test(text))
+        throw badInput(name, `"${text.slice(0, 60)}" is not ${spec.patternHint ?? `matching ${spec.pattern}`}`);
       values[name] = text;
     }
   }

@@ -93,7 +93,24 @@ export function pageLoader<DB, R extends Row = Row>(
   const part = spec.territoryColumn!;
   const filterOf = (k: PageRequest) => JSON.stringify([k.first, k.after, k.filters]);
   const ref = (column: string, alias = 't') => sql.ref(`${alias}.${column}`);
-  const orderBy = (alias: string) => sql.join(order.map((c) => ref(c.column, alias)));
+  const orderBy = (alias: string) =>
+    sql.join(order.map((c) => (c.descending ? sql`${ref(c.column, alias)} desc` : ref(c.column, alias))));
+  // Strictly after the cursor in the order: a row comparison when every column ascends, else column by column.
+  const afterCursor = (values: CursorValue[]) =>
+    order.some((c) => c.descending)
+      ? sql`(${sql.join(
+          order.map((c, i) =>
+            sql.join(
+              [
+                ...order.slice(0, i).map((p, j) => sql`${ref(p.column)} = ${values[j]}`),
+                sql`${ref(c.column)} ${sql.raw(c.descending ? '<' : '>')} ${values[i]}`,
+              ],
+              sql` and `,
+            ),
+          ),
+          sql` or `,
+        )})`
+      : sql`(${sql.join(order.map((c) => ref(c.column)))}) > (${sql.join(values)})`;
   return new DataLoader<PageRequest, Page<R>, string>(
     async (keys) => {
       const groups = new Map<string, { request: PageRequest; ids: Set<string> }>();
@@ -109,7 +126,7 @@ export function pageLoader<DB, R extends Row = Row>(
             sql`${ref(part)} in (${sql.join([...ids])})`,
             ...filterConditions(spec.filters ?? {}, request.filters, 't'),
           ];
-          const after = request.after ? sql` and (${orderBy('t')}) > (${sql.join(request.after)})` : sql``;
+          const after = request.after ? sql` and ${afterCursor(request.after)}` : sql``;
           const [counts, rows] = await Promise.all([
             sql<{
               territory: string;

@@ -56,6 +56,8 @@ export interface OwnershipRule {
 export interface OrderColumn {
   column: string;
   type: OrderColumnType;
+  /** Descending (e.g. most recent first); default ascending. */
+  descending?: true;
 }
 
 /** Refreshes rows derived from the records (summary tables…) in the write's own transaction. */

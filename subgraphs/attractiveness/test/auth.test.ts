@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import attractiveness from '../subgraph.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 import {
   CREATE_INVESTMENT,
   DELETE_INVESTMENT,
@@ -13,7 +14,7 @@ import {
   token,
 } from './support.ts';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<AttractivenessContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
 });

@@ -3,11 +3,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
-import { generate } from '../generate.ts';
+import { encodeKeyset } from '../../runtime/cursors.ts';
+import { generate } from '../sample.ts';
 import { dataVersion } from '../load.ts';
 import attractiveness from '../subgraph.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<AttractivenessContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
 });
@@ -35,8 +37,8 @@ describe('batching', () => {
     expect(ten.errors).toBeUndefined();
     expect(every.errors).toBeUndefined();
     expect(every.data._entities).toHaveLength(183);
-    // mobilisations (summary + services), 3 paged lists, 3 investment aggregates.
-    expect(ten.statements).toBe(7);
+    // mobilisations (summary + services), 3 paged lists (counts and rows: the kit's pageLoader), 3 investment aggregates.
+    expect(ten.statements).toBe(10);
     expect(every.statements).toBe(ten.statements);
   });
 
@@ -55,7 +57,8 @@ describe('batching', () => {
       { r: refs(ids('2019-2022')) },
     );
     expect(data._entities).toHaveLength(149);
-    expect(statements).toBe(2);
+    // Two distinct filters, two statements each (counts and rows).
+    expect(statements).toBe(4);
   });
 });
 
@@ -72,18 +75,31 @@ describe('validation', () => {
       'investments',
       'after: "bogus"',
       'after',
-      'after: "bogus" is not a cursor returned by this API (use pageInfo.endCursor)',
+      'after: "bogus" is not a cursor returned by this API (unknown format; use pageInfo.endCursor)',
     ],
-    ['investments', 'year: 2018', 'year', 'year: must be a year between 2019 and 2027 (got 2018)'],
+    [
+      'investments',
+      `after: "${Buffer.from('pos:99999999999').toString('base64url')}"`,
+      'after',
+      'is not a cursor returned by this API (unknown format',
+    ],
+    [
+      'investments',
+      `after: "${encodeKeyset([2147483648, 'x'])}"`,
+      'after',
+      'is not a cursor returned by this API (value 1 is out of range or of the wrong type',
+    ],
+    ['exportSupports', `after: "${encodeKeyset(['2024-01-01'])}"`, 'after', '(wrong shape; use pageInfo.endCursor)'],
+    ['investments', 'year: 2018', 'year', 'year: must be between 2019 and 2027 (got 2018)'],
     [
       'investments',
       'country: "Germany"',
       'country',
       'country: "Germany" is not an ISO 3166-1 alpha-2 country code (2 capital letters, e.g. DE)',
     ],
-    ['investments', 'sector: "Textile"', 'sector', 'sector: unknown sector "Textile"; expected one of'],
-    ['investments', 'minJobs: -1', 'minJobs', 'minJobs: must be zero or positive (got -1)'],
-    ['investments', 'minAmountEur: -5', 'minAmountEur', 'minAmountEur: must be zero or positive (got -5)'],
+    ['investments', 'sector: "Textile"', 'sector', 'sector: unknown sector "Textile" (expected one of'],
+    ['investments', 'minJobs: -1', 'minJobs', 'minJobs: must be a non-negative number (got -1)'],
+    ['investments', 'minAmountEur: -5', 'minAmountEur', 'minAmountEur: must be a non-negative number (got -5)'],
     [
       'investments',
       'minAmountEur: 10, maxAmountEur: 5',
@@ -100,9 +116,9 @@ describe('validation', () => {
       'sitePromotions',
       'service: "attractiveness:export"',
       'service',
-      'service: "attractiveness:export" has no site promotions',
+      'service: unknown service "attractiveness:export" (expected one of attractiveness:promotion-internationale, attractiveness:sites-cles-en-main)',
     ],
-    ['sitePromotions', 'minHectares: -2', 'minHectares', 'minHectares: must be zero or positive (got -2)'],
+    ['sitePromotions', 'minHectares: -2', 'minHectares', 'minHectares: must be a non-negative number (got -2)'],
   ];
   test.each(cases)('%s(%s) is refused', async (field, args, argumentName, message) => {
     const { errors } = await slice(args, field);
@@ -110,15 +126,17 @@ describe('validation', () => {
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName });
   });
 
-  test('an unknown service is NOT_FOUND', async () => {
+  test('an unknown service is BAD_USER_INPUT naming `service` (the same rule in every operator)', async () => {
     const { errors } = await slice('service: "attractiveness:nope"', 'sitePromotions');
-    expect(errors?.[0]?.message).toBe('service "attractiveness:nope" not found');
-    expect(errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argumentName: 'service' });
+    expect(errors?.[0]?.message).toBe(
+      'service: unknown service "attractiveness:nope" (expected one of attractiveness:promotion-internationale, attractiveness:sites-cles-en-main)',
+    );
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'service' });
   });
 
   test('root fields validate too', async () => {
     const { errors } = await sg.execute('{ investmentsByCountry(year: 2030) { projectCount } }');
-    expect(errors?.[0]?.message).toBe('year: must be a year between 2019 and 2027 (got 2030)');
+    expect(errors?.[0]?.message).toBe('year: must be between 2019 and 2027 (got 2030)');
     const totals = await sg.execute(
       'query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness { investmentTotals(year: 1999) { projectCount } } } } }',
       { r: refs(['2023-2027:ti-8412']) },

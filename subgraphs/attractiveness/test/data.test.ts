@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
 import { checkSiren } from '../../runtime/errors.ts';
-import { industrialProfile } from '../../runtime/sample.ts';
-import { generateRecords } from '../load.ts';
-import { PHASE_YEARS } from '../generate.ts';
+import { industrialProfile, sampleScale } from '../../runtime/sample.ts';
+import { generateRecords, PHASE_YEARS } from '../sample.ts';
 import attractiveness from '../subgraph.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<AttractivenessContext>;
 let records: ReturnType<typeof generateRecords>;
 const csv = parse(readFileSync(new URL('../data/catalogue.csv', import.meta.url)), { columns: true }) as Record<
   string,
@@ -19,13 +19,21 @@ const csv = parse(readFileSync(new URL('../data/catalogue.csv', import.meta.url)
 
 beforeAll(async () => {
   sg = await startTestSubgraph(attractiveness);
-  records = generateRecords();
+  records = generateRecords(sampleScale());
 });
 afterAll(() => sg?.stop());
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const byDateDesc = <T extends { date: string; reference: string }>(a: T, b: T) =>
   b.date.localeCompare(a.date) || a.reference.localeCompare(b.reference);
+interface InvestmentPage {
+  totalCount: number;
+  nodes: { reference: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+interface PageAnswer {
+  _entities: { attractiveness: { investments: InvestmentPage } }[];
+}
 const entity = (id: string, selection: string) =>
   sg.execute(
     `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id attractiveness { ${selection} } } } }`,
@@ -38,8 +46,10 @@ describe('catalogue (real, from the programme documents)', () => {
       '{ attractivenessCatalogue { id name operator carrier axes description dataset { nature publisher } } }',
     );
     expect(errors).toBeUndefined();
-    expect(data.attractivenessCatalogue.map((s: any) => s.id)).toEqual(csv.map((r) => `attractiveness:${r.slug}`));
-    expect(data.attractivenessCatalogue.map((s: any) => s.name)).toEqual(csv.map((r) => r.name));
+    expect(data.attractivenessCatalogue.map((s: { id: string }) => s.id)).toEqual(
+      csv.map((r) => `attractiveness:${r.slug}`),
+    );
+    expect(data.attractivenessCatalogue.map((s: { name: string }) => s.name)).toEqual(csv.map((r) => r.name));
     for (const row of csv) {
       const document = readFileSync(new URL(`../data/${row.source_document}`, import.meta.url), 'utf8');
       expect(document).toContain(row.source_quote);
@@ -48,7 +58,9 @@ describe('catalogue (real, from the programme documents)', () => {
       expect(service.operator).toBe('BUSINESS_FRANCE');
       expect(service.dataset.nature).toBe('REAL');
     }
-    const keyReady = data.attractivenessCatalogue.find((s: any) => s.id === 'attractiveness:sites-cles-en-main');
+    const keyReady = data.attractivenessCatalogue.find(
+      (s: { id: string }) => s.id === 'attractiveness:sites-cles-en-main',
+    );
     expect(keyReady).toMatchObject({ name: 'Sites industriels clés en main', carrier: 'État', axes: ['ATTRACT'] });
   });
 
@@ -62,7 +74,9 @@ describe('catalogue (real, from the programme documents)', () => {
 
   test('datasets: the catalogue is REAL, every generated record dataset is SAMPLE, the operator-declared one REAL', async () => {
     const { data } = await sg.execute('{ attractivenessDatasets { id nature } }');
-    const natures = Object.fromEntries(data.attractivenessDatasets.map((d: any) => [d.id, d.nature]));
+    const natures = Object.fromEntries(
+      data.attractivenessDatasets.map((d: { id: string; nature: string }) => [d.id, d.nature]),
+    );
     expect(natures).toEqual({
       'attractiveness-catalogue': 'REAL',
       'attractiveness-export-sample': 'SAMPLE',
@@ -75,7 +89,7 @@ describe('catalogue (real, from the programme documents)', () => {
 
 describe('sample records', () => {
   test('are deterministic, plausible and labelled', () => {
-    expect(generateRecords()).toEqual(records);
+    expect(generateRecords(sampleScale())).toEqual(records);
     const all = [...records.investments, ...records.exportSupports, ...records.sitePromotions];
     expect(all.length).toBeGreaterThanOrEqual(3000);
     expect(all.length).toBeLessThanOrEqual(6000);
@@ -147,7 +161,9 @@ describe('a territory slice', () => {
       recordCount: inv.length + exp.length + sites.length,
       amountEur: sum(inv.map((r) => r.investment_eur)),
     });
-    const investment = slice.services.find((s: any) => s.service.id === 'attractiveness:investissement-etranger');
+    const investment = slice.services.find(
+      (s: { service: { id: string } }) => s.service.id === 'attractiveness:investissement-etranger',
+    );
     expect(investment).toMatchObject({
       recordCount: inv.length,
       amountEur: sum(inv.map((r) => r.investment_eur)),
@@ -159,7 +175,9 @@ describe('a territory slice', () => {
         .at(-1),
       dataset: { nature: 'SAMPLE' },
     });
-    const exportService = slice.services.find((s: any) => s.service.id === 'attractiveness:export');
+    const exportService = slice.services.find(
+      (s: { service: { id: string } }) => s.service.id === 'attractiveness:export',
+    );
     expect(exportService).toMatchObject({
       recordCount: exp.length,
       amountEur: null,
@@ -178,15 +196,15 @@ describe('a territory slice', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const { data, errors }: any = await sg.execute(
+      const { data, errors }: Result<PageAnswer> = await sg.execute<PageAnswer>(
         `query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory {
         attractiveness { investments(first: 3, after: $after) { totalCount nodes { reference } pageInfo { hasNextPage endCursor } } } } } }`,
         { r: [{ __typename: 'Territory', id }], after },
       );
       expect(errors).toBeUndefined();
-      const page = data._entities[0].attractiveness.investments;
+      const page: InvestmentPage = data!._entities[0]!.attractiveness.investments;
       expect(page.totalCount).toBe(expected.length);
-      seen.push(...page.nodes.map((n: any) => n.reference));
+      seen.push(...page.nodes.map((n: { reference: string }) => n.reference));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
@@ -211,7 +229,9 @@ describe('a territory slice', () => {
       (r) => r.investor_country === pick.investor_country && r.status === 'DECIDED' && r.year === pick.year,
     );
     expect(slice.c.totalCount).toBe(c.length);
-    expect(slice.c.nodes.map((n: any) => n.reference)).toEqual(c.sort(byDateDesc).map((r) => r.reference));
+    expect(slice.c.nodes.map((n: { reference: string }) => n.reference)).toEqual(
+      c.sort(byDateDesc).map((r) => r.reference),
+    );
     expect(slice.j.totalCount).toBe(mine.filter((r) => r.jobs_created + r.jobs_saved >= 50).length);
     expect(slice.a.totalCount).toBe(mine.filter((r) => r.investment_eur >= 1e6 && r.investment_eur <= 1e7).length);
     expect(slice.k.totalCount).toBe(mine.filter((r) => r.kind === 'TAKEOVER' && r.sector === pick.sector).length);
@@ -261,7 +281,7 @@ describe('a territory slice', () => {
       const of = live.filter((r) => r.investor_country === row.country.code);
       expect(row).toMatchObject({ projectCount: of.length, jobsCreated: sum(of.map((r) => r.jobs_created)) });
     }
-    expect(sum(slice.t.bySector.map((s: any) => s.projectCount))).toBe(live.length);
+    expect(sum(slice.t.bySector.map((s: { projectCount: number }) => s.projectCount))).toBe(live.length);
     expect(slice.x.projectCount).toBe(
       records.investments.filter((r) => r.territory_id === id && r.status === 'ABANDONED').length,
     );
@@ -302,7 +322,7 @@ describe('analysts’ aggregates', () => {
       n: attractivenessTotals(by: PHASE, axis: SIMPLIFY) { key } }`);
     for (const phase of ['2019-2022', '2023-2027']) {
       const rows = all().filter((r) => r.phase === phase);
-      expect(data.p.find((t: any) => t.key === phase)).toEqual({
+      expect(data.p.find((t: { key: string }) => t.key === phase)).toEqual({
         operator: 'BUSINESS_FRANCE',
         group: 'PHASE',
         key: phase,
@@ -313,8 +333,8 @@ describe('analysts’ aggregates', () => {
       });
     }
     const second = all().filter((r) => r.phase === '2023-2027');
-    expect(sum(data.r.map((t: any) => t.recordCount))).toBe(second.length);
-    expect(data.r.find((t: any) => t.key === '84').recordCount).toBe(
+    expect(sum(data.r.map((t: { recordCount: number }) => t.recordCount))).toBe(second.length);
+    expect(data.r.find((t: { key: string }) => t.key === '84').recordCount).toBe(
       second.filter((r) => r.region_code === '84').length,
     );
     expect(data.t).toHaveLength(
@@ -335,7 +355,7 @@ describe('analysts’ aggregates', () => {
         .filter((r) => r.phase === '2023-2027')
         .map((r) => r.territory_id),
     );
-    expect(data.y.map((t: any) => t.id).sort()).toEqual([...withRecords].sort());
+    expect(data.y.map((t: { id: string }) => t.id).sort()).toEqual([...withRecords].sort());
     expect(data.y.length + data.n.length).toBe(183);
     expect(data.n.length).toBeGreaterThan(0);
     for (const t of data.n) expect(withRecords.has(t.id)).toBe(false);
@@ -349,7 +369,7 @@ describe('analysts’ aggregates', () => {
       (r) => r.phase === '2019-2022' && r.year === 2021 && r.status !== 'ABANDONED',
     );
     const de = rows.filter((r) => r.investor_country === 'DE');
-    expect(data.investmentsByCountry.find((c: any) => c.country.code === 'DE')).toEqual({
+    expect(data.investmentsByCountry.find((c: { country: { code: string } }) => c.country.code === 'DE')).toEqual({
       country: { code: 'DE', name: 'Allemagne' },
       projectCount: de.length,
       territoryCount: new Set(de.map((r) => r.territory_id)).size,
@@ -357,8 +377,8 @@ describe('analysts’ aggregates', () => {
       jobsSaved: sum(de.map((r) => r.jobs_saved)),
       investmentEur: sum(de.map((r) => r.investment_eur)),
     });
-    expect(sum(data.investmentsByCountry.map((c: any) => c.projectCount))).toBe(rows.length);
-    const counts = data.investmentsByCountry.map((c: any) => c.projectCount);
+    expect(sum(data.investmentsByCountry.map((c: { projectCount: number }) => c.projectCount))).toBe(rows.length);
+    const counts = data.investmentsByCountry.map((c: { projectCount: number }) => c.projectCount);
     expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
   });
 });

@@ -1,14 +1,16 @@
-// Test helpers of the attractiveness writes: HS256 tokens signed with a test secret, operations run
-// in-process with the caller's identity verified exactly as the HTTP server does.
-import { SignJWT } from 'jose';
+// Test helpers of the attractiveness writes: tokens from the tests' one signer (test/support/token.ts), operations
+// run in-process with the caller's identity verified exactly as the HTTP server does.
 import type { Kysely } from 'kysely';
+import { signToken, TEST_JWT_ENV } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
-import type { TestSubgraph } from '../../../test/support/harness.ts';
+import type { Result, TestSubgraph } from '../../../test/support/harness.ts';
+import type { FieldProblem } from '../../runtime/records.ts';
+import type { AttractivenessDB, RecordTable } from '../db.ts';
+import type { AttractivenessContext } from '../resolvers.ts';
 import attractiveness from '../subgraph.ts';
 
-export const SECRET = 'attractiveness-test-secret-0123456789-abcdef';
 /** One object for the whole run: the runtime caches the key per env object. */
-export const ENV = { JWT_SECRET: SECRET } as NodeJS.ProcessEnv;
+export const ENV: NodeJS.ProcessEnv = { ...TEST_JWT_ENV };
 
 export interface TokenOptions {
   operator?: string;
@@ -17,30 +19,29 @@ export interface TokenOptions {
   expired?: boolean;
 }
 
+/** A token of Business France with the write scope unless told otherwise. */
 export function token({
   operator = 'BUSINESS_FRANCE',
   scope = 'attractiveness:write',
-  secret = SECRET,
+  secret,
   expired = false,
 }: TokenOptions = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ operator, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('test-user')
-    .setAudience('territoires-industrie-hub')
-    .setIssuedAt(expired ? now - 7200 : now)
-    .setExpirationTime(expired ? now - 3600 : now + 600)
-    .sign(new TextEncoder().encode(secret));
+  return signToken({
+    operator,
+    scope,
+    secret,
+    expiresAt: expired ? Math.floor(Date.now() / 1000) - 3600 : undefined,
+  });
 }
 
-export interface Answer {
-  data?: any;
-  errors?: { message: string; extensions?: Record<string, any> }[];
-}
+export type Answer = Omit<Result, 'statements'>;
+
+/** The field problems of a BAD_USER_INPUT answer. */
+export const fieldsOf = (answer: Answer) => (answer.errors?.[0]?.extensions?.fields ?? []) as FieldProblem[];
 
 /** Runs an operation as the holder of `bearer` (none: anonymous). */
 export async function run(
-  sg: TestSubgraph<any>,
+  sg: TestSubgraph<AttractivenessContext>,
   bearer: string | undefined,
   query: string,
   variables?: Record<string, unknown>,
@@ -58,10 +59,10 @@ export async function run(
   return response.body.singleResult as Answer;
 }
 
-export const db = (sg: TestSubgraph<any>) => sg.prepared.database.db as Kysely<any>;
+export const db = (sg: TestSubgraph<AttractivenessContext>) => sg.prepared.database.db as Kysely<AttractivenessDB>;
 
 /** Every row of a table, by reference: "nothing was written" compares two snapshots. */
-export async function snapshot(sg: TestSubgraph<any>, table = 'investment_project') {
+export async function snapshot(sg: TestSubgraph<AttractivenessContext>, table: RecordTable = 'investment_project') {
   const rows = await db(sg).selectFrom(table).selectAll().orderBy('reference').execute();
   return rows;
 }

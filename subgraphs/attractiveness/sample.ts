@@ -1,15 +1,25 @@
 // Deterministic SAMPLE records of the attractiveness slice: foreign investment projects, export support
 // actions and international promotion of industrial sites. No real per-territory records are open data.
 // Each territory has its own seeds, so a territory's records do not depend on the others.
-import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount, type Rng } from '../runtime/sample.ts';
-import type { PerimeterTerritory } from '../runtime/perimeters.ts';
+import {
+  industrialProfile,
+  MANUFACTURING,
+  rng,
+  sampleCompanyName,
+  sampleSiren,
+  scaledCount,
+  type Rng,
+} from '../runtime/sample.ts';
+import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import { SERVICE } from './catalogue.ts';
-import { assignPositions } from './positions.ts';
 import { COUNTRIES, type Country } from './countries.ts';
-import type { ExportSupportRow, InvestmentRow, SitePromotionRow } from './db.ts';
+import type { NewExportSupport, NewInvestmentProject, NewSitePromotion } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'attractiveness-generator-v2';
+export const GENERATOR_VERSION = 'attractiveness-generator-v3-keyset';
+
+/** Sectors of the investment projects (the sample's and the ones operators may declare). */
+export const SECTORS = [...new Set(MANUFACTURING.map((m) => m.sector))].sort();
 
 /** Years of the sample records: each phase's years, the second phase up to the last full year of data. */
 export const PHASE_YEARS: Record<string, [number, number]> = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2025] };
@@ -79,9 +89,9 @@ const PROMOTION_EVENTS = [
 export const KEY_READY_EVENT = 'Labellisation « Site industriel clés en main »';
 
 export interface GeneratedRecords {
-  investments: InvestmentRow[];
-  exportSupports: ExportSupportRow[];
-  sitePromotions: SitePromotionRow[];
+  investments: NewInvestmentProject[];
+  exportSupports: NewExportSupport[];
+  sitePromotions: NewSitePromotion[];
 }
 
 function weighted<T>(random: Rng, items: readonly T[], weight: (item: T) => number): T {
@@ -158,7 +168,6 @@ export function generate(
         service_id: SERVICE.investment,
         date,
         year,
-        position: 0,
         investor_name: `${ri.pick(INVESTOR_STEMS)} ${activity.label} ${origin.legalForm} (échantillon)`,
         investor_country: origin.code,
         sector: activity.sector,
@@ -166,6 +175,7 @@ export function generate(
         kind,
         jobs_created: jobsCreated,
         jobs_saved: jobsSaved,
+        jobs: jobsCreated + jobsSaved,
         investment_eur: investmentEur,
         status: investmentStatus(ri, year),
       });
@@ -187,7 +197,6 @@ export function generate(
         service_id: SERVICE.export,
         date,
         year: Number(date.slice(0, 4)),
-        position: 0,
         company_siren: company.siren,
         company_name: company.name,
         naf: company.naf,
@@ -217,7 +226,6 @@ export function generate(
         service_id: SERVICE.keyReadySites,
         date,
         year: Number(date.slice(0, 4)),
-        position: 0,
         site_name: site.name,
         commune_name: site.commune,
         hectares: site.hectares,
@@ -238,7 +246,6 @@ export function generate(
         service_id: SERVICE.promotion,
         date,
         year: Number(date.slice(0, 4)),
-        position: 0,
         site_name: site.name,
         commune_name: site.commune,
         hectares: site.hectares,
@@ -246,22 +253,19 @@ export function generate(
       });
     }
   }
-  const order = new Map(territories.map((t, index) => [t.id, index]));
-  for (const rows of [out.investments, out.exportSupports, out.sitePromotions] as {
-    territory_id: string;
-    date: string;
-    reference: string;
-    position: number;
-  }[][]) {
-    // Per territory, most recent first: the order of the paginated lists (positions.ts).
-    rows.sort(
-      (a, b) =>
-        order.get(a.territory_id)! - order.get(b.territory_id)! ||
-        b.date.localeCompare(a.date) ||
-        a.reference.localeCompare(b.reference),
-    );
-    const positions = assignPositions(rows);
-    for (const row of rows) row.position = positions.get(row.reference)!;
-  }
   return out;
+}
+
+let cached: { scale: number; records: GeneratedRecords } | undefined;
+
+/** The sample of every territory at a scale (the record kinds' `sample` hook; generated once per scale). */
+export function generateRecords(scale: number): GeneratedRecords {
+  if (cached?.scale !== scale) {
+    const geo = loadGeography();
+    cached = {
+      scale,
+      records: generate(loadPerimeters(), (code) => geo.communeByCode.get(code)?.name ?? code, scale),
+    };
+  }
+  return cached.records;
 }
