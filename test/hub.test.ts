@@ -5,25 +5,17 @@
 // - Ctrl-C (SIGINT to the process group) stops everything and leaves no process behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envKey, readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { post } from './support/harness.ts';
+import { freePort } from './support/ports.ts';
 
 const GUARD = resolve(ROOT, 'test/support/egress-guard.cjs');
 const SUBGRAPHS = readSubgraphList(undefined, {});
 const panier = readFileSync(resolve(ROOT, 'queries/territory-panier.graphql'), 'utf8');
 const TERRITORY = { id: '2023-2027:ti-8402' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Polls `check` every half second until it returns a value (not undefined) or `timeoutMs` passes. */
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -139,8 +131,14 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('serves the panier through the gateway, every subgraph on its own port', async () => {
+    // The processes answering on the chosen ports are the hub's own children.
+    const started = new Set([...output.matchAll(/\[hub\] \S+ started \(pid (\d+)\)/g)].map((m) => Number(m[1])));
+    for (const s of SUBGRAPHS) {
+      const { body } = await json(`http://127.0.0.1:${ports.get(s.name)}/health`);
+      expect([body.subgraph, started.has(body.pid)], output).toEqual([s.name, true]);
+    }
     const answer = await post(gatewayUrl, panier, TERRITORY);
-    expect(answer.errors).toBeUndefined();
+    expect(answer.errors, output).toBeUndefined();
     expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
     // Every subgraph answers its /ready probe (polled: a probe may time out on a busy machine).
     const ready = await until(
