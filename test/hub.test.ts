@@ -152,7 +152,7 @@ describe('npm start', () => {
     expect([ready.status, ready.body.missing]).toEqual([200, []]);
   }, 60_000);
 
-  it('npm run query, npm run check and Hive Gateway (the benchmark peer) reach nothing beyond loopback', async () => {
+  it('npm run query, npm run check and the benchmark peers (Hive Gateway, the monolith) reach nothing beyond loopback', async () => {
     const query = await run('npm', [
       'run',
       'query',
@@ -205,8 +205,34 @@ describe('npm start', () => {
       await hiveExited;
     }
     expect(guarded().some((p) => p.argv.some((a) => a.includes('@graphql-hive/gateway')))).toBe(true);
+
+    // The benchmark's other peer: the one-process monolith, on the databases npm start loaded.
+    const monolithPort = await freePort();
+    const monolith = spawn(process.execPath, ['--import', 'tsx', 'bench/monolith.ts'], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(monolithPort), NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let monolithOut = '';
+    monolith.stdout.on('data', (c) => (monolithOut += c));
+    monolith.stderr.on('data', (c) => (monolithOut += c));
+    const monolithExited = new Promise((done) => monolith.once('exit', done));
+    try {
+      await until(
+        'the monolith to start',
+        async () => (monolithOut.includes('monolith ready') ? true : undefined),
+        120_000,
+      );
+      const answer = await post(`http://127.0.0.1:${monolithPort}/graphql`, panier, TERRITORY);
+      expect(answer.errors, monolithOut).toBeUndefined();
+      expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+    } finally {
+      monolith.kill('SIGTERM');
+      await monolithExited;
+    }
+    expect(guarded().some((p) => p.argv.some((a) => a.endsWith('bench/monolith.ts')))).toBe(true);
     expect(attempts()).toEqual([]);
-  }, 240_000);
+  }, 360_000);
 
   it('restarts a subgraph that dies while the rest of the graph keeps serving', async () => {
     const healthUrl = `http://127.0.0.1:${ports.get('financing')}/health`;
