@@ -5,25 +5,17 @@
 // - Ctrl-C (SIGINT to the process group) stops everything and leaves no process behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envKey, readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { post } from './support/harness.ts';
+import { freePort } from './support/ports.ts';
 
 const GUARD = resolve(ROOT, 'test/support/egress-guard.cjs');
 const SUBGRAPHS = readSubgraphList(undefined, {});
 const panier = readFileSync(resolve(ROOT, 'queries/territory-panier.graphql'), 'utf8');
 const TERRITORY = { id: '2023-2027:ti-8402' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Polls `check` every half second until it returns a value (not undefined) or `timeoutMs` passes. */
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -139,8 +131,14 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('serves the panier through the gateway, every subgraph on its own port', async () => {
+    // The processes answering on the chosen ports are the hub's own children.
+    const started = new Set([...output.matchAll(/\[hub\] \S+ started \(pid (\d+)\)/g)].map((m) => Number(m[1])));
+    for (const s of SUBGRAPHS) {
+      const { body } = await json(`http://127.0.0.1:${ports.get(s.name)}/health`);
+      expect([body.subgraph, started.has(body.pid)], output).toEqual([s.name, true]);
+    }
     const answer = await post(gatewayUrl, panier, TERRITORY);
-    expect(answer.errors).toBeUndefined();
+    expect(answer.errors, output).toBeUndefined();
     expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
     // Every subgraph answers its /ready probe (polled: a probe may time out on a busy machine).
     const ready = await until(
@@ -154,7 +152,7 @@ describe('npm start', () => {
     expect([ready.status, ready.body.missing]).toEqual([200, []]);
   }, 60_000);
 
-  it('npm run query, npm run check and Hive Gateway (the benchmark peer) reach nothing beyond loopback', async () => {
+  it('npm run query, npm run check and the benchmark peers (Hive Gateway, the monolith) reach nothing beyond loopback', async () => {
     const query = await run('npm', [
       'run',
       'query',
@@ -207,8 +205,34 @@ describe('npm start', () => {
       await hiveExited;
     }
     expect(guarded().some((p) => p.argv.some((a) => a.includes('@graphql-hive/gateway')))).toBe(true);
+
+    // The benchmark's other peer: the one-process monolith, on the databases npm start loaded.
+    const monolithPort = await freePort();
+    const monolith = spawn(process.execPath, ['--import', 'tsx', 'bench/monolith.ts'], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(monolithPort), NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let monolithOut = '';
+    monolith.stdout.on('data', (c) => (monolithOut += c));
+    monolith.stderr.on('data', (c) => (monolithOut += c));
+    const monolithExited = new Promise((done) => monolith.once('exit', done));
+    try {
+      await until(
+        'the monolith to start',
+        async () => (monolithOut.includes('monolith ready') ? true : undefined),
+        120_000,
+      );
+      const answer = await post(`http://127.0.0.1:${monolithPort}/graphql`, panier, TERRITORY);
+      expect(answer.errors, monolithOut).toBeUndefined();
+      expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+    } finally {
+      monolith.kill('SIGTERM');
+      await monolithExited;
+    }
+    expect(guarded().some((p) => p.argv.some((a) => a.endsWith('bench/monolith.ts')))).toBe(true);
     expect(attempts()).toEqual([]);
-  }, 240_000);
+  }, 360_000);
 
   it('restarts a subgraph that dies while the rest of the graph keeps serving', async () => {
     const healthUrl = `http://127.0.0.1:${ports.get('financing')}/health`;

@@ -10,14 +10,7 @@ import { createGateway } from '../gateway/gateway.ts';
 import { listen } from '../subgraphs/runtime/http.ts';
 import { readSubgraphList, ROOT } from '../subgraphs/runtime/registry.ts';
 import { POSTGRES_URL } from './support/harness.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from './support/ports.ts';
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
