@@ -1,6 +1,6 @@
 // `npm run scaffold` end to end, in a throw-away copy of the repository (the real tree is never touched):
-// a sixth operator subgraph (Action Logement) touches only its folder, its SDL file and its supergraph.yaml
-// entry; the six subgraphs compose; its generated test passes; the hub with six subgraphs answers through
+// a fifth operator subgraph (Action Logement) touches only its folder, its SDL file and its supergraph.yaml
+// entry; the seven subgraphs compose; its generated test passes; the hub with seven subgraphs answers through
 // the gateway. Runs on SQLite, or on PostgreSQL when DATABASE_URL is set (the harness uses throw-away schemas).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ import { ROOT } from '../subgraphs/runtime/registry.ts';
 import { scaffold, ScaffoldError } from '../schema/scaffold.ts';
 
 const NAME = 'action-logement';
-const ARGS = [NAME, '--operator-label', 'Action Logement', '--slice', 'housing', '--port', '4006'];
+const ARGS = [NAME, '--operator-label', 'Action Logement', '--slice', 'housing', '--port', '4007'];
 /** What the hub needs to run: sources, SDL, reference data, harness, configuration. */
 const COPIED =
   /^(schema|subgraphs|gateway|queries|test\/support)\/|^(package\.json|tsconfig\.json|vitest\.config\.ts)$/;
@@ -139,7 +139,7 @@ describe('npm run scaffold', () => {
     const before = snapshot(tmp);
     const attempt = (options: Partial<Parameters<typeof scaffold>[0]>) => {
       try {
-        scaffold({ name: NAME, operatorLabel: 'Action Logement', slice: 'housing', port: 4006, root: tmp, ...options });
+        scaffold({ name: NAME, operatorLabel: 'Action Logement', slice: 'housing', port: 4007, root: tmp, ...options });
       } catch (error) {
         expect(error).toBeInstanceOf(ScaffoldError);
         return { code: (error as ScaffoldError).exitCode, message: (error as Error).message };
@@ -175,7 +175,7 @@ describe('npm run scaffold', () => {
     const yamlBefore = readFileSync(join(tmp, 'schema/supergraph.yaml'), 'utf8');
     const { code, stdout, stderr } = await run(['--import', 'tsx', 'schema/scaffold.ts', ...ARGS], 30_000);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain('composition of 6 subgraphs: OK');
+    expect(stdout).toContain('composition of 7 subgraphs: OK');
     expect(stdout).toContain('npm run compose');
 
     const { added, removed, modified } = changes(before, snapshot(tmp));
@@ -201,7 +201,7 @@ describe('npm run scaffold', () => {
     const [oldLines, newLines] = [yamlBefore.split('\n'), yamlAfter.split('\n')];
     const at = newLines.findIndex((l, i) => l !== oldLines[i]);
     expect(newLines.slice(at, at + 4).join('\n')).toBe(
-      `  ${NAME}:\n    routing_url: http://127.0.0.1:4006/graphql\n    schema:\n      file: ./${NAME}.graphql`,
+      `  ${NAME}:\n    routing_url: http://127.0.0.1:4007/graphql\n    schema:\n      file: ./${NAME}.graphql`,
     );
     expect([...newLines.slice(0, at), ...newLines.slice(at + 4)]).toEqual(oldLines);
     const config = parseYaml(yamlAfter) as { subgraphs: Record<string, unknown> };
@@ -219,12 +219,12 @@ describe('npm run scaffold', () => {
     expect(readFileSync(join(tmp, `subgraphs/${NAME}/catalogue.ts`), 'utf8')).toContain('Mobili-Jeune VTE');
   });
 
-  it('composes six subgraphs with `npm run compose`, ACTION_LOGEMENT in the Operator enum', async () => {
+  it('composes seven subgraphs with `npm run compose`, ACTION_LOGEMENT in the Operator enum', async () => {
     const { code, stdout, stderr } = await run(['--import', 'tsx', 'schema/compose.ts'], 30_000);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain(`engineering, ${NAME}`);
+    expect(stdout).toContain(`programme, ${NAME}`);
     const supergraph = readFileSync(join(tmp, 'schema/supergraph.graphql'), 'utf8');
-    expect(supergraph).toContain(`name: "${NAME}", url: "http://127.0.0.1:4006/graphql"`);
+    expect(supergraph).toContain(`name: "${NAME}", url: "http://127.0.0.1:4007/graphql"`);
     expect(supergraph).toMatch(/enum Operator[^}]*ACTION_LOGEMENT/);
   });
 
@@ -236,7 +236,7 @@ describe('npm run scaffold', () => {
     expect(stdout).toMatch(/Tests\s+\S*\s*6 passed/);
   }, 70_000);
 
-  it('answers through the gateway with six subgraphs', async () => {
+  it('answers through the gateway with seven subgraphs', async () => {
     writeFileSync(
       join(tmp, 'hub-check.ts'),
       `
@@ -261,6 +261,7 @@ process.exit(0);
       'attractiveness',
       'engineering',
       'financing',
+      'programme',
       'recruitment',
       'territories',
     ]);
