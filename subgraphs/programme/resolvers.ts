@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { badInput, notFound } from '../runtime/errors.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { searchable } from '../territories/db.ts';
+import { OPERATORS } from './catalogue.ts';
 import { splitList, type PanierServiceRow, type ProgrammeDB } from './db.ts';
 import type { ProgrammeLoaders } from './loaders.ts';
 
@@ -30,7 +31,14 @@ export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
       let query = ctx.db.selectFrom('panier_service').selectAll();
       if (args.axis) query = query.where('axes', 'like', `%;${args.axis};%`);
       if (args.audience) query = query.where('audiences', 'like', `%;${args.audience};%`);
-      if (args.operator) query = query.where('operator', '=', args.operator);
+      if (args.operator != null) {
+        if (!(OPERATORS as readonly string[]).includes(args.operator))
+          throw badInput(
+            'operator',
+            `"${args.operator.slice(0, 40)}" is not an operator of the catalogue (${OPERATORS.join(', ')})`,
+          );
+        query = query.where('operator', '=', args.operator);
+      }
       if (args.carrier != null) {
         const carrier = searchable(args.carrier);
         if (!carrier || carrier.length > 100) throw badInput('carrier', 'must be 1 to 100 characters');

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const SERVICES = `query($axis: Axis, $operator: Operator, $carrier: String, $audience: Audience) {
+const SERVICES = `query($axis: Axis, $operator: String, $carrier: String, $audience: Audience) {
   services(axis: $axis, operator: $operator, carrier: $carrier, audience: $audience) {
     id name operator carrier carrierKind axes audiences aidTypes startDate submissionDeadline recurrence amountRule
     inFranceRelance officialUrl sourceQuote alsoListedAs source { id kind title date }
@@ -150,6 +150,8 @@ describe('one catalogue across operators', () => {
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const carrier = await gql('{ services(carrier: "") { id } }');
     expect(carrier.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const operator = await gql('{ services(operator: "POLE_EMPLOI") { id } }');
+    expect(operator.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'operator' });
   });
 });
 
