@@ -212,7 +212,7 @@ describe('introspection off', () => {
 });
 
 describe('production mode', () => {
-  let financing: TestSubgraph<any>;
+  let financing: TestSubgraph;
   let proxy: FaultyProxy;
   let prod: ExtraGateway;
   let leaky: ExtraGateway;

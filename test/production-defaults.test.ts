@@ -15,8 +15,8 @@ const SECRET = 'hub-shared-secret-for-tests-0123456789';
 const JWT_SECRET = 'jwt-secret-for-the-production-tests-0123';
 const ID = '2023-2027:ti-8402';
 
-let territories: TestSubgraph<any>;
-let financing: TestSubgraph<any>;
+let territories: TestSubgraph;
+let financing: TestSubgraph;
 const servers: Server[] = [];
 const gateways: Gateway[] = [];
 let territoriesUrl: string;
@@ -191,7 +191,7 @@ describe('token lifetime', () => {
 });
 
 describe('database errors outside production', () => {
-  let broken: TestSubgraph<any>;
+  let broken: TestSubgraph;
   afterAll(() => broken?.stop());
 
   it('never shows SQL or driver text, only a code and where to look', async () => {

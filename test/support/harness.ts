@@ -23,7 +23,7 @@ export interface Result<T = any> {
   statements: number;
 }
 
-export interface TestSubgraph<Ctx extends SubgraphContext> {
+export interface TestSubgraph<Ctx extends SubgraphContext = SubgraphContext> {
   prepared: PreparedSubgraph<Ctx>;
   /** Runs an operation in-process; `statements` = SQL statements it sent. */
   execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<Result<T>>;

@@ -1,6 +1,7 @@
 // Batching proof: the slice of 10 or 183 territories costs the same few SQL statements.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import financing from '../subgraph.ts';
 
@@ -12,7 +13,7 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
   departments { department { code } pge { loanCount } franceRelanceIndustry { value } }
 } } } }`;
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import financing from '../subgraph.ts';
 
@@ -34,7 +35,7 @@ function expectedIndicator(dep: string) {
 const CONTEXT =
   'department { code } pge { loanCount amountEur manufacturingLoanCount manufacturingAmountEur date dataset { id nature } } franceRelanceIndustry { id value date unit dataset { id nature } }';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import { industrialProfile } from '../../runtime/sample.ts';
 import { generateAll } from '../sample.ts';
@@ -12,7 +13,7 @@ const T2 = '2023-2027:ti-8412';
 const NODE =
   'reference company { siren name naf } service { id axes } instrument amountEur date year status dataset { id nature }';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });

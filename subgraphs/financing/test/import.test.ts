@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { ImportRefused, importCsv, validateCsv } from '../../runtime/import.ts';
 import { describeColumns } from '../../runtime/records.ts';
 import { financingRecord } from '../records.ts';
@@ -33,7 +34,7 @@ const BAD_ROWS: [number, string, RegExp][] = [
   [11, 'date', /outside the years of phase 2019-2022/],
 ];
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });

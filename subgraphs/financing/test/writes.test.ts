@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { signToken, TEST_JWT_ENV } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
 import { createOne } from '../../runtime/writes.ts';
@@ -15,7 +16,7 @@ const T = '2023-2027:ti-8412';
 const token = ({ operator = 'BPIFRANCE', scope = 'financing:write', ...rest }: Parameters<typeof signToken>[0] = {}) =>
   signToken({ operator, scope, ...rest });
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 let writer: string;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);

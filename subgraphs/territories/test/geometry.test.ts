@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { TerritoriesContext } from '../resolvers.ts';
 import { MAP_MAX_BYTES } from '../geometry.ts';
 import territories from '../subgraph.ts';
 
@@ -26,7 +27,7 @@ const bbox = (g: any) => {
   ];
 };
 
-let subgraph: TestSubgraph<any>;
+let subgraph: TestSubgraph<TerritoriesContext>;
 beforeAll(async () => {
   subgraph = await startTestSubgraph(territories);
 });

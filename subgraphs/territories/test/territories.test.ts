@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { TerritoriesContext } from '../resolvers.ts';
 import territories from '../subgraph.ts';
 
 // The official lists, read independently of the subgraph's own loading code.
@@ -16,7 +17,7 @@ const sirensOf = (rows: Record<string, string>[]) => {
   return map;
 };
 
-let subgraph: TestSubgraph<any>;
+let subgraph: TestSubgraph<TerritoriesContext>;
 beforeAll(async () => {
   subgraph = await startTestSubgraph(territories);
 });
