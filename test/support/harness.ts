@@ -104,6 +104,16 @@ async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+/** What tests read of a /health or /ready answer (gateway or subgraph). */
+export interface ProbeAnswer {
+  status: string;
+  subgraph?: string;
+  pid?: number;
+  reason?: string;
+  missing?: string[];
+  subgraphs?: { name: string; reachable: boolean }[];
+}
+
 /** POSTs a GraphQL operation over HTTP. */
 export async function post<T = any>(
   url: string,
