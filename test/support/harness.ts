@@ -47,7 +47,7 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
   return {
     prepared,
     settled: () => inFlight.settled(),
-    async execute(query, variables) {
+    async execute<T>(query: string, variables?: Record<string, unknown>): Promise<Result<T>> {
       const before = database.stats.statements;
       const response = await prepared.apollo.executeOperation(
         { query, variables },
@@ -55,7 +55,7 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
       );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const { data, errors } = response.body.singleResult;
-      return { data: data as any, errors: errors as Result['errors'], statements: database.stats.statements - before };
+      return { data: data as T, errors: errors as Result['errors'], statements: database.stats.statements - before };
     },
     async listen(env = process.env) {
       server = subgraphHttpServer(prepared, env);
