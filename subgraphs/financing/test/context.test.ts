@@ -87,7 +87,9 @@ describe('departmental context (REAL data)', () => {
     );
     expect(r.errors).toBeUndefined();
     const departments = r.data._entities[0].financing.departments;
-    expect(departments.map((d: any) => d.department.code)).toEqual(territory.departmentCodes);
+    expect(departments.map((d: { department: { code: string } }) => d.department.code)).toEqual(
+      territory.departmentCodes,
+    );
     for (const d of departments) {
       expect(d.pge.loanCount).toBe(expectedPge(d.department.code).loanCount);
       expect(d.franceRelanceIndustry.value).toBe(expectedIndicator(d.department.code).value);
@@ -100,7 +102,7 @@ describe('catalogue', () => {
     const r = await sg.execute('{ financingCatalogue { id name operator carrier axes dataset { id nature note } } }');
     expect(r.errors).toBeUndefined();
     const services = r.data.financingCatalogue;
-    expect(services.map((s: any) => s.id)).toEqual([
+    expect(services.map((s: { id: string }) => s.id)).toEqual([
       'financing:fonds-acceleration',
       'financing:aide-innovation',
       'financing:pret-developpement',
@@ -140,7 +142,11 @@ describe('catalogue', () => {
       { r: [{ __typename: 'Territory', id: '2019-2022:ti-8401' }] },
     );
     expect(r.data._entities[0].financing.operator).toBe('BPIFRANCE');
-    expect(Object.fromEntries(r.data._entities[0].financing.datasets.map((d: any) => [d.id, d.nature]))).toEqual({
+    expect(
+      Object.fromEntries(
+        r.data._entities[0].financing.datasets.map((d: { id: string; nature: string }) => [d.id, d.nature]),
+      ),
+    ).toEqual({
       'bpifrance-panier-services': 'REAL',
       'bpifrance-financements-echantillon': 'SAMPLE',
       'pge-etat-bpifrance-departemental': 'REAL',
