@@ -19,20 +19,20 @@ import { disableVendorTelemetry, serverOptions } from '../gateway/gateway.ts';
 import { verifyAuthorization } from '../subgraphs/runtime/auth.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from '../subgraphs/runtime/http.ts';
 import { readSubgraphList, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
-import { prepareDatabase, readSdl, type SubgraphModule } from '../subgraphs/runtime/subgraph.ts';
+import { prepareDatabase, readSdl, type OperatorDB, type SubgraphModule } from '../subgraphs/runtime/subgraph.ts';
 import type { Database } from '../subgraphs/runtime/database.ts';
 
 interface Local {
   name: string;
-  module: SubgraphModule<any>;
-  database: Database<any>;
+  module: SubgraphModule;
+  database: Database<OperatorDB>;
   schema: GraphQLSchema;
   requests: number;
 }
 
 const locals = new Map<string, Local>();
 for (const entry of readSubgraphList()) {
-  const module = (await import(`../subgraphs/${entry.name}/subgraph.ts`)).default as SubgraphModule<any>;
+  const module = (await import(`../subgraphs/${entry.name}/subgraph.ts`)).default as SubgraphModule;
   const database = await prepareDatabase(module);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readSdl(entry.name)),

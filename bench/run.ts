@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { databaseUrlFor, isPostgresUrl, openDatabase } from '../subgraphs/runtime/database.ts';
+import type { KitDB } from '../subgraphs/runtime/records.ts';
 import { envKey, readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 
 // ---------- options ----------
@@ -257,12 +258,12 @@ function load(url: string, workload: number, seconds: number): Promise<LoadResul
         headers: { 'content-type': 'application/json' },
         requests: [
           {
-            setupRequest: (req: any) => ({ ...req, body: bodyFor(workload, counter++) }),
+            setupRequest: (req: autocannon.Request) => ({ ...req, body: bodyFor(workload, counter++) }),
             onResponse: (_status: number, body: string) => {
               if (body.includes('"errors":[')) graphqlErrors++;
             },
           },
-        ] as any,
+        ],
       },
       (error, result) => {
         if (error) return reject(error);
@@ -377,7 +378,7 @@ async function recordCounts(): Promise<Record<string, number>> {
   };
   const counts: Record<string, number> = {};
   for (const [name, list] of Object.entries(tables)) {
-    const database = await openDatabase<any>({ name, url: databaseUrlFor(name, baseEnv), dataDir: DATA_DIR });
+    const database = await openDatabase<KitDB>({ name, url: databaseUrlFor(name, baseEnv), dataDir: DATA_DIR });
     try {
       let n = 0;
       for (const t of list)

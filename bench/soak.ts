@@ -87,11 +87,11 @@ const hub = await startTestHub({ gatewayEnv: { NODE_ENV: 'production' } });
 const url = hub.gatewayUrl;
 console.log(`soak: hub at ${url}; ${DURATION_S} s, concurrency ${CONCURRENCY}, write ratio ${WRITE_RATIO}`);
 
-async function gql(
+async function gql<T = unknown>(
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
-): Promise<{ data?: any; error?: string }> {
+): Promise<{ data?: T; error?: string }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -104,7 +104,7 @@ async function gql(
     return { error: `network ${(error as Error).name}` };
   }
   const text = await response.text();
-  let body: { data?: any; errors?: { extensions?: { code?: string } }[] };
+  let body: { data?: T; errors?: { extensions?: { code?: string } }[] };
   try {
     body = JSON.parse(text);
   } catch {
@@ -131,19 +131,24 @@ const PAGE = `query($phase: Phase, $first: Int, $after: String) { territories(ph
 
 const ids: string[] = [];
 for (const phase of ['PHASE_2019_2022', 'PHASE_2023_2027']) {
-  const { data, error } = await gql(`query($p: Phase) { territories(phase: $p, first: 200) { nodes { id } } }`, {
-    p: phase,
-  });
+  const { data, error } = await gql<{ territories: { nodes: { id: string }[] } }>(
+    `query($p: Phase) { territories(phase: $p, first: 200) { nodes { id } } }`,
+    {
+      p: phase,
+    },
+  );
   if (error) throw new Error(`soak: cannot list territories: ${error}`);
-  ids.push(...data.territories.nodes.map((n: { id: string }) => n.id));
+  ids.push(...data!.territories.nodes.map((n: { id: string }) => n.id));
 }
 const ids2023 = ids.filter((id) => id.startsWith('2023-2027:'));
-const catalogue = await gql(`{ financingCatalogue { id } }`);
+const catalogue = await gql<{ financingCatalogue?: { id: string }[] }>(`{ financingCatalogue { id } }`);
 const serviceIds: string[] = catalogue.data?.financingCatalogue?.map((s: { id: string }) => s.id) ?? [];
 const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 // Writes: Bpifrance's token; each worker creates, updates and deletes its own references.
-const writes = await gql(`{ __type(name: "Mutation") { fields { name } } }`);
+const writes = await gql<{ __type?: { fields?: { name: string }[] } }>(
+  `{ __type(name: "Mutation") { fields { name } } }`,
+);
 const canWrite =
   (writes.data?.__type?.fields ?? []).some((f: { name: string }) => f.name === 'createFinancing') &&
   serviceIds.length > 0;
@@ -226,7 +231,11 @@ async function readOnce(): Promise<[string, string | undefined]> {
     let after: string | undefined;
     let error: string | undefined;
     for (let page = 0, pages = 1 + Math.floor(Math.random() * 3); page < pages && !error; page++) {
-      const r = await gql(PAGE, { phase: pick(['PHASE_2019_2022', 'PHASE_2023_2027']), first: 20, after });
+      const r = await gql<{ territories?: { pageInfo?: { endCursor?: string | null } } }>(PAGE, {
+        phase: pick(['PHASE_2019_2022', 'PHASE_2023_2027']),
+        first: 20,
+        after,
+      });
       error = r.error;
       after = r.data?.territories?.pageInfo?.endCursor ?? undefined;
     }
@@ -271,7 +280,7 @@ const end = sampleMemory();
 warm ??= base;
 
 // Data intact after the load: still 332 territories, and the hub still answers a full panier.
-const check = await gql(`{ territories(first: 1) { totalCount } }`);
+const check = await gql<{ territories?: { totalCount: number } }>(`{ territories(first: 1) { totalCount } }`);
 const panierCheck = await gql(panier.query, panier.variables);
 await hub.stop();
 

@@ -154,7 +154,7 @@ function levelOf(change: Change): Level {
 
 /** Plain-language consequences for the clients; graphql-inspector's own reason otherwise. */
 function explain(change: Change): string {
-  const m = change.meta as Record<string, any>;
+  const m = change.meta as Record<string, unknown>;
   switch (change.type) {
     case 'FIELD_REMOVED':
       return `Queries selecting ${m.typeName}.${m.removedFieldName} will be rejected: the field no longer exists. Deprecate it (@deprecated) for a release before removing it.`;

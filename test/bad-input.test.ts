@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
+import type { GraphqlBody } from './support/faulty-proxy.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -26,7 +27,7 @@ const CLIENT_CODES = new Set([
 interface Answer {
   status: number;
   text: string;
-  json?: any;
+  json?: GraphqlBody;
 }
 
 async function send(init: {
@@ -41,7 +42,7 @@ async function send(init: {
   if (init.contentType !== null) headers['content-type'] = init.contentType ?? 'application/json';
   const response = await fetch(url, { method: init.method ?? 'POST', headers, body: init.body });
   const text = await response.text();
-  let json: any;
+  let json: GraphqlBody | undefined;
   try {
     json = JSON.parse(text);
   } catch {
@@ -374,14 +375,14 @@ describe('bad inputs', () => {
       expect(answer.status).not.toBe(500);
       expect([answer.status, answer.text.slice(0, 300)]).toEqual([c.status ?? 400, expect.any(String)]);
       expect(answer.json, `not JSON: ${answer.text.slice(0, 200)}`).toBeTruthy();
-      const error = answer.json.errors?.[0];
+      const error = answer.json!.errors?.[0];
       expect(error, JSON.stringify(answer.json).slice(0, 300)).toBeTruthy();
-      const code = error.extensions?.code;
-      if (c.code) expect([code, error.message]).toEqual([c.code, expect.any(String)]);
-      else expect(CLIENT_CODES.has(code), `${code}: ${error.message}`).toBe(true);
-      if (c.message) expect(error.message).toMatch(c.message);
-      for (const e of answer.json.errors)
-        expect(CLIENT_CODES.has(e.extensions?.code), `${e.extensions?.code}: ${e.message}`).toBe(true);
+      const code = error!.extensions?.code;
+      if (c.code) expect([code, error!.message]).toEqual([c.code, expect.any(String)]);
+      else expect(CLIENT_CODES.has(code ?? ''), `${code}: ${error!.message}`).toBe(true);
+      if (c.message) expect(error!.message).toMatch(c.message);
+      for (const e of answer.json!.errors!)
+        expect(CLIENT_CODES.has(e.extensions?.code ?? ''), `${e.extensions?.code}: ${e.message}`).toBe(true);
       if (c.atGateway)
         expect(hub.counters()).toEqual(
           Object.fromEntries([...hub.subgraphs.keys()].map((n) => [n, { requests: 0, statements: 0 }])),

@@ -9,6 +9,15 @@ import { parse, print, visit, type ASTNode, type DefinitionNode } from 'graphql'
 import { compose, sourcesFromList, supergraphFileContent } from '../schema/compose.ts';
 import { readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 
+/** What these checks read of a type definition, its fields, enum values and arguments. */
+interface Documented {
+  name: { value: string };
+  description?: unknown;
+  fields?: readonly Documented[];
+  values?: readonly Documented[];
+  arguments?: readonly Documented[];
+}
+
 const run = promisify(execFile);
 
 describe('composition', () => {
@@ -28,7 +37,7 @@ describe('composition', () => {
   it('documents every type, field, argument and enum value of every subgraph', () => {
     const missing: string[] = [];
     for (const source of sourcesFromList()) {
-      for (const def of parse(source.sdl).definitions as (DefinitionNode & Record<string, any>)[]) {
+      for (const def of parse(source.sdl).definitions as (DefinitionNode & Documented)[]) {
         if (!def.name || def.kind.endsWith('Extension')) continue;
         const type = `${source.name}: ${def.name.value}`;
         if (!def.description) missing.push(type);
@@ -61,17 +70,18 @@ describe('composition', () => {
     const OPERATORS = ['BPIFRANCE', 'FRANCE_TRAVAIL', 'BUSINESS_FRANCE', 'BANQUE_DES_TERRITOIRES'];
     const shapes = new Map<string, Map<string, string[]>>();
     for (const source of sourcesFromList()) {
-      for (const def of parse(source.sdl).definitions as (DefinitionNode & Record<string, any>)[]) {
+      for (const def of parse(source.sdl).definitions as (DefinitionNode & Documented)[]) {
         const name = def.name?.value;
         if (name === 'Operator')
-          expect([source.name, OPERATORS.filter((o) => !def.values.some((v: any) => v.name.value === o))]).toEqual([
+          expect([source.name, OPERATORS.filter((o) => !def.values?.some((v) => v.name.value === o))]).toEqual([
             source.name,
             [],
           ]);
         if (!SHARED.includes(name)) continue;
         const shape = print(
           visit(def as ASTNode, {
-            enter: (node: any) => (node.description ? { ...node, description: undefined } : undefined),
+            enter: (node: ASTNode) =>
+              'description' in node && node.description ? { ...node, description: undefined } : undefined,
           }),
         );
         const variants = shapes.get(name) ?? new Map<string, string[]>();

@@ -7,7 +7,14 @@ import { openDatabase, type Database } from '../subgraphs/runtime/database.ts';
 import { ensureLoaded, migrate } from '../subgraphs/runtime/migrations.ts';
 import { DIALECT, POSTGRES_URL } from './support/harness.ts';
 
-const opened: Database<any>[] = [];
+/** The tables these tests read and write. */
+interface TestDB {
+  thing: { id: number; label: string };
+  runtime_test_migration: { name: string };
+  load_state: { version: string };
+}
+
+const opened: Database<TestDB>[] = [];
 const schemas: string[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((d) => d.close()));
@@ -19,17 +26,17 @@ afterEach(async () => {
   }
 });
 
-async function fresh(): Promise<Database<any>> {
+async function fresh(): Promise<Database<TestDB>> {
   const schema = `t_runtime_${randomBytes(4).toString('hex')}`;
   if (POSTGRES_URL) schemas.push(schema);
-  const database = await openDatabase<any>({ name: 'runtime_test', url: POSTGRES_URL ?? 'sqlite::memory:', schema });
+  const database = await openDatabase<TestDB>({ name: 'runtime_test', url: POSTGRES_URL ?? 'sqlite::memory:', schema });
   opened.push(database);
   return database;
 }
 
 const thing = {
   '001_thing': {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<TestDB>) {
       await db.schema
         .createTable('thing')
         .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -58,7 +65,7 @@ describe('database runtime', () => {
     const database = await fresh();
     await migrate(database, 'runtime_test', thing);
     let loads = 0;
-    const load = async (trx: Kysely<any>) => {
+    const load = async (trx: Kysely<TestDB>) => {
       loads++;
       await trx.deleteFrom('thing').execute();
       await trx
@@ -73,7 +80,7 @@ describe('database runtime', () => {
     expect(await ensureLoaded(database, 'v1', load)).toBe('up-to-date');
     expect(loads).toBe(1);
 
-    const failing = async (trx: Kysely<any>) => {
+    const failing = async (trx: Kysely<TestDB>) => {
       await trx.deleteFrom('thing').execute();
       await trx.insertInto('thing').values({ id: 3, label: 'c' }).execute();
       await trx.insertInto('thing').values({ id: 3, label: 'duplicate' }).execute();

@@ -37,8 +37,10 @@ describe('Kubernetes manifests', () => {
   it('the validator accepts the generated Deployments and rejects a broken one', async () => {
     const deployment = read('base/services.yaml').find((o) => o.kind === 'Deployment')!;
     expect(await validateObject(deployment)).toBeUndefined();
-    const broken = structuredClone(deployment) as any;
-    broken.spec.template.spec.containers[0].ports[0].containerPort = 'four thousand';
+    const broken = structuredClone(deployment) as typeof deployment & {
+      spec: { template: { spec: { containers: { ports: { containerPort: unknown }[] }[] } } };
+    };
+    broken.spec.template.spec.containers[0]!.ports[0]!.containerPort = 'four thousand';
     expect(await validateObject(broken)).toMatch(/containerPort must be integer/);
     expect(await validateObject({ ...deployment, kind: 'Deploymnet' })).toMatch(/unknown apiVersion\/kind/);
   });

@@ -3,7 +3,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOperation, QUERIES_DIR } from '../gateway/operations.ts';
-import { post } from './support/harness.ts';
+import { post, type ProbeAnswer } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 import {
   startExtraGateway,
@@ -23,7 +23,8 @@ const OTHER_SLICES = ['recruitment', 'attractiveness', 'engineering'] as const;
 let hub: TestHub;
 let proxy: FaultyProxy;
 let gw: ExtraGateway;
-let healthy: any;
+/** The territory's panier answered with every subgraph up, as JSON. */
+let healthy: Record<string, unknown>;
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -40,7 +41,7 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function ready(): Promise<{ status: number; body: any }> {
+async function ready(): Promise<{ status: number; body: ProbeAnswer }> {
   const response = await fetch(new URL('/ready', gw.url));
   return { status: response.status, body: await response.json() };
 }
@@ -110,10 +111,8 @@ describe('faults of one operator subgraph', () => {
           expect(degraded.status).toBe(200);
           expect(degraded.body.status).toBe('degraded');
           expect(degraded.body.missing).toEqual(['financing']);
-          expect(degraded.body.subgraphs.find((s: any) => s.name === 'financing').reachable).toBe(false);
-          expect(
-            degraded.body.subgraphs.filter((s: any) => s.name !== 'financing').every((s: any) => s.reachable),
-          ).toBe(true);
+          expect(degraded.body.subgraphs!.find((s) => s.name === 'financing')!.reachable).toBe(false);
+          expect(degraded.body.subgraphs!.filter((s) => s.name !== 'financing').every((s) => s.reachable)).toBe(true);
         }
       } finally {
         await proxy.setMode('pass');

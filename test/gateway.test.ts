@@ -1,7 +1,7 @@
 // The gateway started against the running subgraphs over HTTP, as `npm start` runs it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOperations } from '../gateway/operations.ts';
-import { post } from './support/harness.ts';
+import { post, type ProbeAnswer } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 
 let hub: TestHub;
@@ -73,8 +73,8 @@ describe('gateway', () => {
     expect(await (await fetch(new URL('/health', base))).json()).toEqual({ status: 'ok' });
     const ready = await fetch(new URL('/ready', base));
     expect(ready.status).toBe(200);
-    const body = await ready.json();
-    expect(body.subgraphs.map((s: any) => [s.name, s.reachable]).sort()).toEqual(
+    const body = (await ready.json()) as ProbeAnswer;
+    expect(body.subgraphs!.map((s) => [s.name, s.reachable]).sort()).toEqual(
       [...hub.subgraphs.keys()].sort().map((n) => [n, true]),
     );
   });

@@ -93,7 +93,9 @@ beforeAll(async () => {
     );
   }
   const groupements = await post(hub.gatewayUrl, `{ territories(first: 30) { nodes { groupements { siren } } } }`);
-  const sirens = groupements.data.territories.nodes.flatMap((t: any) => t.groupements.map((g: any) => g.siren));
+  const sirens = groupements.data.territories.nodes.flatMap((t: { groupements: { siren: string }[] }) =>
+    t.groupements.map((g) => g.siren),
+  );
   const day = fc
     .date({ min: new Date('2023-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true })
     .map((d) => d.toISOString().slice(0, 10));

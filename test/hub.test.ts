@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envKey, readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
-import { post } from './support/harness.ts';
+import { post, type ProbeAnswer } from './support/harness.ts';
 import { freePort } from './support/ports.ts';
 
 const GUARD = resolve(ROOT, 'test/support/egress-guard.cjs');
@@ -33,7 +33,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
 }
 
-async function json(url: string): Promise<{ status: number; body: any }> {
+async function json(url: string): Promise<{ status: number; body: ProbeAnswer }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
   return { status: response.status, body: await response.json() };
 }
@@ -135,7 +135,7 @@ describe('npm start', () => {
     const started = new Set([...output.matchAll(/\[hub\] \S+ started \(pid (\d+)\)/g)].map((m) => Number(m[1])));
     for (const s of SUBGRAPHS) {
       const { body } = await json(`http://127.0.0.1:${ports.get(s.name)}/health`);
-      expect([body.subgraph, started.has(body.pid)], output).toEqual([s.name, true]);
+      expect([body.subgraph, started.has(body.pid ?? -1)], output).toEqual([s.name, true]);
     }
     const answer = await post(gatewayUrl, panier, TERRITORY);
     expect(answer.errors, output).toBeUndefined();
@@ -238,7 +238,7 @@ describe('npm start', () => {
     const healthUrl = `http://127.0.0.1:${ports.get('financing')}/health`;
     const { body: before } = await json(healthUrl);
     expect(before.subgraph).toBe('financing');
-    process.kill(before.pid, 'SIGKILL');
+    process.kill(before.pid!, 'SIGKILL');
 
     // Partial answer: the territory and the other operators' slices, financing null with a named error.
     const partial = await until(
@@ -253,8 +253,8 @@ describe('npm start', () => {
     expect(partial.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
     expect(partial.data.territory.financing).toBeNull();
     expect(partial.data.territory.recruitment).not.toBeNull();
-    expect(partial.errors!.map((e: any) => e.extensions?.code)).toContain('SUBGRAPH_UNAVAILABLE');
-    expect(partial.errors!.some((e: any) => e.message.includes('"financing"'))).toBe(true);
+    expect(partial.errors!.map((e) => e.extensions?.code)).toContain('SUBGRAPH_UNAVAILABLE');
+    expect(partial.errors!.some((e) => e.message.includes('"financing"'))).toBe(true);
     const degraded = await json(new URL('/ready', gatewayUrl).toString());
     expect(degraded.body.status, JSON.stringify(degraded.body)).toMatch(/^(degraded|ready)$/);
     expect(degraded.status).toBe(200);
@@ -271,7 +271,7 @@ describe('npm start', () => {
       },
       180_000,
     );
-    expect(alive(before.pid)).toBe(false);
+    expect(alive(before.pid!)).toBe(false);
   }, 300_000);
 
   it('stops everything on Ctrl-C (SIGINT), leaving no process, and nothing left the machine', async () => {

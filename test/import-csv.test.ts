@@ -15,12 +15,13 @@ import financing from '../subgraphs/financing/subgraph.ts';
 import { DEFAULT_MAX_ERRORS, detectDelimiter, ImportRefused, importCsv } from '../subgraphs/runtime/import.ts';
 import { ROOT } from '../subgraphs/runtime/registry.ts';
 import { POSTGRES_URL, startTestSubgraph, type TestSubgraph } from './support/harness.ts';
+import type { FinancingContext } from '../subgraphs/financing/resolvers.ts';
 
 const SAMPLE = join(ROOT, 'subgraphs/financing/import-samples/financings-valid.csv');
 const [HEADER, ...ROWS] = readFileSync(SAMPLE, 'utf8').trim().split('\n') as [string, ...string[]];
 const dir = mkdtempSync(join(tmpdir(), 'import-csv-'));
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 }, 120_000);

@@ -148,8 +148,8 @@ describe('limits', () => {
     });
     const response = await rawPost(small.url, body);
     expect(response.status).toBe(413);
-    expect(response.json.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(response.json.errors[0].message).toBe('request body exceeds the limit of 2000 bytes');
+    expect(response.json?.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(response.json?.errors?.[0]?.message).toBe('request body exceeds the limit of 2000 bytes');
     expect(subgraphRequests()).toBe(0);
   });
 
@@ -212,7 +212,7 @@ describe('introspection off', () => {
 });
 
 describe('production mode', () => {
-  let financing: TestSubgraph<any>;
+  let financing: TestSubgraph;
   let proxy: FaultyProxy;
   let prod: ExtraGateway;
   let leaky: ExtraGateway;
@@ -282,6 +282,6 @@ describe('production mode', () => {
     expect(page.errors?.[0]?.message).toMatch(/Page size limit/);
     const invalid = await rawPost(prod.url, '{"query": ');
     expect(invalid.status).toBe(400);
-    expect(invalid.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(invalid.json?.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 });

@@ -107,7 +107,10 @@ describe('the map page', () => {
     let view = await screen();
     expect(view.title).toBe("Demandeurs d'emploi (décembre 2024)");
     const seekers = new Map(
-      data.territories.nodes.map((t: any) => [t.id, t.recruitment.jobSeekersLatest?.value ?? null]),
+      data.territories.nodes.map((t: { id: string; recruitment: { jobSeekersLatest: { value: number } | null } }) => [
+        t.id,
+        t.recruitment.jobSeekersLatest?.value ?? null,
+      ]),
     );
     expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, seekers.get(s.id)]));
     expect(view.classes.filter((c) => c.min !== null).length).toBeGreaterThan(2);
@@ -117,7 +120,12 @@ describe('the map page', () => {
     await ready('PHASE_2023_2027', 'engineeringEuros');
     view = await screen();
     expect(view.title).toBe('Euros — Banque des Territoires');
-    const euros = new Map(data.territories.nodes.map((t: any) => [t.id, t.engineering.summary.amountEur ?? null]));
+    const euros = new Map(
+      data.territories.nodes.map((t: { id: string; engineering: { summary: { amountEur: number | null } } }) => [
+        t.id,
+        t.engineering.summary.amountEur ?? null,
+      ]),
+    );
     expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, euros.get(s.id)]));
     expectLegendMatches(view);
   });
@@ -132,7 +140,12 @@ describe('the map page', () => {
       '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id recruitment { hiringNeeds { industrial { projects { value } } } } } } }',
     );
     const needs = new Map(
-      data.territories.nodes.map((t: any) => [t.id, t.recruitment.hiringNeeds.industrial.projects.value]),
+      data.territories.nodes.map(
+        (t: { id: string; recruitment: { hiringNeeds: { industrial: { projects: { value: number } } } } }) => [
+          t.id,
+          t.recruitment.hiringNeeds.industrial.projects.value,
+        ],
+      ),
     );
     expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, needs.get(s.id)]));
     expectLegendMatches(view);

@@ -6,6 +6,20 @@ import { startTestHub, type TestHub } from './support/hub.ts';
 
 const SLICES = ['financing', 'recruitment', 'attractiveness', 'engineering'] as const;
 
+/** What the test reads of a slice: its euros and those of its services. */
+interface Slice {
+  summary: { amountEur: number | null };
+  services: { service: { id: string }; amountEur: number | null }[];
+}
+type PanierNode = { id: string } & Record<(typeof SLICES)[number], Slice>;
+interface PanierPage {
+  territories: {
+    totalCount: number;
+    nodes: PanierNode[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
 let hub: TestHub;
 beforeAll(async () => {
   hub = await startTestHub();
@@ -21,18 +35,22 @@ const PANIERS = `query($phase: Phase!, $after: String) { territories(phase: $pha
 describe('the euros of a panier', () => {
   it('add up over the four slices with no service, hence no euro, in two of them', async () => {
     for (const phase of ['PHASE_2019_2022', 'PHASE_2023_2027']) {
-      const nodes: any[] = [];
+      const nodes: PanierNode[] = [];
       let after: string | null = null;
       let totalCount = 0;
       do {
-        const { data, errors }: { data?: any; errors?: unknown } = await post(hub.gatewayUrl, PANIERS, {
-          phase,
-          after,
-        });
+        const { data, errors }: { data?: PanierPage; errors?: unknown } = await post<PanierPage>(
+          hub.gatewayUrl,
+          PANIERS,
+          {
+            phase,
+            after,
+          },
+        );
         expect(errors).toBeUndefined();
-        nodes.push(...data.territories.nodes);
-        totalCount = data.territories.totalCount;
-        after = data.territories.pageInfo.hasNextPage ? data.territories.pageInfo.endCursor : null;
+        nodes.push(...data!.territories.nodes);
+        totalCount = data!.territories.totalCount;
+        after = data!.territories.pageInfo.hasNextPage ? data!.territories.pageInfo.endCursor : null;
       } while (after);
       expect(nodes).toHaveLength(totalCount);
       const problems: string[] = [];
@@ -48,7 +66,7 @@ describe('the euros of a panier', () => {
             owner.set(m.service.id, name);
             byService += m.amountEur ?? 0;
           }
-          const own = s.services.reduce((n: number, m: { amountEur: number | null }) => n + (m.amountEur ?? 0), 0);
+          const own = s.services.reduce((n, m) => n + (m.amountEur ?? 0), 0);
           if (Math.abs((s.summary.amountEur ?? 0) - own) > 0.01)
             problems.push(`${t.id}: ${name} summary ${s.summary.amountEur} ≠ its services ${own}`);
           total += s.summary.amountEur ?? 0;
@@ -78,7 +96,10 @@ describe('the euros of a panier', () => {
     ].filter((s: { id: string; name: string }) => aid.test(s.name) || /:vte$/.test(s.id));
     expect(operatorEntries.map((s: { id: string }) => s.id)).toEqual(['engineering:aide-recrutement-vte']);
     // In the catalogue across operators, the only VTE grant is that entry; the scheme itself is the State's.
-    const grants = data.services.filter((s: any) => /VTE/.test(s.name) && s.aidTypes.includes('GRANT') && s.operator);
+    const grants = data.services.filter(
+      (s: { name: string; aidTypes: string[]; operator: string | null }) =>
+        /VTE/.test(s.name) && s.aidTypes.includes('GRANT') && s.operator,
+    );
     expect(grants.map((s: { id: string }) => s.id)).toEqual([
       'engineering:aide-recrutement-vte',
       'engineering:mobili-jeune-vte',

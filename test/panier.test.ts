@@ -69,7 +69,7 @@ describe('panier de services', () => {
     }
     expect(t.dataset.nature).toBe('REAL');
     for (const d of t.financing.departments) expect(d.pge.dataset.nature).toBe('REAL');
-    const sampleCompanies = t.financing.financings.nodes.map((f: any) => f.company.name);
+    const sampleCompanies = t.financing.financings.nodes.map((f: { company: { name: string } }) => f.company.name);
     for (const name of sampleCompanies) expect(name).toMatch(/\(échantillon\)$/);
   });
 
@@ -84,7 +84,7 @@ describe('panier de services', () => {
     } }`,
       { id: '2023-2027:ti-8402' },
     );
-    const communes = new Set(data.territory.communes.map((c: any) => c.code));
+    const communes = new Set(data.territory.communes.map((c: { code: string }) => c.code));
     const rows = (
       parse(readFileSync(new URL('../subgraphs/recruitment/data/emploi_demandeur.csv', import.meta.url)), {
         columns: true,

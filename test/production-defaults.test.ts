@@ -8,6 +8,7 @@ import { createGateway, type Gateway } from '../gateway/gateway.ts';
 import { GATEWAY_SECRET_HEADER } from '../gateway/datasource.ts';
 import { closeServer, listen } from '../subgraphs/runtime/http.ts';
 import { subgraphHttpServer } from '../subgraphs/runtime/subgraph.ts';
+import type { GraphqlBody } from './support/faulty-proxy.ts';
 import { post, startTestSubgraph, type TestSubgraph } from './support/harness.ts';
 import { loadModule } from './support/hub.ts';
 
@@ -15,8 +16,8 @@ const SECRET = 'hub-shared-secret-for-tests-0123456789';
 const JWT_SECRET = 'jwt-secret-for-the-production-tests-0123';
 const ID = '2023-2027:ti-8402';
 
-let territories: TestSubgraph<any>;
-let financing: TestSubgraph<any>;
+let territories: TestSubgraph;
+let financing: TestSubgraph;
 const servers: Server[] = [];
 const gateways: Gateway[] = [];
 let territoriesUrl: string;
@@ -118,17 +119,17 @@ describe("subgraphs' /metrics", () => {
     for (const url of [territoriesUrl, open]) {
       for (const headers of [{}, { [GATEWAY_SECRET_HEADER]: 'wrong' }] as Record<string, string>[]) {
         const refused = await metrics(url, headers);
-        const body = (await refused.json()) as any;
+        const body = (await refused.json()) as GraphqlBody;
         expect(refused.status).toBe(401);
-        expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-        expect(body.errors[0].message).toBe(
+        expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        expect(body.errors?.[0]?.message).toBe(
           "/metrics needs the hub's shared secret: send it in the x-hub-gateway-secret header",
         );
         expect(JSON.stringify(body)).not.toMatch(/sqlStatements|memory/);
       }
       const allowed = await metrics(url, { [GATEWAY_SECRET_HEADER]: SECRET });
       expect(allowed.status).toBe(200);
-      expect(((await allowed.json()) as any).subgraph).toBe('territories');
+      expect(((await allowed.json()) as { subgraph: string }).subgraph).toBe('territories');
     }
   });
 });
@@ -191,7 +192,7 @@ describe('token lifetime', () => {
 });
 
 describe('database errors outside production', () => {
-  let broken: TestSubgraph<any>;
+  let broken: TestSubgraph;
   afterAll(() => broken?.stop());
 
   it('never shows SQL or driver text, only a code and where to look', async () => {

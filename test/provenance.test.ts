@@ -90,7 +90,9 @@ describe('provenance on every aggregate', () => {
     );
     expect(errors).toBeUndefined();
     // 1.3 billion euros of sample financings for 2019-2022: never to be read as the programme's real 1.3 Md€.
-    expect(data.financingTotals.find((t: any) => t.key === '2019-2022')).toMatchObject({ nature: 'SAMPLE' });
+    expect(data.financingTotals.find((t: { key: string }) => t.key === '2019-2022')).toMatchObject({
+      nature: 'SAMPLE',
+    });
     const all = [
       ...data.phases,
       ...data.financingTotals,
@@ -99,8 +101,8 @@ describe('provenance on every aggregate', () => {
       ...data.engineeringTotals,
     ];
     expect(all.filter((p) => !consistent(p))).toEqual([]);
-    expect(data.phases.every((p: any) => p.nature === 'DERIVED')).toBe(true);
-    expect(data.financingTotals.every((p: any) => p.nature === 'SAMPLE')).toBe(true);
+    expect(data.phases.every((p: { nature: string }) => p.nature === 'DERIVED')).toBe(true);
+    expect(data.financingTotals.every((p: { nature: string }) => p.nature === 'SAMPLE')).toBe(true);
   });
 
   it("labels a territory's aggregates, and turns its summary MIXED when the operator declares a record", async () => {
@@ -150,8 +152,10 @@ describe('provenance on every aggregate', () => {
     const after = await post(hub.gatewayUrl, QUERY, { id });
     const summary = after.data.territory.financing.summary;
     expect(summary.nature).toBe('MIXED');
-    expect(summary.datasets.map((d: any) => d.nature).sort()).toEqual(['REAL', 'SAMPLE']);
-    const fundsRow = after.data.territory.financing.totalsByService.find((x: any) => x.nature !== 'SAMPLE');
+    expect(summary.datasets.map((d: { nature: string }) => d.nature).sort()).toEqual(['REAL', 'SAMPLE']);
+    const fundsRow = after.data.territory.financing.totalsByService.find(
+      (x: { nature: string }) => x.nature !== 'SAMPLE',
+    );
     expect(fundsRow && consistent(fundsRow)).toBe(true);
     await post(
       hub.gatewayUrl,

@@ -27,6 +27,12 @@ async function query(...args: string[]): Promise<{ code: number; stdout: string;
 
 const csvLines = (text: string) => text.split('\r\n').filter(Boolean);
 
+/** A groupement as the CSV test reads it. */
+interface Group {
+  siren: string;
+  name: string;
+}
+
 describe('CSV flattening (unit)', () => {
   it('escapes fields as RFC 4180 says', () => {
     expect(csvField('plain')).toBe('plain');
@@ -175,12 +181,13 @@ query Groupements($region: String, $first: Int) {
       'territories.totalCount,territories.nodes.id,territories.nodes.name,territories.nodes.region.name,territories.nodes.groupements.siren,territories.nodes.groupements.name',
     );
     const { data } = await post(hub.gatewayUrl, readFileSync(file, 'utf8'), { region: '84', first: 3 });
-    const expected = data.territories.nodes.flatMap((n: any) =>
-      n.groupements.map((g: any) =>
-        [data.territories.totalCount, n.id, n.name, n.region.name, g.siren, g.name]
-          .map((v) => csvField(String(v)))
-          .join(','),
-      ),
+    const expected = data.territories.nodes.flatMap(
+      (n: { id: string; name: string; region: { name: string }; groupements: Group[] }) =>
+        n.groupements.map((g) =>
+          [data.territories.totalCount, n.id, n.name, n.region.name, g.siren, g.name]
+            .map((v) => csvField(String(v)))
+            .join(','),
+        ),
     );
     expect(lines.slice(1)).toEqual(expected);
     expect(lines).toContain(

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../gateway/gateway.ts';
 import { listen } from '../subgraphs/runtime/http.ts';
 import { readSubgraphList, ROOT } from '../subgraphs/runtime/registry.ts';
-import { POSTGRES_URL } from './support/harness.ts';
+import type { GraphqlBody } from './support/faulty-proxy.ts';
+import { POSTGRES_URL, type ProbeAnswer } from './support/harness.ts';
 import { freePort } from './support/ports.ts';
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -27,7 +28,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
 }
 
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+async function json<T = ProbeAnswer>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000), ...init });
   return { status: response.status, body: await response.json() };
 }
@@ -48,7 +49,7 @@ describe('gateway /ready', () => {
       const ready = await json(`http://127.0.0.1:${port}/ready`);
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('unavailable');
-      expect([...ready.body.missing].sort()).toEqual([...names].sort());
+      expect([...ready.body.missing!].sort()).toEqual([...names].sort());
       expect((await json(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {
       await gateway.stop();
@@ -106,13 +107,13 @@ describe('a subgraph whose database is unreachable at start', () => {
     const ready = await json(`${base}/ready`);
     expect(ready.status).toBe(503);
     expect(ready.body.reason).toMatch(/database unreachable \(.*ECONNREFUSED/);
-    const query = await json(`${base}/graphql`, {
+    const query = await json<GraphqlBody<{ financingCatalogue: { id: string }[] }>>(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ financingCatalogue { id } }' }),
     });
     expect(query.status).toBe(503);
-    expect(query.body.errors[0].message).toContain('financing is not ready');
+    expect(query.body.errors![0]!.message).toContain('financing is not ready');
     // Several attempts later (1 s, 2 s, 2 s…): still one line, still running, no stack trace.
     await new Promise((r) => setTimeout(r, 6000));
     expect(child.exitCode).toBeNull();
@@ -142,13 +143,13 @@ describe('a subgraph whose database is unreachable at start', () => {
         240_000,
       );
       expect(output).toMatch(/financing: database reachable after \d+ attempts/);
-      const query = await json(`${base}/graphql`, {
+      const query = await json<GraphqlBody<{ financingCatalogue: { id: string }[] }>>(`${base}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ financingCatalogue { id } }' }),
       });
       expect(query.status).toBe(200);
-      expect(query.body.data.financingCatalogue.length).toBeGreaterThan(0);
+      expect(query.body.data!.financingCatalogue.length).toBeGreaterThan(0);
     },
     300_000,
   );

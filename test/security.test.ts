@@ -14,8 +14,8 @@ const SECRET = 'hub-shared-secret-for-tests-0123456789';
 const JWT_SECRET = 'jwt-secret-for-the-security-tests-0123456789';
 const QUERY = `{ territory(id: "2023-2027:ti-8402") { name } }`;
 
-let territories: TestSubgraph<any>;
-let financing: TestSubgraph<any>;
+let territories: TestSubgraph;
+let financing: TestSubgraph;
 const servers: Server[] = [];
 const gateways: Gateway[] = [];
 /** Territories subgraph: guarded, and opened with ALLOW_DIRECT_ACCESS=true. */

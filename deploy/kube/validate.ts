@@ -14,6 +14,11 @@ export const TARGETS = ['base', 'overlays/ci', 'overlays/production'] as const;
 /** What `podman play kube` (4.3) runs; Secrets, Services and Jobs are not exercised there. */
 const PODMAN_KINDS = new Set(['Pod', 'Deployment', 'PersistentVolumeClaim', 'ConfigMap']);
 
+/** The containers of a workload (Deployment, Job…), as the checks below read them. */
+interface Workload {
+  spec?: { template?: { spec?: { containers?: { name: string; image?: string }[] } } };
+}
+
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -82,12 +87,12 @@ export async function validateTarget(target: (typeof TARGETS)[number]) {
   // An overlay must name a real image for every container (base leaves the placeholder `hub`).
   if (target !== 'base')
     for (const o of objects)
-      for (const c of (o as any).spec?.template?.spec?.containers ?? [])
+      for (const c of (o as Workload).spec?.template?.spec?.containers ?? [])
         if (!c.image || c.image === 'hub')
           problems.push(`${o.kind}/${o.metadata.name}: container ${c.name} has no image name`);
   if (target === 'overlays/production')
     for (const o of objects)
-      for (const c of (o as any).spec?.template?.spec?.containers ?? [])
+      for (const c of (o as Workload).spec?.template?.spec?.containers ?? [])
         if (String(c.image).startsWith('localhost/'))
           problems.push(`${o.kind}/${o.metadata.name}: production runs a local image (${c.image})`);
   if (target === 'overlays/ci')

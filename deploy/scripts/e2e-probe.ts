@@ -15,9 +15,19 @@ const TERRITORY = '2023-2027:ti-8402';
 const PANIER = readFileSync(resolve(import.meta.dirname, '../../queries/territory-panier.graphql'), 'utf8');
 const SLICES = ['financing', 'recruitment', 'attractiveness', 'engineering'] as const;
 
+/** One slice of the panier, as the probe reads it. */
+interface Slice {
+  summary?: { recordCount: number } | null;
+}
+/** The territory's name and its slices by subgraph name (a slice is null when its subgraph is down). */
+type PanierTerritory = { name: string } & Record<string, Slice | null | undefined>;
+
 interface Answer {
   status: number;
-  body: { data?: { territory?: Record<string, any> | null }; errors?: { message: string; extensions?: any }[] };
+  body: {
+    data?: { territory?: PanierTerritory | null; createFinancing?: { created: boolean }; _service?: { sdl: string } };
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
 }
 
 async function post(
@@ -82,12 +92,12 @@ switch (command) {
     if (territory.name !== 'Bassin de Bourg-en-Bresse')
       fail(`panier: unexpected territory name ${territory.name}`, territory);
     for (const slice of SLICES)
-      if (!territory[slice]?.summary || territory[slice].summary.recordCount <= 0)
+      if (!territory[slice]?.summary || territory[slice]!.summary!.recordCount <= 0)
         fail(`panier: the ${slice} slice has no records`, territory[slice]);
-    if (arg && territory.financing.summary.recordCount !== Number(arg))
-      fail(`panier: expected ${arg} financing records (the one written before included)`, territory.financing.summary);
+    if (arg && territory.financing!.summary!.recordCount !== Number(arg))
+      fail(`panier: expected ${arg} financing records (the one written before included)`, territory.financing!.summary);
     console.error(
-      `panier of ${TERRITORY} (${territory.name}): ${SLICES.map((s) => `${s} ${territory[s].summary.recordCount} records`).join(', ')}`,
+      `panier of ${TERRITORY} (${territory.name}): ${SLICES.map((s) => `${s} ${territory[s]!.summary!.recordCount} records`).join(', ')}`,
     );
     break;
   }
@@ -118,7 +128,7 @@ switch (command) {
       .setExpirationTime('10m')
       .sign(new TextEncoder().encode(arg ?? ''));
     const written = await post(url, mutation, { input }, { authorization: `Bearer ${token}` });
-    if (written.body.errors?.length || !(written.body.data as any)?.createFinancing?.created)
+    if (written.body.errors?.length || !written.body.data?.createFinancing?.created)
       fail('a write with a signed BPIFRANCE token failed', written.body);
     const after = await count();
     if (after !== before + 1) fail(`financing records: ${before} before the write, ${after} after`);
@@ -134,7 +144,7 @@ switch (command) {
     if (without.status !== 401)
       fail(`direct request to ${url} without the shared secret: HTTP ${without.status}, expected 401`, without.body);
     const withSecret = await post(url, query, {}, { 'x-hub-gateway-secret': arg ?? '' });
-    if (withSecret.status !== 200 || !(withSecret.body.data as any)?._service?.sdl)
+    if (withSecret.status !== 200 || !withSecret.body.data?._service?.sdl)
       fail(`request to ${url} with the shared secret: HTTP ${withSecret.status}`, withSecret.body);
     console.log(`direct request to ${url}: 401 without the shared secret, 200 with it`);
     break;
@@ -173,7 +183,7 @@ switch (command) {
         last = body;
         if (!body.errors?.length && body.data?.territory?.[subgraph]?.summary) {
           console.log(
-            `${subgraph} is back: ${body.data.territory[subgraph].summary.recordCount} records through the gateway`,
+            `${subgraph} is back: ${body.data.territory[subgraph]!.summary!.recordCount} records through the gateway`,
           );
           process.exit(0);
         }

@@ -13,12 +13,12 @@ export const attractiveness: SubgraphModule<AttractivenessContext> = {
   name: 'attractiveness',
   migrations,
   dataVersion,
-  load,
+  load: (trx) => load(trx as unknown as Kysely<AttractivenessDB>),
   resolvers,
   // Business France's own records: written through the mutations or `npm run import -- attractiveness <file> --kind <kind>`.
   records: RECORD_SPECS,
   context(database) {
-    const db = database.db as Kysely<AttractivenessDB>;
+    const db = database.db as unknown as Kysely<AttractivenessDB>;
     return { database, db, loaders: createLoaders(db) };
   },
 };

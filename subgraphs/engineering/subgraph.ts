@@ -13,12 +13,12 @@ export const engineering: SubgraphModule<EngineeringContext> = {
   name: 'engineering',
   migrations,
   dataVersion,
-  load,
+  load: (trx) => load(trx as unknown as Kysely<EngineeringDB>),
   resolvers,
   // The operator's four record kinds: GraphQL mutations and `npm run import -- engineering <file.csv> --kind <kind>`.
   records: RECORD_SPECS,
   context(database) {
-    const db = database.db as Kysely<EngineeringDB>;
+    const db = database.db as unknown as Kysely<EngineeringDB>;
     return { database, db, loaders: createLoaders(db) };
   },
 };

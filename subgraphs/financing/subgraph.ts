@@ -13,12 +13,12 @@ export const financing: SubgraphModule<FinancingContext> = {
   name: 'financing',
   migrations,
   dataVersion,
-  load,
+  load: (trx) => load(trx as unknown as Kysely<FinancingDB>),
   resolvers,
   // Bpifrance's own financings: GraphQL mutations and `npm run import -- financing <file.csv>`.
   records: [financingRecord],
   context(database) {
-    const db = database.db as Kysely<FinancingDB>;
+    const db = database.db as unknown as Kysely<FinancingDB>;
     return { database, db, loaders: createLoaders(db) };
   },
 };

@@ -15,8 +15,7 @@ export function dataVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function load(trx: Kysely<any>): Promise<void> {
-  const db = trx as Kysely<ProgrammeDB>;
+export async function load(db: Kysely<ProgrammeDB>): Promise<void> {
   const data = readProgrammeData();
   for (const table of ['programme_phase', 'commitment', 'milestone', 'panier_service', 'programme_document'] as const)
     await db.deleteFrom(table).execute();
@@ -82,5 +81,5 @@ export async function load(trx: Kysely<any>): Promise<void> {
       quote: s.quote,
     })),
   );
-  await writeDatasets(trx, DATASETS);
+  await writeDatasets(db, DATASETS);
 }

@@ -12,12 +12,12 @@ export const programme: SubgraphModule<ProgrammeContext> = {
   name: 'programme',
   migrations,
   dataVersion,
-  load,
+  load: (trx) => load(trx as unknown as Kysely<ProgrammeDB>),
   resolvers,
   // Will hold data the territories write (action sheets): the operators' 60 s, not the reference data's hour.
   cacheMaxAgeSeconds: 60,
   context(database) {
-    const db = database.db as Kysely<ProgrammeDB>;
+    const db = database.db as unknown as Kysely<ProgrammeDB>;
     return { database, db, loaders: createLoaders(db) };
   },
 };

@@ -12,13 +12,13 @@ export const recruitment: SubgraphModule<RecruitmentContext> = {
   name: 'recruitment',
   migrations,
   dataVersion,
-  load,
+  load: (trx) => load(trx as unknown as Kysely<RecruitmentDB>),
   resolvers,
   // France Travail's recruitment actions: mutations (owner FRANCE_TRAVAIL, scope recruitment:write) and
   // `npm run import -- recruitment <file.csv>`. No afterWrite: aggregates are computed at query time.
   records: [actionRecord],
   context(database) {
-    const db = database.db as Kysely<RecruitmentDB>;
+    const db = database.db as unknown as Kysely<RecruitmentDB>;
     return { database, db, loaders: createLoaders(db) };
   },
 };

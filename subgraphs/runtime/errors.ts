@@ -68,8 +68,8 @@ export function notFound(what: string, argumentName: string): GraphQLError {
   return clientError('NOT_FOUND', `${what} not found`, { argumentName });
 }
 
-// Until every operator is on the kit: cursors and identifier checks used to live here.
-export { MAX_PAGE_SIZE, pageSize, encodeCursor, decodeCursor } from './cursors.ts';
+// Cursors and identifier checks used to live here: kept only for attractiveness until it is on the kit.
+export { pageSize, encodeCursor, decodeCursor } from './cursors.ts';
 export { checkSiren, sirenChecksumOk, checkInsee, checkDepartmentCode, checkRegionCode } from './identifiers.ts';
 
 /** Codes whose message is written for the caller and is safe to show in production. */

@@ -1,7 +1,7 @@
 // Deterministic sample-data helpers for operator records that have no open data.
 // Same seed → same records on every machine; SCALE multiplies record counts for load tests.
 import { createHash } from 'node:crypto';
-import { sirenChecksumOk } from './errors.ts';
+import { sirenChecksumOk } from './identifiers.ts';
 
 /** `SCALE` (default 1): record-count multiplier of generated sample data. */
 export function sampleScale(env: NodeJS.ProcessEnv = process.env): number {

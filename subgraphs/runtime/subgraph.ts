@@ -18,13 +18,11 @@ import { writeDeadlineMs } from './deadline.ts';
 import { formatError } from './errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from './http.ts';
 import { ensureLoaded, migrate } from './migrations.ts';
-import type { RecordSpec, Row } from './records.ts';
+import type { KitDB, RecordSpec, Row } from './records.ts';
 import { subgraphEntry } from './registry.ts';
 
-// Until every operator is on the kit: the others cast `database.db` straight to their own tables, which only
-// `any` allows. The last migration sets this to KitDB (operators then cast through `unknown`, as financing does).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type OperatorDB = any;
+// The kit's view of a subgraph's tables; operators cast `database.db` through `unknown` to their own tables.
+export type OperatorDB = KitDB;
 
 export interface SubgraphContext extends BaseContext {
   /** The subgraph's database; operators narrow `database.db` to their own tables in `context`. */

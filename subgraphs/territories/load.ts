@@ -43,8 +43,7 @@ export function dataVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function load(trx: Kysely<any>): Promise<void> {
-  const db = trx as Kysely<TerritoriesDB>;
+export async function load(db: Kysely<TerritoriesDB>): Promise<void> {
   const geo = loadGeography();
   const territories = loadPerimeters();
 
@@ -140,5 +139,5 @@ export async function load(trx: Kysely<any>): Promise<void> {
       geojson: g.geojson,
     })),
   );
-  await writeDatasets(trx, DATASETS);
+  await writeDatasets(db, DATASETS);
 }

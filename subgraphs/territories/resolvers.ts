@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { sql, type Kysely } from 'kysely';
-import { badInput, checkDepartmentCode, checkInsee, checkRegionCode, checkSiren, notFound } from '../runtime/errors.ts';
+import { badInput, notFound } from '../runtime/errors.ts';
+import { checkDepartmentCode, checkInsee, checkRegionCode, checkSiren } from '../runtime/identifiers.ts';
 import { decodeKeyset, encodeKeyset, pageSize } from '../runtime/cursors.ts';
 import { PHASES, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';

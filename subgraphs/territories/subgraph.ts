@@ -11,12 +11,12 @@ export const territories: SubgraphModule<TerritoriesContext> = {
   name: 'territories',
   migrations,
   dataVersion,
-  load,
+  load: (trx) => load(trx as unknown as Kysely<TerritoriesDB>),
   resolvers,
   // Official perimeters and geography change a few times a year.
   cacheMaxAgeSeconds: 3600,
   context(database) {
-    const db = database.db as Kysely<TerritoriesDB>;
+    const db = database.db as unknown as Kysely<TerritoriesDB>;
     return { database, db, loaders: createLoaders(db) };
   },
 };

@@ -174,15 +174,21 @@ export async function startExtraGateway(
   };
 }
 
+/** A GraphQL answer's body as tests read it. */
+export interface GraphqlBody<T = unknown> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
 /** Raw POST (any body, any content type): status, headers and the parsed body when it is JSON. */
-export async function rawPost(
+export async function rawPost<T = unknown>(
   url: string,
   body: string,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ) {
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();
-  let json: any;
+  let json: GraphqlBody<T> | undefined;
   try {
     json = JSON.parse(text);
   } catch {

@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import { listen } from '../../subgraphs/runtime/http.ts';
 import { readSubgraphList } from '../../subgraphs/runtime/registry.ts';
-import type { SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
+import type { SubgraphContext, SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
 import { compose, sourcesFromList } from '../../schema/compose.ts';
 import { InFlight, startTestSubgraph, trackInFlight, type TestSubgraph } from './harness.ts';
@@ -11,7 +11,7 @@ import { InFlight, startTestSubgraph, trackInFlight, type TestSubgraph } from '.
 export interface TestHub {
   gatewayUrl: string;
   gateway: Gateway;
-  subgraphs: Map<string, { test: TestSubgraph<any>; url: string }>;
+  subgraphs: Map<string, { test: TestSubgraph<SubgraphContext>; url: string }>;
   /** SQL statements and HTTP requests seen by every subgraph since the last reset. */
   counters(): Record<string, { requests: number; statements: number }>;
   resetCounters(): void;
@@ -20,9 +20,9 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function loadModule(name: string): Promise<SubgraphModule<any>> {
+export async function loadModule(name: string): Promise<SubgraphModule> {
   const module = await import(`../../subgraphs/${name}/subgraph.ts`);
-  return module.default as SubgraphModule<any>;
+  return module.default as SubgraphModule;
 }
 
 export interface TestHubOptions {
@@ -35,7 +35,7 @@ export interface TestHubOptions {
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
-  const subgraphs = new Map<string, { test: TestSubgraph<any>; url: string }>();
+  const subgraphs = new Map<string, { test: TestSubgraph<SubgraphContext>; url: string }>();
   const list = readSubgraphList(undefined, {}).filter((e) => !options.only || options.only.includes(e.name));
   await Promise.all(
     list.map(async (entry) => {

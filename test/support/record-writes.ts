@@ -34,10 +34,17 @@ export interface RecordWriteTestOptions {
   prefix: string;
 }
 
+/** A create, update or delete mutation's answer. */
+interface WriteAnswer {
+  created?: boolean;
+  updated?: boolean;
+  deleted?: boolean;
+}
+
 export function recordWriteTests(o: RecordWriteTestOptions): void {
   const db = () => o.hub().subgraphs.get(o.subgraph)!.test.prepared.database.db as unknown as Kysely<KitDB>;
   const gql = (query: string, variables: Record<string, unknown>) =>
-    post(o.hub().gatewayUrl, query, variables, { authorization: `Bearer ${o.token()}` });
+    post<Record<string, WriteAnswer>>(o.hub().gatewayUrl, query, variables, { authorization: `Bearer ${o.token()}` });
   const m = o.mutations;
   const CREATE = `mutation($input: ${m.input}!) { ${m.create}(input: $input) { created updated } }`;
   const UPDATE = `mutation($key: ID!, $patch: ${m.patch}!) { ${m.update}(${o.spec.key}: $key, patch: $patch) { created updated } }`;
@@ -65,21 +72,21 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     const [k] = keys(1, 'crud') as [string];
     const created = await gql(CREATE, { input: o.input(k, 0) });
     expect(created.errors).toBeUndefined();
-    expect(created.data[m.create]).toEqual({ created: true, updated: false });
+    expect(created.data![m.create]).toEqual({ created: true, updated: false });
     const updated = await gql(UPDATE, { key: k, patch: o.patches[0] });
     expect(updated.errors).toBeUndefined();
-    expect(updated.data[m.update]).toEqual({ created: false, updated: true });
+    expect(updated.data![m.update]).toEqual({ created: false, updated: true });
     const [row] = await stored([k]);
     expect(sameRow(row!, rowOf({ ...o.input(k, 0), ...o.patches[0] }))).toBe(true);
     const deleted = await gql(DELETE, { key: k });
-    expect(deleted.data[m.delete]).toEqual({ deleted: true });
+    expect(deleted.data![m.delete]).toEqual({ deleted: true });
     expect(await stored([k])).toEqual([]);
   });
 
   it('20 concurrent creates of distinct records are all created', async () => {
     const list = keys(20, 'distinct');
     const answers = await Promise.all(list.map((k) => gql(CREATE, { input: o.input(k, 0) })));
-    expect(answers.map((a) => a.errors?.[0]?.message ?? a.data[m.create].created)).toEqual(list.map(() => true));
+    expect(answers.map((a) => a.errors?.[0]?.message ?? a.data![m.create]!.created)).toEqual(list.map(() => true));
     expect((await stored(list)).length).toBe(20);
     await o.consistent();
     await cleanUp(list);
@@ -89,7 +96,7 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     const [k] = keys(1, 'same') as [string];
     const answers = await Promise.all(Array.from({ length: 20 }, () => gql(CREATE, { input: o.input(k, 0) })));
     expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
-    const created = answers.map((a) => a.data[m.create].created);
+    const created = answers.map((a) => a.data![m.create]!.created);
     expect(created.filter((c) => c === true)).toHaveLength(1);
     expect(created.filter((c) => c === false)).toHaveLength(19);
     expect(await stored([k])).toHaveLength(1);
@@ -100,7 +107,7 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     const [k] = keys(1, 'conflict') as [string];
     const answers = await Promise.all(Array.from({ length: 20 }, (_, v) => gql(CREATE, { input: o.input(k, v) })));
     const winners = answers.filter((a) => !a.errors);
-    expect(winners.map((a) => a.data[m.create].created)).toEqual([true]);
+    expect(winners.map((a) => a.data![m.create]!.created)).toEqual([true]);
     expect(answers.filter((a) => a.errors).map((a) => a.errors![0]!.extensions?.code)).toEqual(
       Array.from({ length: 19 }, () => 'CONFLICT'),
     );

@@ -59,7 +59,8 @@ export async function run(
   return response.body.singleResult as Answer;
 }
 
-export const db = (sg: TestSubgraph<AttractivenessContext>) => sg.prepared.database.db as Kysely<AttractivenessDB>;
+export const db = (sg: TestSubgraph<AttractivenessContext>) =>
+  sg.prepared.database.db as unknown as Kysely<AttractivenessDB>;
 
 /** Every row of a table, by reference: "nothing was written" compares two snapshots. */
 export async function snapshot(sg: TestSubgraph<AttractivenessContext>, table: RecordTable = 'investment_project') {

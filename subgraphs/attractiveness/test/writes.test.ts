@@ -398,7 +398,7 @@ describe('sample reloads', () => {
       .execute();
     await db(sg)
       .transaction()
-      .execute((trx) => attractiveness.load(trx));
+      .execute((trx) => attractiveness.load(trx as unknown as Kysely<KitDB>));
     expect(
       await db(sg)
         .selectFrom('investment_project')

@@ -1,6 +1,7 @@
 // Batching proof: the slice of 10 or 183 territories costs the same few SQL statements.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import financing from '../subgraph.ts';
 
@@ -12,7 +13,7 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
   departments { department { code } pge { loanCount } franceRelanceIndustry { value } }
 } } } }`;
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });
@@ -32,7 +33,11 @@ it('resolves the slice of 10 and of all 183 territories of 2023-2027 with the sa
   expect(ten.errors).toBeUndefined();
   expect(all.errors).toBeUndefined();
   expect(all.data._entities).toHaveLength(183);
-  expect(all.data._entities.every((e: any) => e.financing.financings.nodes.length <= 5)).toBe(true);
+  expect(
+    all.data._entities.every(
+      (e: { financing: { financings: { nodes: unknown[] } } }) => e.financing.financings.nodes.length <= 5,
+    ),
+  ).toBe(true);
   // summary 1 + services/totals by service 1 + by instrument 1 + page (count + rows) 2 + departments 1 + PGE 1 + Baromètre 1.
   console.log(`SQL statements: 10 territories → ${ten.statements}, 183 territories → ${all.statements}`);
   expect(ten.statements).toBe(8);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import financing from '../subgraph.ts';
 
@@ -34,7 +35,7 @@ function expectedIndicator(dep: string) {
 const CONTEXT =
   'department { code } pge { loanCount amountEur manufacturingLoanCount manufacturingAmountEur date dataset { id nature } } franceRelanceIndustry { id value date unit dataset { id nature } }';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });
@@ -86,7 +87,9 @@ describe('departmental context (REAL data)', () => {
     );
     expect(r.errors).toBeUndefined();
     const departments = r.data._entities[0].financing.departments;
-    expect(departments.map((d: any) => d.department.code)).toEqual(territory.departmentCodes);
+    expect(departments.map((d: { department: { code: string } }) => d.department.code)).toEqual(
+      territory.departmentCodes,
+    );
     for (const d of departments) {
       expect(d.pge.loanCount).toBe(expectedPge(d.department.code).loanCount);
       expect(d.franceRelanceIndustry.value).toBe(expectedIndicator(d.department.code).value);
@@ -99,7 +102,7 @@ describe('catalogue', () => {
     const r = await sg.execute('{ financingCatalogue { id name operator carrier axes dataset { id nature note } } }');
     expect(r.errors).toBeUndefined();
     const services = r.data.financingCatalogue;
-    expect(services.map((s: any) => s.id)).toEqual([
+    expect(services.map((s: { id: string }) => s.id)).toEqual([
       'financing:fonds-acceleration',
       'financing:aide-innovation',
       'financing:pret-developpement',
@@ -139,7 +142,11 @@ describe('catalogue', () => {
       { r: [{ __typename: 'Territory', id: '2019-2022:ti-8401' }] },
     );
     expect(r.data._entities[0].financing.operator).toBe('BPIFRANCE');
-    expect(Object.fromEntries(r.data._entities[0].financing.datasets.map((d: any) => [d.id, d.nature]))).toEqual({
+    expect(
+      Object.fromEntries(
+        r.data._entities[0].financing.datasets.map((d: { id: string; nature: string }) => [d.id, d.nature]),
+      ),
+    ).toEqual({
       'bpifrance-panier-services': 'REAL',
       'bpifrance-financements-echantillon': 'SAMPLE',
       'pge-etat-bpifrance-departemental': 'REAL',

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { loadPerimeters } from '../../runtime/perimeters.ts';
 import { industrialProfile } from '../../runtime/sample.ts';
 import { generateAll } from '../sample.ts';
@@ -12,7 +13,7 @@ const T2 = '2023-2027:ti-8412';
 const NODE =
   'reference company { siren name naf } service { id axes } instrument amountEur date year status dataset { id nature }';
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });
@@ -20,12 +21,37 @@ afterAll(async () => {
   await sg?.stop();
 });
 
+/** A financing as these tests read it (the NODE selection). */
+interface FinancingNode {
+  reference: string;
+  status: string;
+  instrument: string;
+  year: number;
+  amountEur: number;
+  date: string;
+  service: { id: string; axes: string[] };
+  company: { siren: string; name: string; naf: string };
+  dataset: { id: string; nature: string };
+}
+interface FinancingPage {
+  totalCount: number;
+  nodes: FinancingNode[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+/** A row of financingTotals. */
+interface Figures {
+  key: string;
+  territoryCount: number;
+  recordCount: number;
+  amountEur: number;
+}
+
 /** `financings(...)` of one territory through `_entities`. */
 async function financings(id: string, args: string, variables: Record<string, unknown> = {}) {
   const decl = Object.keys(variables)
     .map((k) => `, $${k}: ${k === 'after' ? 'String' : 'Float'}`)
     .join('');
-  const r = await sg.execute(
+  const r = await sg.execute<{ _entities?: ({ financing?: { financings?: FinancingPage } } | null)[] }>(
     `query($r:[_Any!]!${decl}){ _entities(representations:$r){ ... on Territory { financing {
     financings(${args}) { totalCount nodes { ${NODE} } pageInfo { hasNextPage endCursor } } } } } }`,
     { r: [{ __typename: 'Territory', id }], ...variables },
@@ -34,7 +60,7 @@ async function financings(id: string, args: string, variables: Record<string, un
 }
 
 async function allPages(id: string, filter = '') {
-  const nodes: any[] = [];
+  const nodes: FinancingNode[] = [];
   let after: string | null = null;
   let totalCount = 0;
   for (let guard = 0; guard < 100; guard++) {
@@ -44,10 +70,10 @@ async function allPages(id: string, filter = '') {
       after ? { after } : {},
     );
     expect(errors).toBeUndefined();
-    nodes.push(...page.nodes);
-    totalCount = page.totalCount;
-    if (!page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
+    nodes.push(...page!.nodes);
+    totalCount = page!.totalCount;
+    if (!page!.pageInfo.hasNextPage) break;
+    after = page!.pageInfo.endCursor;
   }
   return { nodes, totalCount };
 }
@@ -61,7 +87,7 @@ describe('sample financings', () => {
       const { nodes, totalCount } = await allPages(id);
       expect(totalCount).toBeGreaterThan(0);
       expect(nodes).toHaveLength(totalCount);
-      const nafs = new Set(industrialProfile(id).map((a) => a.naf));
+      const nafs = new Set<string>(industrialProfile(id).map((a) => a.naf));
       const prefix = `BPI-FIN-${id.slice(0, 4)}-${id.slice(-4)}-`;
       for (const n of nodes) {
         expect(n.dataset).toEqual({ id: 'bpifrance-financements-echantillon', nature: 'SAMPLE' });
@@ -83,14 +109,14 @@ describe('sample financings', () => {
     const first = await allPages(T1, 'service: "financing:fonds-acceleration"');
     for (const n of first.nodes) expect(n.year).toBeGreaterThanOrEqual(2020);
     const second = await financings(T2, 'service: "financing:fonds-acceleration"');
-    expect(second.page.totalCount).toBe(0);
+    expect(second.page!.totalCount).toBe(0);
     const r = await sg.execute('{ financingTotals(by: PHASE, axis: INNOVATE) { key } }');
-    expect(r.data.financingTotals.map((t: any) => t.key)).toEqual(['2019-2022', '2023-2027']);
+    expect(r.data.financingTotals.map((t: Figures) => t.key)).toEqual(['2019-2022', '2023-2027']);
   });
 
   it('filters combine and totalCount counts the matches of all pages', async () => {
     const all = (await allPages(T1)).nodes;
-    const cases: [string, (n: any) => boolean][] = [
+    const cases: [string, (n: FinancingNode) => boolean][] = [
       ['status: PAID', (n) => n.status === 'PAID'],
       ['instrument: LOAN', (n) => n.instrument === 'LOAN'],
       ['axis: RECRUIT', (n) => n.service.axes.includes('RECRUIT')],
@@ -125,7 +151,7 @@ describe('sample financings', () => {
     );
     expect(r.errors).toBeUndefined();
     const slice = r.data._entities[0].financing;
-    const sum = (list: any[], f: (n: any) => number) => list.reduce((s, n) => s + f(n), 0);
+    const sum = <T>(list: T[], f: (n: T) => number) => list.reduce((s, n) => s + f(n), 0);
     expect(slice.summary).toEqual({
       operator: 'BPIFRANCE',
       mobilised: grantedNodes.length > 0,
@@ -159,13 +185,15 @@ describe('sample financings', () => {
         ),
       );
     }
-    expect(sum(slice.totalsByInstrument, (t) => t.recordCount)).toBe(nodes.length);
-    expect(sum(slice.totalsByInstrument, (t) => t.grantedAmountEur)).toBe(slice.summary.amountEur);
+    expect(sum(slice.totalsByInstrument, (t: { recordCount: number }) => t.recordCount)).toBe(nodes.length);
+    expect(sum(slice.totalsByInstrument, (t: { grantedAmountEur: number }) => t.grantedAmountEur)).toBe(
+      slice.summary.amountEur,
+    );
 
     const totals = await sg.execute(
       '{ financingTotals(by: TERRITORY, phase: PHASE_2023_2027) { key group operator territoryCount recordCount amountEur } }',
     );
-    const own = totals.data.financingTotals.find((t: any) => t.key === T2);
+    const own = totals.data.financingTotals.find((t: Figures) => t.key === T2);
     expect(own).toEqual({
       key: T2,
       group: 'TERRITORY',
@@ -182,11 +210,11 @@ describe('sample financings', () => {
       yes: financingTerritories(phase: PHASE_2023_2027, mobilised: true) { id }
       no: financingTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }`);
     expect(r.errors).toBeUndefined();
-    const second = r.data.phase.find((t: any) => t.key === '2023-2027');
-    expect(r.data.region.reduce((s: number, t: any) => s + t.recordCount, 0)).toBe(second.recordCount);
-    expect(r.data.region.reduce((s: number, t: any) => s + t.amountEur, 0)).toBeCloseTo(second.amountEur, 2);
+    const second = r.data.phase.find((t: Figures) => t.key === '2023-2027');
+    expect(r.data.region.reduce((s: number, t: Figures) => s + t.recordCount, 0)).toBe(second.recordCount);
+    expect(r.data.region.reduce((s: number, t: Figures) => s + t.amountEur, 0)).toBeCloseTo(second.amountEur, 2);
     expect(second.territoryCount).toBe(r.data.yes.length);
-    const ids = [...r.data.yes, ...r.data.no].map((t: any) => t.id).sort();
+    const ids = [...r.data.yes, ...r.data.no].map((t: { id: string }) => t.id).sort();
     expect(ids).toEqual(
       loadPerimeters()
         .filter((t) => t.phase === '2023-2027')

@@ -11,15 +11,17 @@ import { post, startTestSubgraph, type TestSubgraph } from '../../../test/suppor
 import { listen } from '../../runtime/http.ts';
 import territories from '../../territories/subgraph.ts';
 import financing from '../subgraph.ts';
+import type { FinancingContext } from '../resolvers.ts';
+import type { TerritoriesContext } from '../../territories/resolvers.ts';
 
-let subgraphs: TestSubgraph<any>[] = [];
+let subgraphs: [TestSubgraph<TerritoriesContext>, TestSubgraph<FinancingContext>] | [] = [];
 let gateway: Gateway;
 let url: string;
 
 beforeAll(async () => {
   // Only the two subgraphs this one depends on, composed here, so other operators' work in progress does not matter.
   subgraphs = await Promise.all([startTestSubgraph(territories), startTestSubgraph(financing)]);
-  const urls = { territories: await subgraphs[0]!.listen(), financing: await subgraphs[1]!.listen() };
+  const urls = { territories: await subgraphs[0].listen(), financing: await subgraphs[1].listen() };
   const composed = compose(sourcesFromList().filter((s) => s.name in urls));
   if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
   gateway = await createGateway({ supergraphSdl: composed.supergraphSdl, subgraphUrls: urls, env: {} });

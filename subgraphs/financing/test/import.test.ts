@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
-import { ImportRefused, importCsv, validateCsv } from '../../runtime/import.ts';
+import type { FinancingContext } from '../resolvers.ts';
+import { ImportRefused, importCsv, validateCsv, type RowProblem } from '../../runtime/import.ts';
 import { describeColumns } from '../../runtime/records.ts';
 import { financingRecord } from '../records.ts';
 import financing from '../subgraph.ts';
@@ -33,7 +34,7 @@ const BAD_ROWS: [number, string, RegExp][] = [
   [11, 'date', /outside the years of phase 2019-2022/],
 ];
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
 });
@@ -84,9 +85,11 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
     const error = await importCsv(db(), financingRecord, invalid).catch((e) => e);
     expect(error).toBeInstanceOf(ImportRefused);
     expect(error.message).toMatch(/9 of 11 row\(s\) are invalid; nothing was written/);
-    expect(error.problems.map((p: any) => [p.line, p.field])).toEqual(BAD_ROWS.map(([line, field]) => [line, field]));
+    expect(error.problems.map((p: RowProblem) => [p.line, p.field])).toEqual(
+      BAD_ROWS.map(([line, field]) => [line, field]),
+    );
     for (const [line, field, reason] of BAD_ROWS) {
-      expect(error.problems.find((p: any) => p.line === line && p.field === field).message).toMatch(reason);
+      expect(error.problems.find((p: RowProblem) => p.line === line && p.field === field)!.message).toMatch(reason);
     }
     expect(await totalRows()).toBe(rows);
   });
@@ -130,11 +133,11 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
     const nodes = r.data._entities[0].financing.financings.nodes;
     expect(
       nodes
-        .filter((n: any) => n.dataset.nature === 'REAL')
-        .map((n: any) => n.reference)
+        .filter((n: { dataset: { nature: string } }) => n.dataset.nature === 'REAL')
+        .map((n: { reference: string }) => n.reference)
         .sort(),
     ).toEqual(['EXEMPLE-BPI-2023-0007', 'EXEMPLE-BPI-2024-0008', 'EXEMPLE-BPI-2025-0009']);
-    expect(nodes.map((n: any) => n.date)).toEqual(nodes.map((n: any) => n.date).sort());
+    expect(nodes.map((n: { date: string }) => n.date)).toEqual(nodes.map((n: { date: string }) => n.date).sort());
   });
 
   it('--valid-only writes the valid rows only and reports the rejected ones; --dry-run writes nothing', async () => {

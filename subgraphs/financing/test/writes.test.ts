@@ -2,7 +2,8 @@
 // validation, idempotence, aggregates and pagination kept right, one transaction per write, authorization matrix.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { FinancingContext } from '../resolvers.ts';
 import { signToken, TEST_JWT_ENV } from '../../../test/support/token.ts';
 import { verifyAuthorization } from '../../runtime/auth.ts';
 import { createOne } from '../../runtime/writes.ts';
@@ -15,7 +16,7 @@ const T = '2023-2027:ti-8412';
 const token = ({ operator = 'BPIFRANCE', scope = 'financing:write', ...rest }: Parameters<typeof signToken>[0] = {}) =>
   signToken({ operator, scope, ...rest });
 
-let sg: TestSubgraph<any>;
+let sg: TestSubgraph<FinancingContext>;
 let writer: string;
 beforeAll(async () => {
   sg = await startTestSubgraph(financing);
@@ -33,10 +34,30 @@ function context(bearer?: string) {
   };
 }
 
-async function run(query: string, variables: Record<string, unknown> = {}, bearer?: string) {
+/** A write mutation's answer, as these tests read it. */
+interface WriteAnswer {
+  reference?: string;
+  created?: boolean;
+  updated?: boolean;
+  deleted?: boolean;
+  [field: string]: unknown;
+}
+interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+async function run<T = Record<string, WriteAnswer>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  bearer?: string,
+) {
   const response = await sg.prepared.apollo.executeOperation({ query, variables }, { contextValue: context(bearer) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-  return response.body.singleResult as { data?: any; errors?: { message: string; extensions?: any }[] };
+  return response.body.singleResult as {
+    data?: T | null;
+    errors?: { message: string; extensions?: { code?: string; fields?: FieldProblem[] } }[];
+  };
 }
 
 const RESULT =
@@ -77,18 +98,24 @@ async function slice(id = T) {
   return r.data._entities[0].financing;
 }
 
+interface FinancingPage {
+  totalCount: number;
+  nodes: { reference: string; date: string; company: { name: string }; dataset: { id: string; nature: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
 /** Every financing of a territory, walking the pages. */
 async function allFinancings(id = T) {
-  const nodes: any[] = [];
+  const nodes: FinancingPage['nodes'] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 50; guard++) {
-    const r: any = await sg.execute(
+    const r: Result<{ _entities: { financing: { financings: FinancingPage } }[] }> = await sg.execute(
       `query($r:[_Any!]!, $after: String){ _entities(representations:$r){ ... on Territory { financing {
       financings(first: 9, after: $after) { totalCount nodes { reference date company { name } dataset { id nature } } pageInfo { hasNextPage endCursor } } } } } }`,
       { r: [{ __typename: 'Territory', id }], after },
     );
     expect(r.errors).toBeUndefined();
-    const page = r.data._entities[0].financing.financings;
+    const page = r.data!._entities[0]!.financing.financings;
     nodes.push(...page.nodes);
     if (!page.pageInfo.hasNextPage) return { nodes, totalCount: page.totalCount };
     after = page.pageInfo.endCursor;
@@ -101,7 +128,7 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     const before = await slice();
     const created = await run(CREATE, { input: input() }, writer);
     expect(created.errors).toBeUndefined();
-    expect(created.data.createFinancing).toMatchObject({
+    expect(created.data!.createFinancing!).toMatchObject({
       created: true,
       updated: false,
       financing: {
@@ -125,11 +152,12 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     const after = await slice();
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 1);
     expect(after.summary.amountEur).toBeCloseTo(before.summary.amountEur + 1_234_567, 2);
-    const service = (s: any) => s.services.find((x: any) => x.service.id === 'financing:fonds-propres');
-    expect(service(after).recordCount).toBe((service(before)?.recordCount ?? 0) + 1);
-    expect(service(after).amountEur).toBeCloseTo((service(before)?.amountEur ?? 0) + 1_234_567, 2);
-    expect(after.datasets.map((d: any) => d.id)).toContain('bpifrance-financements-declares');
-    expect(before.datasets.map((d: any) => d.id)).not.toContain('bpifrance-financements-declares');
+    const service = (s: { services: { service: { id: string }; recordCount: number; amountEur: number }[] }) =>
+      s.services.find((x) => x.service.id === 'financing:fonds-propres');
+    expect(service(after)!.recordCount).toBe((service(before)?.recordCount ?? 0) + 1);
+    expect(service(after)!.amountEur).toBeCloseTo((service(before)?.amountEur ?? 0) + 1_234_567, 2);
+    expect(after.datasets.map((d: { id: string }) => d.id)).toContain('bpifrance-financements-declares');
+    expect(before.datasets.map((d: { id: string }) => d.id)).not.toContain('bpifrance-financements-declares');
 
     // Pagination: the declared record sits among the sample in date order, every record once.
     const { nodes, totalCount } = await allFinancings();
@@ -145,19 +173,19 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
 
     const deleted = await run(DELETE, { reference: 'TEST-BPI-0001' }, writer);
     expect(deleted.errors).toBeUndefined();
-    expect(deleted.data.deleteFinancing).toEqual({ reference: 'TEST-BPI-0001', deleted: true });
+    expect(deleted.data!.deleteFinancing!).toEqual({ reference: 'TEST-BPI-0001', deleted: true });
     expect(await slice()).toEqual(before);
     const again = await run(DELETE, { reference: 'TEST-BPI-0001' }, writer);
-    expect(again.data.deleteFinancing).toEqual({ reference: 'TEST-BPI-0001', deleted: false });
+    expect(again.data!.deleteFinancing!).toEqual({ reference: 'TEST-BPI-0001', deleted: false });
   });
 
   it('is idempotent by reference: the same values → created: false; other values → CONFLICT, table unchanged', async () => {
     const first = await run(CREATE, { input: input({ reference: 'TEST-BPI-0002' }) }, writer);
-    expect(first.data.createFinancing.created).toBe(true);
+    expect(first.data!.createFinancing!.created).toBe(true);
     const rows = await count();
     const same = await run(CREATE, { input: input({ reference: 'TEST-BPI-0002' }) }, writer);
     expect(same.errors).toBeUndefined();
-    expect(same.data.createFinancing).toMatchObject({
+    expect(same.data!.createFinancing!).toMatchObject({
       created: false,
       financing: { reference: 'TEST-BPI-0002', amountEur: 1_234_567 },
     });
@@ -192,7 +220,7 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
       writer,
     );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const fields = Object.fromEntries(bad.errors![0]!.extensions!.fields.map((f: any) => [f.field, f.message]));
+    const fields = Object.fromEntries(bad.errors![0]!.extensions!.fields!.map((f) => [f.field, f.message]));
     expect(Object.keys(fields).sort()).toEqual(['amountEur', 'companyNaf', 'companySiren', 'date', 'serviceId']);
     expect(fields.amountEur).toMatch(/below the minimum of 0/);
     expect(fields.companySiren).toMatch(/not a valid SIREN/);
@@ -216,7 +244,7 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
       { input: input({ reference: 'TEST-BPI-0003', amountEur: -5, territoryId: '2023-2027:ti-9999' }) },
       writer,
     );
-    expect(both.errors![0]!.extensions!.fields.map((f: any) => f.field).sort()).toEqual(['amountEur', 'territoryId']);
+    expect(both.errors![0]!.extensions!.fields!.map((f) => f.field).sort()).toEqual(['amountEur', 'territoryId']);
     // A sample reference is not the operator's to write: FORBIDDEN naming the key, like every sample record.
     const reserved = await run(CREATE, { input: input({ reference: 'BPI-FIN-2023-8412-0001' }) }, writer);
     expect(reserved.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'reference' });
@@ -233,7 +261,7 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
       writer,
     );
     expect(granted.errors).toBeUndefined();
-    expect(granted.data.updateFinancing).toMatchObject({
+    expect(granted.data!.updateFinancing!).toMatchObject({
       created: false,
       updated: true,
       financing: { status: 'PAID', amountEur: 60_000 },
@@ -243,7 +271,7 @@ describe('createFinancing / updateFinancing / deleteFinancing', () => {
     expect(after.summary.amountEur).toBeCloseTo(before.summary.amountEur + 60_000, 2);
 
     const unchanged = await run(UPDATE, { reference: 'TEST-BPI-0004', patch: { status: 'PAID' } }, writer);
-    expect(unchanged.data.updateFinancing.updated).toBe(false);
+    expect(unchanged.data!.updateFinancing!.updated).toBe(false);
 
     // Moving it to another territory and date: both territories stay in date order.
     const moved = await run(
@@ -408,15 +436,17 @@ describe('authorization matrix (HS256 JWT verified by the runtime)', () => {
       await token({ scope: 'financing:read financing:write' }),
     );
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.createFinancing.created).toBe(true);
+    expect(ok.data!.createFinancing!.created).toBe(true);
     expect(await count()).toBe(rows + 1);
 
     // Reads need no token, and a reader's bad token does not matter to them.
     const read = await sg.execute(`{ financingCatalogue { id } }`);
     expect(read.errors).toBeUndefined();
-    const open = await run(SLICE, { r: [{ __typename: 'Territory', id: T }] });
+    const open = await run<{ _entities: { financing: { summary: { recordCount: number } } }[] }>(SLICE, {
+      r: [{ __typename: 'Territory', id: T }],
+    });
     expect(open.errors).toBeUndefined();
-    expect(open.data._entities[0].financing.summary.recordCount).toBeGreaterThan(0);
+    expect(open.data!._entities[0]!.financing.summary.recordCount).toBeGreaterThan(0);
 
     for (const reference of ['TEST-BPI-0008', 'TEST-BPI-0009']) await run(DELETE, { reference }, writer);
     expect(await count({ origin: 'OPERATOR' })).toBe(0);

@@ -25,6 +25,13 @@ const SERVICES = `query($axis: Axis, $operator: String, $carrier: String, $audie
 }`;
 const gql = async (query: string, variables?: Record<string, unknown>) => post(hub.gatewayUrl, query, variables);
 
+/** A catalogue entry as the drift check reads it. */
+interface Entry {
+  name: string;
+  operator: string | null;
+  axes: string[];
+}
+
 describe('one catalogue across operators', () => {
   it('lists every entry of the data file, each with its source, in file order', async () => {
     const { data, errors, headers } = await gql(SERVICES);
@@ -51,10 +58,12 @@ describe('one catalogue across operators', () => {
       expect([s.id, s.operator, s.source.kind]).toEqual([s.id, null, 'PROGRAMME_DOCUMENT']);
       expect(s.carrierKind).not.toBe('OPERATOR');
     }
-    const byId = new Map(state.map((s: { id: string }) => [s.id, s]));
-    expect((byId.get('state:transitions-collectives') as any).carrier).toMatch(/Ministère du Travail/);
-    expect((byId.get('state:au-coeur-des-territoires') as any).carrier).toMatch(/Cnam/);
-    expect((byId.get('state:sites-industriels-cles-en-main') as any).submissionDeadline).toBe('2021-03-31');
+    const byId = new Map<string, { carrier: string; submissionDeadline: string | null }>(
+      state.map((s: { id: string; carrier: string; submissionDeadline: string | null }) => [s.id, s]),
+    );
+    expect(byId.get('state:transitions-collectives')!.carrier).toMatch(/Ministère du Travail/);
+    expect(byId.get('state:au-coeur-des-territoires')!.carrier).toMatch(/Cnam/);
+    expect(byId.get('state:sites-industriels-cles-en-main')!.submissionDeadline).toBe('2021-03-31');
     // The carrier filter is accent-insensitive: "etat" finds every carrier naming « État ».
     expect(data.services.map((s: { id: string }) => s.id)).toEqual(
       catalogue.filter((r) => /État/.test(r.carrier!)).map((r) => r.id),
@@ -89,7 +98,7 @@ describe('one catalogue across operators', () => {
       services { id name operator axes alsoListedAs }
     }`);
     expect(errors).toBeUndefined();
-    const ours = new Map<string, any>();
+    const ours = new Map<string, Entry & { id: string }>();
     for (const s of data.services) {
       ours.set(s.id, s);
       for (const alias of s.alsoListedAs) ours.set(alias, s);
@@ -101,11 +110,11 @@ describe('one catalogue across operators', () => {
       ...data.engineeringCatalogue,
     ];
     expect(operatorEntries.length).toBeGreaterThan(15);
-    const drift = operatorEntries.flatMap((o: any) => {
+    const drift = operatorEntries.flatMap((o: Entry & { id: string }) => {
       const s = ours.get(o.id);
       if (!s) return [`${o.id}: missing from services`];
       // A State tool an operator slice still lists keeps its name and axes, but has no operator.
-      const shape = (x: any, operator: string | null) => JSON.stringify([x.name, operator, [...x.axes].sort()]);
+      const shape = (x: Entry, operator: string | null) => JSON.stringify([x.name, operator, [...x.axes].sort()]);
       const expected = shape(o, s.id === o.id ? o.operator : null);
       return shape(s, s.operator) === expected ? [] : [`${o.id}: ${shape(s, s.operator)} ≠ ${expected}`];
     });
@@ -178,13 +187,15 @@ describe("the programme's facts", () => {
       source: { id: r.document, kind: 'PROGRAMME_DOCUMENT' },
     }));
     expect(data.programme.commitments).toEqual(expected);
-    const units = data.programme.commitments.map((c: any) => `${c.value} ${c.unit}${c.atLeast ? '+' : ''}`);
+    const units = data.programme.commitments.map(
+      (c: { value: number; unit: string; atLeast: boolean }) => `${c.value} ${c.unit}${c.atLeast ? '+' : ''}`,
+    );
     expect(units).toEqual(expect.arrayContaining(['1300000000 EUR', '17 ENGAGEMENTS', '1000 ACTIONS+']));
   });
 
   it('serves the milestones in date order, each quoted from a programme document', async () => {
     const { data } = await gql(FACTS);
-    const dates = data.programme.milestones.map((m: any) => m.date);
+    const dates = data.programme.milestones.map((m: { date: string }) => m.date);
     expect(dates).toEqual([...dates].sort());
     expect(dates).toEqual(csv('milestones').map((r) => r.date));
     for (const m of data.programme.milestones) {
@@ -195,10 +206,10 @@ describe("the programme's facts", () => {
 
   it("gives each phase's territory count, equal to the official lists for both contract phases", async () => {
     const { data } = await gql(FACTS);
-    expect(data.programme.phases.map((p: any) => p.id)).toEqual(csv('stages').map((r) => r.id));
+    expect(data.programme.phases.map((p: { id: string }) => p.id)).toEqual(csv('stages').map((r) => r.id));
     for (const official of data.phases) {
       const ours = data.programme.phases.find(
-        (p: any) => p.id === `phase-${official.phase.slice(6).replace('_', '-')}`,
+        (p: { id: string }) => p.id === `phase-${official.phase.slice(6).replace('_', '-')}`,
       );
       expect([official.phase, ours?.territoryCount, ours?.source.kind]).toEqual([
         official.phase,

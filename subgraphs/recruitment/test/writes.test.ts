@@ -29,7 +29,7 @@ afterAll(async () => {
   await sub?.stop();
 });
 
-const db = () => sub.prepared.database.db as Kysely<RecruitmentDB>;
+const db = () => sub.prepared.database.db as unknown as Kysely<RecruitmentDB>;
 
 /** Runs an operation through the subgraph's Apollo server with the caller's token (as the gateway forwards it). */
 async function run(query: string, variables: Record<string, unknown> = {}, token?: string) {

@@ -2,21 +2,33 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { TerritoriesContext } from '../resolvers.ts';
 import { MAP_MAX_BYTES } from '../geometry.ts';
 import territories from '../subgraph.ts';
+
+/** A GeoJSON geometry (RFC 7946), as the tests walk it. */
+type Geometry =
+  | { type: 'Point'; coordinates: number[] }
+  | { type: 'GeometryCollection'; geometries: Geometry[] }
+  | { type: 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon'; coordinates: unknown[] };
+/** A feature of the territory map. */
+interface Feature {
+  properties: { id: string; name: string };
+  geometry: Geometry;
+}
 
 // The published files, read independently of the subgraph's loading code.
 const published = (phase: string) =>
   JSON.parse(readFileSync(new URL(`../data/ti-${phase}.geojson`, import.meta.url), 'utf8')) as {
-    features: { properties: Record<string, string>; geometry: any }[];
+    features: { properties: Record<string, string>; geometry: Geometry }[];
   };
-const positions = (g: any): number[][] =>
+const positions = (g: Geometry): number[][] =>
   g.type === 'Point'
     ? [g.coordinates]
     : g.type === 'GeometryCollection'
       ? g.geometries.flatMap(positions)
-      : (g.coordinates as any[]).flat(g.type === 'MultiPolygon' ? 2 : g.type === 'Polygon' ? 1 : 0);
-const bbox = (g: any) => {
+      : ((g.coordinates as unknown[]).flat(g.type === 'MultiPolygon' ? 2 : g.type === 'Polygon' ? 1 : 0) as number[][]);
+const bbox = (g: Geometry) => {
   const p = positions(g);
   return [
     Math.min(...p.map((x) => x[0]!)),
@@ -26,7 +38,7 @@ const bbox = (g: any) => {
   ];
 };
 
-let subgraph: TestSubgraph<any>;
+let subgraph: TestSubgraph<TerritoriesContext>;
 beforeAll(async () => {
   subgraph = await startTestSubgraph(territories);
 });
@@ -51,10 +63,10 @@ describe('maps of the territories', () => {
       );
       const map = data.territoryMap;
       expect(map.type).toBe('FeatureCollection');
-      expect(map.features.map((f: any) => [f.properties.id, f.properties.name])).toEqual(
-        list.territories.nodes.map((t: any) => [t.id, t.name]),
+      expect(map.features.map((f: Feature) => [f.properties.id, f.properties.name])).toEqual(
+        list.territories.nodes.map((t: { id: string; name: string }) => [t.id, t.name]),
       );
-      expect(new Set(map.features.map((f: any) => f.properties.id))).toEqual(
+      expect(new Set(map.features.map((f: Feature) => f.properties.id))).toEqual(
         new Set(published(file).features.map((f) => `${file}:${f.properties[code]}`)),
       );
       expect(JSON.stringify(map).length).toBeLessThan(MAP_MAX_BYTES);
@@ -93,7 +105,7 @@ describe('maps of the territories', () => {
     const { data, statements } = await subgraph.execute(
       '{ territories(phase: PHASE_2023_2027, first: 50) { nodes { id geometry(tolerance: 0.05) } } }',
     );
-    expect(data.territories.nodes.every((t: any) => t.geometry?.type)).toBe(true);
+    expect(data.territories.nodes.every((t: { geometry: Geometry | null }) => t.geometry?.type)).toBe(true);
     expect(statements).toBe(3); // count, page, geometries
   });
 

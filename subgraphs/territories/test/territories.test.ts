@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import type { TerritoriesContext } from '../resolvers.ts';
 import territories from '../subgraph.ts';
 
 // The official lists, read independently of the subgraph's own loading code.
@@ -16,7 +17,7 @@ const sirensOf = (rows: Record<string, string>[]) => {
   return map;
 };
 
-let subgraph: TestSubgraph<any>;
+let subgraph: TestSubgraph<TerritoriesContext>;
 beforeAll(async () => {
   subgraph = await startTestSubgraph(territories);
 });
@@ -28,21 +29,38 @@ const PAGE = `query($first: Int, $after: String, $phase: Phase, $region: String,
   }
 }`;
 
+/** A territory of the PAGE selection. */
+interface PageNode {
+  id: string;
+  code: string;
+  name: string;
+  phase: string;
+  region: { code: string };
+  groupements: { siren: string }[];
+}
+interface Page {
+  territories: {
+    totalCount: number;
+    nodes: PageNode[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
 async function allPages(variables: Record<string, unknown>) {
-  const nodes: any[] = [];
+  const nodes: PageNode[] = [];
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { data, errors }: { data?: any; errors?: unknown } = await subgraph.execute(PAGE, {
+    const { data, errors }: { data?: Page; errors?: unknown } = await subgraph.execute(PAGE, {
       ...variables,
       first: 50,
       after,
     });
     expect(errors).toBeUndefined();
-    nodes.push(...data.territories.nodes);
+    nodes.push(...data!.territories.nodes);
     pages++;
-    if (!data.territories.pageInfo.hasNextPage) return { nodes, pages, totalCount: data.territories.totalCount };
-    after = data.territories.pageInfo.endCursor;
+    if (!data!.territories.pageInfo.hasNextPage) return { nodes, pages, totalCount: data!.territories.totalCount };
+    after = data!.territories.pageInfo.endCursor;
   }
 }
 
@@ -53,7 +71,7 @@ describe('territories of both phases', () => {
       { label: '2019-2022', territoryCount: new Set(official('2019-2022').map((r) => r.id_ti)).size },
       { label: '2023-2027', territoryCount: new Set(official('2023-2027').map((r) => r.id_ti)).size },
     ]);
-    expect(data.phases.map((p: any) => p.territoryCount)).toEqual([149, 183]);
+    expect(data.phases.map((p: { territoryCount: number }) => p.territoryCount)).toEqual([149, 183]);
   });
 
   it('pages through a whole phase with cursors, each territory once, with its official groupements', async () => {
@@ -67,7 +85,7 @@ describe('territories of both phases', () => {
       for (const node of nodes) {
         expect(node.id).toBe(`${phase}:${node.code}`);
         expect(node.phase).toBe(enumValue);
-        expect(node.groupements.map((g: any) => g.siren).sort()).toEqual([...expected.get(node.code)!].sort());
+        expect(node.groupements.map((g) => g.siren).sort()).toEqual([...expected.get(node.code)!].sort());
       }
     }
   });
@@ -118,15 +136,15 @@ describe('territories of both phases', () => {
     ]
       .filter(([, r]) => r.siren_groupement === '200071751')
       .map(([phase, r]) => `${phase}:${r.id_ti}`);
-    expect(data.territoriesByGroupement.map((t: any) => t.id)).toEqual(expected);
+    expect(data.territoriesByGroupement.map((t: { id: string }) => t.id)).toEqual(expected);
     expect(data.commune.name).toBe('Bourg-en-Bresse');
     expect(data.commune.department).toEqual({ code: '01', name: 'Ain' });
-    expect(data.commune.territories.map((t: any) => t.id)).toEqual(expected);
+    expect(data.commune.territories.map((t: { id: string }) => t.id)).toEqual(expected);
   });
 
   it('filters by department and by accent-insensitive name search', async () => {
     const { data } = await subgraph.execute(PAGE, { search: 'drome', phase: 'PHASE_2023_2027' });
-    expect(data.territories.nodes.map((n: any) => n.name)).toContain('Ardèche Drôme Nord');
+    expect(data.territories.nodes.map((n: { name: string }) => n.name)).toContain('Ardèche Drôme Nord');
     for (const n of data.territories.nodes)
       expect(
         n.name
@@ -140,7 +158,7 @@ describe('territories of both phases', () => {
         .filter((r) => r.insee_dep!.split(';').includes('01'))
         .map((r) => r.id_ti),
     );
-    expect(new Set(ain.data.territories.nodes.map((n: any) => n.code))).toEqual(expected);
+    expect(new Set(ain.data.territories.nodes.map((n: { code: string }) => n.code))).toEqual(expected);
     const none = await subgraph.execute(PAGE, { search: '100%_' });
     expect(none.data.territories.totalCount).toBe(0);
   });
@@ -150,8 +168,10 @@ describe('territories of both phases', () => {
       `{ territory(id: "2023-2027:ti-8401") { population communeCount groupements { population communeCount } communes { code } } }`,
     );
     const t = data.territory;
-    expect(t.population).toBe(t.groupements.reduce((s: number, g: any) => s + g.population, 0));
-    expect(t.communeCount).toBe(t.groupements.reduce((s: number, g: any) => s + g.communeCount, 0));
+    expect(t.population).toBe(t.groupements.reduce((s: number, g: { population: number }) => s + g.population, 0));
+    expect(t.communeCount).toBe(
+      t.groupements.reduce((s: number, g: { communeCount: number }) => s + g.communeCount, 0),
+    );
     expect(t.communes).toHaveLength(t.communeCount);
   });
 });
@@ -168,7 +188,12 @@ describe('entity resolution', () => {
     const many = await subgraph.execute(ENTITIES, { r: all.map((id) => ({ __typename: 'Territory', id })) });
     expect(many.errors).toBeUndefined();
     expect(many.data._entities).toHaveLength(183);
-    expect(many.data._entities.every((t: any) => t.name && t.region.name && t.groupements.length > 0)).toBe(true);
+    expect(
+      many.data._entities.every(
+        (t: { name: string; region: { name: string }; groupements: unknown[] }) =>
+          t.name && t.region.name && t.groupements.length > 0,
+      ),
+    ).toBe(true);
     // One statement per loader batch: territories, regions, groupements.
     expect(few.statements).toBe(3);
     expect(many.statements).toBe(few.statements);
