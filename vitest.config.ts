@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
+
+// One token per run in the names of its PostgreSQL schemas, dropped together at the end (test/support/schemas.ts).
+process.env.TEST_SCHEMA_RUN = randomBytes(3).toString('hex');
 
 export default defineConfig({
   resolve: {
@@ -16,5 +20,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Two cores: two files at a time keeps SQLite/PostgreSQL loads from starving each other.
     maxWorkers: 2,
+    globalSetup: ['test/support/teardown.ts'],
   },
 });

@@ -1,11 +1,10 @@
 // The shared database runtime: the dialect in use, versioned migrations, idempotent and atomic loads.
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../subgraphs/runtime/database.ts';
 import { ensureLoaded, migrate } from '../subgraphs/runtime/migrations.ts';
 import { DIALECT, POSTGRES_URL } from './support/harness.ts';
+import { testSchema } from './support/schemas.ts';
 
 /** The tables these tests read and write. */
 interface TestDB {
@@ -15,20 +14,13 @@ interface TestDB {
 }
 
 const opened: Database<TestDB>[] = [];
-const schemas: string[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((d) => d.close()));
-  if (POSTGRES_URL && schemas.length) {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    for (const s of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
-  }
 });
 
 async function fresh(): Promise<Database<TestDB>> {
-  const schema = `t_runtime_${randomBytes(4).toString('hex')}`;
-  if (POSTGRES_URL) schemas.push(schema);
+  // Dropped when the run ends (test/support/schemas.ts).
+  const schema = testSchema('runtime');
   const database = await openDatabase<TestDB>({ name: 'runtime_test', url: POSTGRES_URL ?? 'sqlite::memory:', schema });
   opened.push(database);
   return database;

@@ -2,13 +2,11 @@
 // file taken from its header line, UTF-8 with or without a BOM or Latin-1 when asked, NUL and broken quotes
 // refused at their line, huge bad files streamed and stopped early. A refused file never writes anything.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { financingRecord } from '../subgraphs/financing/records.ts';
 import financing from '../subgraphs/financing/subgraph.ts';
@@ -16,6 +14,7 @@ import { DEFAULT_MAX_ERRORS, detectDelimiter, ImportRefused, importCsv } from '.
 import { ROOT } from '../subgraphs/runtime/registry.ts';
 import { POSTGRES_URL, startTestSubgraph, type TestSubgraph } from './support/harness.ts';
 import type { FinancingContext } from '../subgraphs/financing/resolvers.ts';
+import { testSchema } from './support/schemas.ts';
 
 const SAMPLE = join(ROOT, 'subgraphs/financing/import-samples/financings-valid.csv');
 const [HEADER, ...ROWS] = readFileSync(SAMPLE, 'utf8').trim().split('\n') as [string, ...string[]];
@@ -161,7 +160,7 @@ describe('encoding', () => {
   });
 
   it('the CLI says so too, and imports with --encoding latin1', async () => {
-    const schema = POSTGRES_URL ? `t_importcsv_${randomBytes(4).toString('hex')}` : undefined;
+    const schema = POSTGRES_URL ? testSchema('importcsv') : undefined;
     const env = {
       ...process.env,
       FINANCING_DATABASE_URL: POSTGRES_URL ?? `sqlite:${join(dir, 'cli.sqlite')}`,
@@ -192,12 +191,7 @@ describe('encoding', () => {
       const usage = await run('--encoding', 'utf16');
       expect([usage.code, usage.stderr.trim()]).toEqual([2, '--encoding must be one of utf8, latin1, got "utf16"']);
     } finally {
-      if (schema) {
-        const client = new pg.Client({ connectionString: POSTGRES_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      }
+      // The schema is dropped when the run ends (test/support/schemas.ts).
     }
   }, 240_000);
 });

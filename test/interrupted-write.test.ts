@@ -1,27 +1,19 @@
 // Nothing is lost or half-written when an import is killed in the middle of its transaction.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../subgraphs/runtime/registry.ts';
 import { prepareDatabase } from '../subgraphs/runtime/subgraph.ts';
 import financing from '../subgraphs/financing/subgraph.ts';
 import { POSTGRES_URL } from './support/harness.ts';
+import { testSchema } from './support/schemas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'interrupted-'));
 const url = POSTGRES_URL ?? `sqlite:${join(dir, 'financing.sqlite')}`;
-const schema = POSTGRES_URL ? `t_interrupted_${randomBytes(4).toString('hex')}` : undefined;
-
-afterAll(async () => {
-  if (!schema) return;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
+// Dropped when the run ends (test/support/schemas.ts).
+const schema = POSTGRES_URL ? testSchema('interrupted') : undefined;
 
 async function count(): Promise<{ all: number; declared: number }> {
   const database = await prepareDatabase(financing, { url, schema });

@@ -1,10 +1,8 @@
 // Readiness as a load balancer sees it: the gateway stays ready while it can serve part of the graph, and
 // a subgraph whose database is unreachable at start waits for it (health 200, ready 503) instead of crashing.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createConnection, createServer, type Server as NetServer } from 'node:net';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../gateway/gateway.ts';
 import { listen } from '../subgraphs/runtime/http.ts';
@@ -12,6 +10,7 @@ import { readSubgraphList, ROOT } from '../subgraphs/runtime/registry.ts';
 import type { GraphqlBody } from './support/faulty-proxy.ts';
 import { POSTGRES_URL, type ProbeAnswer } from './support/harness.ts';
 import { freePort } from './support/ports.ts';
+import { testSchema } from './support/schemas.ts';
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -59,7 +58,7 @@ describe('gateway /ready', () => {
 
 describe('a subgraph whose database is unreachable at start', () => {
   const dbPort = freePort();
-  const schema = `t_ready_${randomBytes(4).toString('hex')}`;
+  const schema = testSchema('ready');
   let forwarder: NetServer | undefined;
   let child: ReturnType<typeof spawn> | undefined;
   let output = '';
@@ -68,12 +67,7 @@ describe('a subgraph whose database is unreachable at start', () => {
   afterAll(async () => {
     child?.kill('SIGKILL');
     forwarder?.close();
-    if (POSTGRES_URL) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    // The schema is dropped when the run ends (test/support/schemas.ts).
   });
 
   it('keeps retrying with one clear log line, health 200 and ready 503, no stack trace', async () => {

@@ -4,26 +4,22 @@
 // (runtime/database.ts, runtime/migrations.ts). SQLite is one process per file: replicas need
 // PostgreSQL, so on SQLite the test checks the one-process case (a restart finds the data loaded).
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIALECT, POSTGRES_URL } from './support/harness.ts';
+import { testSchema } from './support/schemas.ts';
 
 const SUBGRAPH = 'financing';
-const schema = `t_replicas_${randomBytes(4).toString('hex')}`;
+// Dropped when the run ends (test/support/schemas.ts).
+const schema = testSchema('replicas');
 const folder = mkdtempSync(join(tmpdir(), 'hub-replicas-'));
 const url = POSTGRES_URL ?? `sqlite:${join(folder, `${SUBGRAPH}.sqlite`)}`;
 
 afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
-  if (!POSTGRES_URL) return;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
 });
 
 interface ReplicaReport {

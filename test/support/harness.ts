@@ -1,8 +1,7 @@
 // Test harness: a subgraph on a throw-away database (in-memory SQLite, or a fresh PostgreSQL
 // schema when DATABASE_URL is set), executed in-process or over HTTP, counting SQL statements.
 import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { testSchema } from './schemas.ts';
 import { isPostgresUrl } from '../../subgraphs/runtime/database.ts';
 import { closeServer, listen } from '../../subgraphs/runtime/http.ts';
 import {
@@ -39,9 +38,8 @@ export interface TestSubgraph<Ctx extends SubgraphContext = SubgraphContext> {
 export async function startTestSubgraph<Ctx extends SubgraphContext>(
   module: SubgraphModule<Ctx>,
 ): Promise<TestSubgraph<Ctx>> {
-  const schema = POSTGRES_URL
-    ? `t_${module.name.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`
-    : undefined;
+  // Dropped when the whole run ends (test/support/schemas.ts says why).
+  const schema = POSTGRES_URL ? testSchema(module.name) : undefined;
   const database = await prepareDatabase(module, { url: POSTGRES_URL ?? 'sqlite::memory:', schema });
   const prepared = await prepareSubgraph(module, database);
   let server: Server | undefined;
@@ -69,7 +67,6 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
       if (server) await closeServer(server);
       await prepared.apollo.stop();
       await database.close();
-      if (schema && POSTGRES_URL) await dropSchema(schema);
     },
   };
 }
@@ -94,16 +91,6 @@ export function trackInFlight(server: Server, inFlight: InFlight): void {
     inFlight.begin();
     res.once('close', () => inFlight.end());
   });
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 /** What tests read of a /health or /ready answer (gateway or subgraph). */
