@@ -64,17 +64,3 @@ export function decodeKeyset(
   });
   return values as CursorValue[];
 }
-
-// Position cursors of the operators not yet on the kit (recruitment, attractiveness, engineering);
-// removed with the last of them. Capped to int4 so that a forged cursor is BAD_USER_INPUT on PostgreSQL too.
-export function encodeCursor(position: number): string {
-  return Buffer.from(`pos:${position}`).toString('base64url');
-}
-
-export function decodeCursor(after: string | null | undefined): number {
-  if (after == null) return -1;
-  const match = /^pos:(\d{1,10})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match || Number(match[1]) > INT4_MAX)
-    throw badInput('after', `"${after.slice(0, 40)}" is not a cursor returned by this API (use pageInfo.endCursor)`);
-  return Number(match[1]);
-}

@@ -68,10 +68,6 @@ export function notFound(what: string, argumentName: string): GraphQLError {
   return clientError('NOT_FOUND', `${what} not found`, { argumentName });
 }
 
-// Cursors and identifier checks used to live here: kept only for attractiveness until it is on the kit.
-export { pageSize, encodeCursor, decodeCursor } from './cursors.ts';
-export { checkSiren, sirenChecksumOk, checkInsee, checkDepartmentCode, checkRegionCode } from './identifiers.ts';
-
 /** Codes whose message is written for the caller and is safe to show in production. */
 const CLIENT_CODES = new Set<string>(Object.keys(ERROR_CODES).filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
 

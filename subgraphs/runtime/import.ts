@@ -551,7 +551,6 @@ async function main(argv: string[]): Promise<number> {
         maxErrors,
         validOnly: flag('--valid-only'),
         dryRun: flag('--dry-run'),
-        afterWrite: module.afterImport?.[spec.kind],
         progress: (done, total) => {
           // Without a terminal (CI, logs), one line per chunk instead of a bar.
           if (!bar)

@@ -83,7 +83,7 @@ export interface RecordSpec {
   checkIncomplete?: true;
   /** Database row of a validated value: adds derived columns (year, phase, region…, `origin`). */
   toRow: (value: Row) => Row;
-  /** Who may write (kit writes); absent on kinds written only through the legacy `WriteOptions`. */
+  /** Who may write: a rule over the caller's identity and the stored row. */
   owner?: OwnershipRule;
   /** Keys reserved to generated sample records: writing one is FORBIDDEN (message says why). */
   reservedKey?: (key: string) => string | undefined;

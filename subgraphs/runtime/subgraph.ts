@@ -18,7 +18,7 @@ import { writeDeadlineMs } from './deadline.ts';
 import { formatError } from './errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from './http.ts';
 import { ensureLoaded, migrate } from './migrations.ts';
-import type { KitDB, RecordSpec, Row } from './records.ts';
+import type { KitDB, RecordSpec } from './records.ts';
 import { subgraphEntry } from './registry.ts';
 
 // The kit's view of a subgraph's tables; operators cast `database.db` through `unknown` to their own tables.
@@ -43,8 +43,6 @@ export interface SubgraphModule<Ctx extends SubgraphContext = SubgraphContext> {
   cacheMaxAgeSeconds?: number;
   /** Record kinds operators can write (mutations) and import (`npm run import`). */
   records?: RecordSpec[];
-  /** Per kind: refreshes derived data (aggregates) after an import, in its transaction. */
-  afterImport?: Record<string, (trx: Kysely<OperatorDB>, rows: Row[]) => Promise<void>>;
   /** Per-request context: fresh DataLoaders for each operation. */
   context(database: Database<OperatorDB>, req?: IncomingMessage): Ctx;
 }

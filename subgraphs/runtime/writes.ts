@@ -5,7 +5,7 @@
 // - update: the row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite runs one transaction at a time),
 //   the merged record validated, and only the changed columns written: concurrent patches are all kept.
 import type { Kysely, Transaction } from 'kysely';
-import type { Identity, OperatorCode } from './auth.ts';
+import type { Identity } from './auth.ts';
 import { writeTransaction } from './deadline.ts';
 import { clientError } from './errors.ts';
 import {
@@ -173,31 +173,3 @@ export async function deleteOne(ctx: SubgraphContext, spec: RecordSpec, key: str
     return true;
   });
 }
-
-// Legacy entry points of the operators not yet on the kit (recruitment, attractiveness, engineering):
-// their owner/scope/hook options become the spec's ownership rule. Removed with the last of them.
-export interface WriteOptions {
-  owner: OperatorCode;
-  scope: string;
-  afterWrite?: DerivedRowsHook;
-}
-
-function withOptions(spec: RecordSpec, options: WriteOptions): RecordSpec {
-  return {
-    ...spec,
-    afterWrite: options.afterWrite,
-    owner: {
-      scope: options.scope,
-      writers: options.owner,
-      mayWrite: (identity) => identity.operator === options.owner,
-      owns: () => true,
-    },
-  };
-}
-
-export const createRecord = (ctx: SubgraphContext, spec: RecordSpec, options: WriteOptions, input: Row) =>
-  createOne(ctx, withOptions(spec, options), input);
-export const updateRecord = (ctx: SubgraphContext, spec: RecordSpec, options: WriteOptions, key: string, patch: Row) =>
-  updateOne(ctx, withOptions(spec, options), key, patch);
-export const removeRecord = (ctx: SubgraphContext, spec: RecordSpec, options: WriteOptions, key: string) =>
-  deleteOne(ctx, withOptions(spec, options), key);

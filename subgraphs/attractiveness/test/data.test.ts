@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
-import { checkSiren } from '../../runtime/errors.ts';
+import { checkSiren } from '../../runtime/identifiers.ts';
 import { industrialProfile, sampleScale } from '../../runtime/sample.ts';
 import { generateRecords, PHASE_YEARS } from '../sample.ts';
 import attractiveness from '../subgraph.ts';
