@@ -59,8 +59,9 @@ export async function validateObject(object: KubeObject): Promise<string | undef
   try {
     const module = await import(/* @vite-ignore */ `kubernetes-models/${object.apiVersion}/${object.kind}`);
     model = module[object.kind] ?? module.default;
-  } catch {
-    return `${where}: unknown apiVersion/kind ${object.apiVersion} ${object.kind}`;
+  } catch (error) {
+    // Also what a missing kubernetes-models install looks like: the loader's reason says which.
+    return `${where}: unknown apiVersion/kind ${object.apiVersion} ${object.kind} (${String((error as Error).message).split('\n')[0]})`;
   }
   // kustomize v5 wraps long base64 values of generated Secrets over several lines; the API server's
   // decoder skips those newlines, the "byte" format of the schemas does not.
