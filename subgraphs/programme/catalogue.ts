@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { DatasetRow } from '../runtime/migrations.ts';
 
-export const DATASET_IDS = { catalogue: 'programme-panier-services', facts: 'programme-faits' } as const;
+export const DATASET_IDS = {
+  catalogue: 'programme-panier-services',
+  facts: 'programme-faits',
+  sheetsSample: 'programme-fiches-actions-echantillon',
+  declared: 'programme-declarations-territoires',
+  contracts: 'programme-contrats-gouvernance',
+} as const;
 
 export const DATASETS: DatasetRow[] = [
   {
@@ -31,6 +37,43 @@ export const DATASETS: DatasetRow[] = [
     date: '2023-11-14',
     nature: 'REAL',
     note: 'subgraphs/programme/data/{milestones,commitments,stages,documents}.csv: every fact carries its document and the French passage it comes from.',
+  },
+  {
+    id: DATASET_IDS.sheetsSample,
+    title: "Fiches actions des Territoires d'industrie — échantillon généré par le hub",
+    publisher: 'Territoires d’industrie federation hub (generated)',
+    licence: 'Generated sample data, no licence needed',
+    url: null,
+    date: '2025-12-31',
+    nature: 'SAMPLE',
+    note:
+      'No open data lists the fiches actions. subgraphs/programme/sample.ts generates them deterministically: ids and axes from ' +
+      'runtime/action-sheets.ts (7.5 sheets per territory on average in 2019-2022, the programme announced 1,000+ actions; 4 in 2023-2027), ' +
+      "titles following the axis and the territory's sample industrial profile, holders (real EPCI names and SIRENs, invented companies, " +
+      'associations and chambers marked « (échantillon) »), partners, dates and statuses as of 2025-12-31, budgets. Never to be read as real actions.',
+  },
+  {
+    id: DATASET_IDS.declared,
+    title: "Fiches actions, contrats et gouvernance déclarés par les Territoires d'industrie et l'ANCT",
+    publisher: "Each territory's team (token with its `territory` claim), or ANCT",
+    licence: 'Declared through the hub by the territory or ANCT',
+    url: null,
+    date: '2026-01-01',
+    nature: 'REAL',
+    note: 'Written with the programme subgraph’s mutations or CSV import; survives sample reloads.',
+  },
+  {
+    id: DATASET_IDS.contracts,
+    title: 'Parties des contrats et copilotage régional, déduits des documents du programme et des périmètres officiels',
+    publisher: "Délégation aux Territoires d'industrie (seeds/004), ANCT (périmètres), INSEE / geo.api.gouv.fr (Régions, EPCI)",
+    licence: 'Documents publics du programme; ANCT and geography open data (Licence Ouverte / Etalab 2.0)',
+    url: 'https://agence-cohesion-territoires.gouv.fr/territoires-dindustrie-44',
+    date: '2023-11-14',
+    nature: 'DERIVED',
+    note:
+      'seeds/004 names the parties of every contract (« Intercommunalité(s), État, Collectivités (Conseil régional…) ») and gives the ' +
+      'coordination to the Conseils régionaux: the hub lists the State, the Région of the territory and its EPCIs (names and SIRENs of the ' +
+      "official perimeters) for every territory. Signature dates and the contract's kind are in no open data: null until the territory declares them.",
   },
 ];
 

@@ -1,29 +1,32 @@
-// Loads the programme's catalogue and facts (data/*.csv) into its database.
+// Loads the programme's catalogue and facts (data/*.csv) and the sample action sheets into its database. Sheets,
+// contracts and governance declared by the territories or ANCT survive the reload: only the sample is replaced.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import { insertMany } from '../runtime/database.ts';
 import { writeDatasets } from '../runtime/migrations.ts';
+import { sampleScale } from '../runtime/sample.ts';
 import { searchable } from '../territories/db.ts';
 import { dataFiles, DATASETS, readProgrammeData } from './catalogue.ts';
-import { joinList, type ProgrammeDB } from './db.ts';
+import { joinList, type ActionSheetRow, type ProgrammeDB } from './db.ts';
+import { actionSheetRecord } from './records.ts';
+import { replaceReferenceData, replaceSampleSheets } from './repository.ts';
+import { SAMPLE_VERSION } from './sample.ts';
 
-/** Changes when a data file changes. */
+/** Changes when a data file, the perimeters, the sample generator or the scale change. */
 export function dataVersion(): string {
   const hash = createHash('sha256');
   for (const file of dataFiles()) hash.update(file);
-  hash.update('loader-v1');
-  return hash.digest('hex').slice(0, 16);
+  for (const phase of ['2019-2022', '2023-2027'])
+    hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
+  hash.update(JSON.stringify(DATASETS)).update(SAMPLE_VERSION).update('loader-v2-action-sheets');
+  return `scale-${sampleScale()}-${hash.digest('hex').slice(0, 16)}`;
 }
 
 export async function load(db: Kysely<ProgrammeDB>): Promise<void> {
   const data = readProgrammeData();
-  for (const table of ['programme_phase', 'commitment', 'milestone', 'panier_service', 'programme_document'] as const)
-    await db.deleteFrom(table).execute();
-  await insertMany(db, 'programme_document', data.documents);
-  await insertMany(
-    db,
-    'panier_service',
-    data.catalogue.map((s) => ({
+  await replaceReferenceData(db, {
+    documents: data.documents,
+    services: data.catalogue.map((s) => ({
       id: s.id,
       position: s.position,
       name: s.name,
@@ -45,16 +48,8 @@ export async function load(db: Kysely<ProgrammeDB>): Promise<void> {
       source_quote: s.sourceQuote,
       also_listed_as: joinList(s.alsoListedAs),
     })),
-  );
-  await insertMany(
-    db,
-    'milestone',
-    data.milestones.map((m, position) => ({ position, ...m })),
-  );
-  await insertMany(
-    db,
-    'commitment',
-    data.commitments.map((c, position) => ({
+    milestones: data.milestones.map((m, position) => ({ position, ...m })),
+    commitments: data.commitments.map((c, position) => ({
       id: c.id,
       position,
       label: c.label,
@@ -65,11 +60,7 @@ export async function load(db: Kysely<ProgrammeDB>): Promise<void> {
       document: c.document,
       quote: c.quote,
     })),
-  );
-  await insertMany(
-    db,
-    'programme_phase',
-    data.stages.map((s, position) => ({
+    phases: data.stages.map((s, position) => ({
       id: s.id,
       position,
       name: s.name,
@@ -80,6 +71,7 @@ export async function load(db: Kysely<ProgrammeDB>): Promise<void> {
       document: s.document,
       quote: s.quote,
     })),
-  );
+  });
+  await replaceSampleSheets(db, actionSheetRecord.sample!(sampleScale()) as ActionSheetRow[]);
   await writeDatasets(db, DATASETS);
 }

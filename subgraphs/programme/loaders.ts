@@ -1,17 +1,41 @@
-// Per-request DataLoaders of the programme subgraph: one SQL statement per batch.
+// Per-request DataLoaders of the programme subgraph: one SQL statement per batch of keys (two for a page of action
+// sheets per distinct filter: counts and rows, from the kit's pageLoader), whatever the number of territories.
 import type { Kysely } from 'kysely';
-import { oneLoader } from '../runtime/loaders.ts';
-import type { PanierServiceRow, ProgrammeDB, ProgrammeDocumentRow } from './db.ts';
+import { oneLoader, pageLoader } from '../runtime/loaders.ts';
+import type {
+  ActionSheetRow,
+  ContractRow,
+  GovernanceRow,
+  PanierServiceRow,
+  ProgrammeDB,
+  ProgrammeDocumentRow,
+} from './db.ts';
+import { actionSheetRecord } from './records.ts';
+import * as repository from './repository.ts';
 
 export function createLoaders(db: Kysely<ProgrammeDB>) {
   return {
     service: oneLoader<string, PanierServiceRow>(
-      (ids) => db.selectFrom('panier_service').selectAll().where('id', 'in', ids).execute(),
+      (ids) => repository.servicesByIds(db, ids),
       (s) => s.id,
     ),
     document: oneLoader<string, ProgrammeDocumentRow>(
-      (ids) => db.selectFrom('programme_document').selectAll().where('id', 'in', ids).execute(),
+      (ids) => repository.documentsByIds(db, ids),
       (d) => d.id,
+    ),
+    /** Sheets by id: entity resolution (`_entities`, the operators' check) and `actionSheet(id)`. */
+    sheet: oneLoader<string, ActionSheetRow>(
+      (ids) => repository.sheetsByIds(db, ids),
+      (s) => s.id,
+    ),
+    sheets: pageLoader<ProgrammeDB, ActionSheetRow & Record<string, unknown>>(db, actionSheetRecord),
+    contract: oneLoader<string, ContractRow>(
+      (ids) => repository.contractsOf(db, ids),
+      (c) => c.territory_id,
+    ),
+    governance: oneLoader<string, GovernanceRow>(
+      (ids) => repository.governancesOf(db, ids),
+      (g) => g.territory_id,
     ),
   };
 }

@@ -1,11 +1,27 @@
+// Maps the programme subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages and writes), no
+// validation of records (their declarations in records.ts do it, through the kit).
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { ACTION_SHEET_ID } from '../runtime/action-sheets.ts';
 import { badInput, notFound } from '../runtime/errors.ts';
+import { pageRequest, type PageArgs } from '../runtime/loaders.ts';
+import { findTerritory, isKnownTerritory, loadGeography, parseTerritoryId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import { searchable } from '../territories/db.ts';
-import { OPERATORS } from './catalogue.ts';
-import { splitList, type PanierServiceRow, type ProgrammeDB } from './db.ts';
+import { DATASETS, DATASET_IDS, OPERATORS } from './catalogue.ts';
+import {
+  splitList,
+  type ActionSheetRow,
+  type ContractRow,
+  type GovernanceRow,
+  type PanierServiceRow,
+  type ProgrammeDB,
+} from './db.ts';
 import type { ProgrammeLoaders } from './loaders.ts';
+import { actionSheetRecord, contractRecord, governanceRecord } from './records.ts';
+import * as repository from './repository.ts';
 
 export interface ProgrammeContext extends SubgraphContext {
   db: Kysely<ProgrammeDB>;
@@ -19,8 +35,69 @@ interface ServicesArgs {
   audience?: string | null;
 }
 
+/** A territory's contract or governance: the territory, and what its team declared (null when nothing). */
+interface Declared<R> {
+  territoryId: string;
+  row: R | null;
+}
+
 const documentOf = (row: { document?: string; source?: string }, _: unknown, ctx: ProgrammeContext) =>
   ctx.loaders.document.load((row.document ?? row.source)!);
+
+const dataset = (id: string) => DATASETS.find((d) => d.id === id)!;
+/** Contracts and governance: the parties and co-pilot derived for every territory, plus what the territory declared. */
+const declaredProvenance = (row: unknown) => ({
+  nature: 'DERIVED',
+  datasets: row ? [dataset(DATASET_IDS.contracts), dataset(DATASET_IDS.declared)] : [dataset(DATASET_IDS.contracts)],
+});
+
+const regionName = (territoryId: string) => {
+  const code = parseTerritoryId(territoryId)!.regionCode;
+  return loadGeography().regions.find((r) => r.code === code)?.name ?? code;
+};
+
+/** What Apollo Server's cache-control plugin adds to `info` (typed here: @apollo/cache-control-types is not a dependency). */
+interface CacheControlInfo {
+  cacheControl?: { setCacheHint(hint: { scope: 'PRIVATE' | 'PUBLIC' }): void };
+}
+
+/** Who may read personal names: any caller with a valid token (a bad token is refused, like on writes). */
+async function authenticated(ctx: ProgrammeContext, info: GraphQLResolveInfo): Promise<boolean> {
+  // An answer with names must never be served from a shared cache to someone else (Apollo's cache-control plugin).
+  (info as unknown as CacheControlInfo).cacheControl?.setCacheHint({ scope: 'PRIVATE' });
+  return !!(await ctx.identity?.());
+}
+
+type Role = 'ELECTED_OFFICIAL' | 'INDUSTRIALIST' | 'PROJECT_MANAGER' | 'REGION_CO_PILOT';
+interface RoleNode {
+  role: Role;
+  /** Personal data: served to authenticated callers only. */
+  name: string | null;
+  organisation: string | null;
+  personal: boolean;
+}
+
+function governanceRoles(territoryId: string, row: GovernanceRow | null): RoleNode[] {
+  return [
+    { role: 'ELECTED_OFFICIAL', name: row?.elected_official_name ?? null, organisation: null, personal: true },
+    {
+      role: 'INDUSTRIALIST',
+      name: row?.industrialist_name ?? null,
+      organisation: row?.industrialist_company ?? null,
+      personal: true,
+    },
+    { role: 'PROJECT_MANAGER', name: row?.project_manager_name ?? null, organisation: null, personal: true },
+    // The Région co-pilots every territory (seeds/004): its name is public, from the official geography.
+    { role: 'REGION_CO_PILOT', name: null, organisation: `Région ${regionName(territoryId)}`, personal: false },
+  ];
+}
+
+async function sheetWrite(
+  write: Promise<{ created?: boolean; updated?: boolean; row: Record<string, unknown> }>,
+): Promise<{ actionSheet: Record<string, unknown>; created: boolean; updated: boolean }> {
+  const { created = false, updated = false, row } = await write;
+  return { actionSheet: row, created, updated };
+}
 
 export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
   // GraphQL enum values ↔ the phase labels stored in the database.
@@ -28,24 +105,17 @@ export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
 
   Query: {
     async services(_: unknown, args: ServicesArgs, ctx: ProgrammeContext) {
-      let query = ctx.db.selectFrom('panier_service').selectAll();
-      if (args.axis) query = query.where('axes', 'like', `%;${args.axis};%`);
-      if (args.audience) query = query.where('audiences', 'like', `%;${args.audience};%`);
-      if (args.operator != null) {
-        if (!(OPERATORS as readonly string[]).includes(args.operator))
-          throw badInput(
-            'operator',
-            `"${args.operator.slice(0, 40)}" is not an operator of the catalogue (${OPERATORS.join(', ')})`,
-          );
-        query = query.where('operator', '=', args.operator);
-      }
+      if (args.operator != null && !(OPERATORS as readonly string[]).includes(args.operator))
+        throw badInput(
+          'operator',
+          `"${args.operator.slice(0, 40)}" is not an operator of the catalogue (${OPERATORS.join(', ')})`,
+        );
+      let carrier: string | null = null;
       if (args.carrier != null) {
-        const carrier = searchable(args.carrier);
+        carrier = searchable(args.carrier);
         if (!carrier || carrier.length > 100) throw badInput('carrier', 'must be 1 to 100 characters');
-        const pattern = `%${carrier.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        query = query.where(sql<boolean>`search_carrier like ${pattern} escape '\\'`);
       }
-      const rows = await query.orderBy('position').execute();
+      const rows = await repository.services(ctx.db, { ...args, carrier });
       for (const row of rows) ctx.loaders.service.prime(row.id, row);
       return rows;
     },
@@ -59,21 +129,23 @@ export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
       return (await ctx.loaders.service.load(id)) ?? Promise.reject(notFound(`service "${id}"`, 'id'));
     },
 
+    async actionSheet(_: unknown, { id }: { id: string }, ctx: ProgrammeContext) {
+      if (!ACTION_SHEET_ID.test(id))
+        throw badInput('id', `"${id.slice(0, 60)}" is not an action sheet id (3 to 40 letters, digits, . _ / -)`);
+      return (await ctx.loaders.sheet.load(id)) ?? Promise.reject(notFound(`action sheet "${id}"`, 'id'));
+    },
+
     programme: () => ({}),
 
-    programmeDatasets: (_: unknown, __: unknown, ctx: ProgrammeContext) =>
-      ctx.db.selectFrom('dataset').selectAll().orderBy('id').execute(),
+    programmeDatasets: (_: unknown, __: unknown, ctx: ProgrammeContext) => repository.datasets(ctx.db),
   },
 
   Programme: {
-    milestones: (_: unknown, __: unknown, ctx: ProgrammeContext) =>
-      ctx.db.selectFrom('milestone').selectAll().orderBy('position').execute(),
-    commitments: (_: unknown, __: unknown, ctx: ProgrammeContext) =>
-      ctx.db.selectFrom('commitment').selectAll().orderBy('position').execute(),
-    phases: (_: unknown, __: unknown, ctx: ProgrammeContext) =>
-      ctx.db.selectFrom('programme_phase').selectAll().orderBy('position').execute(),
+    milestones: (_: unknown, __: unknown, ctx: ProgrammeContext) => repository.milestones(ctx.db),
+    commitments: (_: unknown, __: unknown, ctx: ProgrammeContext) => repository.commitments(ctx.db),
+    phases: (_: unknown, __: unknown, ctx: ProgrammeContext) => repository.phases(ctx.db),
     async documents(_: unknown, __: unknown, ctx: ProgrammeContext) {
-      const rows = await ctx.db.selectFrom('programme_document').selectAll().orderBy('id').execute();
+      const rows = await repository.documents(ctx.db);
       for (const row of rows) ctx.loaders.document.prime(row.id, row);
       return rows;
     },
@@ -107,5 +179,129 @@ export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
     end: (p: { end_month: string }) => p.end_month,
     territoryCount: (p: { territory_count: number }) => p.territory_count,
     source: documentOf,
+  },
+
+  Territory: {
+    // No database access: a territory of the official lists; unknown ids resolve to null.
+    __resolveReference: (ref: { id: string }) =>
+      parseTerritoryId(ref.id) && isKnownTerritory(ref.id) ? { id: ref.id } : null,
+    async actionSheets(t: { id: string }, args: PageArgs, ctx: ProgrammeContext) {
+      const page = await ctx.loaders.sheets.load(pageRequest(actionSheetRecord, t.id, args));
+      return {
+        totalCount: page.totalCount,
+        nodes: page.rows,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      };
+    },
+    contract: async (t: { id: string }, _: unknown, ctx: ProgrammeContext): Promise<Declared<ContractRow>> => ({
+      territoryId: t.id,
+      row: await ctx.loaders.contract.load(t.id),
+    }),
+    governance: async (t: { id: string }, _: unknown, ctx: ProgrammeContext): Promise<Declared<GovernanceRow>> => ({
+      territoryId: t.id,
+      row: await ctx.loaders.governance.load(t.id),
+    }),
+  },
+
+  ActionSheet: {
+    // The operators' check (schema/CONVENTIONS.md): batched, one statement; an unknown or deleted id is null.
+    __resolveReference: (ref: { id: string }, ctx: ProgrammeContext) =>
+      typeof ref.id === 'string' && ACTION_SHEET_ID.test(ref.id) ? ctx.loaders.sheet.load(ref.id) : null,
+    axes: (s: ActionSheetRow) => splitList(s.axes),
+    holder: (s: ActionSheetRow) => ({ kind: s.holder_kind, name: s.holder_name, siren: s.holder_siren }),
+    partners: (s: ActionSheetRow) => splitList(s.partners),
+    startDate: (s: ActionSheetRow) => s.start_date,
+    endDate: (s: ActionSheetRow) => s.end_date,
+    budgetEur: (s: ActionSheetRow) => (s.budget_eur == null ? null : Number(s.budget_eur)),
+    territory: (s: ActionSheetRow) => ({ id: s.territory_id }),
+    dataset: (s: ActionSheetRow) => dataset(s.origin === 'SAMPLE' ? DATASET_IDS.sheetsSample : DATASET_IDS.declared),
+  },
+
+  Contract: {
+    territory: (c: Declared<ContractRow>) => ({ id: c.territoryId }),
+    phase: (c: Declared<ContractRow>) => parseTerritoryId(c.territoryId)!.phase,
+    kind: (c: Declared<ContractRow>) => c.row?.kind ?? null,
+    signatureDate: (c: Declared<ContractRow>) => c.row?.signature_date ?? null,
+    declared: (c: Declared<ContractRow>) => c.row !== null,
+    parties(c: Declared<ContractRow>) {
+      const territory = findTerritory(c.territoryId)!;
+      return [
+        { kind: 'STATE', name: 'État', siren: null, declared: false },
+        { kind: 'REGION', name: `Région ${regionName(c.territoryId)}`, siren: null, declared: false },
+        ...territory.groupements.map((g) => ({
+          kind: g.nature === 'COM' ? 'COMMUNE' : 'EPCI',
+          name: g.name,
+          siren: g.siren,
+          declared: false,
+        })),
+        ...splitList(c.row?.parties ?? '').map((name) => ({ kind: 'OTHER', name, siren: null, declared: true })),
+      ];
+    },
+    nature: (c: Declared<ContractRow>) => declaredProvenance(c.row).nature,
+    datasets: (c: Declared<ContractRow>) => declaredProvenance(c.row).datasets,
+  },
+
+  Governance: {
+    territory: (g: Declared<GovernanceRow>) => ({ id: g.territoryId }),
+    roles: (g: Declared<GovernanceRow>) => governanceRoles(g.territoryId, g.row),
+    nature: (g: Declared<GovernanceRow>) => declaredProvenance(g.row).nature,
+    datasets: (g: Declared<GovernanceRow>) => declaredProvenance(g.row).datasets,
+  },
+
+  GovernanceRole: {
+    filled: (r: RoleNode) => !r.personal || r.name !== null,
+    name: async (r: RoleNode, _: unknown, ctx: ProgrammeContext, info: GraphQLResolveInfo) =>
+      r.personal && r.name !== null && (await authenticated(ctx, info)) ? r.name : null,
+    organisation: async (r: RoleNode, _: unknown, ctx: ProgrammeContext, info: GraphQLResolveInfo) =>
+      !r.personal ? r.organisation : r.organisation !== null && (await authenticated(ctx, info)) ? r.organisation : null,
+  },
+
+  // Written by the territory's own team (token with its `territory` claim) or ANCT, scope actions:write.
+  Mutation: {
+    createActionSheet: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: ProgrammeContext) =>
+      sheetWrite(createOne(ctx, actionSheetRecord, { ...input })),
+    updateActionSheet: (
+      _: unknown,
+      { id, patch }: { id: string; patch: Record<string, unknown> },
+      ctx: ProgrammeContext,
+    ) => sheetWrite(updateOne(ctx, actionSheetRecord, id, { ...patch })),
+    deleteActionSheet: async (_: unknown, { id }: { id: string }, ctx: ProgrammeContext) => ({
+      reference: id,
+      deleted: await deleteOne(ctx, actionSheetRecord, id),
+    }),
+
+    async createContract(_: unknown, { input }: { input: Record<string, unknown> }, ctx: ProgrammeContext) {
+      const { created, row } = await createOne(ctx, contractRecord, { ...input });
+      return { contract: { territoryId: row.territory_id, row }, created, updated: false };
+    },
+    async updateContract(
+      _: unknown,
+      { territoryId, patch }: { territoryId: string; patch: Record<string, unknown> },
+      ctx: ProgrammeContext,
+    ) {
+      const { updated, row } = await updateOne(ctx, contractRecord, territoryId, { ...patch });
+      return { contract: { territoryId: row.territory_id, row }, created: false, updated };
+    },
+    deleteContract: async (_: unknown, { territoryId }: { territoryId: string }, ctx: ProgrammeContext) => ({
+      reference: territoryId,
+      deleted: await deleteOne(ctx, contractRecord, territoryId),
+    }),
+
+    async createGovernance(_: unknown, { input }: { input: Record<string, unknown> }, ctx: ProgrammeContext) {
+      const { created, row } = await createOne(ctx, governanceRecord, { ...input });
+      return { governance: { territoryId: row.territory_id, row }, created, updated: false };
+    },
+    async updateGovernance(
+      _: unknown,
+      { territoryId, patch }: { territoryId: string; patch: Record<string, unknown> },
+      ctx: ProgrammeContext,
+    ) {
+      const { updated, row } = await updateOne(ctx, governanceRecord, territoryId, { ...patch });
+      return { governance: { territoryId: row.territory_id, row }, created: false, updated };
+    },
+    deleteGovernance: async (_: unknown, { territoryId }: { territoryId: string }, ctx: ProgrammeContext) => ({
+      reference: territoryId,
+      deleted: await deleteOne(ctx, governanceRecord, territoryId),
+    }),
   },
 };

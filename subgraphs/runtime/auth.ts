@@ -1,8 +1,9 @@
-// Callers' identity: a signed JWT (jose) naming the operator it acts for and its scopes.
+// Callers' identity: a signed JWT (jose) naming the operator, or the territory, it acts for, and its scopes.
 // Keys come from configuration: an HS256 secret, a public key (PEM) or a local JWKS file.
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError, Kind, parse } from 'graphql';
+import { isKnownTerritory } from './perimeters.ts';
 import { readSubgraphList } from './registry.ts';
 import {
   createLocalJWKSet,
@@ -45,11 +46,19 @@ export function knownOperators(): string[] {
   return (operatorList = [...declared]);
 }
 
-export interface Identity {
+/**
+ * Who a verified token acts for: an organisation (`operator` claim: an operator, ANCT…) or a territory's own team
+ * (`territory` claim, e.g. `2023-2027:ti-8412`), never both. A territory token has no `operator`, so that an operator's
+ * ownership rule (`identity.operator === OWNER`) can never hold for it.
+ */
+export type Identity = {
   subject: string;
-  /** The organisation the token acts for. */
-  operator: OperatorCode;
   scopes: string[];
+} & ({ operator: OperatorCode; territory?: undefined } | { operator?: undefined; territory: string });
+
+/** Who the token acts for, for messages: `BPIFRANCE`, or `territory 2023-2027:ti-8412`. */
+export function actingFor(identity: Identity): string {
+  return identity.operator ?? `territory ${identity.territory}`;
 }
 
 type Key = Uint8Array | CryptoKey | JWTVerifyGetKey;
@@ -149,12 +158,27 @@ export async function verifyAuthorization(
         `token expires too far ahead (in ${remaining} s): this hub accepts tokens that expire within ${config.maxLifetimeSeconds} s (JWT_MAX_LIFETIME_SECONDS); sign a shorter-lived one`,
       );
     }
-    const operator = payload.operator;
-    if (typeof operator !== 'string' || !knownOperators().includes(operator)) {
-      throw unauthenticated(`token has no valid "operator" claim (one of ${knownOperators().join(', ')})`);
-    }
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : [];
-    return { subject: String(payload.sub ?? 'anonymous'), operator: operator as OperatorCode, scopes };
+    const subject = String(payload.sub ?? 'anonymous');
+    const { operator, territory } = payload;
+    if (territory !== undefined) {
+      // A territory's team: its own territory, of the official lists, and no operator besides.
+      if (operator !== undefined)
+        throw unauthenticated(
+          'token has both an "operator" and a "territory" claim: a token acts for an operator or for a territory, not both',
+        );
+      if (typeof territory !== 'string' || !isKnownTerritory(territory))
+        throw unauthenticated(
+          `token's "territory" claim ${JSON.stringify(territory).slice(0, 60)} is not a territory of the programme (<phase>:<ANCT code>, e.g. 2023-2027:ti-8412)`,
+        );
+      return { subject, territory, scopes };
+    }
+    if (typeof operator !== 'string' || !knownOperators().includes(operator)) {
+      throw unauthenticated(
+        `token has no valid "operator" claim (one of ${knownOperators().join(', ')}) and no "territory" claim (<phase>:<ANCT code>)`,
+      );
+    }
+    return { subject, operator: operator as OperatorCode, scopes };
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
@@ -176,7 +200,7 @@ export function requireWriter(identity: Identity | undefined, owner: OperatorCod
       `writing requires a token: send "Authorization: Bearer <token>" with operator ${owner} and scope ${scope}`,
     );
   if (identity.operator !== owner) {
-    throw new GraphQLError(`token acts for ${identity.operator}; these records belong to ${owner}`, {
+    throw new GraphQLError(`token acts for ${actingFor(identity)}; these records belong to ${owner}`, {
       extensions: { code: 'FORBIDDEN' },
     });
   }

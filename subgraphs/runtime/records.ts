@@ -19,7 +19,19 @@ export type Row = Record<string, unknown>;
 export type KitDB = Record<string, Row>;
 
 export type FieldType =
-  'string' | 'integer' | 'number' | 'date' | 'month' | 'boolean' | 'siren' | { enum: readonly string[] };
+  | 'string'
+  | 'integer'
+  | 'number'
+  | 'date'
+  | 'month'
+  | 'boolean'
+  | 'siren'
+  | { enum: readonly string[] }
+  /**
+   * A list of strings or enum values: an array in GraphQL, `A;B` in a CSV cell. The value is a string array (duplicates
+   * dropped, order kept); `maxLength` bounds each item, `max` the number of items. Items cannot contain `;`.
+   */
+  | { list: 'string' | { enum: readonly string[] } };
 
 export interface FieldSpec {
   /** Name in GraphQL inputs and CSV headers. */
@@ -46,6 +58,8 @@ export interface OwnershipRule {
   scope: string;
   /** Who writes these records, for messages (e.g. `BPIFRANCE`). */
   writers: string;
+  /** What a token must carry to write, for the UNAUTHENTICATED message (default: `operator <writers>`). */
+  tokenHint?: string;
   /** Whether the caller may write records of this kind at all; checked before any SQL. */
   mayWrite: (identity: Identity) => boolean;
   /** Whether the caller owns this row: checked on the stored row (update, delete) and on the row written. */
@@ -109,13 +123,46 @@ export const columnOf = (field: FieldSpec) => field.column ?? snake(field.name);
 const MAX_STRING = 500;
 
 function typeName(type: FieldType): string {
-  return typeof type === 'string' ? type : `one of ${type.enum.join(', ')}`;
+  if (typeof type === 'string') return type;
+  if ('enum' in type) return `one of ${type.enum.join(', ')}`;
+  return `list separated by ";" of ${typeof type.list === 'string' ? type.list : `values among ${type.list.enum.join(', ')}`}`;
+}
+
+/** The items of a list value: an array (GraphQL), or text split on `;` (a CSV cell, or the stored `;A;B;`). */
+function listItems(raw: unknown): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  return String(raw)
+    .split(';')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function coerceList(field: FieldSpec, type: { list: 'string' | { enum: readonly string[] } }, raw: unknown) {
+  const items = listItems(raw);
+  if (field.max !== undefined && items.length > field.max)
+    return { problem: `has ${items.length} items; at most ${field.max} allowed` };
+  const value: string[] = [];
+  for (const [i, raw] of items.entries()) {
+    const item = typeof raw === 'string' ? raw.trim() : String(raw);
+    if (typeof type.list === 'object') {
+      if (!type.list.enum.includes(item))
+        return { problem: `item ${i + 1} "${item.slice(0, 40)}" is not one of ${type.list.enum.join(', ')}` };
+    } else {
+      const max = field.maxLength ?? MAX_STRING;
+      if (!item) return { problem: `item ${i + 1} is empty` };
+      if (item.includes(';')) return { problem: `item ${i + 1} contains ";", the list separator` };
+      if (item.length > max) return { problem: `item ${i + 1} is ${item.length} characters long; at most ${max} allowed` };
+    }
+    if (!value.includes(item)) value.push(item);
+  }
+  return { value };
 }
 
 /** Coerces one value (a CSV string or a GraphQL input value) to the field's type. */
 function coerce(field: FieldSpec, raw: unknown): { value?: unknown; problem?: string } {
   const text = typeof raw === 'string' ? raw.trim() : raw;
   const type = field.type;
+  if (typeof type === 'object' && 'list' in type) return coerceList(field, type, raw);
   if (typeof type === 'object') {
     const value = String(text);
     return type.enum.includes(value) ? { value } : { problem: `"${value.slice(0, 40)}" is not ${typeName(type)}` };
@@ -181,7 +228,13 @@ function range(field: FieldSpec, value: number): { value?: number; problem?: str
   return { value };
 }
 
-const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const isList = (field: FieldSpec) => typeof field.type === 'object' && 'list' in field.type;
+/** No value: absent, blank, or an empty list (`[]`, or a cell of separators only). */
+const isEmpty = (v: unknown, field: FieldSpec) =>
+  v === undefined ||
+  v === null ||
+  (typeof v === 'string' && (isList(field) ? v.replace(/;/g, '') : v).trim() === '') ||
+  (Array.isArray(v) && v.length === 0);
 
 /**
  * Validates a whole record (or, with `partial`, only the fields given, for updates).
@@ -199,7 +252,7 @@ export function validateRecord(
     if (!known.has(name)) problems.push({ field: name, message: `unknown field; expected ${[...known].join(', ')}` });
   for (const field of spec.fields) {
     const raw = input[field.name];
-    if (isEmpty(raw)) {
+    if (isEmpty(raw, field)) {
       if (field.required && !(options.partial && !(field.name in input)))
         problems.push({ field: field.name, message: 'is required' });
       else if (field.name in input) value[field.name] = null;

@@ -5,7 +5,7 @@
 // - update: the row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite runs one transaction at a time),
 //   the merged record validated, and only the changed columns written: concurrent patches are all kept.
 import type { Kysely, Transaction } from 'kysely';
-import type { Identity } from './auth.ts';
+import { actingFor, type Identity } from './auth.ts';
 import { writeTransaction } from './deadline.ts';
 import { clientError } from './errors.ts';
 import {
@@ -25,7 +25,7 @@ function unauthenticated(spec: RecordSpec): never {
   const rule = spec.owner!;
   throw clientError(
     'UNAUTHENTICATED',
-    `writing requires a token: send "Authorization: Bearer <token>" with operator ${rule.writers} and scope ${rule.scope}`,
+    `writing requires a token: send "Authorization: Bearer <token>" with ${rule.tokenHint ?? `operator ${rule.writers}`} and scope ${rule.scope}`,
     { http: { status: 401 } },
   );
 }
@@ -37,7 +37,7 @@ async function writer(ctx: SubgraphContext, spec: RecordSpec): Promise<Identity>
   const identity = await ctx.identity?.();
   if (!identity) unauthenticated(spec);
   if (!rule.mayWrite(identity))
-    throw clientError('FORBIDDEN', `token acts for ${identity.operator}; these records belong to ${rule.writers}`);
+    throw clientError('FORBIDDEN', `token acts for ${actingFor(identity)}; these records belong to ${rule.writers}`);
   if (!identity.scopes.includes(rule.scope))
     throw clientError(
       'FORBIDDEN',

@@ -7,7 +7,10 @@ export const TEST_JWT_SECRET = 'hub-test-secret-at-least-32-characters-long';
 export const TEST_JWT_ENV = { JWT_SECRET: TEST_JWT_SECRET };
 
 export interface TokenClaims {
+  /** Default BPIFRANCE, none with `territory` (a territory team's token carries no operator). */
   operator?: string;
+  /** A territory team's token: the `territory` claim, e.g. `2023-2027:ti-8412`. */
+  territory?: string;
   scope?: string;
   subject?: string;
   /** Other claims, e.g. `territory` for a territory team. */
@@ -19,7 +22,8 @@ export interface TokenClaims {
 }
 
 export function signToken({
-  operator = 'BPIFRANCE',
+  territory,
+  operator = territory ? undefined : 'BPIFRANCE',
   scope = '',
   subject = 'test-agent',
   claims = {},
@@ -27,7 +31,7 @@ export function signToken({
   expiresAt = Math.floor(Date.now() / 1000) + 300,
   audience = 'territoires-industrie-hub',
 }: TokenClaims = {}): Promise<string> {
-  return new SignJWT({ operator, scope, ...claims })
+  return new SignJWT({ ...(operator ? { operator } : {}), ...(territory ? { territory } : {}), scope, ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setAudience(audience)
