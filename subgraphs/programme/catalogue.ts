@@ -64,8 +64,10 @@ export const DATASETS: DatasetRow[] = [
   },
   {
     id: DATASET_IDS.contracts,
-    title: 'Parties des contrats et copilotage régional, déduits des documents du programme et des périmètres officiels',
-    publisher: "Délégation aux Territoires d'industrie (seeds/004), ANCT (périmètres), INSEE / geo.api.gouv.fr (Régions, EPCI)",
+    title:
+      'Parties des contrats et copilotage régional, déduits des documents du programme et des périmètres officiels',
+    publisher:
+      "Délégation aux Territoires d'industrie (seeds/004), ANCT (périmètres), INSEE / geo.api.gouv.fr (Régions, EPCI)",
     licence: 'Documents publics du programme; ANCT and geography open data (Licence Ouverte / Etalab 2.0)',
     url: 'https://agence-cohesion-territoires.gouv.fr/territoires-dindustrie-44',
     date: '2023-11-14',

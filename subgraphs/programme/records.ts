@@ -195,7 +195,10 @@ export const actionSheetRecord: RecordSpec = {
     phaseDate(value, 'startDate', phase, problems);
     phaseDate(value, 'endDate', phase, problems);
     if (value.startDate != null && value.endDate != null && String(value.endDate) < String(value.startDate))
-      problems.push({ field: 'endDate', message: `${String(value.endDate)} is before startDate ${String(value.startDate)}` });
+      problems.push({
+        field: 'endDate',
+        message: `${String(value.endDate)} is before startDate ${String(value.startDate)}`,
+      });
     if (value.status === 'DONE' && value.endDate == null)
       problems.push({ field: 'endDate', message: 'is required when the status is DONE (when did the action end?)' });
     return problems;

@@ -253,7 +253,11 @@ export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
     name: async (r: RoleNode, _: unknown, ctx: ProgrammeContext, info: GraphQLResolveInfo) =>
       r.personal && r.name !== null && (await authenticated(ctx, info)) ? r.name : null,
     organisation: async (r: RoleNode, _: unknown, ctx: ProgrammeContext, info: GraphQLResolveInfo) =>
-      !r.personal ? r.organisation : r.organisation !== null && (await authenticated(ctx, info)) ? r.organisation : null,
+      !r.personal
+        ? r.organisation
+        : r.organisation !== null && (await authenticated(ctx, info))
+          ? r.organisation
+          : null,
   },
 
   // Written by the territory's own team (token with its `territory` claim) or ANCT, scope actions:write.

@@ -32,7 +32,7 @@ const ACTIONS: Record<ActionAxis, { title: string; holders: Holder[] }[]> = {
   ],
   INNOVATE: [
     { title: 'Diagnostics industrie du futur des PME', holders: ['CHAMBER', 'EPCI'] },
-    { title: "Plateforme technologique partagée entre industriels", holders: ['COMPANY', 'ASSOCIATION'] },
+    { title: 'Plateforme technologique partagée entre industriels', holders: ['COMPANY', 'ASSOCIATION'] },
     { title: 'Écologie industrielle et territoriale', holders: ['EPCI', 'ASSOCIATION'] },
     { title: 'Décarbonation des sites de production', holders: ['COMPANY'] },
     { title: "Modernisation d'une ligne de production", holders: ['COMPANY'] },
@@ -47,7 +47,7 @@ const ACTIONS: Record<ActionAxis, { title: string; holders: Holder[] }[]> = {
 /** Partners by axis: the operators and bodies such actions usually involve. */
 const PARTNERS: Record<ActionAxis, string[]> = {
   ATTRACT: ['Business France', 'Banque des Territoires', 'Agence régionale de développement économique'],
-  RECRUIT: ['France Travail', 'Opco 2i', "Lycée professionnel", "Union des industries et métiers de la métallurgie"],
+  RECRUIT: ['France Travail', 'Opco 2i', 'Lycée professionnel', 'Union des industries et métiers de la métallurgie'],
   INNOVATE: ['Bpifrance', 'Pôle de compétitivité', 'Centre technique industriel'],
   SIMPLIFY: ['Préfecture de département', 'DREAL', 'Direction départementale des territoires'],
 };

@@ -151,7 +151,8 @@ function coerceList(field: FieldSpec, type: { list: 'string' | { enum: readonly 
       const max = field.maxLength ?? MAX_STRING;
       if (!item) return { problem: `item ${i + 1} is empty` };
       if (item.includes(';')) return { problem: `item ${i + 1} contains ";", the list separator` };
-      if (item.length > max) return { problem: `item ${i + 1} is ${item.length} characters long; at most ${max} allowed` };
+      if (item.length > max)
+        return { problem: `item ${i + 1} is ${item.length} characters long; at most ${max} allowed` };
     }
     if (!value.includes(item)) value.push(item);
   }

@@ -31,7 +31,11 @@ export const actionSheets: Migration = {
       .addColumn('axis', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('action_sheet_axis_pk', ['sheet_id', 'axis'])
       .execute();
-    await db.schema.createIndex('action_sheet_axis_axis').on('action_sheet_axis').columns(['axis', 'sheet_id']).execute();
+    await db.schema
+      .createIndex('action_sheet_axis_axis')
+      .on('action_sheet_axis')
+      .columns(['axis', 'sheet_id'])
+      .execute();
     await db.schema
       .createTable('contract')
       .addColumn('territory_id', 'text', (c) => c.primaryKey())
