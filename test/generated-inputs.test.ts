@@ -43,6 +43,8 @@ const WRITERS: Record<string, { operator: string; scope: string }> = {
   recruitment: { operator: 'FRANCE_TRAVAIL', scope: 'recruitment:write' },
   attractiveness: { operator: 'BUSINESS_FRANCE', scope: 'attractiveness:write' },
   engineering: { operator: 'BANQUE_DES_TERRITOIRES', scope: 'engineering:write' },
+  // The programme's action sheets, contracts and governance: ANCT writes every territory's.
+  programme: { operator: 'ANCT', scope: 'actions:write' },
 };
 
 let hub: TestHub;
@@ -85,7 +87,7 @@ beforeAll(async () => {
 
   // Real values from the graph, so that plausible cases pass validation: territories of the current
   // phase, each operator's catalogue, SIRENs of groupements.
-  for (const subgraph of Object.keys(WRITERS)) {
+  for (const subgraph of Object.keys(WRITERS).filter((s) => s !== 'programme')) {
     const catalogue = await post(hub.gatewayUrl, `{ ${subgraph}Catalogue { id } }`);
     services.set(
       subgraph,

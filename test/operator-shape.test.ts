@@ -2,14 +2,15 @@
 // the kit's files for the kit's roles, the same exported names, record kinds declared on the kit, and no file of
 // a retired role. Each folder is its own test, which names everything missing, so a failure reads as a to-do list.
 // `territories` and `programme` are not operator folders: they serve reference data (the perimeters; the
-// programme's catalogue and the State's facts), with no records an operator writes (README, "Subgraphs").
+// programme's catalogue and the State's facts) and, for the programme, records the territories write (action sheets,
+// contracts, governance) with the kit's file roles but no operator (README, "Subgraphs").
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSubgraphList, ROOT } from '../subgraphs/runtime/registry.ts';
 import type { RecordSpec } from '../subgraphs/runtime/records.ts';
 
-/** Subgraphs of reference data, not operator records: they keep their own, smaller shape. */
+/** Subgraphs that are not an operator's: they keep their own shape. */
 export const NOT_OPERATORS = ['territories', 'programme'];
 
 /** A role's file, and the names it must export (`default` is the SubgraphModule). */

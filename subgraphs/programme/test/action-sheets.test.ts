@@ -106,13 +106,13 @@ describe('Territory.actionSheets', () => {
   const PAGE = `query($id: ID!, $after: String, $axis: Axis, $status: ActionStatus) { territory(id: $id) {
     actionSheets(first: 2, after: $after, axis: $axis, status: $status) { totalCount nodes { id axes status } pageInfo { hasNextPage endCursor } } } }`;
 
-  async function walk(variables: Record<string, unknown>) {
+  async function walk(variables: Record<string, unknown>): Promise<{ sheets: Sheet[]; totalCount: number }> {
     const ids: Sheet[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
       const r = await post<{ territory: { actionSheets: SheetPage } }>(hub.gatewayUrl, PAGE, { ...variables, after });
       expect(r.errors).toBeUndefined();
-      const page = r.data!.territory.actionSheets;
+      const page: SheetPage = r.data!.territory.actionSheets;
       ids.push(...page.nodes);
       if (!page.pageInfo.hasNextPage) return { sheets: ids, totalCount: page.totalCount };
       after = page.pageInfo.endCursor;

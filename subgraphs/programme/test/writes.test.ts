@@ -128,10 +128,7 @@ describe('territory tokens', () => {
         signToken({ territory: T, operator: 'ANCT', scope: SCOPE }),
         /acts for an operator or for a territory, not both/,
       ],
-      [
-        signToken({ territory: 8412 as unknown as string, scope: SCOPE }),
-        /"territory" claim 8412 is not a territory/,
-      ],
+      [signToken({ territory: 8412 as unknown as string, scope: SCOPE }), /"territory" claim 8412 is not a territory/],
     ];
     for (const [token, message] of cases) {
       const r = await gql(CREATE, { input: input('TEST-TOKEN-1') }, await token);
