@@ -142,7 +142,7 @@ describe('bearer tokens through the gateway', () => {
     }
   });
 
-  it('refuses writes without a token, with an invalid one, or with one of the wrong operator or scope', async () => {
+  it('refuses writes without a token, with an invalid one, or with one of the wrong operator, scope or a territory', async () => {
     const cases: [string | undefined, string, RegExp][] = [
       [undefined, 'UNAUTHENTICATED', /writing requires a token/],
       ['Bearer not-a-jwt', 'UNAUTHENTICATED', /token is invalid/],
@@ -161,6 +161,17 @@ describe('bearer tokens through the gateway', () => {
         `Bearer ${await sign({ operator: 'BPIFRANCE', scope: 'financing:read' })}`,
         'FORBIDDEN',
         /lacks the scope "financing:write"/,
+      ],
+      // A territory's own team writes its action sheets (programme subgraph), never an operator's records.
+      [
+        `Bearer ${await sign({ territory: '2023-2027:ti-8412', scope: 'financing:write actions:write' })}`,
+        'FORBIDDEN',
+        /token acts for territory 2023-2027:ti-8412; these records belong to BPIFRANCE/,
+      ],
+      [
+        `Bearer ${await sign({ territory: '2023-2027:ti-9999', scope: 'financing:write' })}`,
+        'UNAUTHENTICATED',
+        /"territory" claim "2023-2027:ti-9999" is not a territory of the programme/,
       ],
     ];
     for (const [authorization, code, message] of cases) {
