@@ -336,9 +336,23 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let polling: Promise<void> | undefined;
+  let pollAll: (() => Promise<void>) | undefined;
+  /** Reads every outbox now (unless a round is running), then every pollMs. */
+  const round = () => {
+    if (stopped || !pollAll || polling) return;
+    clearTimeout(timer);
+    const startedAt = Date.now();
+    polling = pollAll().finally(() => {
+      polling = undefined;
+      if (!stopped) timer = setTimeout(round, Math.max(0, config.pollMs - (Date.now() - startedAt)));
+    });
+  };
+  // Back from an outage: catch up at once rather than at the next tick (until then answers go uncached).
+  redis?.on('ready', round);
   function start(subgraphs: Map<string, string>): void {
     if (config.mode === 'off') return;
-    const round = async () => {
+    pollAll = async () => {
       const startedAt = Date.now();
       await Promise.all(
         [...subgraphs].map(([name, url]) =>
@@ -348,9 +362,8 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
           }),
         ),
       );
-      if (!stopped) timer = setTimeout(round, Math.max(0, config.pollMs - (Date.now() - startedAt)));
     };
-    void round();
+    round();
   }
 
   return {
@@ -388,6 +401,7 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await polling;
       if (redis) {
         redis.removeAllListeners('close');
         redis.disconnect();

@@ -32,11 +32,14 @@ export async function recordChange<DB>(
   change: { kind: string; territories: Iterable<unknown> | null },
 ): Promise<void> {
   const db = trx as unknown as Kysely<OutboxDB>;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) await sql`lock table hub_outbox in exclusive mode`.execute(db);
+  if (db.getExecutor().adapter instanceof PostgresAdapter)
+    await sql`lock table hub_outbox in exclusive mode`.execute(db);
   const territories =
     change.territories === null
       ? null
-      : JSON.stringify([...new Set([...change.territories].filter((t) => t !== null && t !== undefined).map(String))].sort());
+      : JSON.stringify(
+          [...new Set([...change.territories].filter((t) => t !== null && t !== undefined).map(String))].sort(),
+        );
   await db
     .insertInto('hub_outbox')
     .columns(['seq', 'kind', 'territories', 'at'])
@@ -71,7 +74,10 @@ export async function changesSince<DB>(
 ): Promise<{ last: number; changes: OutboxChange[] }> {
   const outbox = db as unknown as Kysely<OutboxDB>;
   // The last number first, then the rows up to it: every number up to a visible one is committed (commit order).
-  const top = await outbox.selectFrom('hub_outbox').select(sql<number | null>`max(seq)`.as('last')).executeTakeFirst();
+  const top = await outbox
+    .selectFrom('hub_outbox')
+    .select(sql<number | null>`max(seq)`.as('last'))
+    .executeTakeFirst();
   const last = Number(top?.last ?? 0);
   const rows =
     last > since
