@@ -187,6 +187,12 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
           maxEntrySize: config.maxEntryBytes + 200,
         })
       : undefined;
+  /** LRU: the old generations' entries are unreachable already; free their room now. */
+  const purge = (subgraph: string) => {
+    if (!lru) return;
+    const prefix = `${subgraph}\n`;
+    for (const key of [...lru.keys()].filter((k) => k.startsWith(prefix))) lru.delete(key);
+  };
 
   let redis: Redis | undefined;
   let redisUp = false;
@@ -288,11 +294,7 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
   async function invalidateAfterWrite(subgraph: string): Promise<void> {
     bump(subgraph);
     counters.invalidations.write++;
-    if (lru) {
-      // The old generation's entries are unreachable already; free their room now.
-      const prefix = `${subgraph}\n`;
-      for (const key of lru.keys()) if (key.startsWith(prefix)) lru.delete(key);
-    }
+    purge(subgraph);
     if (!redis) return;
     try {
       await redis.incr(keyOf(subgraph).generation);
@@ -327,7 +329,7 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
         localPositions.set(subgraph, after);
         bump(subgraph);
         counters.invalidations.outbox++;
-        if (lru) for (const key of lru.keys()) if (key.startsWith(`${subgraph}\n`)) lru.delete(key);
+        purge(subgraph);
       }
     }
     outboxStatus.set(subgraph, { position: after });
