@@ -44,6 +44,11 @@ export function cacheConfig(env: NodeJS.ProcessEnv = process.env): CacheConfig {
   const mode = (env.GATEWAY_CACHE || 'off') as CacheMode;
   if (!['off', 'lru', 'redis'].includes(mode))
     throw new Error(`GATEWAY_CACHE must be off, lru or redis, got "${env.GATEWAY_CACHE}"`);
+  // One process's memory cannot be invalidated by a write through another: workers must share Redis.
+  if (mode === 'lru' && Number(env.GATEWAY_WORKERS ?? 1) > 1)
+    throw new Error(
+      `GATEWAY_CACHE=lru is one process's memory: with GATEWAY_WORKERS=${env.GATEWAY_WORKERS} use GATEWAY_CACHE=redis and REDIS_URL`,
+    );
   if (mode === 'redis' && !env.REDIS_URL)
     throw new Error('GATEWAY_CACHE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)');
   return {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheConfig } from '../gateway/cache.ts';
 import { createGateway } from '../gateway/gateway.ts';
 import { compose, sourcesFromList } from '../schema/compose.ts';
 import { listen } from '../subgraphs/runtime/http.ts';
@@ -372,4 +373,20 @@ describe.each(['lru', 'redis'] as const)('GATEWAY_CACHE=%s', (mode) => {
       }
     }, 120_000);
   }
+});
+
+describe('GATEWAY_CACHE settings', () => {
+  it('is off unless asked, and a setting that cannot work stops the start with what to change', () => {
+    expect(cacheConfig({}).mode).toBe('off');
+    expect(() => cacheConfig({ GATEWAY_CACHE: 'memcached' })).toThrow(
+      'GATEWAY_CACHE must be off, lru or redis, got "memcached"',
+    );
+    expect(() => cacheConfig({ GATEWAY_CACHE: 'redis' })).toThrow('GATEWAY_CACHE=redis needs REDIS_URL');
+    expect(() => cacheConfig({ GATEWAY_CACHE: 'lru', GATEWAY_WORKERS: '2' })).toThrow(
+      /with GATEWAY_WORKERS=2 use GATEWAY_CACHE=redis/,
+    );
+    expect(() => cacheConfig({ GATEWAY_CACHE: 'lru', GATEWAY_CACHE_MAX_BYTES: '-1' })).toThrow(
+      'GATEWAY_CACHE_MAX_BYTES must be a positive integer, got "-1"',
+    );
+  });
 });
