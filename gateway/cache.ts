@@ -139,14 +139,30 @@ export function hitResponse(answer: CachedAnswer, now = Date.now()): Response {
 }
 
 // Redis scripts: one round trip each, atomic. Entry keys are built inside (one Redis, not a cluster).
+// A missing generation (first use, or a key lost) starts from the server's clock in microseconds, never from 0:
+// entries made under an earlier generation can then never be reached again.
+const GENERATION = `local function generation(key, bump)
+  local g = redis.call('GET', key)
+  if not g then
+    local t = redis.call('TIME')
+    g = t[1] .. string.format('%06d', tonumber(t[2]))
+    redis.call('SET', key, g)
+    return g
+  end
+  if bump then return tostring(redis.call('INCR', key)) end
+  return g
+end
+`;
 /** KEYS[1] generation key; ARGV[1] entry key prefix, ARGV[2] entry hash → {generation, entry or false}. */
-const LOOKUP = `local g = redis.call('GET', KEYS[1]) or '0'
+const LOOKUP = `${GENERATION}local g = generation(KEYS[1], false)
 return {g, redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])}`;
+/** KEYS[1] generation key → the new generation. */
+const BUMP = `${GENERATION}return generation(KEYS[1], true)`;
 /** KEYS[1] outbox position, KEYS[2] generation; ARGV[1] position read before the poll, ARGV[2] new position. */
-const ADVANCE = `local cur = redis.call('GET', KEYS[1]) or ''
+const ADVANCE = `${GENERATION}local cur = redis.call('GET', KEYS[1]) or ''
 if cur ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-redis.call('INCR', KEYS[2])
+generation(KEYS[2], true)
 return 1`;
 
 export interface ReadCache {
@@ -264,10 +280,10 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
       const hit = value ? (JSON.parse(value) as CachedAnswer) : undefined;
       if (hit && hit.expiresAt > Date.now()) {
         counters.hits++;
-        return { generation: `${local}.${generation}`, usable: true, hit };
+        return { generation: `${local}/${generation}`, usable: true, hit };
       }
       counters.misses++;
-      return { generation: `${local}.${generation}`, usable: true };
+      return { generation: `${local}/${generation}`, usable: true };
     } catch (error) {
       counters.redisErrors++;
       counters.bypassed++;
@@ -286,7 +302,7 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
       return;
     }
     try {
-      const redisGeneration = generation.split('.')[1]!;
+      const redisGeneration = generation.split('/')[1]!;
       await redis!.set(`${keyOf(subgraph).entries}${redisGeneration}:${hash}`, JSON.stringify(answer), 'PX', ttl);
       counters.stores++;
     } catch (error) {
@@ -302,7 +318,7 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
     purge(subgraph);
     if (!redis) return;
     try {
-      await redis.incr(keyOf(subgraph).generation);
+      await redis.eval(BUMP, 1, keyOf(subgraph).generation);
     } catch (error) {
       // The other gateways will see it in the outbox; this one serves uncached until it has read it there.
       counters.redisErrors++;
