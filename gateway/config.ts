@@ -1,4 +1,6 @@
 // Gateway settings, all from the environment with safe defaults (documented in the README).
+import { cacheConfig, type CacheConfig } from './cache.ts';
+
 export interface GatewayConfig {
   production: boolean;
   /** Introspection, GraphiQL and "Did you mean…" suggestions: on by default, off in production unless INTROSPECTION=true. */
@@ -21,6 +23,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** Close reads to anonymous callers (writes always need a token). */
   readsRequireAuth: boolean;
+  /** The read cache (GATEWAY_CACHE and its settings, gateway/cache.ts). */
+  cache: CacheConfig;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -54,5 +58,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
       .map((o) => o.trim())
       .filter(Boolean),
     readsRequireAuth: env.READS_REQUIRE_AUTH === 'true',
+    cache: cacheConfig(env),
   };
 }

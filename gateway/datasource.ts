@@ -3,6 +3,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
+import { allowedTtlMs, callerKey, hitResponse, type CachedAnswer, type ReadCache } from './cache.ts';
 
 export interface HubContext {
   /** The caller's `Authorization` header, forwarded as is: subgraphs verify the token themselves. */
@@ -19,10 +20,18 @@ const MUTATION = /"query":"\s*mutation\b/;
 
 export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   constructor(
-    private readonly options: { name: string; url: string; timeoutMs: number; secret?: string; deduplicate?: boolean },
+    private readonly options: {
+      name: string;
+      url: string;
+      timeoutMs: number;
+      secret?: string;
+      deduplicate?: boolean;
+      /** The read cache (cache.ts); with GATEWAY_CACHE=off it still versions the deduplication below. */
+      cache: ReadCache;
+    },
   ) {
     super({ url: options.url });
-    const { name, timeoutMs } = options;
+    const { name, timeoutMs, cache } = options;
     const send = async (url: string, init: RequestInit) => {
       try {
         return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -31,31 +40,53 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
         throw subgraphError(name, reason);
       }
     };
-    // In-flight deduplication: identical query fetches (same URL, headers and body) sent while one is
-    // already waiting for its answer share that answer; each caller gets its own copy of the response.
-    // Mutations are never shared. Nothing is kept once the answer has arrived (no caching).
-    const inflight = new Map<
-      string,
-      Promise<{ status: number; statusText: string; headers: [string, string][]; body: string }>
-    >();
+    // In-flight deduplication: identical query fetches (same URL, headers, body and generation of the subgraph's
+    // data) sent while one is already waiting for its answer share that answer; each caller gets its own copy of
+    // the response. The generation changes with every write through this gateway, so a read sent after a write
+    // never joins a fetch sent before it. Mutations are never shared.
+    const inflight = new Map<string, Promise<Omit<CachedAnswer, 'expiresAt'>>>();
     const fetcher = (async (url: string, init: RequestInit) => {
       const body = init.body;
-      if (options.deduplicate === false || typeof body !== 'string' || MUTATION.test(body)) return send(url, init);
-      const key = `${url}\n${JSON.stringify([...new Headers(init.headers as HeadersInit)])}\n${body}`;
-      let shared = inflight.get(key);
-      if (!shared) {
-        shared = (async () => {
-          const response = await send(url, init);
-          return {
-            status: response.status,
-            statusText: response.statusText,
-            headers: [...response.headers],
-            body: await response.text(),
-          };
-        })();
-        inflight.set(key, shared);
-        const forget = () => inflight.delete(key);
-        shared.then(forget, forget);
+      if (typeof body !== 'string') return send(url, init);
+      if (MUTATION.test(body)) {
+        // Whatever the outcome (a failed answer may still have committed), the subgraph's entries go before the
+        // answer leaves: a read that starts after it returned cannot meet them.
+        try {
+          return await send(url, init);
+        } finally {
+          await cache.invalidateAfterWrite(name);
+        }
+      }
+      const headers = new Headers(init.headers as HeadersInit);
+      const caller = callerKey(headers.get('authorization'));
+      const key = `${caller.key}\n${body}`;
+      const lookup = await cache.lookup(name, key);
+      if (lookup.hit) return hitResponse(lookup.hit);
+      const fetchAnswer = async () => {
+        const response = await send(url, init);
+        const answer = {
+          status: response.status,
+          statusText: response.statusText,
+          headers: [...response.headers],
+          body: await response.text(),
+        };
+        if (lookup.usable) {
+          const ttl = allowedTtlMs(answer, caller, cache.config);
+          if (ttl > 0) await cache.store(name, lookup.generation, key, { ...answer, expiresAt: Date.now() + ttl });
+        }
+        return answer;
+      };
+      let shared: Promise<Omit<CachedAnswer, 'expiresAt'>> | undefined;
+      if (options.deduplicate === false) shared = fetchAnswer();
+      else {
+        const dedupKey = `${url}\n${lookup.generation}\n${JSON.stringify([...headers])}\n${body}`;
+        shared = inflight.get(dedupKey);
+        if (!shared) {
+          shared = fetchAnswer();
+          inflight.set(dedupKey, shared);
+          const forget = () => inflight.delete(dedupKey);
+          shared.then(forget, forget);
+        }
       }
       const answer = await shared;
       return new Response(answer.body, {

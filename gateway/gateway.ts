@@ -5,12 +5,13 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
-import { authConfig, verifyAuthorization } from '../subgraphs/runtime/auth.ts';
+import { authConfig, secretMatches, verifyAuthorization } from '../subgraphs/runtime/auth.ts';
 import { formatError } from '../subgraphs/runtime/errors.ts';
 import { closeServer, createGraphqlHttpServer, sendJson } from '../subgraphs/runtime/http.ts';
 import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
+import { createReadCache, type ReadCache } from './cache.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
-import { HubDataSource, type HubContext } from './datasource.ts';
+import { GATEWAY_SECRET_HEADER, HubDataSource, type HubContext } from './datasource.ts';
 import { graphiqlAssetRoutes, sendGraphiql, sendGraphiqlOff, wantsGraphiql } from './graphiql.ts';
 import { mapRoutes } from './map.ts';
 import { costLimitPlugin, listSizesFromSupergraph, validationRules } from './limits.ts';
@@ -30,6 +31,8 @@ export interface Gateway {
   config: GatewayConfig;
   gateway: ApolloGateway;
   http: Server;
+  /** The read cache (GATEWAY_CACHE); mode `off` when not configured. */
+  cache: ReadCache;
   /** Subgraph name → routing URL in use. */
   subgraphs: Map<string, string>;
   stop(): Promise<void>;
@@ -73,6 +76,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const file = options.supergraphFile ?? env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE;
   const supergraphSdl = options.supergraphSdl ?? readFileSync(file, 'utf8');
   const subgraphs = new Map<string, string>();
+  const cache = createReadCache(config.cache, { secret: config.subgraphSecret, secretHeader: GATEWAY_SECRET_HEADER });
 
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -86,12 +90,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         timeoutMs: config.subgraphTimeoutMs,
         secret: config.subgraphSecret,
         deduplicate: config.subgraphDeduplication,
+        cache,
       });
     },
   });
 
   const apollo = new ApolloServer<HubContext>({ gateway, ...serverOptions(config, supergraphSdl) });
   await apollo.start();
+  cache.start(subgraphs);
 
   const http = createGraphqlHttpServer<HubContext>({
     apollo,
@@ -134,13 +140,29 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         // Ready while it can serve part of the graph: a failing operator costs only its own fields, and
         // must not take every gateway replica out of the load balancer.
         const missing = checks.filter((c) => !c.reachable).map((c) => c.name);
+        // Redis down costs speed, not answers: degraded, still in the load balancer.
+        const caching = cache.health();
         const status =
           !gateway.schema || checks.length === 0 || missing.length === checks.length
             ? 'unavailable'
-            : missing.length
+            : missing.length || caching.status !== 'ok'
               ? 'degraded'
               : 'ready';
-        sendJson(res, status === 'unavailable' ? 503 : 200, { status, missing, subgraphs: checks });
+        sendJson(res, status === 'unavailable' ? 503 : 200, { status, missing, subgraphs: checks, cache: caching });
+      },
+      '/metrics': async (req, res) => {
+        // Metrics tell traffic: with HUB_SHARED_SECRET set they need it, as the subgraphs' do.
+        const secret = config.subgraphSecret;
+        if (secret && !secretMatches(req.headers[GATEWAY_SECRET_HEADER] as string | undefined, secret))
+          return sendJson(res, 401, {
+            errors: [
+              {
+                message: `/metrics needs the hub's shared secret: send it in the ${GATEWAY_SECRET_HEADER} header`,
+                extensions: { code: 'UNAUTHENTICATED' },
+              },
+            ],
+          });
+        sendJson(res, 200, { gateway: true, cache: await cache.metrics(), memory: process.memoryUsage() });
       },
     },
   });
@@ -150,9 +172,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     config,
     gateway,
     http,
+    cache,
     subgraphs,
     async stop() {
       await closeServer(http);
+      await cache.stop();
       await apollo.stop();
     },
   };

@@ -47,10 +47,14 @@ describe('database runtime', () => {
 
   it("applies versioned migrations once, recorded in the subgraph's own migration table", async () => {
     const database = await fresh();
-    expect(await migrate(database, 'runtime_test', thing)).toEqual(['000_runtime_dataset', '001_thing']);
+    expect(await migrate(database, 'runtime_test', thing)).toEqual([
+      '000_runtime_dataset',
+      '000_runtime_outbox',
+      '001_thing',
+    ]);
     expect(await migrate(database, 'runtime_test', thing)).toEqual([]);
     const applied = await database.db.selectFrom('runtime_test_migration').select('name').orderBy('name').execute();
-    expect(applied.map((r) => r.name)).toEqual(['000_runtime_dataset', '001_thing']);
+    expect(applied.map((r) => r.name)).toEqual(['000_runtime_dataset', '000_runtime_outbox', '001_thing']);
   });
 
   it('loads once per data version, and a failed load keeps nothing', async () => {

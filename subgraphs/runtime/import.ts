@@ -19,6 +19,7 @@ import {
   type RecordSpec,
   type UpsertReport,
 } from './records.ts';
+import { recordRows } from './outbox.ts';
 import { subgraphEntry } from './registry.ts';
 import { prepareDatabase, type SubgraphModule } from './subgraph.ts';
 
@@ -431,13 +432,15 @@ export async function importCsv<DB>(
       total.previous.push(...report.previous);
       options.progress?.(Math.min(i + chunk, values.length), values.length);
     }
-    if (afterWrite && (total.inserted || total.updated)) {
+    if (total.inserted || total.updated) {
       const changed = new Set([...total.keys.inserted, ...total.keys.updated]);
       // New rows and, for updates, the rows as they were: both sides' derived data must be refreshed.
-      await afterWrite(trx, [
+      const touched = [
         ...values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)),
         ...total.previous,
-      ]);
+      ];
+      await afterWrite?.(trx, touched);
+      await recordRows(trx, spec, touched);
     }
     return total;
   });

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { advisoryKey, type Database } from './database.ts';
+import { recordChange, type OutboxRow } from './outbox.ts';
 
 /**
  * Tables every subgraph has: provenance of its datasets and the state of its data load.
@@ -36,6 +37,27 @@ export const runtimeMigrations: Record<string, Migration> = {
       await db.schema.dropTable('dataset').ifExists().execute();
     },
   },
+  // What every write, import and load touched, in its own transaction: the gateways' read caches catch up
+  // from it (runtime/outbox.ts). Sorts before the operators' migrations; hence `allowUnorderedMigrations`.
+  '000_runtime_outbox': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('hub_outbox')
+        .ifNotExists()
+        // Numbered by outbox.ts in commit order (max + 1 under a lock), not by a sequence: see there why.
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        // JSON array of territory ids, or NULL when the change may concern any territory (a load).
+        .addColumn('territories', 'text')
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('hub_outbox').ifExists().execute();
+    },
+  },
 };
 
 /** Runs the runtime's and the subgraph's migrations, recorded in `<name>_migration`. */
@@ -49,6 +71,8 @@ export async function migrate<DB>(
     provider: { getMigrations: async () => ({ ...runtimeMigrations, ...migrations }) },
     migrationTableName: `${name}_migration`,
     migrationLockTableName: `${name}_migration_lock`,
+    // The kit's own tables (000_runtime_*) may be added after an operator's migrations already ran.
+    allowUnorderedMigrations: true,
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
@@ -74,6 +98,7 @@ export interface DatasetRow {
 export interface RuntimeDB {
   dataset: DatasetRow;
   load_state: { key: string; version: string; loaded_at: string };
+  hub_outbox: OutboxRow;
 }
 
 /**
@@ -98,6 +123,7 @@ export async function ensureLoaded<DB>(
       await sql`SELECT pg_advisory_xact_lock(hashtext(${advisoryKey('load', database.schema)}))`.execute(trx);
     if ((await loadedVersion(trx)) === version) return 'up-to-date';
     await load(t);
+    await recordChange(t, { kind: 'load', territories: null });
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
     return 'loaded';

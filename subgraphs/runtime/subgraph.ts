@@ -18,6 +18,7 @@ import { writeDeadlineMs } from './deadline.ts';
 import { formatError } from './errors.ts';
 import { closeServer, createGraphqlHttpServer, listen, sendJson } from './http.ts';
 import { ensureLoaded, migrate } from './migrations.ts';
+import { changesSince } from './outbox.ts';
 import type { KitDB, RecordSpec } from './records.ts';
 import { subgraphEntry } from './registry.ts';
 
@@ -109,7 +110,7 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
 }
 
 /** With HUB_SHARED_SECRET set, only the gateway (which sends it) may query, unless ALLOW_DIRECT_ACCESS=true. */
-export function gatewayGuard(env: NodeJS.ProcessEnv = process.env, route?: '/metrics') {
+export function gatewayGuard(env: NodeJS.ProcessEnv = process.env, route?: '/metrics' | '/outbox') {
   const secret = env.HUB_SHARED_SECRET;
   if (!secret || env.ALLOW_DIRECT_ACCESS === 'true') return undefined;
   const message = route
@@ -128,6 +129,8 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
   const { module, database, apollo, stats } = prepared;
   // Metrics tell traffic and memory: with HUB_SHARED_SECRET set they need it, even with ALLOW_DIRECT_ACCESS=true.
   const metricsGuard = gatewayGuard({ ...env, ALLOW_DIRECT_ACCESS: undefined }, '/metrics');
+  // The outbox tells what changed where: for the gateways only, like the metrics.
+  const outboxGuard = gatewayGuard({ ...env, ALLOW_DIRECT_ACCESS: undefined }, '/outbox');
   return createGraphqlHttpServer<Ctx>({
     apollo,
     guard: gatewayGuard(env),
@@ -145,6 +148,24 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
         try {
           await database.db.selectFrom('load_state').select('version').executeTakeFirst();
           sendJson(res, 200, { status: 'ready', subgraph: module.name });
+        } catch {
+          sendJson(res, 503, { status: 'unavailable', subgraph: module.name, reason: 'database unreachable' });
+        }
+      },
+      // What writes, imports and loads changed after `since` (runtime/outbox.ts): the gateways' caches poll it.
+      '/outbox': async (req, res, url) => {
+        const refusal = outboxGuard?.(req);
+        if (refusal)
+          return sendJson(res, refusal.status, {
+            errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
+          });
+        const since = Number(url.searchParams.get('since') ?? 0);
+        if (!Number.isSafeInteger(since) || since < 0)
+          return sendJson(res, 400, {
+            errors: [{ message: '"since" must be a whole number ≥ 0', extensions: { code: 'BAD_USER_INPUT' } }],
+          });
+        try {
+          sendJson(res, 200, { subgraph: module.name, ...(await changesSince(database.db, since)) });
         } catch {
           sendJson(res, 503, { status: 'unavailable', subgraph: module.name, reason: 'database unreachable' });
         }

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { actingFor, type Identity } from './auth.ts';
 import { writeTransaction } from './deadline.ts';
 import { clientError } from './errors.ts';
+import { recordRows } from './outbox.ts';
 import {
   columnOf,
   keyColumnOf,
@@ -105,6 +106,7 @@ export async function createOne(
       .executeTakeFirst();
     if (inserted) {
       await spec.afterWrite?.(trx, [inserted]);
+      await recordRows(trx, spec, [inserted]);
       return { created: true, row: inserted };
     }
     // Another transaction holds the key (it committed first: PostgreSQL waited for it).
@@ -155,6 +157,7 @@ export async function updateOne(
       .returningAll()
       .executeTakeFirst())!;
     await spec.afterWrite?.(trx, [existing, updated]);
+    await recordRows(trx, spec, [existing, updated]);
     return { updated: true, row: updated };
   });
 }
@@ -170,6 +173,7 @@ export async function deleteOne(ctx: SubgraphContext, spec: RecordSpec, key: str
     checkOwns(spec, identity, key, existing);
     await trx.deleteFrom(spec.table).where(keyColumnOf(spec), '=', key).execute();
     await spec.afterWrite?.(trx, [existing]);
+    await recordRows(trx, spec, [existing]);
     return true;
   });
 }

@@ -37,10 +37,12 @@ export interface TestSubgraph<Ctx extends SubgraphContext = SubgraphContext> {
 
 export async function startTestSubgraph<Ctx extends SubgraphContext>(
   module: SubgraphModule<Ctx>,
+  /** Another database than a throw-away one, e.g. a SQLite file that a CLI process writes too. */
+  at?: { url: string; schema?: string },
 ): Promise<TestSubgraph<Ctx>> {
   // Dropped when the whole run ends (test/support/schemas.ts says why).
-  const schema = POSTGRES_URL ? testSchema(module.name) : undefined;
-  const database = await prepareDatabase(module, { url: POSTGRES_URL ?? 'sqlite::memory:', schema });
+  const schema = at ? at.schema : POSTGRES_URL ? testSchema(module.name) : undefined;
+  const database = await prepareDatabase(module, { url: at?.url ?? POSTGRES_URL ?? 'sqlite::memory:', schema });
   const prepared = await prepareSubgraph(module, database);
   let server: Server | undefined;
   const inFlight = new InFlight();

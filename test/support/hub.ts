@@ -32,6 +32,8 @@ export interface TestHubOptions {
   env?: NodeJS.ProcessEnv;
   /** Only these subgraphs, composed here (so other subgraphs' work in progress does not matter); default: all. */
   only?: string[];
+  /** Databases by subgraph name instead of throw-away ones (see startTestSubgraph). */
+  databases?: Record<string, { url: string; schema?: string }>;
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -39,7 +41,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   const list = readSubgraphList(undefined, {}).filter((e) => !options.only || options.only.includes(e.name));
   await Promise.all(
     list.map(async (entry) => {
-      const test = await startTestSubgraph(await loadModule(entry.name));
+      const test = await startTestSubgraph(await loadModule(entry.name), options.databases?.[entry.name]);
       subgraphs.set(entry.name, { test, url: await test.listen({ ...process.env, ...(options.env ?? {}) }) });
     }),
   );
