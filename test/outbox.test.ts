@@ -3,9 +3,13 @@
 // nothing. Read the way the gateways read it: GET /outbox?since=N on the subgraph, with the hub's shared secret.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { financingRecord } from '../subgraphs/financing/records.ts';
+import { openDatabase } from '../subgraphs/runtime/database.ts';
 import { importCsv } from '../subgraphs/runtime/import.ts';
-import { post } from './support/harness.ts';
+import { migrate, runtimeMigrations } from '../subgraphs/runtime/migrations.ts';
+import { changesSince, KEEP, recordChange, type OutboxRow } from '../subgraphs/runtime/outbox.ts';
+import { POSTGRES_URL, post } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
+import { testSchema } from './support/schemas.ts';
 import { signToken, TEST_JWT_ENV } from './support/token.ts';
 
 const SECRET = 'outbox-test-shared-secret';
@@ -137,4 +141,30 @@ describe('the outbox', () => {
     const bad = await fetch(outboxUrl('-1'), { headers: { 'x-hub-gateway-secret': SECRET } });
     expect(bad.status).toBe(400);
   });
+});
+
+describe('the outbox table', () => {
+  it('keeps its last changes only, and numbering goes on after pruning', async () => {
+    const schema = POSTGRES_URL ? testSchema('outbox_prune') : undefined;
+    const database = await openDatabase<{ hub_outbox: OutboxRow }>({
+      name: 'outbox_prune',
+      url: POSTGRES_URL ?? 'sqlite::memory:',
+      schema,
+    });
+    try {
+      await migrate(database, 'outbox_prune', runtimeMigrations);
+      for (let i = 0; i < KEEP + 25; i++)
+        await database.db
+          .transaction()
+          .execute((trx) => recordChange<{ hub_outbox: OutboxRow }>(trx, { kind: 'thing', territories: [T1] }));
+      const rows = await database.db.selectFrom('hub_outbox').select('seq').orderBy('seq').execute();
+      expect(rows).toHaveLength(KEEP);
+      expect(Number(rows[rows.length - 1]!.seq)).toBe(KEEP + 25);
+      // A gateway that last read before the pruned changes still learns that something changed.
+      const { last } = await changesSince(database.db, 3);
+      expect(last).toBe(KEEP + 25);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });

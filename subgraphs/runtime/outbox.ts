@@ -54,7 +54,16 @@ export async function recordChange<DB>(
         ]),
     )
     .execute();
+  // A gateway needs only the last number (any change drops that subgraph's entries), so the table keeps the last
+  // KEEP changes, for inspection, instead of growing with every write.
+  await db
+    .deleteFrom('hub_outbox')
+    .where('seq', '<=', db.selectFrom('hub_outbox').select(sql<number>`max(seq) - ${sql.lit(KEEP)}`.as('floor')))
+    .execute();
 }
+
+/** Changes kept in the outbox. */
+export const KEEP = 1000;
 
 /** Records the rows a record kind's write or import touched (their territories, from `territoryColumn`). */
 export function recordRows<DB>(
