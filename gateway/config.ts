@@ -21,6 +21,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** Close reads to anonymous callers (writes always need a token). */
   readsRequireAuth: boolean;
+  /** Gateway processes sharing the port (node:cluster) when started by gateway/main.ts; 1 = one process. */
+  workers: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -54,5 +56,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
       .map((o) => o.trim())
       .filter(Boolean),
     readsRequireAuth: env.READS_REQUIRE_AUTH === 'true',
+    workers: int(env, 'GATEWAY_WORKERS', 1),
   };
 }
