@@ -294,6 +294,8 @@ interface MixedState {
   base: Map<string, number>;
   completed: Map<string, number>;
   writing: Set<string>;
+  /** The territories written last (at most 16): a quarter of the reads go to one of them. */
+  recent: string[];
   references: string[];
   next: number;
   bearer: string;
@@ -307,7 +309,8 @@ interface MixedResult extends LoadResult {
 }
 
 /**
- * 95 % panier reads, 5 % financing creations, on random territories, `connections` at a time. A write on a
+ * 95 % panier reads, 5 % financing creations, on random territories (a quarter of the reads on one of the 16 territories
+ * written last), `connections` at a time. A write on a
  * territory is never concurrent with another write on it, so the count a read must see is exact: its base
  * plus the writes completed before the read was sent.
  */
@@ -334,8 +337,13 @@ async function mixed(url: string, seconds: number, connections: number, state: M
   const end = started + seconds * 1000;
   const connection = async () => {
     while (performance.now() < end && !stopping) {
-      const id = territoryIds[Math.floor(next() * territoryIds.length)]!;
-      const write = next() < 0.05 && !state.writing.has(id);
+      // Writes on any territory; a quarter of the reads on a territory just written, so that many reads check one.
+      const write = next() < 0.05;
+      const recent = !write && state.recent.length > 0 && next() < 0.25;
+      const id = recent
+        ? state.recent[Math.floor(next() * state.recent.length)]!
+        : territoryIds[Math.floor(next() * territoryIds.length)]!;
+      if (write && state.writing.has(id)) continue;
       const t0 = performance.now();
       try {
         if (write) {
@@ -348,6 +356,7 @@ async function mixed(url: string, seconds: number, connections: number, state: M
           if (created === true) {
             state.completed.set(id, (state.completed.get(id) ?? 0) + 1);
             state.references.push(reference);
+            state.recent = [id, ...state.recent.filter((t) => t !== id)].slice(0, 16);
             r.writes++;
           } else r.graphqlErrors++;
           bytes += answer.text.length;
@@ -650,6 +659,7 @@ for (const scale of SCALES) {
           base: new Map(nodes.map((n) => [n.id, n.financing.summary.recordCount])),
           completed: new Map(),
           writing: new Set(),
+          recent: [],
           references: [],
           next: 0,
           bearer,

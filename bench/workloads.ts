@@ -9,7 +9,7 @@ export const WORKLOAD_NAMES: Record<number, string> = {
   1: 'panier of one territory (183 ids rotated)',
   2: '183 territories × one figure per operator',
   3: 'four operators’ totals by region',
-  4: 'mixed: 95 % panier reads, 5 % financing writes, random territories; a read after a write of its territory must see it',
+  4: 'mixed: 95 % panier reads, 5 % financing writes, random territories (a quarter of the reads on one of the 16 written last); a read after a write of its territory must see it',
 };
 
 export const PANIER = readFileSync(resolve(ROOT, 'queries/territory-panier.graphql'), 'utf8');
