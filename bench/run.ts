@@ -204,6 +204,22 @@ function memorySampler(trees: Record<string, number>) {
   };
 }
 
+/** CPU time (user + system, ms) used so far by each labelled process tree, from /proc (clock ticks of 10 ms). */
+function cpuMs(trees: Record<string, number>): Record<string, number> {
+  const ticks = (pid: number) => {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+  return Object.fromEntries(
+    Object.entries(trees).map(([label, pid]) => [label, descendants(pid).reduce((a, p) => a + ticks(p), 0) * 10]),
+  );
+}
+
 // ---------- load ----------
 let territoryIds: string[] = [];
 /** Deterministic territory choice (mulberry32), so that two runs ask the same sequence. */
@@ -539,6 +555,8 @@ interface Row {
   checkedReads: number | null;
   writes: number | null;
   peakRssMb: Record<string, number>;
+  /** CPU time per operation at 16 connections, by process tree (gateway or monolith, each subgraph). */
+  cpuMsPerOp: Record<string, number>;
   loadAverage: { start: number; end: number };
   sampleCheck: string;
 }
@@ -666,11 +684,16 @@ for (const scale of SCALES) {
         };
       }
       const before = await readCounters(target);
+      const cpuBefore = cpuMs(trees);
       const stopSampling = memorySampler(trees);
       const loaded = state
         ? await mixed(url, DURATION, CONNECTIONS, state)
         : await load(url, workload, DURATION, CONNECTIONS);
       const peakRssMb = stopSampling();
+      const cpuAfter = cpuMs(trees);
+      const cpuMsPerOp = Object.fromEntries(
+        Object.keys(trees).map((k) => [k, (cpuAfter[k]! - cpuBefore[k]!) / (loaded.requests || 1)]),
+      );
       const underLoad = perOp(before, await readCounters(target), loaded.requests || 1);
       const single = state ? await mixed(url, SINGLE, 1, state) : await load(url, workload, SINGLE, 1);
       if (state) {
@@ -704,6 +727,7 @@ for (const scale of SCALES) {
         checkedReads: state ? mixedLoaded.checkedReads! + mixedSingle.checkedReads! : null,
         writes: state ? mixedLoaded.writes! + mixedSingle.writes! : null,
         peakRssMb,
+        cpuMsPerOp,
         loadAverage: { start: loadStart, end: load1() },
         sampleCheck,
       };
@@ -881,16 +905,20 @@ for (const s of scales)
 for (const s of skipped) md.push('', `**${s.target} not measured:** ${s.reason}.`);
 md.push(
   '',
-  '| scale | target | workload | req/s (16 conn.) | p50 ms (1 conn.) | p50 / p99 ms (16 conn.) | errors / non-2xx / GraphQL errors | fetches/op (sequential · under load) | SQL/op | stale reads (checked) | peak RSS gateway / subgraphs Σ MB | load avg |',
-  '|---:|---|---|---:|---:|---|---|---|---:|---|---|---|',
+  '| scale | target | workload | req/s (16 conn.) | p50 ms (1 conn.) | p50 / p99 ms (16 conn.) | errors / non-2xx / GraphQL errors | fetches/op (sequential · under load) | SQL/op | stale reads (checked) | CPU ms/op gateway / subgraphs Σ | peak RSS gateway / subgraphs Σ MB | load avg |',
+  '|---:|---|---|---:|---:|---|---|---|---:|---|---|---|---|',
 );
 for (const r of rows) {
   const gw = r.peakRssMb.gateway ?? r.peakRssMb.monolith ?? 0;
   const subs = Object.entries(r.peakRssMb)
     .filter(([k]) => k !== 'gateway' && k !== 'monolith')
     .reduce((a, [, v]) => a + v, 0);
+  const cpuGw = r.cpuMsPerOp.gateway ?? r.cpuMsPerOp.monolith ?? 0;
+  const cpuSubs = Object.entries(r.cpuMsPerOp)
+    .filter(([k]) => k !== 'gateway' && k !== 'monolith')
+    .reduce((a, [, v]) => a + v, 0);
   md.push(
-    `| ${r.scale} | ${r.target} | ${r.workload} | ${fmt(r.rps, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p50Loaded)} / ${fmt(r.p99Loaded)} | ${r.errors} / ${r.non2xx} / ${r.graphqlErrors} | ${fmt(r.fetchesPerOp, 2)} · ${fmt(r.fetchesPerOpUnderLoad, 2)} | ${fmt(r.sqlPerOp, 1)} | ${r.staleReads === null ? '' : `${r.staleReads} (${r.checkedReads}; ${r.writes} writes)`} | ${gw} / ${r.target === 'monolith' ? '(in it)' : subs} | ${r.loadAverage.start}→${r.loadAverage.end} |`,
+    `| ${r.scale} | ${r.target} | ${r.workload} | ${fmt(r.rps, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p50Loaded)} / ${fmt(r.p99Loaded)} | ${r.errors} / ${r.non2xx} / ${r.graphqlErrors} | ${fmt(r.fetchesPerOp, 2)} · ${fmt(r.fetchesPerOpUnderLoad, 2)} | ${fmt(r.sqlPerOp, 1)} | ${r.staleReads === null ? '' : `${r.staleReads} (${r.checkedReads}; ${r.writes} writes)`} | ${fmt(cpuGw, 1)} / ${r.target === 'monolith' ? '–' : fmt(cpuSubs, 1)} | ${gw} / ${r.target === 'monolith' ? '(in it)' : subs} | ${r.loadAverage.start}→${r.loadAverage.end} |`,
   );
 }
 md.push('', '## What federation costs: hub and peers over the monolith', '');
