@@ -1,16 +1,19 @@
-// `npm run bench [-- --scale 7 --duration 10 --connections 16 --only hub|hive|monolith --workloads 1,2,3]`
-// The hub (each subgraph and the gateway in its own process, HTTP on loopback, NODE_ENV=production)
-// against Hive Gateway on the same subgraph processes and against a one-process monolith baseline,
-// under a fixed-concurrency autocannon load. Writes bench/results/latest.json and latest.md.
-// Not a test: numbers depend on the machine. See README "Performance".
+// `npm run bench [-- --scales 7,70 --duration 10 --connections 16 --only hub,hub-cached,hive,hive-js,monolith --workloads 1,2,3,4 --regenerate]`
+// At each scale, the hub (each subgraph and the gateway in its own process, HTTP on loopback, NODE_ENV=production),
+// the hub with its read cache, Hive Gateway with its Rust query planner and in its plain JavaScript form on the same
+// subgraph processes, and the monolith (bench/monolith.ts: the same modules in one merged schema, the limit), under a
+// fixed-concurrency load (16 connections: req/s) and one connection (p50). Writes bench/results/latest.json and
+// latest.md with the ratios of issue 13's targets. Not a test: numbers depend on the machine. See README "Performance".
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { databaseUrlFor, isPostgresUrl, openDatabase } from '../subgraphs/runtime/database.ts';
 import type { KitDB } from '../subgraphs/runtime/records.ts';
 import { envKey, readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
+import { CLEANUP, financingRecordCount, readBody, WORKLOAD_NAMES, writeBody, writerToken } from './workloads.ts';
 
 // ---------- options ----------
 function flag(name: string): string | undefined {
@@ -20,51 +23,54 @@ function flag(name: string): string | undefined {
   if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
   return value;
 }
-const SCALE = Number(flag('scale') ?? process.env.SCALE ?? 7);
+const list = (raw: string) => raw.split(',').map((s) => s.trim());
+const ALL_TARGETS = ['hub', 'hub-cached', 'hive', 'hive-js', 'monolith'] as const;
+type Target = (typeof ALL_TARGETS)[number];
+const SCALES = list(flag('scales') ?? flag('scale') ?? process.env.SCALE ?? '7,70').map(Number);
 const DURATION = Number(flag('duration') ?? 10);
 const CONNECTIONS = Number(flag('connections') ?? 16);
 const WARMUP = Number(flag('warmup') ?? Math.min(5, Math.max(2, Math.round(DURATION / 3))));
-const TARGETS = (flag('only') ?? 'hub,hive,monolith').split(',').map((s) => s.trim()) as Target[];
-const WORKLOADS = (flag('workloads') ?? '1,2,3').split(',').map(Number);
+/** Seconds of the one-connection run that gives the p50. */
+const SINGLE = Number(flag('single-duration') ?? Math.max(2, Math.round(DURATION / 2)));
+const REQUESTED = list(flag('only') ?? ALL_TARGETS.join(',')) as Target[];
+const WORKLOADS = list(flag('workloads') ?? '1,2,3,4').map(Number);
 const LABEL = flag('label');
 const OUT = flag('out') ?? 'latest';
-for (const t of TARGETS) if (!['hub', 'hive', 'monolith'].includes(t)) throw new Error(`--only: unknown target "${t}"`);
-for (const w of WORKLOADS) if (![1, 2, 3].includes(w)) throw new Error(`--workloads: unknown workload ${w}`);
-if (!(SCALE > 0) || !(DURATION > 0) || !(CONNECTIONS > 0))
-  throw new Error('--scale, --duration, --connections must be positive');
+const REGENERATE = process.argv.includes('--regenerate');
+for (const t of REQUESTED) if (!ALL_TARGETS.includes(t)) throw new Error(`--only: unknown target "${t}"`);
+for (const w of WORKLOADS) if (![1, 2, 3, 4].includes(w)) throw new Error(`--workloads: unknown workload ${w}`);
+for (const s of SCALES) if (!(s > 0)) throw new Error(`--scales: bad scale "${s}"`);
+if (!(DURATION > 0) || !(CONNECTIONS > 0) || !(SINGLE > 0))
+  throw new Error('--duration, --connections, --single-duration must be positive');
+// The monolith runs last at each scale: it stops the subgraph processes to have the machine to itself.
+const TARGETS = ALL_TARGETS.filter((t) => REQUESTED.includes(t));
 
-type Target = 'hub' | 'hive' | 'monolith';
 const POSTGRES = isPostgresUrl(process.env.DATABASE_URL);
-const DATA_DIR = resolve(ROOT, '.data', `bench-scale-${SCALE}`);
 const HOST = '127.0.0.1';
-const PORTS = { hub: 4100, hive: 4200, monolith: 4300 } as const;
+const PORTS: Record<Target, number> = { hub: 4100, 'hub-cached': 4100, hive: 4200, 'hive-js': 4250, monolith: 4300 };
 const SUBGRAPHS = readSubgraphList(undefined, {}).map((s, i) => ({
   name: s.name,
   port: 4101 + i,
   url: `http://${HOST}:${4101 + i}/graphql`,
 }));
 const GATEWAY_WORKERS = process.env.GATEWAY_WORKERS;
+/** Workload 4 writes with a token this run signs; every process of the run verifies it. */
+const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
+const RUN_ID = randomBytes(3).toString('hex');
 
-const baseEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: 'production',
-  SCALE: String(SCALE),
-  DATA_DIR,
-  HOST,
-  // The gateway's default limits apply (workload 2 is estimated at 3,201 against MAX_COST 50,000).
-};
-delete baseEnv.HUB_SHARED_SECRET;
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', HOST, JWT_SECRET };
+// The gateway's default limits apply (workload 2 is estimated at 3,201 against MAX_COST 50,000).
+for (const key of ['HUB_SHARED_SECRET', 'READS_REQUIRE_AUTH', 'GATEWAY_CACHE', 'REDIS_URL', 'PORT'])
+  delete baseEnv[key];
 for (const s of SUBGRAPHS) {
   delete baseEnv[`${envKey(s.name)}_URL`];
   delete baseEnv[`${envKey(s.name)}_PORT`];
 }
-
-/** Hive Gateway reports usage and traces to Hive when it finds a token (HIVE_*_TOKEN): never from the benchmark. */
-function hiveEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(PORTS.hive) };
-  for (const key of Object.keys(env)) if (key.startsWith('HIVE_')) delete env[key];
-  return env;
-}
+const scaleEnv = (scale: number): NodeJS.ProcessEnv => ({
+  ...baseEnv,
+  SCALE: String(scale),
+  DATA_DIR: resolve(ROOT, '.data', `bench-scale-${scale}`),
+});
 
 // ---------- processes ----------
 interface Proc {
@@ -122,8 +128,10 @@ process.on('unhandledRejection', (e) => {
   console.error(e);
   void shutdown(1);
 });
-// Bounded run time: the whole run may not exceed setup + its workloads with a generous margin.
-const budgetMs = 15 * 60_000 + TARGETS.length * WORKLOADS.length * (DURATION + WARMUP + 30) * 1000;
+// Bounded run time: data preparation plus every measurement, with a generous margin.
+const budgetMs =
+  SCALES.length * 20 * 60_000 +
+  SCALES.length * TARGETS.length * WORKLOADS.length * (DURATION + WARMUP + SINGLE + 60) * 1000;
 setTimeout(() => {
   console.error(`[bench] exceeded the time budget of ${Math.round(budgetMs / 1000)} s`);
   void shutdown(2);
@@ -192,41 +200,40 @@ function memorySampler(trees: Record<string, number>) {
   };
 }
 
-// ---------- workloads ----------
-const PANIER = readFileSync(resolve(ROOT, 'queries/territory-panier.graphql'), 'utf8');
-const PHASE_FIGURES = `query PhaseFigures {
-  territories(phase: PHASE_2023_2027, first: 200) {
-    totalCount
-    nodes {
-      id name
-      financing { summary { amountEur } }
-      recruitment { jobSeekersLatest { value } }
-      attractiveness { summary { recordCount } }
-      engineering { summary { recordCount } }
+/** CPU time (user + system, ms) used so far by each labelled process tree, from /proc (clock ticks of 10 ms). */
+function cpuMs(trees: Record<string, number>): Record<string, number> {
+  const ticks = (pid: number) => {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
     }
-  }
-}`;
-const REGION_TOTALS = `query RegionTotals {
-  financing: financingTotals(by: REGION, phase: PHASE_2023_2027) { key territoryCount recordCount amountEur beneficiaryCount }
-  recruitment: recruitmentTotals(by: REGION, phase: PHASE_2023_2027) { key territoryCount recordCount amountEur beneficiaryCount }
-  attractiveness: attractivenessTotals(by: REGION, phase: PHASE_2023_2027) { key territoryCount recordCount amountEur beneficiaryCount }
-  engineering: engineeringTotals(by: REGION, phase: PHASE_2023_2027) { key territoryCount recordCount amountEur beneficiaryCount }
-}`;
-const WORKLOAD_NAMES: Record<number, string> = {
-  1: 'panier of one territory (183 ids rotated)',
-  2: '183 territories × one figure per operator',
-  3: 'four operators’ totals by region',
-};
-
-let territoryIds: string[] = [];
-function bodyFor(workload: number, i: number): string {
-  if (workload === 1)
-    return JSON.stringify({ query: PANIER, variables: { id: territoryIds[i % territoryIds.length] } });
-  return JSON.stringify({ query: workload === 2 ? PHASE_FIGURES : REGION_TOTALS });
+  };
+  return Object.fromEntries(
+    Object.entries(trees).map(([label, pid]) => [label, descendants(pid).reduce((a, p) => a + ticks(p), 0) * 10]),
+  );
 }
 
-async function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+// ---------- load ----------
+let territoryIds: string[] = [];
+/** Deterministic territory choice (mulberry32), so that two runs ask the same sequence. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function post(url: string, body: string, authorization?: string): Promise<{ status: number; text: string }> {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body,
+  });
   return { status: r.status, text: await r.text() };
 }
 
@@ -237,13 +244,16 @@ interface LoadResult {
   p95: number;
   p99: number;
   errors: number;
-  timeouts: number;
   non2xx: number;
   graphqlErrors: number;
   bytesPerResponse: number;
 }
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+}
 
-function load(url: string, workload: number, seconds: number): Promise<LoadResult> {
+/** Workloads 1 to 3 (and workload 4's warm-up, reads only): autocannon at a fixed concurrency. */
+function load(url: string, workload: number, seconds: number, connections: number): Promise<LoadResult> {
   let counter = 0;
   let graphqlErrors = 0;
   const latencies: number[] = [];
@@ -252,13 +262,16 @@ function load(url: string, workload: number, seconds: number): Promise<LoadResul
       {
         url,
         method: 'POST',
-        connections: CONNECTIONS,
+        connections,
         duration: seconds,
         timeout: 20,
         headers: { 'content-type': 'application/json' },
         requests: [
           {
-            setupRequest: (req: autocannon.Request) => ({ ...req, body: bodyFor(workload, counter++) }),
+            setupRequest: (req: autocannon.Request) => ({
+              ...req,
+              body: readBody(workload, territoryIds[counter++ % territoryIds.length]!),
+            }),
             onResponse: (_status: number, body: string) => {
               if (body.includes('"errors":[')) graphqlErrors++;
             },
@@ -268,19 +281,14 @@ function load(url: string, workload: number, seconds: number): Promise<LoadResul
       (error, result) => {
         if (error) return reject(error);
         latencies.sort((a, b) => a - b);
-        const pct = (p: number) =>
-          latencies.length
-            ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!
-            : NaN;
         const total = result.requests.total;
         resolvePromise({
           requests: total,
           rps: total / (result.duration || seconds),
-          p50: pct(50),
-          p95: pct(95),
-          p99: pct(99),
-          errors: result.errors,
-          timeouts: result.timeouts,
+          p50: percentile(latencies, 50),
+          p95: percentile(latencies, 95),
+          p99: percentile(latencies, 99),
+          errors: result.errors + result.timeouts,
           non2xx: result.non2xx,
           graphqlErrors,
           bytesPerResponse: total ? Math.round(result.throughput.total / total) : 0,
@@ -291,6 +299,112 @@ function load(url: string, workload: number, seconds: number): Promise<LoadResul
       latencies.push(responseTime),
     );
   });
+}
+
+/** Workload 4's memory of what was written: a read of a territory must count at least its base plus its writes. */
+interface MixedState {
+  base: Map<string, number>;
+  completed: Map<string, number>;
+  writing: Set<string>;
+  /** The territories written last (at most 16): a quarter of the reads go to one of them. */
+  recent: string[];
+  references: string[];
+  next: number;
+  bearer: string;
+}
+interface MixedResult extends LoadResult {
+  reads: number;
+  writes: number;
+  /** Reads of a territory after at least one write of it had completed. */
+  checkedReads: number;
+  staleReads: number;
+}
+
+/**
+ * 95 % panier reads, 5 % financing creations, on random territories (a quarter of the reads on one of the 16 territories
+ * written last), `connections` at a time. A write on a
+ * territory is never concurrent with another write on it, so the count a read must see is exact: its base
+ * plus the writes completed before the read was sent.
+ */
+async function mixed(url: string, seconds: number, connections: number, state: MixedState): Promise<MixedResult> {
+  const next = random(4 + connections);
+  const latencies: number[] = [];
+  const r: MixedResult = {
+    requests: 0,
+    rps: 0,
+    p50: 0,
+    p95: 0,
+    p99: 0,
+    errors: 0,
+    non2xx: 0,
+    graphqlErrors: 0,
+    bytesPerResponse: 0,
+    reads: 0,
+    writes: 0,
+    checkedReads: 0,
+    staleReads: 0,
+  };
+  let bytes = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  const connection = async () => {
+    while (performance.now() < end && !stopping) {
+      // Writes on any territory; a quarter of the reads on a territory just written, so that many reads check one.
+      const write = next() < 0.05;
+      const recent = !write && state.recent.length > 0 && next() < 0.25;
+      const id = recent
+        ? state.recent[Math.floor(next() * state.recent.length)]!
+        : territoryIds[Math.floor(next() * territoryIds.length)]!;
+      if (write && state.writing.has(id)) continue;
+      const t0 = performance.now();
+      try {
+        if (write) {
+          state.writing.add(id);
+          const reference = `BENCH-${RUN_ID}-${state.next++}`;
+          const answer = await post(url, writeBody(id, reference), state.bearer);
+          if (answer.status !== 200) r.non2xx++;
+          const created = (JSON.parse(answer.text) as { data?: { createFinancing?: { created?: boolean } } }).data
+            ?.createFinancing?.created;
+          if (created === true) {
+            state.completed.set(id, (state.completed.get(id) ?? 0) + 1);
+            state.references.push(reference);
+            state.recent = [id, ...state.recent.filter((t) => t !== id)].slice(0, 16);
+            r.writes++;
+          } else r.graphqlErrors++;
+          bytes += answer.text.length;
+        } else {
+          const writes = state.completed.get(id) ?? 0;
+          const expected = state.base.get(id)! + writes;
+          const answer = await post(url, readBody(4, id));
+          if (answer.status !== 200) r.non2xx++;
+          const json = JSON.parse(answer.text) as { errors?: unknown };
+          if (json.errors) r.graphqlErrors++;
+          const count = financingRecordCount(json);
+          if (count === undefined) r.graphqlErrors++;
+          else if (writes > 0) {
+            r.checkedReads++;
+            if (count < expected) r.staleReads++;
+          }
+          r.reads++;
+          bytes += answer.text.length;
+        }
+      } catch {
+        r.errors++;
+      } finally {
+        if (write) state.writing.delete(id);
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, connection));
+  latencies.sort((a, b) => a - b);
+  r.requests = latencies.length;
+  r.rps = r.requests / ((performance.now() - started) / 1000);
+  r.p50 = percentile(latencies, 50);
+  r.p95 = percentile(latencies, 95);
+  r.p99 = percentile(latencies, 99);
+  r.bytesPerResponse = r.requests ? Math.round(bytes / r.requests) : 0;
+  return r;
 }
 
 // ---------- counters ----------
@@ -315,61 +429,81 @@ async function readCounters(target: Target): Promise<Counters> {
   );
   return Object.fromEntries(entries);
 }
+const perOp = (a: Counters, b: Counters, ops: number) =>
+  Object.fromEntries(
+    Object.keys(b).map((k) => [
+      k,
+      { requestsPerOp: (b[k]!.requests - a[k]!.requests) / ops, sqlPerOp: (b[k]!.sql - a[k]!.sql) / ops },
+    ]),
+  );
+const sum = (per: Record<string, { requestsPerOp: number; sqlPerOp: number }>, key: 'requestsPerOp' | 'sqlPerOp') =>
+  Object.values(per).reduce((a, v) => a + v[key], 0);
 
 // ---------- targets ----------
-async function startTarget(target: Target): Promise<{ url: string; procs: Proc[] }> {
-  if (target === 'hub') {
-    const env: NodeJS.ProcessEnv = { ...baseEnv, GATEWAY_PORT: String(PORTS.hub) };
-    delete env.PORT;
-    for (const s of SUBGRAPHS) env[`${envKey(s.name)}_URL`] = s.url;
-    const p = start('hub gateway', ['--import', 'tsx', resolve(ROOT, 'gateway/main.ts')], env);
-    const url = `http://${HOST}:${PORTS.hub}/graphql`;
-    await waitFor('hub gateway', healthy(`http://${HOST}:${PORTS.hub}/health`), 60_000);
+/** Hive Gateway's configuration: the caller's Authorization goes to the subgraphs, as the hub's gateway sends it. */
+const HIVE_CONFIG = `// Written by bench/run.ts.
+import { defineConfig } from '@graphql-hive/gateway';
+export const gatewayConfig = defineConfig({
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') ?? undefined }),
+  },
+});
+`;
+
+function cacheEnv(): NodeJS.ProcessEnv {
+  if (Number(GATEWAY_WORKERS ?? 1) <= 1) return { GATEWAY_CACHE: 'lru' };
+  return {
+    GATEWAY_CACHE: 'redis',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    GATEWAY_CACHE_PREFIX: `bench:${process.pid}:`,
+  };
+}
+
+async function startTarget(target: Target, env: NodeJS.ProcessEnv): Promise<{ url: string; procs: Proc[] }> {
+  const dataDir = env.DATA_DIR!;
+  if (target === 'hub' || target === 'hub-cached') {
+    const gatewayEnv: NodeJS.ProcessEnv = { ...env, GATEWAY_PORT: String(PORTS[target]) };
+    // One gateway process: its own memory. Several workers must share Redis (the gateway refuses lru then).
+    if (target === 'hub-cached') Object.assign(gatewayEnv, cacheEnv());
+    for (const s of SUBGRAPHS) gatewayEnv[`${envKey(s.name)}_URL`] = s.url;
+    const p = start(`${target} gateway`, ['--import', 'tsx', resolve(ROOT, 'gateway/main.ts')], gatewayEnv);
+    const url = `http://${HOST}:${PORTS[target]}/graphql`;
+    await waitFor(`${target} gateway`, healthy(`http://${HOST}:${PORTS[target]}/health`), 60_000);
     return { url, procs: [p] };
   }
-  if (target === 'hive') {
+  if (target === 'hive' || target === 'hive-js') {
     // Same supergraph, routing URLs replaced by the bench's subgraph ports.
     let sdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
     for (const s of SUBGRAPHS)
       sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${s.name}", url: ")[^"]*`), `$1${s.url}`);
-    mkdirSync(DATA_DIR, { recursive: true });
-    const file = resolve(DATA_DIR, 'hive-supergraph.graphql');
+    // Its own folder: Hive Gateway reads gateway.config.* from its working directory, and no file of the project.
+    const dir = resolve(dataDir, target);
+    mkdirSync(dir, { recursive: true });
+    const file = resolve(dir, 'supergraph.graphql');
     writeFileSync(file, sdl);
+    writeFileSync(resolve(dir, 'gateway.config.mjs'), HIVE_CONFIG);
     const bin = resolve(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
-    // cwd = the bench data folder so that no gateway.config file of the project is picked up.
-    const p = start(
-      'hive gateway',
-      [bin, 'supergraph', file, '--port', String(PORTS.hive), '--host', HOST, '--fork', '1', '--polling', '1h'],
-      hiveEnv(),
-      DATA_DIR,
-    );
-    const url = `http://${HOST}:${PORTS.hive}/graphql`;
-    await waitFor('hive gateway', answers(url), 60_000);
+    const hiveEnv: NodeJS.ProcessEnv = { ...env };
+    // Hive Gateway reports usage and traces to Hive when it finds a token (HIVE_*_TOKEN): never from the benchmark.
+    for (const key of Object.keys(hiveEnv)) if (key.startsWith('HIVE_')) delete hiveEnv[key];
+    const args = [bin, 'supergraph', file, '--port', String(PORTS[target]), '--host', HOST, '--fork', '1'];
+    args.push('--polling', '1h');
+    // `hive`: the Rust query planner of Hive Router (native addon shipped in @graphql-hive/router-query-planner).
+    if (target === 'hive') args.push('--hive-router-runtime');
+    const p = start(`${target} gateway`, args, hiveEnv, dir);
+    const url = `http://${HOST}:${PORTS[target]}/graphql`;
+    await waitFor(`${target} gateway`, answers(url), 60_000);
     return { url, procs: [p] };
   }
   const p = start('monolith', ['--import', 'tsx', resolve(ROOT, 'bench/monolith.ts')], {
-    ...baseEnv,
+    ...env,
     PORT: String(PORTS.monolith),
   });
   await waitFor('monolith', healthy(`http://${HOST}:${PORTS.monolith}/health`), 600_000);
   return { url: `http://${HOST}:${PORTS.monolith}/graphql`, procs: [p] };
 }
 
-interface Row extends LoadResult {
-  target: Target;
-  workload: number;
-  operations: number;
-  subgraphRequestsPerOp: number;
-  sqlPerOp: number;
-  sqlPerSubgraphRequest: number;
-  perSubgraph: Record<string, { requestsPerOp: number; sqlPerOp: number }>;
-  subgraphRequestsPerOpUnderLoad: number;
-  underLoad: Record<string, { requestsPerOp: number; sqlPerOp: number }>;
-  peakRssMb: Record<string, number>;
-  sampleCheck: string;
-}
-
-async function recordCounts(): Promise<Record<string, number>> {
+async function recordCounts(env: NodeJS.ProcessEnv): Promise<Record<string, number>> {
   const tables: Record<string, string[]> = {
     financing: ['financing'],
     recruitment: ['recruitment_action'],
@@ -377,11 +511,11 @@ async function recordCounts(): Promise<Record<string, number>> {
     engineering: ['engineering_record'],
   };
   const counts: Record<string, number> = {};
-  for (const [name, list] of Object.entries(tables)) {
-    const database = await openDatabase<KitDB>({ name, url: databaseUrlFor(name, baseEnv), dataDir: DATA_DIR });
+  for (const [name, names] of Object.entries(tables)) {
+    const database = await openDatabase<KitDB>({ name, url: databaseUrlFor(name, env), dataDir: env.DATA_DIR });
     try {
       let n = 0;
-      for (const t of list)
+      for (const t of names)
         n += Number(
           (
             await database.db
@@ -398,124 +532,212 @@ async function recordCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
+interface Row {
+  target: Target;
+  workload: number;
+  scale: number;
+  /** Requests per second at CONNECTIONS connections. */
+  rps: number;
+  /** Median latency (ms) at one connection. */
+  p50: number;
+  rpsSingle: number;
+  p50Loaded: number;
+  p95Loaded: number;
+  p99Loaded: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  graphqlErrors: number;
+  bytesPerResponse: number;
+  /** SQL statements per operation, from sequential operations (workload 4: its reads). */
+  sqlPerOp: number;
+  /** Subgraph fetches per operation, sequential (0 for the monolith, which has none). */
+  fetchesPerOp: number;
+  fetchesPerOpUnderLoad: number;
+  sqlPerOpUnderLoad: number;
+  perSubgraph: Record<string, { requestsPerOp: number; sqlPerOp: number }>;
+  /** Workload 4 only: reads after a write of their territory, those that did not see it, writes made. */
+  staleReads: number | null;
+  checkedReads: number | null;
+  writes: number | null;
+  peakRssMb: Record<string, number>;
+  /** CPU time per operation at 16 connections, by process tree (gateway or monolith, each subgraph). */
+  cpuMsPerOp: Record<string, number>;
+  loadAverage: { start: number; end: number };
+  sampleCheck: string;
+}
+
 // ---------- main ----------
-const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const fmt = (n: number | null | undefined, d = 0) => (n != null && Number.isFinite(n) ? n.toFixed(d) : '–');
+const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 console.log(
-  `[bench] scale ${SCALE}, ${POSTGRES ? 'PostgreSQL' : `SQLite in ${DATA_DIR}`}, ${CONNECTIONS} connections, ${DURATION} s per workload (warm-up ${WARMUP} s), targets ${TARGETS.join(', ')}, workloads ${WORKLOADS.join(', ')}`,
+  `[bench] scales ${SCALES.join(', ')}, ${POSTGRES ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections for ${DURATION} s (warm-up ${WARMUP} s), 1 connection for ${SINGLE} s, targets ${TARGETS.join(', ')}, workloads ${WORKLOADS.join(', ')}; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
 );
 
-const subgraphProcs: Record<string, Proc> = {};
-let t0 = Date.now();
-for (const s of SUBGRAPHS) {
-  subgraphProcs[s.name] = start(s.name, ['--import', 'tsx', resolve(ROOT, 'subgraphs', s.name, 'main.ts')], {
-    ...baseEnv,
-    PORT: String(s.port),
-  });
-}
-const needSubgraphs = TARGETS.some((t) => t !== 'monolith');
-await Promise.all(SUBGRAPHS.map((s) => waitFor(s.name, healthy(`http://${HOST}:${s.port}/health`), 900_000)));
-console.log(
-  `[bench] subgraphs ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (first run at a scale builds the data)`,
-);
-const records = await recordCounts();
-const totalRecords = Object.values(records).reduce((a, b) => a + b, 0);
-console.log(
-  `[bench] operator records: ${Object.entries(records)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ')} — total ${totalRecords}`,
-);
-{
-  const r = await post(
-    SUBGRAPHS.find((s) => s.name === 'territories')!.url,
-    JSON.stringify({ query: '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id } } }' }),
-  );
-  territoryIds = (JSON.parse(r.text).data.territories.nodes as { id: string }[]).map((n) => n.id);
-  console.log(`[bench] ${territoryIds.length} territory ids of 2023-2027 for workload 1`);
-}
-if (!needSubgraphs) {
-  // The monolith opens the databases itself: the subgraph processes were only needed to build the data.
-  for (const p of Object.values(subgraphProcs)) await stopProc(p);
-}
-
+const bearer = `Bearer ${await writerToken(JWT_SECRET)}`;
 const rows: Row[] = [];
-for (const target of TARGETS) {
-  if (target === 'monolith') for (const p of Object.values(subgraphProcs)) await stopProc(p); // free the CPU and memory
-  t0 = Date.now();
-  const { url, procs: targetProcs } = await startTarget(target);
-  console.log(`[bench] ${target} ready at ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  for (const workload of WORKLOADS) {
-    // Sanity: one request must answer data without errors.
-    const check = await post(url, bodyFor(workload, 0));
-    const parsed = JSON.parse(check.text);
-    const sampleCheck =
-      check.status === 200 && !parsed.errors ? 'ok' : `HTTP ${check.status} ${check.text.slice(0, 300)}`;
-    if (sampleCheck !== 'ok') console.error(`[bench] ${target} workload ${workload}: ${sampleCheck}`);
-    await load(url, workload, WARMUP);
-    // Exact fetches and SQL per operation: a few sequential operations, nothing else in flight
-    // (first wait until the subgraphs have drained the warm-up's backlog: counters steady for 500 ms).
-    let c0 = await readCounters(target);
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 500));
-      const next = await readCounters(target);
-      const steady = JSON.stringify(next) === JSON.stringify(c0);
-      c0 = next;
-      if (steady) break;
-    }
-    const SEQ = 6;
-    for (let i = 1; i <= SEQ; i++) await post(url, bodyFor(workload, i * 37));
-    const c1 = await readCounters(target);
-    const exact = Object.fromEntries(
-      Object.keys(c1).map((k) => [
-        k,
-        {
-          requestsPerOp: (c1[k]!.requests - c0[k]!.requests) / SEQ,
-          sqlPerOp: (c1[k]!.sql - c0[k]!.sql) / SEQ,
-        },
-      ]),
+const scales: {
+  scale: number;
+  records: Record<string, number>;
+  totalRecords: number;
+  dataPreparedSeconds: number;
+  generated: boolean;
+  peakRssPreparingMb: number;
+}[] = [];
+const runStart = { date: new Date().toISOString(), loadAverage: loadavg() };
+
+for (const scale of SCALES) {
+  const env = scaleEnv(scale);
+  const dataDir = env.DATA_DIR!;
+  if (REGENERATE && !POSTGRES) rmSync(dataDir, { recursive: true, force: true });
+  const generated = POSTGRES || !existsSync(resolve(dataDir, 'financing.sqlite'));
+  const subgraphProcs: Record<string, Proc> = {};
+  let t0 = Date.now();
+  for (const s of SUBGRAPHS)
+    subgraphProcs[s.name] = start(s.name, ['--import', 'tsx', resolve(ROOT, 'subgraphs', s.name, 'main.ts')], {
+      ...env,
+      PORT: String(s.port),
+    });
+  const preparing = memorySampler(
+    Object.fromEntries(SUBGRAPHS.map((s) => [s.name, subgraphProcs[s.name]!.child.pid!])),
+  );
+  await Promise.all(
+    SUBGRAPHS.map((s) => waitFor(s.name, healthy(`${s.url.replace('/graphql', '')}/ready`), 1_800_000)),
+  );
+  const preparedSeconds = (Date.now() - t0) / 1000;
+  const peakRssPreparingMb = Object.values(preparing()).reduce((a, b) => a + b, 0);
+  const records = await recordCounts(env);
+  const totalRecords = Object.values(records).reduce((a, b) => a + b, 0);
+  scales.push({ scale, records, totalRecords, dataPreparedSeconds: preparedSeconds, generated, peakRssPreparingMb });
+  console.log(
+    `[bench] scale ${scale}: subgraphs ready in ${preparedSeconds.toFixed(1)} s (${generated ? 'data generated and loaded' : 'data reused'}; peak RSS of the subgraphs ${peakRssPreparingMb} MB); operator records ${Object.entries(
+      records,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} — total ${totalRecords}`,
+  );
+  {
+    const r = await post(
+      SUBGRAPHS.find((s) => s.name === 'territories')!.url,
+      JSON.stringify({ query: '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id } } }' }),
     );
-    const trees: Record<string, number> = {};
-    trees[target === 'monolith' ? 'monolith' : 'gateway'] = targetProcs[0]!.child.pid!;
-    if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
-    const before = await readCounters(target);
-    const stopSampling = memorySampler(trees);
-    const result = await load(url, workload, DURATION);
-    const peakRssMb = stopSampling();
-    const after = await readCounters(target);
-    const ops = result.requests || 1;
-    // Under load (in-flight operations at both ends of the window blur it; deduplication shows here).
-    const underLoad = Object.fromEntries(
-      Object.keys(after).map((k) => [
-        k,
-        {
-          requestsPerOp: (after[k]!.requests - before[k]!.requests) / ops,
-          sqlPerOp: (after[k]!.sql - before[k]!.sql) / ops,
-        },
-      ]),
-    );
-    const perSubgraph = exact;
-    const subReq = Object.values(perSubgraph).reduce((a, v) => a + v.requestsPerOp, 0);
-    const sql = Object.values(perSubgraph).reduce((a, v) => a + v.sqlPerOp, 0);
-    const subReqUnderLoad = Object.values(underLoad).reduce((a, v) => a + v.requestsPerOp, 0);
-    const row: Row = {
-      target,
-      workload,
-      operations: result.requests,
-      ...result,
-      subgraphRequestsPerOp: subReq,
-      sqlPerOp: sql,
-      sqlPerSubgraphRequest: subReq ? sql / subReq : NaN,
-      perSubgraph,
-      subgraphRequestsPerOpUnderLoad: subReqUnderLoad,
-      underLoad,
-      peakRssMb,
-      sampleCheck,
-    };
-    rows.push(row);
-    console.log(
-      `[bench] ${target} w${workload}: ${fmt(row.rps, 1)} req/s, p50 ${fmt(row.p50)} p95 ${fmt(row.p95)} p99 ${fmt(row.p99)} ms, errors ${row.errors}/${row.non2xx}/${row.graphqlErrors}, subgraph req/op ${fmt(subReq, 2)} (under load ${fmt(subReqUnderLoad, 2)}), SQL/op ${fmt(sql, 1)}, RSS ${JSON.stringify(peakRssMb)}`,
-    );
+    territoryIds = (JSON.parse(r.text).data.territories.nodes as { id: string }[]).map((n) => n.id);
   }
-  for (const p of targetProcs) await stopProc(p);
+
+  for (const target of TARGETS) {
+    if (target === 'monolith') for (const p of Object.values(subgraphProcs)) await stopProc(p); // the machine to itself
+    t0 = Date.now();
+    const { url, procs: targetProcs } = await startTarget(target, env);
+    console.log(`[bench] scale ${scale}: ${target} ready at ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const workload of WORKLOADS) {
+      const loadStart = load1();
+      // Sanity: one request must answer data without errors.
+      const check = await post(url, readBody(workload, territoryIds[0]!));
+      const parsed = JSON.parse(check.text);
+      const sampleCheck =
+        check.status === 200 && !parsed.errors ? 'ok' : `HTTP ${check.status} ${check.text.slice(0, 300)}`;
+      if (sampleCheck !== 'ok') console.error(`[bench] ${target} workload ${workload}: ${sampleCheck}`);
+      await load(url, workload === 4 ? 1 : workload, WARMUP, CONNECTIONS);
+      // Exact fetches and SQL per operation: a few sequential operations, nothing else in flight
+      // (first wait until the subgraphs have drained the warm-up's backlog: counters steady for 500 ms).
+      let c0 = await readCounters(target);
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 500));
+        const next = await readCounters(target);
+        const steady = JSON.stringify(next) === JSON.stringify(c0);
+        c0 = next;
+        if (steady) break;
+      }
+      const SEQ = 6;
+      for (let i = 1; i <= SEQ; i++) await post(url, readBody(workload, territoryIds[(i * 37) % territoryIds.length]!));
+      const exact = perOp(c0, await readCounters(target), SEQ);
+
+      const trees: Record<string, number> = {};
+      trees[target === 'monolith' ? 'monolith' : 'gateway'] = targetProcs[0]!.child.pid!;
+      if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
+      let state: MixedState | undefined;
+      if (workload === 4) {
+        // Each territory's financing count before the writes, read through the target itself.
+        const answer = await post(
+          url,
+          JSON.stringify({
+            query:
+              '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id financing { summary { recordCount } } } } }',
+          }),
+        );
+        const nodes = (
+          JSON.parse(answer.text) as {
+            data: { territories: { nodes: { id: string; financing: { summary: { recordCount: number } } }[] } };
+          }
+        ).data.territories.nodes;
+        state = {
+          base: new Map(nodes.map((n) => [n.id, n.financing.summary.recordCount])),
+          completed: new Map(),
+          writing: new Set(),
+          recent: [],
+          references: [],
+          next: 0,
+          bearer,
+        };
+      }
+      const before = await readCounters(target);
+      const cpuBefore = cpuMs(trees);
+      const stopSampling = memorySampler(trees);
+      const loaded = state
+        ? await mixed(url, DURATION, CONNECTIONS, state)
+        : await load(url, workload, DURATION, CONNECTIONS);
+      const peakRssMb = stopSampling();
+      const cpuAfter = cpuMs(trees);
+      const cpuMsPerOp = Object.fromEntries(
+        Object.keys(trees).map((k) => [k, (cpuAfter[k]! - cpuBefore[k]!) / (loaded.requests || 1)]),
+      );
+      const underLoad = perOp(before, await readCounters(target), loaded.requests || 1);
+      const single = state ? await mixed(url, SINGLE, 1, state) : await load(url, workload, SINGLE, 1);
+      if (state) {
+        // The benchmark's writes are taken back, so that the next target and run start from the same data.
+        for (const reference of state.references)
+          await post(url, JSON.stringify({ query: CLEANUP, variables: { reference } }), bearer);
+      }
+      const mixedLoaded = loaded as Partial<MixedResult>;
+      const mixedSingle = single as Partial<MixedResult>;
+      const row: Row = {
+        target,
+        workload,
+        scale,
+        rps: loaded.rps,
+        p50: single.p50,
+        rpsSingle: single.rps,
+        p50Loaded: loaded.p50,
+        p95Loaded: loaded.p95,
+        p99Loaded: loaded.p99,
+        requests: loaded.requests,
+        errors: loaded.errors + single.errors,
+        non2xx: loaded.non2xx + single.non2xx,
+        graphqlErrors: loaded.graphqlErrors + single.graphqlErrors,
+        bytesPerResponse: loaded.bytesPerResponse,
+        sqlPerOp: sum(exact, 'sqlPerOp'),
+        fetchesPerOp: sum(exact, 'requestsPerOp'),
+        fetchesPerOpUnderLoad: sum(underLoad, 'requestsPerOp'),
+        sqlPerOpUnderLoad: sum(underLoad, 'sqlPerOp'),
+        perSubgraph: exact,
+        staleReads: state ? mixedLoaded.staleReads! + mixedSingle.staleReads! : null,
+        checkedReads: state ? mixedLoaded.checkedReads! + mixedSingle.checkedReads! : null,
+        writes: state ? mixedLoaded.writes! + mixedSingle.writes! : null,
+        peakRssMb,
+        cpuMsPerOp,
+        loadAverage: { start: loadStart, end: load1() },
+        sampleCheck,
+      };
+      rows.push(row);
+      console.log(
+        `[bench] scale ${scale} ${target} w${workload}: ${fmt(row.rps, 1)} req/s at ${CONNECTIONS} (p50 ${fmt(row.p50Loaded)} p99 ${fmt(row.p99Loaded)} ms), p50 ${fmt(row.p50, 1)} ms at 1, errors ${row.errors}/${row.non2xx}/${row.graphqlErrors}, fetches/op ${fmt(row.fetchesPerOp, 2)} (under load ${fmt(row.fetchesPerOpUnderLoad, 2)}), SQL/op ${fmt(row.sqlPerOp, 1)}${state ? `, writes ${row.writes}, reads checked ${row.checkedReads}, stale ${row.staleReads}` : ''}, load ${row.loadAverage.start}→${row.loadAverage.end}`,
+      );
+    }
+    for (const p of targetProcs) await stopProc(p);
+  }
+  for (const p of Object.values(subgraphProcs)) await stopProc(p);
 }
 stopping = true;
 for (const p of [...procs]) await stopProc(p);
@@ -528,83 +750,187 @@ const machine = {
   memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
   node: process.version,
   database: POSTGRES ? 'postgresql' : 'sqlite',
+  loadAverageAtStart: runStart.loadAverage.map((l) => Math.round(l * 100) / 100),
+  loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
 };
-const ratios = WORKLOADS.map((w) => {
-  const get = (t: Target) => rows.find((r) => r.target === t && r.workload === w)?.rps;
-  const hub = get('hub'),
-    hive = get('hive'),
-    mono = get('monolith');
-  return {
-    workload: w,
-    hubOverHive: hub && hive ? hub / hive : null,
-    hubOverMonolith: hub && mono ? hub / mono : null,
-  };
-});
+const TARGET_TEXT: Record<Target, string> = {
+  hub: 'gateway/main.ts (Apollo Server 5 + @apollo/gateway, cache off) and six subgraph processes, HTTP on loopback',
+  'hub-cached': 'the hub with GATEWAY_CACHE=lru (the gateway read cache)',
+  hive: '@graphql-hive/gateway CLI with --hive-router-runtime (Rust query planner of Hive Router, native addon from npm), 1 process, over the same subgraph processes',
+  'hive-js':
+    '@graphql-hive/gateway CLI with its default JavaScript (stitching) planner, 1 process, over the same subgraph processes',
+  monolith:
+    'bench/monolith.ts: the subgraph modules in one merged executable schema (@graphql-tools/schema), graphql-js execution with each module’s per-request context, no query planner, no HTTP between parts, one process',
+};
+
+const get = (target: Target, workload: number, scale: number) =>
+  rows.find((r) => r.target === target && r.workload === workload && r.scale === scale);
+interface Check {
+  figure: string;
+  goal: string;
+  values: string[];
+  status: 'met' | 'missed' | 'not measured';
+}
+const checks: Check[] = [];
+function check(
+  figure: string,
+  goal: string,
+  pairs: { label: string; value: number | undefined }[],
+  ok: (v: number) => boolean,
+) {
+  const measured = pairs.filter((p) => p.value !== undefined && Number.isFinite(p.value));
+  checks.push({
+    figure,
+    goal,
+    values: pairs.map(
+      (p) => `${p.label} ${p.value !== undefined && Number.isFinite(p.value) ? p.value.toFixed(2) : '–'}`,
+    ),
+    status:
+      measured.length === 0
+        ? 'not measured'
+        : measured.every((p) => ok(p.value!)) && measured.length === pairs.length
+          ? 'met'
+          : measured.some((p) => !ok(p.value!))
+            ? 'missed'
+            : 'not measured',
+  });
+}
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+for (const scale of SCALES) {
+  const at = (t: Target, w: number) => get(t, w, scale);
+  check(
+    `hub / hive req/s, every workload (scale ${scale})`,
+    '≥ 1.0',
+    WORKLOADS.map((w) => ({ label: `w${w}`, value: ratio(at('hub', w)?.rps, at('hive', w)?.rps) })),
+    (v) => v >= 1,
+  );
+  check(
+    `hub / monolith req/s, workload 1 (scale ${scale})`,
+    '≥ 0.5',
+    [{ label: 'w1', value: ratio(at('hub', 1)?.rps, at('monolith', 1)?.rps) }],
+    (v) => v >= 0.5,
+  );
+  check(
+    `1-connection p50, hub / monolith, workload 1 (scale ${scale})`,
+    '≤ 1.5',
+    [{ label: 'w1', value: ratio(at('hub', 1)?.p50, at('monolith', 1)?.p50) }],
+    (v) => v <= 1.5,
+  );
+  check(
+    `1-connection p50, hub-cached / monolith (scale ${scale})`,
+    '≤ 0.3',
+    WORKLOADS.filter((w) => w <= 3).map((w) => ({
+      label: `w${w}`,
+      value: ratio(at('hub-cached', w)?.p50, at('monolith', w)?.p50),
+    })),
+    (v) => v <= 0.3,
+  );
+  check(
+    `hub-cached / monolith req/s, workloads 1 to 3 (scale ${scale})`,
+    '≥ 2',
+    WORKLOADS.filter((w) => w <= 3).map((w) => ({
+      label: `w${w}`,
+      value: ratio(at('hub-cached', w)?.rps, at('monolith', w)?.rps),
+    })),
+    (v) => v >= 2,
+  );
+  check(
+    `hub-cached / monolith req/s, workload 4, 0 stale reads (scale ${scale})`,
+    '≥ 1 and 0 stale',
+    [
+      { label: 'w4', value: ratio(at('hub-cached', 4)?.rps, at('monolith', 4)?.rps) },
+      { label: 'stale', value: at('hub-cached', 4)?.staleReads === 0 ? 1 : at('hub-cached', 4) ? 0 : undefined },
+    ],
+    (v) => v >= 1,
+  );
+}
+if (SCALES.length >= 2) {
+  const [small, large] = [Math.min(...SCALES), Math.max(...SCALES)];
+  for (const target of ['hub', 'hub-cached'] as Target[])
+    check(
+      `${target} req/s at scale ${large} / scale ${small}`,
+      '≥ 0.8',
+      WORKLOADS.map((w) => ({ label: `w${w}`, value: ratio(get(target, w, large)?.rps, get(target, w, small)?.rps) })),
+      (v) => v >= 0.8,
+    );
+}
+const federationCost = rows
+  .filter((r) => r.target !== 'monolith')
+  .map((r) => ({
+    target: r.target,
+    workload: r.workload,
+    scale: r.scale,
+    p50OverMonolith: ratio(r.p50, get('monolith', r.workload, r.scale)?.p50) ?? null,
+    rpsOverMonolith: ratio(r.rps, get('monolith', r.workload, r.scale)?.rps) ?? null,
+  }));
+
 const report = {
-  date: new Date().toISOString(),
+  date: runStart.date,
   label: LABEL,
   machine,
   settings: {
-    scale: SCALE,
-    records,
-    totalRecords,
+    scales: SCALES,
     durationSeconds: DURATION,
     warmupSeconds: WARMUP,
+    singleConnectionSeconds: SINGLE,
     connections: CONNECTIONS,
     gatewayWorkers: GATEWAY_WORKERS ?? null,
   },
-  targets: {
-    hub: 'gateway/main.ts (Apollo Server 5 + @apollo/gateway) and five subgraph processes, HTTP on loopback',
-    hive: '@graphql-hive/gateway CLI (1 process, --fork 1) over the same five subgraph processes',
-    monolith:
-      '@apollo/gateway with an in-process data source per subgraph (graphql-js execute on each buildSubgraphSchema schema): one process, same resolvers and databases, no HTTP between them — not a merged schema, query planning is still done',
-  },
+  data: scales,
+  targets: Object.fromEntries(TARGETS.map((t) => [t, TARGET_TEXT[t]])),
   workloads: Object.fromEntries(WORKLOADS.map((w) => [w, WORKLOAD_NAMES[w]])),
   rows,
-  ratios,
+  federationCost,
+  checks,
 };
 
 const md: string[] = [];
 md.push(`# Benchmark — ${report.date}${LABEL ? ` (${LABEL})` : ''}`, '');
 md.push(
-  `Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; database ${machine.database}.`,
-);
-md.push(
-  `Scale ${SCALE}: ${totalRecords} operator records (${Object.entries(records)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(
-      ', ',
-    )}). ${CONNECTIONS} connections, ${DURATION} s per workload after ${WARMUP} s warm-up${GATEWAY_WORKERS ? `, GATEWAY_WORKERS=${GATEWAY_WORKERS}` : ''}.`,
+  `Machine: ${machine.nproc} CPU (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; database ${machine.database}. ` +
+    `Load average (1, 5, 15 min) at the start ${machine.loadAverageAtStart.join(' / ')}, at the end ${machine.loadAverageAtEnd.join(' / ')}` +
+    ` (the machine is shared: every row gives its own).`,
   '',
+  `${CONNECTIONS} connections for ${DURATION} s per row after ${WARMUP} s of warm-up (req/s), then 1 connection for ${SINGLE} s (p50)${GATEWAY_WORKERS ? `; GATEWAY_WORKERS=${GATEWAY_WORKERS}` : ''}.`,
+  '',
+  '| scale | operator records | data ready in | generated | peak RSS of the subgraphs while preparing |',
+  '|---:|---:|---:|---|---:|',
 );
+for (const s of scales)
+  md.push(
+    `| ${s.scale} | ${s.totalRecords} | ${s.dataPreparedSeconds.toFixed(1)} s | ${s.generated ? 'yes' : 'no (reused)'} | ${s.peakRssPreparingMb} MB |`,
+  );
 md.push(
-  '| target | workload | req/s | p50 ms | p95 ms | p99 ms | errors / non-2xx / GraphQL errors | subgraph req/op (sequential) | under load | SQL/op | SQL/subgraph req | KB/resp | peak RSS gateway (MB) | peak RSS subgraphs Σ (MB) |',
+  '',
+  '| scale | target | workload | req/s (16 conn.) | p50 ms (1 conn.) | p50 / p99 ms (16 conn.) | errors / non-2xx / GraphQL errors | fetches/op (sequential · under load) | SQL/op | stale reads (checked) | CPU ms/op gateway / subgraphs Σ | peak RSS gateway / subgraphs Σ MB | load avg |',
+  '|---:|---|---|---:|---:|---|---|---|---:|---|---|---|---|',
 );
-md.push('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const gw = r.peakRssMb.gateway ?? r.peakRssMb.monolith ?? 0;
   const subs = Object.entries(r.peakRssMb)
     .filter(([k]) => k !== 'gateway' && k !== 'monolith')
     .reduce((a, [, v]) => a + v, 0);
+  const cpuGw = r.cpuMsPerOp.gateway ?? r.cpuMsPerOp.monolith ?? 0;
+  const cpuSubs = Object.entries(r.cpuMsPerOp)
+    .filter(([k]) => k !== 'gateway' && k !== 'monolith')
+    .reduce((a, [, v]) => a + v, 0);
   md.push(
-    `| ${r.target} | ${r.workload} | ${fmt(r.rps, 1)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.errors + r.timeouts} / ${r.non2xx} / ${r.graphqlErrors} | ${fmt(r.subgraphRequestsPerOp, 2)} | ${fmt(r.subgraphRequestsPerOpUnderLoad, 2)} | ${fmt(r.sqlPerOp, 1)} | ${fmt(r.sqlPerSubgraphRequest, 2)} | ${fmt(r.bytesPerResponse / 1024, 1)} | ${gw} | ${r.target === 'monolith' ? '(in monolith)' : subs} |`,
+    `| ${r.scale} | ${r.target} | ${r.workload} | ${fmt(r.rps, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p50Loaded)} / ${fmt(r.p99Loaded)} | ${r.errors} / ${r.non2xx} / ${r.graphqlErrors} | ${fmt(r.fetchesPerOp, 2)} · ${fmt(r.fetchesPerOpUnderLoad, 2)} | ${fmt(r.sqlPerOp, 1)} | ${r.staleReads === null ? '' : `${r.staleReads} (${r.checkedReads}; ${r.writes} writes)`} | ${fmt(cpuGw, 1)} / ${r.target === 'monolith' ? '–' : fmt(cpuSubs, 1)} | ${gw} / ${r.target === 'monolith' ? '(in it)' : subs} | ${r.loadAverage.start}→${r.loadAverage.end} |`,
   );
 }
-md.push('', '| workload | hub / Hive Gateway | hub / monolith |', '|---|---:|---:|');
-for (const r of ratios)
-  md.push(
-    `| ${r.workload}. ${WORKLOAD_NAMES[r.workload]} | ${r.hubOverHive ? r.hubOverHive.toFixed(2) : '–'} | ${r.hubOverMonolith ? r.hubOverMonolith.toFixed(2) : '–'} |`,
-  );
+md.push('', '## What federation costs: hub and peers over the monolith', '');
+md.push('| scale | target | workload | p50 (1 conn.) / monolith | req/s / monolith |', '|---:|---|---|---:|---:|');
+for (const f of federationCost)
+  md.push(`| ${f.scale} | ${f.target} | ${f.workload} | ${fmt(f.p50OverMonolith, 2)} | ${fmt(f.rpsOverMonolith, 2)} |`);
+md.push('', '## Issue 13 targets', '', '| figure | target | measured | status |', '|---|---|---|---|');
+for (const c of checks) md.push(`| ${c.figure} | ${c.goal} | ${c.values.join(', ')} | **${c.status}** |`);
+md.push('', '## Targets', '');
+for (const t of TARGETS) md.push(`- **${t}**: ${TARGET_TEXT[t]}`);
 md.push(
   '',
-  'Targets: hub = ' +
-    report.targets.hub +
-    '; hive = ' +
-    report.targets.hive +
-    '; monolith = ' +
-    report.targets.monolith +
-    '.',
+  'Workload 4 counts as stale a read of a territory whose financing count is below its count before the run plus the writes on it completed before the read was sent (writes of one territory never overlap). Its SQL and fetches per operation are those of its reads.',
 );
+
 const dir = resolve(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(resolve(dir, `${OUT}.json`), JSON.stringify(report, null, 2) + '\n');

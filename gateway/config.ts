@@ -25,6 +25,8 @@ export interface GatewayConfig {
   readsRequireAuth: boolean;
   /** The read cache (GATEWAY_CACHE and its settings, gateway/cache.ts). */
   cache: CacheConfig;
+  /** Gateway processes sharing the port (node:cluster) when started by gateway/main.ts; 1 = one process. */
+  workers: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -59,5 +61,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
       .filter(Boolean),
     readsRequireAuth: env.READS_REQUIRE_AUTH === 'true',
     cache: cacheConfig(env),
+    workers: int(env, 'GATEWAY_WORKERS', 1),
   };
 }

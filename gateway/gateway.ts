@@ -132,7 +132,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         res.writeHead(302, { location: '/graphql' });
         res.end();
       },
-      '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      // The pid tells GATEWAY_WORKERS' workers apart.
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', pid: process.pid }),
       '/ready': async (_req, res) => {
         const checks = await Promise.all(
           [...subgraphs].map(async ([name, url]) => ({ name, url, reachable: await reachable(url) })),

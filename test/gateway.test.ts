@@ -70,7 +70,7 @@ describe('gateway', () => {
 
   it('has health and readiness endpoints that see the subgraphs', async () => {
     const base = new URL(hub.gatewayUrl);
-    expect(await (await fetch(new URL('/health', base))).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(new URL('/health', base))).json()).toEqual({ status: 'ok', pid: process.pid });
     const ready = await fetch(new URL('/ready', base));
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as ProbeAnswer;

@@ -181,7 +181,21 @@ describe('npm start', () => {
     const bin = resolve(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
     const hive = spawn(
       process.execPath,
-      [bin, 'supergraph', file, '--port', String(hivePort), '--host', '127.0.0.1', '--fork', '1', '--polling', '1h'],
+      // With the Rust query planner (a native addon from npm), as the benchmark's `hive` target.
+      [
+        bin,
+        'supergraph',
+        file,
+        '--port',
+        String(hivePort),
+        '--host',
+        '127.0.0.1',
+        '--fork',
+        '1',
+        '--polling',
+        '1h',
+        '--hive-router-runtime',
+      ],
       { cwd: dir, env: { ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let hiveOut = '';
