@@ -9,7 +9,8 @@ import { post } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 
 const SECRET = 'provenance-test-secret-at-least-32-characters';
-const AGGREGATE = /(Summary|Total|Totals)$/;
+// Aggregates by name, and the figure types whose name does not say so (PhaseLink: shared population and shares).
+const AGGREGATE = /(Summary|Total|Totals)$|^PhaseLink$/;
 
 let hub: TestHub;
 let previousSecret: string | undefined;
@@ -60,6 +61,7 @@ describe('provenance on every aggregate', () => {
         'SectorInvestmentTotal',
         'PhaseSummary',
         'FinancingTotal',
+        'PhaseLink',
       ]),
     );
     const typeOf = (t: ObjectTypeDefinitionNode, name: string) => {

@@ -64,7 +64,6 @@ export const SERVICE = {
   investment: serviceId('investissement-etranger'),
   promotion: serviceId('promotion-internationale'),
   export: serviceId('export'),
-  keyReadySites: serviceId('sites-cles-en-main'),
 };
 
 const SAMPLE_NOTE =
@@ -73,10 +72,10 @@ const SAMPLE_NOTE =
 export const DATASETS: DatasetRow[] = [
   {
     id: 'attractiveness-catalogue',
-    title: "Panier de services Territoires d'industrie : offre de Business France et Sites industriels clés en main",
+    title: "Panier de services Territoires d'industrie : offre de Business France",
     publisher: "Délégation aux Territoires d'industrie (CGET, puis ANCT) — documents du programme",
     licence: 'Information publique (documents du programme, cités)',
-    url: 'https://www.entreprises.gouv.fr/fr/aap/industrie/politique-industrielle/appel-propositions-sites-industriels-cles-main',
+    url: 'https://agence-cohesion-territoires.gouv.fr/territoires-dindustrie-44',
     date: '2020-12-15',
     nature: 'REAL',
     note: "Services named in the programme's documents (conventions de mobilisation of 5 March 2019, general assembly of 15 December 2020); each entry quotes its source, see subgraphs/attractiveness/data/SOURCE.md.",

@@ -345,7 +345,7 @@ export const sitePromotionSpec: RecordSpec = {
       type: 'string',
       required: true,
       maxLength: 200,
-      description: 'event or channel (trade fair, investors’ summit, labelling…)',
+      description: 'event or channel (trade fair, investors’ summit, mission…)',
     },
   ],
   check: (v) => commonChecks(v, 'site'),

@@ -16,7 +16,7 @@ import { COUNTRIES, type Country } from './countries.ts';
 import type { NewExportSupport, NewInvestmentProject, NewSitePromotion } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'attractiveness-generator-v3-keyset';
+export const GENERATOR_VERSION = 'attractiveness-generator-v4-no-key-ready-label';
 
 /** Sectors of the investment projects (the sample's and the ones operators may declare). */
 export const SECTORS = [...new Set(MANUFACTURING.map((m) => m.sector))].sort();
@@ -24,7 +24,7 @@ export const SECTORS = [...new Set(MANUFACTURING.map((m) => m.sector))].sort();
 /** Years of the sample records: each phase's years, the second phase up to the last full year of data. */
 export const PHASE_YEARS: Record<string, [number, number]> = { '2019-2022': [2019, 2022], '2023-2027': [2023, 2025] };
 /** Mean records per territory at SCALE=1 (±50 % spread per territory). */
-export const BASE_COUNTS = { investments: 5, exportSupports: 6.5, sitePromotions: 1.5, keyReadySites: 1 };
+export const BASE_COUNTS = { investments: 5, exportSupports: 6.5, sitePromotions: 1.5 };
 /** Share of territories where Business France has no record at all (so `mobilised: false` is meaningful). */
 export const INACTIVE_SHARE = 0.08;
 
@@ -86,7 +86,6 @@ const PROMOTION_EVENTS = [
   'Webinaire investisseurs Business France',
   'Expo Real (Munich)',
 ] as const;
-export const KEY_READY_EVENT = 'Labellisation « Site industriel clés en main »';
 
 export interface GeneratedRecords {
   investments: NewInvestmentProject[];
@@ -106,13 +105,6 @@ function weighted<T>(random: Rng, items: readonly T[], weight: (item: T) => numb
 
 function choose<T extends string>(random: Rng, weights: Record<T, number>): T {
   return weighted(random, Object.keys(weights) as T[], (k) => weights[k]);
-}
-
-/** ISO date between two ISO dates inclusive. */
-function dateBetween(random: Rng, from: string, to: string): string {
-  const start = Date.parse(`${from}T00:00:00Z`);
-  const end = Date.parse(`${to}T00:00:00Z`);
-  return new Date(start + Math.floor(random.next() * (end - start + 86_400_000))).toISOString().slice(0, 10);
 }
 
 function investmentStatus(random: Rng, year: number): string {
@@ -206,7 +198,8 @@ export function generate(
       });
     }
 
-    // Industrial sites: labelled "clés en main" (first phase, call open until 31 March 2021), then promoted abroad.
+    // Industrial sites promoted abroad. No "clés en main" labelling records: the label is the State's call
+    // (state:sites-industriels-cles-en-main in the programme catalogue), not a Business France service.
     const rs = rng(`attractiveness:sites:${t.id}`);
     const newSite = (minHa: number, maxHa: number) => ({
       name: `${rs.pick(SITE_KINDS)} ${rs.pick(SITE_PLACES)}`,
@@ -214,29 +207,8 @@ export function generate(
       hectares: Math.round(rs.amount(minHa * 10, maxHa * 10, 1)) / 10,
     });
     let siteNumber = 0;
-    const keyReady =
-      t.phase === '2019-2022' && rs.next() < 0.45
-        ? Array.from({ length: Math.max(1, scaledCount(rs, BASE_COUNTS.keyReadySites, scale)) }, () => newSite(10, 120))
-        : [];
-    for (const site of keyReady) {
-      const date = dateBetween(rs, '2020-07-01', '2021-06-30');
-      out.sitePromotions.push({
-        ...base,
-        reference: ref('SIT', ++siteNumber),
-        service_id: SERVICE.keyReadySites,
-        date,
-        year: Number(date.slice(0, 4)),
-        site_name: site.name,
-        commune_name: site.commune,
-        hectares: site.hectares,
-        event: KEY_READY_EVENT,
-      });
-    }
     const promotionCount = scaledCount(rs, BASE_COUNTS.sitePromotions, scale);
-    const sites = [
-      ...keyReady,
-      ...Array.from({ length: Math.max(1, Math.ceil(promotionCount / 2)) }, () => newSite(2, 80)),
-    ];
+    const sites = Array.from({ length: Math.max(1, Math.ceil(promotionCount / 2)) }, () => newSite(2, 80));
     for (let i = 0; i < promotionCount; i++) {
       const site = rs.pick(sites);
       const date = rs.date(fromYear, toYear);

@@ -1,5 +1,6 @@
 // The attractiveness subgraph: Business France's part of the panier de services (foreign investment,
-// international promotion of industrial sites, export support) and the Sites industriels clés en main.
+// international promotion of industrial sites, export support). The State's Sites industriels clés en main is in
+// the programme catalogue (subgraphs/programme), not here.
 import type { Kysely } from 'kysely';
 import type { SubgraphModule } from '../runtime/subgraph.ts';
 import type { AttractivenessDB } from './db.ts';

@@ -23,6 +23,8 @@ export const CATALOGUE_DATASET_ID = 'recruitment-panier-services';
 
 const service = (s: Omit<CatalogueService, 'id'>): CatalogueService => ({ ...s, id: `recruitment:${s.slug}` });
 
+// What France Travail itself runs. The AMI Transitions collectives (Ministry of Labour) is a State tool of the
+// programme catalogue (`state:transitions-collectives`, subgraphs/programme), not an entry of this slice.
 export const CATALOGUE: CatalogueService[] = [
   service({
     slug: 'offres-emploi',
@@ -67,20 +69,6 @@ export const CATALOGUE: CatalogueService[] = [
       "Préparation opérationnelle à l'emploi individuelle (POEI)",
       'Action de formation conventionnée',
       'Formation préalable au recrutement',
-    ],
-  }),
-  service({
-    slug: 'transitions-collectives',
-    code: 'TRC',
-    name: 'AMI Transitions collectives',
-    carrier: 'Ministère du Travail',
-    axes: ['RECRUIT'],
-    description:
-      "Appel à manifestation d'intérêt « Transitions collectives » à destination des Territoires d'industrie : territoires pilotes qui innovent dans la reconversion de salariés aux emplois fragilisés vers les métiers porteurs du bassin.",
-    titles: [
-      'Plateforme territoriale Transitions collectives',
-      'Parcours de reconversion Transco',
-      'Identification des métiers porteurs (GPEC territoriale)',
     ],
   }),
   service({
@@ -195,7 +183,7 @@ export const DATASETS: DatasetRow[] = [
     date: '2025-06-30',
     nature: 'SAMPLE',
     note:
-      'Invented but plausible actions (job offers, job dating, training, Transitions collectives, prêt de main-d’œuvre, labour-market data), ' +
+      'Invented but plausible actions (job offers, job dating, training, prêt de main-d’œuvre, labour-market data), ' +
       'seeded by territory id; company names end with "(échantillon)". Never to be read as real figures.',
   },
   {

@@ -7,7 +7,7 @@ import { CATALOGUE, type CatalogueService } from './catalogue.ts';
 import type { NewRecruitmentAction } from './db.ts';
 
 /** Bump when the generator changes: it is part of dataVersion(). */
-export const SAMPLE_VERSION = 'actions-v1';
+export const SAMPLE_VERSION = 'actions-v2-no-transco';
 /** Statuses are computed against this fixed date so that the sample does not change with the clock. */
 export const STATUS_DATE = '2025-06-30';
 
@@ -42,10 +42,11 @@ const PROFILES: Record<string, Profile> = {
     companies: [1, 4],
     employer: false,
   },
-  TRC: { weight: 7, firstYear: 2021, participants: [5, 40], hireRate: [0.3, 0.7], companies: [2, 10], employer: false },
   PMO: { weight: 8, firstYear: 2020, participants: [2, 20], hireRate: [0, 0.15], companies: [2, 8], employer: true },
   DAT: { weight: 10, firstYear: 2019, participants: [10, 40], hireRate: [0, 0], companies: [3, 20], employer: false },
 };
+// No Transitions collectives (the Ministry of Labour's tool, not France Travail's): the draws it took go to the
+// five France Travail services in proportion to their weights, and a territory's number of actions is unchanged.
 const TOTAL_WEIGHT = CATALOGUE.reduce((sum, s) => sum + PROFILES[s.code]!.weight, 0);
 
 function pickService(next: () => number): CatalogueService {

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
-import { advisoryKey, type Database } from './database.ts';
+import { advisoryKey, insertMany, type Database } from './database.ts';
 import { recordChange, type OutboxRow } from './outbox.ts';
 
 /**
@@ -135,6 +135,75 @@ export async function writeDatasets<DB>(db: Kysely<DB>, datasets: DatasetRow[]):
   const trx = db as unknown as Kysely<RuntimeDB>;
   await trx.deleteFrom('dataset').execute();
   if (datasets.length) await trx.insertInto('dataset').values(datasets).execute();
+}
+
+/** A catalogue service an operator no longer lists, and why (kept with each retired record). */
+export interface RetiredService {
+  /** Record table whose `service_id` names it. */
+  table: string;
+  serviceId: string;
+  reason: string;
+}
+
+/**
+ * For a migration that follows a catalogue service's removal: the operator's own records (origin OPERATOR) that
+ * still name it leave their table for `retired_record`, whole (the row as JSON), with the reason. They are no longer
+ * served nor counted (a served record must name a service of the operator's catalogue), and stay readable in the
+ * database for the operator to declare again under the right service, possibly in another subgraph (records cannot
+ * move across databases). Generated rows (origin SAMPLE) are left to the next sample reload, which replaces them.
+ * Returns how many records each service retired (logged, so whoever upgrades sees it).
+ */
+export async function retireServiceRecords(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  subgraph: string,
+  services: RetiredService[],
+): Promise<Record<string, number>> {
+  await db.schema
+    .createTable('retired_record')
+    .ifNotExists()
+    .addColumn('table_name', 'text', (c) => c.notNull())
+    .addColumn('reference', 'text', (c) => c.notNull())
+    .addColumn('service_id', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('retired_at', 'text', (c) => c.notNull())
+    .addColumn('record', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('retired_record_pk', ['table_name', 'reference'])
+    .execute();
+  const retiredAt = new Date().toISOString();
+  const counts: Record<string, number> = {};
+  for (const { table, serviceId, reason } of services) {
+    const rows = (await db
+      .selectFrom(table)
+      .selectAll()
+      .where('service_id', '=', serviceId)
+      .where('origin', '=', 'OPERATOR')
+      .orderBy('reference')
+      .execute()) as Record<string, unknown>[];
+    counts[serviceId] = (counts[serviceId] ?? 0) + rows.length;
+    if (rows.length === 0) continue;
+    await insertMany(
+      db,
+      'retired_record',
+      rows.map((row) => ({
+        table_name: table,
+        reference: String(row.reference),
+        service_id: serviceId,
+        reason,
+        retired_at: retiredAt,
+        record: JSON.stringify(row),
+      })),
+    );
+    await db.deleteFrom(table).where('service_id', '=', serviceId).where('origin', '=', 'OPERATOR').execute();
+    console.warn(
+      `[${subgraph}] ${rows.length} declared record(s) of ${table} named ${serviceId}, no longer in the catalogue ` +
+        `(${reason}): moved to table retired_record, no longer served (references ${rows
+          .slice(0, 10)
+          .map((r) => String(r.reference))
+          .join(', ')}${rows.length > 10 ? ', …' : ''})`,
+    );
+  }
+  return counts;
 }
 
 export { sql };

@@ -34,6 +34,23 @@ export interface TerritoryRow {
   position: number;
 }
 
+/**
+ * Two territories of different phases that share groupements (both directions stored). Populations are the COG 2026
+ * populations of communes, each commune counted once: `population_share` is the share of `territory_id`'s population
+ * living in the communes of the shared groupements, `other_population_share` the same share of `other_id`'s.
+ */
+export interface PhaseLinkRow {
+  territory_id: string;
+  other_id: string;
+  /** The shared SIRENs, `;`-joined in ascending order. */
+  shared_sirens: string;
+  shared_population: number;
+  population_share: number;
+  other_population_share: number;
+  /** Order of a territory's links: largest shared population first. */
+  position: number;
+}
+
 export interface TerritoriesDB {
   region: RegionRow;
   department: DepartmentRow;
@@ -45,6 +62,7 @@ export interface TerritoriesDB {
   territory_department: { territory_id: string; department_code: string };
   territory_commune: { territory_id: string; commune_code: string };
   territory_geometry: { territory_id: string; geojson: string };
+  phase_link: PhaseLinkRow;
   dataset: import('../runtime/migrations.ts').DatasetRow;
 }
 

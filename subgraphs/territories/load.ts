@@ -7,6 +7,7 @@ import { writeDatasets, type DatasetRow } from '../runtime/migrations.ts';
 import { loadGeography, loadPerimeters, PHASES } from '../runtime/perimeters.ts';
 import { searchable, type TerritoriesDB } from './db.ts';
 import { GEOMETRY_FILE, readGeometries } from './geometry.ts';
+import { phaseLinks } from './phase-links.ts';
 
 export const DATASETS: DatasetRow[] = [
   {
@@ -39,7 +40,7 @@ export function dataVersion(): string {
   for (const phase of PHASES)
     hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
   for (const phase of PHASES) hash.update(readFileSync(GEOMETRY_FILE(phase)));
-  hash.update('loader-v2');
+  hash.update('loader-v3-phase-links');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -48,6 +49,7 @@ export async function load(db: Kysely<TerritoriesDB>): Promise<void> {
   const territories = loadPerimeters();
 
   for (const table of [
+    'phase_link',
     'territory_geometry',
     'territory_commune',
     'territory_department',
@@ -138,6 +140,12 @@ export async function load(db: Kysely<TerritoriesDB>): Promise<void> {
       territory_id: g.territoryId,
       geojson: g.geojson,
     })),
+  );
+  await insertMany(
+    db,
+    'phase_link',
+    // Spread: insertMany takes plain records.
+    phaseLinks(territories, (code) => geo.communeByCode.get(code)?.population ?? 0).map((link) => ({ ...link })),
   );
   await writeDatasets(db, DATASETS);
 }

@@ -1,7 +1,15 @@
 // Per-request DataLoaders of the territories subgraph: one SQL statement per batch.
 import type { Kysely } from 'kysely';
 import { manyLoader, oneLoader } from '../runtime/loaders.ts';
-import type { CommuneRow, DepartmentRow, GroupementRow, RegionRow, TerritoriesDB, TerritoryRow } from './db.ts';
+import type {
+  CommuneRow,
+  DepartmentRow,
+  GroupementRow,
+  PhaseLinkRow,
+  RegionRow,
+  TerritoriesDB,
+  TerritoryRow,
+} from './db.ts';
 
 export function createLoaders(db: Kysely<TerritoriesDB>) {
   return {
@@ -100,6 +108,18 @@ export function createLoaders(db: Kysely<TerritoriesDB>) {
     geometry: oneLoader<string, { territory_id: string; geojson: string }>(
       (ids) => db.selectFrom('territory_geometry').selectAll().where('territory_id', 'in', ids).execute(),
       (g) => g.territory_id,
+    ),
+    /** The links of a page of territories to the other phase: one statement per batch. */
+    phaseLinksOfTerritory: manyLoader<string, PhaseLinkRow>(
+      (ids) =>
+        db
+          .selectFrom('phase_link')
+          .selectAll()
+          .where('territory_id', 'in', ids)
+          .orderBy('territory_id')
+          .orderBy('position')
+          .execute(),
+      (l) => l.territory_id,
     ),
     departmentsOfRegion: manyLoader<string, DepartmentRow>(
       (codes) => db.selectFrom('department').selectAll().where('region_code', 'in', codes).orderBy('code').execute(),

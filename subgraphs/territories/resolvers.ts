@@ -10,6 +10,7 @@ import {
   type CommuneRow,
   type DepartmentRow,
   type GroupementRow,
+  type PhaseLinkRow,
   type RegionRow,
   type TerritoriesDB,
   type TerritoryRow,
@@ -206,6 +207,7 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
     communeCount: (t: TerritoryRow) => t.commune_count,
     communes: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.communesOfTerritory.load(t.id),
     dataset: () => DATASETS[0],
+    otherPhase: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.phaseLinksOfTerritory.load(t.id),
     async geometry(t: TerritoryRow, args: { tolerance: number }, ctx: TerritoriesContext) {
       const tolerance = checkTolerance(args.tolerance);
       const row = await ctx.loaders.geometry.load(t.id);
@@ -215,6 +217,17 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
 
   // A count of the official list: computed by the hub from ANCT's real data.
   PhaseSummary: { nature: () => 'DERIVED', datasets: () => [DATASETS[0]] },
+
+  // Computed by the hub from ANCT's perimeters and the COG 2026 commune populations.
+  PhaseLink: {
+    territory: (l: PhaseLinkRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.territory.load(l.other_id),
+    sharedSirens: (l: PhaseLinkRow) => l.shared_sirens.split(';'),
+    sharedPopulation: (l: PhaseLinkRow) => l.shared_population,
+    populationShare: (l: PhaseLinkRow) => l.population_share,
+    otherPopulationShare: (l: PhaseLinkRow) => l.other_population_share,
+    nature: () => 'DERIVED',
+    datasets: () => DATASETS,
+  },
 
   Groupement: {
     communeCount: (g: GroupementRow) => g.commune_count,

@@ -116,7 +116,7 @@ describe('validation', () => {
       'sitePromotions',
       'service: "attractiveness:export"',
       'service',
-      'service: unknown service "attractiveness:export" (expected one of attractiveness:promotion-internationale, attractiveness:sites-cles-en-main)',
+      'service: unknown service "attractiveness:export" (expected one of attractiveness:promotion-internationale)',
     ],
     ['sitePromotions', 'minHectares: -2', 'minHectares', 'minHectares: must be a non-negative number (got -2)'],
   ];
@@ -129,7 +129,7 @@ describe('validation', () => {
   test('an unknown service is BAD_USER_INPUT naming `service` (the same rule in every operator)', async () => {
     const { errors } = await slice('service: "attractiveness:nope"', 'sitePromotions');
     expect(errors?.[0]?.message).toBe(
-      'service: unknown service "attractiveness:nope" (expected one of attractiveness:promotion-internationale, attractiveness:sites-cles-en-main)',
+      'service: unknown service "attractiveness:nope" (expected one of attractiveness:promotion-internationale)',
     );
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'service' });
   });

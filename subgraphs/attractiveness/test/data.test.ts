@@ -58,10 +58,13 @@ describe('catalogue (real, from the programme documents)', () => {
       expect(service.operator).toBe('BUSINESS_FRANCE');
       expect(service.dataset.nature).toBe('REAL');
     }
-    const keyReady = data.attractivenessCatalogue.find(
-      (s: { id: string }) => s.id === 'attractiveness:sites-cles-en-main',
-    );
-    expect(keyReady).toMatchObject({ name: 'Sites industriels clés en main', carrier: 'État', axes: ['ATTRACT'] });
+    // Only what Business France runs: the State's Sites industriels clés en main is the programme's State tool.
+    expect(data.attractivenessCatalogue.map((s: { id: string }) => s.id)).toEqual([
+      'attractiveness:investissement-etranger',
+      'attractiveness:promotion-internationale',
+      'attractiveness:export',
+    ]);
+    expect(data.attractivenessCatalogue.map((s: { carrier: string | null }) => s.carrier)).not.toContain('État');
   });
 
   test('filters by axis', async () => {
@@ -109,11 +112,10 @@ describe('sample records', () => {
       expect(r.company_name).toMatch(/\(échantillon\)$/);
       expect(checkSiren(r.company_siren)).toBe(r.company_siren);
     }
-    // Sites clés en main: first phase only, around the call for proposals (closed 31 March 2021).
-    for (const r of records.sitePromotions.filter((s) => s.service_id === 'attractiveness:sites-cles-en-main')) {
-      expect(r.phase).toBe('2019-2022');
-      expect(r.date >= '2020-07-01' && r.date <= '2021-06-30').toBe(true);
-    }
+    // Every site record is a Business France promotion (no State "clés en main" labelling in this slice).
+    expect(new Set(records.sitePromotions.map((s) => s.service_id))).toEqual(
+      new Set(['attractiveness:promotion-internationale']),
+    );
     // Investor countries follow the usual ranking: the United States and Germany lead.
     const byCountry = new Map<string, number>();
     for (const r of records.investments)

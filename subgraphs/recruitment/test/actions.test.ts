@@ -195,10 +195,17 @@ describe('sample actions', () => {
       '{ recruitmentCatalogue { id name carrier axes dataset { nature } } none: recruitmentCatalogue(axis: SIMPLIFY) { id } }',
     );
     const ids = res.data.recruitmentCatalogue.map((s: { id: string }) => s.id);
-    expect(ids).toContain('recruitment:transitions-collectives');
-    expect(
-      res.data.recruitmentCatalogue.find((s: { id: string }) => s.id === 'recruitment:transitions-collectives').carrier,
-    ).toBe('Ministère du Travail');
+    // Only what France Travail runs: the Ministry of Labour's Transitions collectives is the programme's State tool.
+    expect(ids).toEqual([
+      'recruitment:offres-emploi',
+      'recruitment:job-dating',
+      'recruitment:formation',
+      'recruitment:pret-main-oeuvre',
+      'recruitment:donnees-marche-travail',
+    ]);
+    expect(res.data.recruitmentCatalogue.map((s: { carrier: string | null }) => s.carrier)).toEqual(
+      ids.map(() => null),
+    );
     expect(res.data.none).toEqual([]);
   });
 
