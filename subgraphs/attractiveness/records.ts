@@ -1,6 +1,7 @@
 // The record kinds Business France writes through the hub (GraphQL mutations and `npm run import`), declared once
 // each for the record kit (runtime/records.ts): fields and their validation, ownership, reserved sample references,
 // filters and order of the pages, sample hook. Shared by the mutations, the CSV import and the pages.
+import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import type { FieldProblem, FieldSpec, OrderColumn, OwnershipRule, RecordSpec, Row } from '../runtime/records.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
@@ -52,6 +53,8 @@ const shared = {
   territoryColumn: 'territory_id',
   order,
   checkIncomplete: true,
+  // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
+  ...ACTION_SHEET_LINK,
 } as const;
 
 const common = (what: string): FieldSpec[] => [
@@ -78,6 +81,7 @@ const common = (what: string): FieldSpec[] => [
     maxLength: 80,
     description: `service of the attractiveness catalogue, e.g. ${CATALOGUE[0]!.id}`,
   },
+  ACTION_SHEET_FIELD,
 ];
 
 const dateField = (what: string): FieldSpec => ({
@@ -152,6 +156,7 @@ function derived(value: Row): Row {
     service_id: value.serviceId,
     date: value.date,
     year: Number(String(value.date).slice(0, 4)),
+    action_sheet_id: value.actionSheetId ?? null,
     origin: 'OPERATOR',
   };
 }

@@ -2,6 +2,7 @@
 // and their validation, ownership, reserved sample references, filters and order of the pages, sample hook. Shared by
 // the mutations, the CSV import (`npm run import -- engineering <file.csv> --kind <kind>`) and the pages. The four
 // kinds share one table (`record_kind` tells them apart); a reference belongs to one kind.
+import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import type { Identity, OperatorCode } from '../runtime/auth.ts';
 import { clientError } from '../runtime/errors.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
@@ -197,6 +198,7 @@ function baseRow(
     beneficiary_siren: siren,
     beneficiary_name: value[nameName] == null ? (perimeterName ?? '') : String(value[nameName]),
     ...EMPTY_KIND_COLUMNS,
+    action_sheet_id: value.actionSheetId == null ? null : String(value.actionSheetId),
     origin: 'OPERATOR',
   };
 }
@@ -250,6 +252,8 @@ function kindSpec(kind: RecordKind): Omit<RecordSpec, 'kind' | 'fields' | 'check
     },
     sample: (scale) => sampleOfKind(kind, scale),
     checkIncomplete: true,
+    // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
+    ...ACTION_SHEET_LINK,
   };
 }
 
@@ -269,6 +273,7 @@ export const engineeringSupportSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
+    ACTION_SHEET_FIELD,
     serviceId('ENGINEERING_SUPPORT'),
     {
       name: 'kind',
@@ -313,6 +318,7 @@ export const projectManagerCofundingSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
+    ACTION_SHEET_FIELD,
     serviceId('PROJECT_MANAGER_COFUNDING'),
     ...groupementFields('employer', 'the groupement that employs the project manager'),
     amount('Cofunding granted for the whole period, in euros, 0 to 500,000', 500_000),
@@ -351,6 +357,7 @@ export const vteAidSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
+    ACTION_SHEET_FIELD,
     serviceId('VTE_AID'),
     {
       name: 'companySiren',
@@ -424,6 +431,7 @@ export const localAuthorityLoanSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
+    ACTION_SHEET_FIELD,
     serviceId('LOCAL_AUTHORITY_LOAN'),
     ...groupementFields('borrower', 'the borrowing groupement'),
     {

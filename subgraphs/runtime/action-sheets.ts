@@ -239,3 +239,9 @@ export function checkActionSheetLinks(
     });
   };
 }
+
+/** What a record kind adds to its RecordSpec to name an action sheet: the remote check and the fields it reads. */
+export const ACTION_SHEET_LINK = {
+  checkLinks: checkActionSheetLinks(),
+  linkFields: [ACTION_SHEET_FIELD.name, 'territoryId'],
+} as const satisfies Pick<RecordSpec, 'checkLinks' | 'linkFields'>;

@@ -3,6 +3,7 @@ import { recruitmentTables } from './001_recruitment_tables.ts';
 import { actionOrigin } from './002_action_origin.ts';
 import { hiringNeeds } from './003_hiring_needs.ts';
 import { recruitmentKeyset } from './004_recruitment_keyset.ts';
+import { recruitmentActionSheet } from './005_recruitment_action_sheet.ts';
 
 /** Versioned migrations of the recruitment subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_action_origin': actionOrigin,
   '003_hiring_needs': hiringNeeds,
   '004_recruitment_keyset': recruitmentKeyset,
+  '005_recruitment_action_sheet': recruitmentActionSheet,
 };
