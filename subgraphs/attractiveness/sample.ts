@@ -256,7 +256,12 @@ export function generate(
   }
   // The action sheet each record serves: one of its territory's sample sheets on the service's main axis, or none.
   for (const r of [...out.investments, ...out.exportSupports, ...out.sitePromotions])
-    r.action_sheet_id = sampleSheetOfRecord(r.territory_id, SERVICE_BY_ID.get(r.service_id)!.axes[0]!, r.reference, scale);
+    r.action_sheet_id = sampleSheetOfRecord(
+      r.territory_id,
+      SERVICE_BY_ID.get(r.service_id)!.axes[0]!,
+      r.reference,
+      scale,
+    );
   return out;
 }
 

@@ -110,9 +110,8 @@ async function needingProgramme<T>(work: () => Promise<T>): Promise<T> {
  * A record's `actionSheet`: `{ id }` for the gateway to resolve through the programme; null when the record names
  * none, or names a sheet that no longer exists (checked here too, so that even `actionSheet { id }` says so).
  */
-export function actionSheetOf(row: Record<string, unknown>, ctx: SubgraphContext) {
-  const id = row[ACTION_SHEET_COLUMN];
-  if (typeof id !== 'string' || id === '') return null;
+export function actionSheetOf(id: string | null | undefined, ctx: SubgraphContext) {
+  if (!id) return null;
   return needingProgramme(async () => ((await sheetExists(ctx, id)) ? { id } : null));
 }
 
@@ -126,8 +125,7 @@ export async function linkSummary(
   return needingProgramme(async () => {
     const named = [...new Set(rows.flatMap((r) => (r.action_sheet_id ? [r.action_sheet_id] : [])))];
     const exists = new Map(await Promise.all(named.map(async (id) => [id, await sheetExists(ctx, id)] as const)));
-    const count = (keep: (r: LinkCountRow) => boolean) =>
-      rows.filter(keep).reduce((sum, r) => sum + Number(r.n), 0);
+    const count = (keep: (r: LinkCountRow) => boolean) => rows.filter(keep).reduce((sum, r) => sum + Number(r.n), 0);
     const recordCount = count(() => true);
     return {
       operator,

@@ -226,7 +226,9 @@ export function checkActionSheetLinks(
       if (id === undefined) return [];
       const sheet = sheets.get(id);
       if (!sheet)
-        return [{ field, message: `action sheet "${id}" does not exist (unknown to the programme subgraph, or deleted)` }];
+        return [
+          { field, message: `action sheet "${id}" does not exist (unknown to the programme subgraph, or deleted)` },
+        ];
       const territoryId = value[territoryField];
       if (typeof territoryId === 'string' && sheet.territoryId !== territoryId)
         return [

@@ -87,7 +87,8 @@ async function withLinkProblems(
 }
 
 /** The link fields' values of a record, to tell whether the one checked is the one written. */
-const linkValues = (spec: RecordSpec, value: Row) => JSON.stringify((spec.linkFields ?? []).map((f) => value[f] ?? null));
+const linkValues = (spec: RecordSpec, value: Row) =>
+  JSON.stringify((spec.linkFields ?? []).map((f) => value[f] ?? null));
 
 const kit = <DB>(trx: Transaction<DB>) => trx as unknown as Kysely<KitDB>;
 
