@@ -81,7 +81,6 @@ const common = (what: string): FieldSpec[] => [
     maxLength: 80,
     description: `service of the attractiveness catalogue, e.g. ${CATALOGUE[0]!.id}`,
   },
-  ACTION_SHEET_FIELD,
 ];
 
 const dateField = (what: string): FieldSpec => ({
@@ -233,6 +232,7 @@ export const investmentProjectSpec: RecordSpec = {
     },
     dateField('date of the last status change'),
     { name: 'status', type: { enum: INVESTMENT_STATUSES }, required: true, description: 'where the project stands' },
+    ACTION_SHEET_FIELD,
   ],
   check: (v) => [...commonChecks(v, 'investment'), ...countryProblem('investorCountry', v.investorCountry, true)],
   toRow: (v) => ({
@@ -304,6 +304,7 @@ export const exportSupportSpec: RecordSpec = {
       required: true,
       description: 'where the action stands',
     },
+    ACTION_SHEET_FIELD,
   ],
   check: (v) => [...commonChecks(v, 'export'), ...countryProblem('targetCountry', v.targetCountry, true)],
   toRow: (v) => ({
@@ -352,6 +353,7 @@ export const sitePromotionSpec: RecordSpec = {
       maxLength: 200,
       description: 'event or channel (trade fair, investors’ summit, labelling…)',
     },
+    ACTION_SHEET_FIELD,
   ],
   check: (v) => commonChecks(v, 'site'),
   toRow: (v) => ({

@@ -273,7 +273,6 @@ export const engineeringSupportSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
-    ACTION_SHEET_FIELD,
     serviceId('ENGINEERING_SUPPORT'),
     {
       name: 'kind',
@@ -302,6 +301,7 @@ export const engineeringSupportSpec: RecordSpec = {
     },
     dateField('date', 'Decision date'),
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => commonProblems('ENGINEERING_SUPPORT', value, 'date', 'beneficiarySiren'),
   toRow: (value) => ({
@@ -318,7 +318,6 @@ export const projectManagerCofundingSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
-    ACTION_SHEET_FIELD,
     serviceId('PROJECT_MANAGER_COFUNDING'),
     ...groupementFields('employer', 'the groupement that employs the project manager'),
     amount('Cofunding granted for the whole period, in euros, 0 to 500,000', 500_000),
@@ -332,6 +331,7 @@ export const projectManagerCofundingSpec: RecordSpec = {
       description: 'Length of the cofunded period in months, 1 to 72',
     },
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => commonProblems('PROJECT_MANAGER_COFUNDING', value, 'startDate', 'employerSiren'),
   toRow: (value) => ({
@@ -357,7 +357,6 @@ export const vteAidSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
-    ACTION_SHEET_FIELD,
     serviceId('VTE_AID'),
     {
       name: 'companySiren',
@@ -396,6 +395,7 @@ export const vteAidSpec: RecordSpec = {
     ),
     dateField('hireDate', 'Hiring date'),
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => {
     const problems = commonProblems('VTE_AID', value, 'hireDate', null);
@@ -431,7 +431,6 @@ export const localAuthorityLoanSpec: RecordSpec = {
   fields: [
     reference,
     territoryId,
-    ACTION_SHEET_FIELD,
     serviceId('LOCAL_AUTHORITY_LOAN'),
     ...groupementFields('borrower', 'the borrowing groupement'),
     {
@@ -453,6 +452,7 @@ export const localAuthorityLoanSpec: RecordSpec = {
     },
     dateField('date', 'Signature date'),
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => commonProblems('LOCAL_AUTHORITY_LOAN', value, 'date', 'borrowerSiren'),
   toRow: (value) => ({
