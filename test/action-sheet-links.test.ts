@@ -543,7 +543,7 @@ describe('CSV import with the actionSheetId column', () => {
 
   it.each(OPERATORS)('$subgraph: imports rows naming sheets, one programme request per batch', async (c) => {
     const spec = await specOf(c);
-    const rows = [1, 2, 3].map((i) => ({
+    const rows = [1, 2, 3].map((i): Record<string, unknown> => ({
       ...c.valid(`CSV-${c.subgraph.slice(0, 3).toUpperCase()}-${i}`),
       actionSheetId: i === 3 ? null : SHEET,
     }));
