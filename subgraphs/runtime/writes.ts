@@ -173,6 +173,8 @@ export async function updateOne(
   if (spec.checkLinks && spec.linkFields?.some((f) => f in patch)) {
     const current = await readRow(ctx.database.db, spec, key, false);
     if (current) {
+      // Ownership first, as in the transaction: another owner's record is FORBIDDEN, whatever the patch.
+      checkOwns(spec, identity, key, current);
       const merged = validateRecord(spec, { ...rowToInput(spec, current), ...patch });
       const problems = await withLinkProblems(ctx, spec, merged.value, merged.problems);
       if (problems.length) throw validationError(spec, problems);
