@@ -261,7 +261,7 @@ describe.each(OPERATORS)('$subgraph: a record names the action sheet it serves',
     expect(await remove(c, ref('BOTH'))).toBe(false);
   });
 
-  it.each(['reset', 'error', 'silent'] as const)(
+  it.each(['reset', 'error', 'silent', 'failing'] as const)(
     'refuses the write when the programme cannot answer (%s), naming it, and writes nothing',
     async (mode) => {
       programme.mode = mode;
@@ -271,7 +271,7 @@ describe.each(OPERATORS)('$subgraph: a record names the action sheet it serves',
       expect(answer.errors?.[0]?.extensions?.code).toBe('DEPENDENCY_UNAVAILABLE');
       expect(answer.errors?.[0]?.extensions?.field).toBe('actionSheetId');
       expect(answer.errors?.[0]?.message).toMatch(
-        /^actionSheetId could not be checked, so nothing was written: the programme subgraph \(http:\/\/127\.0\.0\.1:\d+\/graphql\) (could not be reached|answered HTTP 502)/,
+        /^actionSheetId could not be checked, so nothing was written: the programme subgraph \(http:\/\/127\.0\.0\.1:\d+\/graphql\) (could not be reached|answered HTTP 502|answered HTTP 200: database unreachable)/,
       );
       expect(await remove(c, ref(`DOWN-${mode}`))).toBe(false);
     },

@@ -192,7 +192,13 @@ export async function lookUpActionSheets(
     body = undefined;
   }
   const entities = body?.data?._entities;
-  if (response.status !== 200 || !Array.isArray(entities) || entities.length !== unique.length) {
+  // Errors beside the entities: some could not be resolved (a null would then not mean "no such sheet").
+  if (
+    response.status !== 200 ||
+    !Array.isArray(entities) ||
+    entities.length !== unique.length ||
+    body?.errors?.length
+  ) {
     const detail = body?.errors?.[0]?.message ?? 'no _entities in the answer';
     throw new DependencyUnavailable(`the programme subgraph (${url}) answered HTTP ${response.status}: ${detail}`);
   }

@@ -17,9 +17,9 @@ export interface FakeProgramme {
   secrets: (string | undefined)[];
   /**
    * `up` answers; `reset` drops each connection unanswered; `error` answers HTTP 502; `silent` never answers (the
-   * caller's timeout decides).
+   * caller's timeout decides); `failing` answers 200 with null entities and an error (its database is down, say).
    */
-  mode: 'up' | 'reset' | 'error' | 'silent';
+  mode: 'up' | 'reset' | 'error' | 'silent' | 'failing';
   stop(): Promise<void>;
 }
 
@@ -69,6 +69,11 @@ export async function startFakeProgramme(options: { secret?: string } = {}): Pro
       if (!request.query?.includes('_entities') || !Array.isArray(representations))
         return send(400, { errors: [{ message: 'the fake programme only answers _entities' }] });
       requests.push(representations.length);
+      if (fake.mode === 'failing')
+        return send(200, {
+          data: { _entities: representations.map(() => null) },
+          errors: [{ message: 'database unreachable', path: ['_entities', 0] }],
+        });
       send(200, {
         data: {
           _entities: representations.map((r) => {
