@@ -213,10 +213,9 @@ export function validate(options: ScaffoldOptions, root: string, list: SubgraphE
     ))
       if (types.has(type))
         problems.push(`--slice "${slice}": type ${type} is already declared by subgraph "${types.get(type)}"`);
-    if (types.has(`${Slice}Slice`))
-      problems.push(
-        `--slice "${slice}": type ${Slice}Slice is already declared by subgraph "${types.get(`${Slice}Slice`)}"`,
-      );
+    for (const type of [`${Slice}Slice`, `${Slice}ActionSheetSlice`])
+      if (types.has(type))
+        problems.push(`--slice "${slice}": type ${type} is already declared by subgraph "${types.get(type)}"`);
   }
   if (problems.length) throw new ScaffoldError(problems.map((p) => `  - ${p}`).join('\n'), 2);
 }

@@ -34,6 +34,36 @@ describe('Kubernetes manifests', () => {
     expect(ports.size).toBe(subgraphs.length);
   });
 
+  it('gives every subgraph the routing (PROGRAMME_URL, for operators checking action sheets) and the shared secret', () => {
+    const ciSettings = read('overlays/ci/settings.yaml').find((o) => o.kind === 'ConfigMap') as KubeObject & {
+      data: Record<string, string>;
+    };
+    expect(ciSettings.data.HUB_SHARED_SECRET).toBeTruthy();
+    for (const [file, sources] of [
+      ['base/services.yaml', ['hub-settings', 'hub-routing', 'hub-secrets']],
+      ['overlays/ci/host-network.yaml', ['hub-settings', 'hub-routing']],
+    ] as const) {
+      for (const deployment of read(file).filter((o) => o.kind === 'Deployment')) {
+        const container = (
+          deployment as KubeObject & {
+            spec: {
+              template: {
+                spec: {
+                  containers: { envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[] }[];
+                };
+              };
+            };
+          }
+        ).spec.template.spec.containers[0]!;
+        const names = container.envFrom.map((e) => e.configMapRef?.name ?? e.secretRef?.name);
+        expect([file, deployment.metadata.name, names]).toEqual([file, deployment.metadata.name, sources]);
+      }
+    }
+    expect((read('base/routing.yaml')[0] as KubeObject & { data: Record<string, string> }).data.PROGRAMME_URL).toBe(
+      'http://programme:4006/graphql',
+    );
+  });
+
   it('the validator accepts the generated Deployments and rejects a broken one', async () => {
     const deployment = read('base/services.yaml').find((o) => o.kind === 'Deployment')!;
     expect(await validateObject(deployment)).toBeUndefined();

@@ -83,7 +83,9 @@ function deployment(s: Service) {
               ],
               envFrom: [
                 { configMapRef: { name: 'hub-settings' } },
-                ...(s.component === 'gateway' ? [{ configMapRef: { name: 'hub-routing' } }] : []),
+                // Where the subgraphs are (<NAME>_URL): the gateway routes to them; operators check the action
+                // sheets their records name with the programme (PROGRAMME_URL, with HUB_SHARED_SECRET).
+                { configMapRef: { name: 'hub-routing' } },
                 { secretRef: { name: 'hub-secrets' } },
               ],
               // The first start of a subgraph loads its data (seconds; longer with SCALE > 1).
@@ -147,10 +149,7 @@ function ciPatch(s: Service) {
                 { name: 'HOST', value: '127.0.0.1' },
               ],
               // No Secrets in podman 4.3's play kube: the ci settings ConfigMap holds throw-away values.
-              envFrom: [
-                { configMapRef: { name: 'hub-settings' } },
-                ...(s.component === 'gateway' ? [{ configMapRef: { name: 'hub-routing' } }] : []),
-              ],
+              envFrom: [{ configMapRef: { name: 'hub-settings' } }, { configMapRef: { name: 'hub-routing' } }],
               // podman 4.3 turns ports into port mappings, refused with the host network.
               ports: null,
               // podman turns probes into curl health checks run by systemd timers: neither is here.
@@ -186,7 +185,7 @@ export function generatedFiles(): Record<string, string> {
       all.flatMap((s) => [deployment(s), service(s)]),
     ),
     'base/routing.yaml': documents(
-      'Where the gateway finds each subgraph (<NAME>_URL): the Services of base/services.yaml.',
+      'Where the gateway (and operators, for the programme) find each subgraph (<NAME>_URL): the Services of base/services.yaml.',
       [routing((s) => `http://${s.name}:${s.port}/graphql`)],
     ),
     'overlays/production/replicas.yaml': documents(

@@ -15,6 +15,8 @@ interface RecordColumns {
   date: string;
   year: number;
   origin: Origin;
+  /** Action sheet of the programme the record serves (id in the programme subgraph), or null. */
+  action_sheet_id: string | null;
 }
 
 export interface InvestmentProjectTable extends RecordColumns {

@@ -2,6 +2,12 @@
 // page: counts and rows, from the kit's pageLoader), and per distinct set of arguments for the totals.
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
+import {
+  ACTION_SHEET_COLUMN,
+  linkCountsLoader,
+  sheetSummaryLoader,
+  type LinkedTable,
+} from '../runtime/action-sheet-links.ts';
 import { groupBy, manyLoader, pageLoader } from '../runtime/loaders.ts';
 import type { AttractivenessDB, ExportSupport, InvestmentProject, SitePromotion } from './db.ts';
 import { exportSupportSpec, investmentProjectSpec, sitePromotionSpec } from './records.ts';
@@ -48,6 +54,13 @@ function ranked<K extends 'investor_country' | 'sector'>(db: Kysely<Attractivene
   };
 }
 
+/** The record tables whose rows name action sheets (amounts: the investments'), for sheet summaries and link counts. */
+const LINKED_TABLES: LinkedTable[] = [
+  { table: 'investment_project', amountColumn: 'investment_eur' },
+  { table: 'export_support' },
+  { table: 'site_promotion' },
+];
+
 export function createLoaders(db: Kysely<AttractivenessDB>) {
   return {
     mobilisations: manyLoader(
@@ -57,6 +70,13 @@ export function createLoaders(db: Kysely<AttractivenessDB>) {
     investments: pageLoader<AttractivenessDB, InvestmentProject>(db, investmentProjectSpec),
     exportSupports: pageLoader<AttractivenessDB, ExportSupport>(db, exportSupportSpec),
     sitePromotions: pageLoader<AttractivenessDB, SitePromotion>(db, sitePromotionSpec),
+    // Action sheets: what Business France brought to each (one statement per batch of sheets, two per page of each
+    // kind) and how each territory's records name sheets (one statement per batch of territories).
+    sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
+    sheetInvestments: pageLoader<AttractivenessDB, InvestmentProject>(db, investmentProjectSpec, ACTION_SHEET_COLUMN),
+    sheetExportSupports: pageLoader<AttractivenessDB, ExportSupport>(db, exportSupportSpec, ACTION_SHEET_COLUMN),
+    sheetSitePromotions: pageLoader<AttractivenessDB, SitePromotion>(db, sitePromotionSpec, ACTION_SHEET_COLUMN),
+    linkCounts: linkCountsLoader(db, LINKED_TABLES),
     investmentTotals: totalsLoader<repository.InvestmentSumRow<'territory_id'> | null>(
       async (ids, filter) => {
         const rows = await repository.investmentSums(db, ['territory_id'], filter, { territoryIds: ids });

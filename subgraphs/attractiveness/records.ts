@@ -1,6 +1,7 @@
 // The record kinds Business France writes through the hub (GraphQL mutations and `npm run import`), declared once
 // each for the record kit (runtime/records.ts): fields and their validation, ownership, reserved sample references,
 // filters and order of the pages, sample hook. Shared by the mutations, the CSV import and the pages.
+import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import type { FieldProblem, FieldSpec, OrderColumn, OwnershipRule, RecordSpec, Row } from '../runtime/records.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
@@ -52,6 +53,8 @@ const shared = {
   territoryColumn: 'territory_id',
   order,
   checkIncomplete: true,
+  // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
+  ...ACTION_SHEET_LINK,
 } as const;
 
 const common = (what: string): FieldSpec[] => [
@@ -152,6 +155,7 @@ function derived(value: Row): Row {
     service_id: value.serviceId,
     date: value.date,
     year: Number(String(value.date).slice(0, 4)),
+    action_sheet_id: value.actionSheetId ?? null,
     origin: 'OPERATOR',
   };
 }
@@ -228,6 +232,7 @@ export const investmentProjectSpec: RecordSpec = {
     },
     dateField('date of the last status change'),
     { name: 'status', type: { enum: INVESTMENT_STATUSES }, required: true, description: 'where the project stands' },
+    ACTION_SHEET_FIELD,
   ],
   check: (v) => [...commonChecks(v, 'investment'), ...countryProblem('investorCountry', v.investorCountry, true)],
   toRow: (v) => ({
@@ -299,6 +304,7 @@ export const exportSupportSpec: RecordSpec = {
       required: true,
       description: 'where the action stands',
     },
+    ACTION_SHEET_FIELD,
   ],
   check: (v) => [...commonChecks(v, 'export'), ...countryProblem('targetCountry', v.targetCountry, true)],
   toRow: (v) => ({
@@ -347,6 +353,7 @@ export const sitePromotionSpec: RecordSpec = {
       maxLength: 200,
       description: 'event or channel (trade fair, investors’ summit, mission…)',
     },
+    ACTION_SHEET_FIELD,
   ],
   check: (v) => commonChecks(v, 'site'),
   toRow: (v) => ({

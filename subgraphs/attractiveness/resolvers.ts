@@ -3,6 +3,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
 import { validateFilters } from '../runtime/filters.ts';
+import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
 import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
@@ -44,6 +45,15 @@ export interface AttractivenessContext extends SubgraphContext {
 interface Slice {
   territoryId: string;
 }
+/** Business France's slice of one action sheet. */
+interface SheetSlice {
+  sheetId: string;
+}
+/** A record node's `actionSheet`: null when it names none or a sheet deleted since (runtime/action-sheet-links.ts). */
+const actionSheet = {
+  actionSheet: (n: { actionSheetId: string | null }, _: unknown, ctx: SubgraphContext) =>
+    actionSheetOf(n.actionSheetId, ctx),
+};
 interface AxisArgs {
   axis?: AxisName | null;
 }
@@ -84,6 +94,7 @@ const investmentNode = (r: InvestmentProject) => ({
   year: Number(r.year),
   status: r.status,
   dataset: recordDataset('investment', r.origin),
+  actionSheetId: r.action_sheet_id,
 });
 const exportNode = (r: ExportSupport) => ({
   reference: r.reference,
@@ -95,6 +106,7 @@ const exportNode = (r: ExportSupport) => ({
   year: Number(r.year),
   status: r.status,
   dataset: recordDataset('export', r.origin),
+  actionSheetId: r.action_sheet_id,
 });
 const siteNode = (r: SitePromotion) => ({
   reference: r.reference,
@@ -106,6 +118,7 @@ const siteNode = (r: SitePromotion) => ({
   year: Number(r.year),
   event: r.event,
   dataset: recordDataset('site', r.origin),
+  actionSheetId: r.action_sheet_id,
 });
 
 /** ServiceMobilisation rows of a territory, in catalogue order. */
@@ -178,7 +191,35 @@ const investmentProvenance = provenanceResolvers(
 );
 
 export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
-  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx: AttractivenessContext) => ctx.db),
+  ...provenanceResolvers(
+    ['PanierSummary', 'PanierTotal', 'ActionSheetSummary', 'ActionSheetLinkSummary'],
+    PROVENANCE,
+    (ctx: AttractivenessContext) => ctx.db,
+  ),
+  InvestmentProject: actionSheet,
+  ExportSupport: actionSheet,
+  SitePromotion: actionSheet,
+  ActionSheet: {
+    ...actionSheetReference,
+    attractiveness: (sheet: { id: string }): SheetSlice => ({ sheetId: sheet.id }),
+  },
+  AttractivenessActionSheetSlice: {
+    operator: () => OPERATOR,
+    summary: async (s: SheetSlice, _: unknown, ctx: AttractivenessContext) =>
+      sheetSummary(await ctx.loaders.sheetSummary.load(s.sheetId), OPERATOR, PROVENANCE),
+    investments: async (s: SheetSlice, args: PageArgs, ctx: AttractivenessContext) =>
+      connection(
+        await ctx.loaders.sheetInvestments.load(pageRequest(investmentProjectSpec, s.sheetId, args)),
+        investmentNode,
+      ),
+    exportSupports: async (s: SheetSlice, args: PageArgs, ctx: AttractivenessContext) =>
+      connection(
+        await ctx.loaders.sheetExportSupports.load(pageRequest(exportSupportSpec, s.sheetId, args)),
+        exportNode,
+      ),
+    sitePromotions: async (s: SheetSlice, args: PageArgs, ctx: AttractivenessContext) =>
+      connection(await ctx.loaders.sheetSitePromotions.load(pageRequest(sitePromotionSpec, s.sheetId, args)), siteNode),
+  },
   CountryInvestmentTotal: investmentProvenance.CountryInvestmentTotal!,
   SectorInvestmentTotal: investmentProvenance.SectorInvestmentTotal!,
   // GraphQL enum values ↔ the phase labels stored in the database.
@@ -277,6 +318,8 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       ),
     sitePromotions: async (s: Slice, args: PageArgs, ctx: AttractivenessContext) =>
       connection(await ctx.loaders.sitePromotions.load(pageRequest(sitePromotionSpec, s.territoryId, args)), siteNode),
+    actionSheetLinks: async (s: Slice, _: unknown, ctx: AttractivenessContext) =>
+      linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, OPERATOR, PROVENANCE),
     investmentTotals: (s: Slice, args: TotalsArgs): TotalsKey => ({
       territoryId: s.territoryId,
       filter: totalsFilter(args),

@@ -10,13 +10,14 @@ import {
   scaledCount,
   type Rng,
 } from '../runtime/sample.ts';
+import { sampleSheetOfRecord } from '../runtime/action-sheets.ts';
 import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
-import { SERVICE } from './catalogue.ts';
+import { SERVICE, SERVICE_BY_ID } from './catalogue.ts';
 import { COUNTRIES, type Country } from './countries.ts';
 import type { NewExportSupport, NewInvestmentProject, NewSitePromotion } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
-export const GENERATOR_VERSION = 'attractiveness-generator-v4-no-key-ready-label';
+export const GENERATOR_VERSION = 'attractiveness-generator-v5-no-key-ready-label-action-sheets';
 
 /** Sectors of the investment projects (the sample's and the ones operators may declare). */
 export const SECTORS = [...new Set(MANUFACTURING.map((m) => m.sector))].sort();
@@ -225,6 +226,14 @@ export function generate(
       });
     }
   }
+  // The action sheet each record serves: one of its territory's sample sheets on the service's main axis, or none.
+  for (const r of [...out.investments, ...out.exportSupports, ...out.sitePromotions])
+    r.action_sheet_id = sampleSheetOfRecord(
+      r.territory_id,
+      SERVICE_BY_ID.get(r.service_id)!.axes[0]!,
+      r.reference,
+      scale,
+    );
   return out;
 }
 

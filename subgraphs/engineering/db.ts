@@ -51,6 +51,8 @@ export interface EngineeringRecordTable {
   duration_years: number | null;
   /** SAMPLE (generated, replaced on every load) or OPERATOR (written through the API or the import, kept). */
   origin: Origin;
+  /** Action sheet of the programme the record serves (id in the programme subgraph), or null. */
+  action_sheet_id: string | null;
 }
 
 /** A service of the catalogue and its axes (one row per axis), so axis filters run in SQL. */

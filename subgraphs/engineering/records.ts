@@ -2,6 +2,7 @@
 // and their validation, ownership, reserved sample references, filters and order of the pages, sample hook. Shared by
 // the mutations, the CSV import (`npm run import -- engineering <file.csv> --kind <kind>`) and the pages. The four
 // kinds share one table (`record_kind` tells them apart); a reference belongs to one kind.
+import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import type { Identity, OperatorCode } from '../runtime/auth.ts';
 import { clientError } from '../runtime/errors.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
@@ -197,6 +198,7 @@ function baseRow(
     beneficiary_siren: siren,
     beneficiary_name: value[nameName] == null ? (perimeterName ?? '') : String(value[nameName]),
     ...EMPTY_KIND_COLUMNS,
+    action_sheet_id: value.actionSheetId == null ? null : String(value.actionSheetId),
     origin: 'OPERATOR',
   };
 }
@@ -250,6 +252,8 @@ function kindSpec(kind: RecordKind): Omit<RecordSpec, 'kind' | 'fields' | 'check
     },
     sample: (scale) => sampleOfKind(kind, scale),
     checkIncomplete: true,
+    // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
+    ...ACTION_SHEET_LINK,
   };
 }
 
@@ -297,6 +301,7 @@ export const engineeringSupportSpec: RecordSpec = {
     },
     dateField('date', 'Decision date'),
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => commonProblems('ENGINEERING_SUPPORT', value, 'date', 'beneficiarySiren'),
   toRow: (value) => ({
@@ -326,6 +331,7 @@ export const projectManagerCofundingSpec: RecordSpec = {
       description: 'Length of the cofunded period in months, 1 to 72',
     },
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => commonProblems('PROJECT_MANAGER_COFUNDING', value, 'startDate', 'employerSiren'),
   toRow: (value) => ({
@@ -389,6 +395,7 @@ export const vteAidSpec: RecordSpec = {
     ),
     dateField('hireDate', 'Hiring date'),
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => {
     const problems = commonProblems('VTE_AID', value, 'hireDate', null);
@@ -445,6 +452,7 @@ export const localAuthorityLoanSpec: RecordSpec = {
     },
     dateField('date', 'Signature date'),
     status,
+    ACTION_SHEET_FIELD,
   ],
   check: (value) => commonProblems('LOCAL_AUTHORITY_LOAN', value, 'date', 'borrowerSiren'),
   toRow: (value) => ({

@@ -2,6 +2,7 @@
 // validation (the record kinds' declarations in records.ts do it, through the kit).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
+import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, loadPerimeters, type PhaseId } from '../runtime/perimeters.ts';
 import {
@@ -43,6 +44,10 @@ const recordDataset = (r: RecordRow) => datasetById(r.origin === 'OPERATOR' ? DA
 interface Slice {
   territoryId: string;
 }
+/** The Banque des Territoires' slice of one action sheet. */
+interface SheetSlice {
+  sheetId: string;
+}
 
 /** The mobilised services of a territory, in catalogue order. */
 async function mobilisations(
@@ -66,14 +71,25 @@ const LIST_OF = {
   LOCAL_AUTHORITY_LOAN: 'loans',
 } as const;
 
+/** The loader of each kind's pages of an action sheet. */
+const SHEET_LIST_OF = {
+  ENGINEERING_SUPPORT: 'sheetSupports',
+  PROJECT_MANAGER_COFUNDING: 'sheetProjectManagerCofundings',
+  VTE_AID: 'sheetVteAids',
+  LOCAL_AUTHORITY_LOAN: 'sheetLoans',
+} as const;
+
 /**
- * A page of one kind's records of the slice, from the kit (arguments validated, batched per request). The kit's
- * arguments add the kind's own rows of the shared table, and the VTE vert (stored 0/1) as 1/0.
+ * A page of one kind's records of the slice (a territory's, or with `sheetId` an action sheet's), from the kit
+ * (arguments validated, batched per request). The kit's arguments add the kind's own rows of the shared table, and
+ * the VTE vert (stored 0/1) as 1/0.
  */
-async function page(kind: RecordKind, slice: Slice, args: PageArgs, ctx: EngineeringContext) {
+async function page(kind: RecordKind, slice: Slice | SheetSlice, args: PageArgs, ctx: EngineeringContext) {
   const green = typeof args.green === 'boolean' ? Number(args.green) : args.green;
-  const request = pageRequest(SPECS[kind], slice.territoryId, { ...args, recordKind: kind, green });
-  const result: Page<RecordRow> = await ctx.loaders[LIST_OF[kind]].load(request);
+  const [partition, loader] =
+    'sheetId' in slice ? [slice.sheetId, SHEET_LIST_OF[kind]] : [slice.territoryId, LIST_OF[kind]];
+  const request = pageRequest(SPECS[kind], partition, { ...args, recordKind: kind, green });
+  const result: Page<RecordRow> = await ctx.loaders[loader].load(request);
   return {
     totalCount: result.totalCount,
     nodes: result.rows,
@@ -83,6 +99,8 @@ async function page(kind: RecordKind, slice: Slice, args: PageArgs, ctx: Enginee
 
 const groupement = (r: RecordRow) => ({ siren: r.beneficiary_siren, name: r.beneficiary_name });
 const recordCommon = {
+  actionSheetId: (r: RecordRow) => r.action_sheet_id,
+  actionSheet: (r: RecordRow, _: unknown, ctx: EngineeringContext) => actionSheetOf(r.action_sheet_id, ctx),
   amountEur: (r: RecordRow) => Number(r.amount_eur),
   service: (r: RecordRow) => serviceById(r.service_id),
   dataset: recordDataset,
@@ -108,7 +126,7 @@ const PROVENANCE: RecordProvenance = {
 
 export const resolvers: GraphQLResolverMap<EngineeringContext> = {
   ...provenanceResolvers(
-    ['PanierSummary', 'PanierTotal', 'EngineeringKindTotal'],
+    ['PanierSummary', 'PanierTotal', 'EngineeringKindTotal', 'ActionSheetSummary', 'ActionSheetLinkSummary'],
     PROVENANCE,
     (ctx: EngineeringContext) => ctx.db,
   ),
@@ -253,6 +271,23 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       page('PROJECT_MANAGER_COFUNDING', s, args, ctx),
     vteAids: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('VTE_AID', s, args, ctx),
     loans: (s: Slice, args: PageArgs, ctx: EngineeringContext) => page('LOCAL_AUTHORITY_LOAN', s, args, ctx),
+    actionSheetLinks: async (s: Slice, _: unknown, ctx: EngineeringContext) =>
+      linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, OPERATOR, PROVENANCE),
+  },
+
+  ActionSheet: {
+    ...actionSheetReference,
+    engineering: (sheet: { id: string }): SheetSlice => ({ sheetId: sheet.id }),
+  },
+  EngineeringActionSheetSlice: {
+    operator: () => OPERATOR,
+    summary: async (s: SheetSlice, _: unknown, ctx: EngineeringContext) =>
+      sheetSummary(await ctx.loaders.sheetSummary.load(s.sheetId), OPERATOR, PROVENANCE),
+    supports: (s: SheetSlice, args: PageArgs, ctx: EngineeringContext) => page('ENGINEERING_SUPPORT', s, args, ctx),
+    projectManagerCofundings: (s: SheetSlice, args: PageArgs, ctx: EngineeringContext) =>
+      page('PROJECT_MANAGER_COFUNDING', s, args, ctx),
+    vteAids: (s: SheetSlice, args: PageArgs, ctx: EngineeringContext) => page('VTE_AID', s, args, ctx),
+    loans: (s: SheetSlice, args: PageArgs, ctx: EngineeringContext) => page('LOCAL_AUTHORITY_LOAN', s, args, ctx),
   },
 
   EngineeringSupport: {

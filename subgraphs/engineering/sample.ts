@@ -1,12 +1,13 @@
 // Deterministic SAMPLE records of the Banque des Territoires per territory (the record kinds' sample hook): no open
 // data lists them. Seeded by the territory id (same records on every machine), counts linear in SCALE.
+import { sampleSheetOfRecord } from '../runtime/action-sheets.ts';
 import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount, type Rng } from '../runtime/sample.ts';
 import { serviceOfKind } from './catalogue.ts';
 import { RECORD_KINDS, type RecordKind, type RecordRow, type RecordStatus, type StudyKind } from './db.ts';
 
 /** Bumped whenever the generator's output changes (part of dataVersion). */
-export const SAMPLE_VERSION = 'engineering-sample-v3';
+export const SAMPLE_VERSION = 'engineering-sample-v4-action-sheets';
 
 /** The real rule of the VTE hiring aid (seeds/001, AG of 15 Dec 2020): 4 000 € per VTE, 8 000 € for a VTE vert. */
 export const VTE_AID_EUR = 4000;
@@ -91,8 +92,9 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
     const seq = (counters.get(kind) ?? 0) + 1;
     counters.set(kind, seq);
     const year = Number(date.slice(0, 4));
+    const reference = `BDT-${KIND_CODE[kind]}-${t.phase.slice(0, 4)}-${t.code.slice(3)}-${String(seq).padStart(4, '0')}`;
     return {
-      reference: `BDT-${KIND_CODE[kind]}-${t.phase.slice(0, 4)}-${t.code.slice(3)}-${String(seq).padStart(4, '0')}`,
+      reference,
       territory_id: t.id,
       phase: t.phase,
       region_code: regionCode ?? t.regionCode,
@@ -112,6 +114,8 @@ function territoryRecords(t: PerimeterTerritory, scale: number): Draft[] {
       green: null,
       purpose: null,
       duration_years: null,
+      // The action sheet it serves: one of the territory's sample sheets on the service's main axis, or none.
+      action_sheet_id: sampleSheetOfRecord(t.id, serviceOfKind(kind).axes[0]!, reference, scale),
       origin: 'SAMPLE',
     };
   };

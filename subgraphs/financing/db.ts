@@ -39,6 +39,8 @@ export interface FinancingTable {
   status: string;
   /** SAMPLE (generated) or OPERATOR (declared by Bpifrance through the hub; survives sample reloads). */
   origin: 'SAMPLE' | 'OPERATOR';
+  /** Action sheet of the programme the record serves (id in the programme subgraph), or null. */
+  action_sheet_id: string | null;
 }
 export interface PgeTable {
   department_code: string;

@@ -2,6 +2,12 @@
 // financings: counts and rows, from the kit's pageLoader), whatever the number of territories.
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
+import {
+  ACTION_SHEET_COLUMN,
+  linkCountsLoader,
+  sheetSummaryLoader,
+  type LinkedTable,
+} from '../runtime/action-sheet-links.ts';
 import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
 import type { Financing, FinancingDB, Indicator } from './db.ts';
 import { financingRecord } from './records.ts';
@@ -12,6 +18,9 @@ export interface DepartmentContext {
   pge: repository.PgeTotals | null;
   indicator: Indicator | null;
 }
+
+/** The record tables whose rows name action sheets, for the sheets' summaries and the link counts. */
+const LINKED_TABLES: LinkedTable[] = [{ table: 'financing', amountColumn: 'amount_eur' }];
 
 export function createLoaders(db: Kysely<FinancingDB>) {
   return {
@@ -28,6 +37,11 @@ export function createLoaders(db: Kysely<FinancingDB>) {
       (r) => r.territory_id,
     ),
     financings: pageLoader<FinancingDB, Financing>(db, financingRecord),
+    // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, two per page of financings)
+    // and how each territory's financings name sheets (one statement per batch of territories).
+    sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
+    sheetFinancings: pageLoader<FinancingDB, Financing>(db, financingRecord, ACTION_SHEET_COLUMN),
+    linkCounts: linkCountsLoader(db, LINKED_TABLES),
     departmentsOfTerritory: manyLoader(
       (ids: string[]) => repository.departmentsOf(db, ids),
       (r) => r.territory_id,

@@ -1,6 +1,7 @@
 // The financing record kind, declared once for the record kit (runtime/records.ts): fields and their
 // validation, ownership, reserved sample references, filters and order of the pages, sample hook.
 // Shared by the mutations, the CSV import and the pages, so every path applies the same rules.
+import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import type { FieldProblem, RecordSpec, Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { INSTRUMENTS, SERVICES, STATUSES } from './catalogue.ts';
@@ -145,9 +146,12 @@ export const financingRecord: RecordSpec = {
       required: true,
       description: 'Where the file stands (GRANTED and PAID count as granted)',
     },
+    ACTION_SHEET_FIELD,
   ],
   check,
   checkIncomplete: true,
+  // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
+  ...ACTION_SHEET_LINK,
   toRow: (v) => ({
     reference: v.reference,
     territory_id: v.territoryId,
@@ -160,6 +164,7 @@ export const financingRecord: RecordSpec = {
     date: v.date,
     year: Number(String(v.date).slice(0, 4)),
     status: v.status,
+    action_sheet_id: v.actionSheetId ?? null,
     origin: 'OPERATOR',
   }),
 };

@@ -2,7 +2,8 @@
 // writes), no validation (the record kind's declaration in records.ts does it, through the kit).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
-import { pageRequest, type PageArgs } from '../runtime/loaders.ts';
+import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
+import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
@@ -21,6 +22,17 @@ export interface FinancingContext extends SubgraphContext {
 interface Slice {
   territoryId: string;
 }
+
+/** Bpifrance's slice of one action sheet. */
+interface SheetSlice {
+  sheetId: string;
+}
+
+const connection = (page: Page<Financing>) => ({
+  totalCount: page.totalCount,
+  nodes: page.rows,
+  pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+});
 
 const sampleDataset = () => datasetById.get(DATASET_IDS.sample)!;
 const declaredDataset = () => datasetById.get(DATASET_IDS.declared)!;
@@ -50,7 +62,7 @@ const catalogueOrder = (id: string) => SERVICES.findIndex((s) => s.id === id);
 
 export const resolvers: GraphQLResolverMap<FinancingContext> = {
   ...provenanceResolvers(
-    ['PanierSummary', 'PanierTotal', 'FinancingTotal'],
+    ['PanierSummary', 'PanierTotal', 'FinancingTotal', 'ActionSheetSummary', 'ActionSheetLinkSummary'],
     PROVENANCE,
     (ctx: FinancingContext) => ctx.db,
   ),
@@ -138,14 +150,10 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
         ? [...STATIC_DATASETS, declaredDataset()]
         : STATIC_DATASETS;
     },
-    async financings(s: Slice, args: PageArgs, ctx: FinancingContext) {
-      const page = await ctx.loaders.financings.load(pageRequest(financingRecord, s.territoryId, args));
-      return {
-        totalCount: page.totalCount,
-        nodes: page.rows,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      };
-    },
+    financings: async (s: Slice, args: PageArgs, ctx: FinancingContext) =>
+      connection(await ctx.loaders.financings.load(pageRequest(financingRecord, s.territoryId, args))),
+    actionSheetLinks: async (s: Slice, _: unknown, ctx: FinancingContext) =>
+      linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, 'BPIFRANCE', PROVENANCE),
     totalsByService: async (s: Slice, _: unknown, ctx: FinancingContext) =>
       (await ctx.loaders.byService.load(s.territoryId))
         .slice()
@@ -160,7 +168,22 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
     },
   },
 
+  ActionSheet: {
+    ...actionSheetReference,
+    financing: (sheet: { id: string }): SheetSlice => ({ sheetId: sheet.id }),
+  },
+
+  FinancingActionSheetSlice: {
+    operator: () => 'BPIFRANCE',
+    summary: async (s: SheetSlice, _: unknown, ctx: FinancingContext) =>
+      sheetSummary(await ctx.loaders.sheetSummary.load(s.sheetId), 'BPIFRANCE', PROVENANCE),
+    financings: async (s: SheetSlice, args: PageArgs, ctx: FinancingContext) =>
+      connection(await ctx.loaders.sheetFinancings.load(pageRequest(financingRecord, s.sheetId, args))),
+  },
+
   Financing: {
+    actionSheetId: (f: Financing) => f.action_sheet_id,
+    actionSheet: (f: Financing, _: unknown, ctx: FinancingContext) => actionSheetOf(f.action_sheet_id, ctx),
     company: (f: Financing) => ({ siren: f.siren, name: f.company_name, naf: f.company_naf }),
     service: (f: Financing) => serviceNode(serviceById.get(f.service_id)!),
     amountEur: (f: Financing) => Number(f.amount_eur),

@@ -1,5 +1,6 @@
 // Deterministic sample financings (the record kind's sample hook): no open data lists Bpifrance financings
 // per company and territory. Same seed, same records; the scale factor multiplies the counts.
+import { sampleSheetOfRecord } from '../runtime/action-sheets.ts';
 import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import {
   industrialProfile,
@@ -14,7 +15,7 @@ import { SERVICES, type CatalogueService, type Instrument, type Status } from '.
 import type { NewFinancing, SampleCompany as Company } from './db.ts';
 
 /** Bump when the generator's output changes (part of dataVersion). */
-export const SAMPLE_VERSION = 'financing-sample-v2-company-on-row';
+export const SAMPLE_VERSION = 'financing-sample-v3-action-sheets';
 
 /** Years a territory's records may carry: 2019-2022 for the first phase, 2023-2025 (data so far) for the second. */
 export function phaseYears(phase: string): [number, number] {
@@ -112,6 +113,9 @@ export function generateTerritory(territory: PerimeterTerritory, scale: number, 
   );
   financings.forEach((f, i) => {
     f.reference = `${prefix}-${String(i + 1).padStart(4, '0')}`;
+    // The action sheet it serves: one of the territory's sample sheets on the service's main axis, or none.
+    const axis = SERVICES.find((s) => s.id === f.service_id)!.axes[0]!;
+    f.action_sheet_id = sampleSheetOfRecord(territory.id, axis, f.reference, scale);
   });
   return { companies, financings };
 }

@@ -72,6 +72,8 @@ export interface RecruitmentActionTable {
   employer_siren: string | null;
   employer_name: string | null;
   origin: RecordOrigin;
+  /** Action sheet of the programme the record serves (id in the programme subgraph), or null. */
+  action_sheet_id: string | null;
 }
 /** BMO 2024 occupations (`industrial`: 1 for the FAP domains of industry). */
 export interface BmoOccupationTable {

@@ -1,10 +1,19 @@
 // Per-request DataLoaders of the recruitment subgraph: one SQL statement per batch of territories (two for a
 // page of actions: counts and rows, from the kit's pageLoader), whatever the number of territories.
 import type { Kysely } from 'kysely';
+import {
+  ACTION_SHEET_COLUMN,
+  linkCountsLoader,
+  sheetSummaryLoader,
+  type LinkedTable,
+} from '../runtime/action-sheet-links.ts';
 import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
 import type { RecruitmentAction, RecruitmentDB } from './db.ts';
 import { actionRecord } from './records.ts';
 import * as repository from './repository.ts';
+
+/** The record tables whose rows name action sheets (actions carry no amount), for sheet summaries and link counts. */
+const LINKED_TABLES: LinkedTable[] = [{ table: 'recruitment_action' }];
 
 export function createLoaders(db: Kysely<RecruitmentDB>) {
   const byTerritory = <R extends { territory_id: string }>(
@@ -38,6 +47,11 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (c) => c.territory_id,
     ),
     actions: pageLoader<RecruitmentDB, RecruitmentAction>(db, actionRecord),
+    // Action sheets: what France Travail brought to each (one statement per batch of sheets, two per page of
+    // actions) and how each territory's actions name sheets (one statement per batch of territories).
+    sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
+    sheetActions: pageLoader<RecruitmentDB, RecruitmentAction>(db, actionRecord, ACTION_SHEET_COLUMN),
+    linkCounts: linkCountsLoader(db, LINKED_TABLES),
   };
 }
 

@@ -2,6 +2,7 @@
 // ownership, reserved sample references, filters and order of the pages, sample hook. Shared by the mutations,
 // the CSV import (`npm run import -- recruitment <file.csv>`) and the pages. The job-seeker series, BMO basins,
 // hiring needs and Baromètre indicators are published open data and are not writable.
+import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import type { FieldProblem, RecordSpec, Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { ACTION_STATUSES, CATALOGUE } from './catalogue.ts';
@@ -190,9 +191,12 @@ export const actionRecord: RecordSpec = {
       maxLength: 200,
       description: 'Name of that company (at most 200 characters); with employerSiren',
     },
+    ACTION_SHEET_FIELD,
   ],
   check,
   checkIncomplete: true,
+  // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
+  ...ACTION_SHEET_LINK,
   toRow: (v): NewRecruitmentAction & Row => ({
     reference: String(v.reference),
     territory_id: String(v.territoryId),
@@ -208,6 +212,7 @@ export const actionRecord: RecordSpec = {
     sector: String(v.sector),
     employer_siren: (v.employerSiren as string | null | undefined) ?? null,
     employer_name: (v.employerName as string | null | undefined) ?? null,
+    action_sheet_id: (v.actionSheetId as string | null | undefined) ?? null,
     origin: 'OPERATOR',
   }),
 };

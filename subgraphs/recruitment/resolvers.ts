@@ -4,7 +4,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Kysely } from 'kysely';
 import { pageSize } from '../runtime/cursors.ts';
 import { badInput } from '../runtime/errors.ts';
-import { pageRequest, type PageArgs } from '../runtime/loaders.ts';
+import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
+import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
 import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
 import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
@@ -40,6 +41,17 @@ interface Slice {
   territoryId: string;
 }
 const OPERATOR = 'FRANCE_TRAVAIL';
+
+/** France Travail's slice of one action sheet. */
+interface SheetSlice {
+  sheetId: string;
+}
+
+const connection = (page: Page<RecruitmentAction>) => ({
+  totalCount: page.totalCount,
+  nodes: page.rows,
+  pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+});
 const INDICATORS = {
   YOUTH_HIRES: 'nombre-recrutements-jeunes',
   APPRENTICESHIP_CONTRACTS: 'nombre-contrats-apprentissage',
@@ -92,7 +104,11 @@ const PROVENANCE: RecordProvenance = {
 };
 
 export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
-  ...provenanceResolvers(['PanierSummary', 'PanierTotal'], PROVENANCE, (ctx: RecruitmentContext) => ctx.db),
+  ...provenanceResolvers(
+    ['PanierSummary', 'PanierTotal', 'ActionSheetSummary', 'ActionSheetLinkSummary'],
+    PROVENANCE,
+    (ctx: RecruitmentContext) => ctx.db,
+  ),
   Phase: { PHASE_2019_2022: '2019-2022', PHASE_2023_2027: '2023-2027' } as never,
   RecruitmentIndicator: INDICATORS as never,
 
@@ -208,14 +224,10 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
             Number(r.operator_records) === Number(r.records) ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
         }));
     },
-    async actions(s: Slice, args: PageArgs, ctx: RecruitmentContext) {
-      const page = await ctx.loaders.actions.load(pageRequest(actionRecord, s.territoryId, args));
-      return {
-        totalCount: page.totalCount,
-        nodes: page.rows,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      };
-    },
+    actions: async (s: Slice, args: PageArgs, ctx: RecruitmentContext) =>
+      connection(await ctx.loaders.actions.load(pageRequest(actionRecord, s.territoryId, args))),
+    actionSheetLinks: async (s: Slice, _: unknown, ctx: RecruitmentContext) =>
+      linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, OPERATOR, PROVENANCE),
     async jobSeekers(s: Slice, args: { from?: string; to?: string }, ctx: RecruitmentContext) {
       const [from, to] = checkMonthRange(args.from, args.to);
       return (await ctx.loaders.jobSeekers.load(s.territoryId)).filter((m) => m.month >= from && m.month <= to);
@@ -303,7 +315,20 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       return { reference, deleted: await deleteOne(ctx, actionRecord, reference) };
     },
   },
+  ActionSheet: {
+    ...actionSheetReference,
+    recruitment: (sheet: { id: string }): SheetSlice => ({ sheetId: sheet.id }),
+  },
+  RecruitmentActionSheetSlice: {
+    operator: () => OPERATOR,
+    summary: async (s: SheetSlice, _: unknown, ctx: RecruitmentContext) =>
+      sheetSummary(await ctx.loaders.sheetSummary.load(s.sheetId), OPERATOR, PROVENANCE),
+    actions: async (s: SheetSlice, args: PageArgs, ctx: RecruitmentContext) =>
+      connection(await ctx.loaders.sheetActions.load(pageRequest(actionRecord, s.sheetId, args))),
+  },
   RecruitmentAction: {
+    actionSheetId: (a: RecruitmentAction) => a.action_sheet_id,
+    actionSheet: (a: RecruitmentAction, _: unknown, ctx: RecruitmentContext) => actionSheetOf(a.action_sheet_id, ctx),
     service: (a: RecruitmentAction) => SERVICE_BY_ID.get(a.service_id),
     nafCode: (a: RecruitmentAction) => a.naf_code,
     employer: (a: RecruitmentAction) => (a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null),

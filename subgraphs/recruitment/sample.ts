@@ -1,13 +1,14 @@
 // Deterministic sample recruitment actions (the record kind's sample hook): no open data lists France Travail's
 // actions per territory. Seeded per territory, plausible, consistent with the territory's industrial profile;
 // the scale factor multiplies the counts.
+import { sampleSheetOfRecord } from '../runtime/action-sheets.ts';
 import { loadGeography, loadPerimeters, type PerimeterTerritory } from '../runtime/perimeters.ts';
 import { industrialProfile, rng, sampleCompanyName, sampleSiren, scaledCount } from '../runtime/sample.ts';
 import { CATALOGUE, type CatalogueService } from './catalogue.ts';
 import type { NewRecruitmentAction } from './db.ts';
 
 /** Bump when the generator changes: it is part of dataVersion(). */
-export const SAMPLE_VERSION = 'actions-v2-no-transco';
+export const SAMPLE_VERSION = 'actions-v3-no-transco-action-sheets';
 /** Statuses are computed against this fixed date so that the sample does not change with the clock. */
 export const STATUS_DATE = '2025-06-30';
 
@@ -96,8 +97,9 @@ export function generateActions(
     const employer = p.employer
       ? { siren: sampleSiren(random), name: sampleCompanyName(random, activity, place) }
       : null;
+    const reference = `FT-${territory.phase.slice(0, 4)}-${digits}-${service.code}-${String(i + 1).padStart(4, '0')}`;
     rows.push({
-      reference: `FT-${territory.phase.slice(0, 4)}-${digits}-${service.code}-${String(i + 1).padStart(4, '0')}`,
+      reference,
       territory_id: territory.id,
       service_id: service.id,
       title: `${random.pick(service.titles)} – ${activity.sector} (${place})`,
@@ -111,6 +113,8 @@ export function generateActions(
       sector: activity.sector,
       employer_siren: employer?.siren ?? null,
       employer_name: employer?.name ?? null,
+      // The action sheet it serves: one of the territory's sample sheets on the service's main axis, or none.
+      action_sheet_id: sampleSheetOfRecord(territory.id, service.axes[0]!, reference, scale),
       origin: 'SAMPLE',
     });
   }

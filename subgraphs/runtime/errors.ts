@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   SUBGRAPH_UNAVAILABLE: 'gateway: a subgraph did not answer (down, timeout, bad answer); `serviceName` names it.',
   PAYLOAD_TOO_LARGE: 'The request body is too large (HTTP 413).',
   NOT_READY: 'A subgraph is up but its database is not (yet) reachable (HTTP 503); retry later.',
+  DEPENDENCY_UNAVAILABLE:
+    'A write needed another subgraph to check a reference (e.g. the programme for an action sheet) and could not reach it; nothing was written, retry later.',
   GRAPHQL_PARSE_FAILED: 'The operation is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The operation does not match the schema.',
   BAD_REQUEST: 'The HTTP request is malformed (method, content type, body).',
@@ -62,6 +64,27 @@ export function clientError(code: ErrorCode, message: string, extensions: ErrorE
 
 export function badInput(argumentName: string, message: string): GraphQLError {
   return clientError('BAD_USER_INPUT', `${argumentName}: ${message}`, { argumentName });
+}
+
+/** Another subgraph could not answer a check or a read that needs it (thrown by a RecordSpec's `checkLinks`…). */
+export class DependencyUnavailable extends Error {
+  constructor(
+    message: string,
+    /** The input field whose value could not be checked. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The client's view of a DependencyUnavailable: for a write, refused and nothing written. */
+export function dependencyUnavailable(error: DependencyUnavailable, write = true): GraphQLError {
+  const what = error.field ? `${error.field} could not be checked` : 'a subgraph this answer needs could not answer';
+  return clientError(
+    'DEPENDENCY_UNAVAILABLE',
+    `${what}${write ? ', so nothing was written' : ''}: ${error.message}; retry later`,
+    error.field ? { field: error.field } : {},
+  );
 }
 
 export function notFound(what: string, argumentName: string): GraphQLError {

@@ -19,6 +19,7 @@ import {
   type RecordSpec,
   type UpsertReport,
 } from './records.ts';
+import { DependencyUnavailable } from './errors.ts';
 import { recordRows } from './outbox.ts';
 import { subgraphEntry } from './registry.ts';
 import { prepareDatabase, type SubgraphModule } from './subgraph.ts';
@@ -375,6 +376,43 @@ async function countFileLines(file: string): Promise<number> {
   return lines + (last === 10 ? 0 : 1);
 }
 
+/** Rows per request of the links' checks: one remote request per batch. */
+export const LINK_CHECK_BATCH = 500;
+
+/**
+ * The spec's remote checks (`checkLinks`) of the valid rows, one request per batch of LINK_CHECK_BATCH rows, before
+ * the transaction: rows naming an unknown link become invalid, with their line. A check that cannot be made
+ * refuses the whole import (nothing written).
+ */
+async function checkLinks(spec: RecordSpec, read: CsvRead, env: NodeJS.ProcessEnv): Promise<CsvRead> {
+  if (!spec.checkLinks || read.values.length === 0) return read;
+  const values: CsvRead['values'] = [];
+  const problems = [...read.problems];
+  for (let i = 0; i < read.values.length; i += LINK_CHECK_BATCH) {
+    const batch = read.values.slice(i, i + LINK_CHECK_BATCH);
+    let found: FieldProblem[][];
+    try {
+      found = await spec.checkLinks(
+        batch.map((v) => v.value),
+        env,
+      );
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailable)) throw error;
+      throw new ImportRefused(
+        `${error.field ?? 'a link'} could not be checked (line ${batch[0]!.line} and after): ${error.message}; nothing was written, retry later`,
+        problems,
+      );
+    }
+    batch.forEach((v, j) => {
+      const rowProblems = found[j] ?? [];
+      if (rowProblems.length) problems.push(...rowProblems.map((p) => ({ ...p, line: v.line })));
+      else values.push(v);
+    });
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { values, problems };
+}
+
 /** Imports a CSV (text, bytes, or a file read as a stream) into the subgraph's database, in one transaction. */
 export async function importCsv<DB>(
   db: Kysely<DB>,
@@ -386,12 +424,16 @@ export async function importCsv<DB>(
     progress?: (done: number, total: number) => void;
     /** Derived-rows hook; defaults to the spec's own (`RecordSpec.afterWrite`). */
     afterWrite?: DerivedRowsHook;
+    /** Environment of the links' checks (PROGRAMME_URL, HUB_SHARED_SECRET); default process.env. */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<ImportResult> {
-  const { values, problems, stopped } =
+  const read =
     typeof input === 'object' && 'file' in input
       ? await readCsvFile(spec, input.file, options)
       : validateCsv(spec, input, options);
+  const { stopped } = read;
+  const { values, problems } = read.stopped ? read : await checkLinks(spec, read, options.env ?? process.env);
   const invalid = new Set(problems.map((p) => p.line)).size;
   const rows = values.length + invalid;
   if (stopped) {

@@ -46,7 +46,8 @@ export type PageArgs = { first?: number | null; after?: string | null } & Record
 
 /** A validated page request; `filters` (with `first` and `after`) is also the batching key. */
 export interface PageRequest {
-  territoryId: string;
+  /** The value of the pages' partition column: a territory id, or an action sheet id for a sheet's pages. */
+  partition: string;
   first: number;
   after: CursorValue[] | null;
   filters: FilterValues;
@@ -61,10 +62,10 @@ export interface Page<R> {
 }
 
 /** Validates a page's arguments against the spec (page size, cursor, filters): BAD_USER_INPUT naming the argument. */
-export function pageRequest(spec: RecordSpec, territoryId: string, args: PageArgs): PageRequest {
+export function pageRequest(spec: RecordSpec, partition: string, args: PageArgs): PageRequest {
   const order = orderOf(spec);
   return {
-    territoryId,
+    partition,
     first: pageSize(args.first),
     after: decodeKeyset(
       args.after,
@@ -84,13 +85,15 @@ function orderOf(spec: RecordSpec) {
  * Pages of a record kind per (territory, filter), for one request: the keys of one request are grouped by
  * distinct filter and each group costs two statements (counts and rows) whatever the number of territories.
  * Rows come in the spec's stable order; the cursor is the order's values of the last row (keyset).
+ * `partition`: the column grouping the pages, the territory by default (`action_sheet_id` for a sheet's records).
  */
 export function pageLoader<DB, R extends Row = Row>(
   db: Kysely<DB>,
   spec: RecordSpec,
+  partition?: string,
 ): DataLoader<PageRequest, Page<R>, string> {
   const order = orderOf(spec);
-  const part = spec.territoryColumn!;
+  const part = partition ?? spec.territoryColumn!;
   const filterOf = (k: PageRequest) => JSON.stringify([k.first, k.after, k.filters]);
   const ref = (column: string, alias = 't') => sql.ref(`${alias}.${column}`);
   const orderBy = (alias: string) =>
@@ -116,7 +119,7 @@ export function pageLoader<DB, R extends Row = Row>(
       const groups = new Map<string, { request: PageRequest; ids: Set<string> }>();
       for (const key of keys) {
         const group = groups.get(filterOf(key)) ?? { request: key, ids: new Set<string>() };
-        group.ids.add(key.territoryId);
+        group.ids.add(key.partition);
         groups.set(filterOf(key), group);
       }
       const pages = new Map<string, Page<R>>();
@@ -158,8 +161,8 @@ export function pageLoader<DB, R extends Row = Row>(
           }
         }),
       );
-      return keys.map((k) => pages.get(`${k.territoryId}|${filterOf(k)}`)!);
+      return keys.map((k) => pages.get(`${k.partition}|${filterOf(k)}`)!);
     },
-    { cacheKeyFn: (k) => `${k.territoryId}|${filterOf(k)}` },
+    { cacheKeyFn: (k) => `${k.partition}|${filterOf(k)}` },
   );
 }

@@ -95,6 +95,15 @@ export interface RecordSpec {
    * it becomes the only behaviour (and goes) when the last operator is migrated.
    */
   checkIncomplete?: true;
+  /**
+   * Checks of references held by another subgraph (an action sheet of the programme), for a batch of validated
+   * values: one remote request per batch, run BEFORE the write's transaction (no HTTP while holding a lock). One list
+   * of problems per value, reported with the `check`'s. Throws DependencyUnavailable (errors.ts) when
+   * the other subgraph cannot answer: the write is then refused (DEPENDENCY_UNAVAILABLE), nothing written.
+   */
+  checkLinks?: (values: Row[], env: NodeJS.ProcessEnv) => Promise<FieldProblem[][]>;
+  /** The fields `checkLinks` depends on: an update touching none of them keeps its checked link unchecked. */
+  linkFields?: readonly string[];
   /** Database row of a validated value: adds derived columns (year, phase, region…, `origin`). */
   toRow: (value: Row) => Row;
   /** Who may write: a rule over the caller's identity and the stored row. */

@@ -30,6 +30,8 @@ export interface SubgraphContext extends BaseContext {
   database: Database<OperatorDB>;
   /** The caller's verified identity (token forwarded by the gateway); verified on first use. */
   identity?: () => Promise<Identity | undefined>;
+  /** The server's environment (PROGRAMME_URL, HUB_SHARED_SECRET…), for calls to other subgraphs; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SubgraphModule<Ctx extends SubgraphContext = SubgraphContext> {
@@ -139,6 +141,7 @@ export function subgraphHttpServer<Ctx extends SubgraphContext>(
       return {
         ...module.context(database, req),
         identity: () => (identity ??= verifyAuthorization(req.headers.authorization, env)),
+        env,
       };
     },
     onRequest: () => stats.requests++,

@@ -4,10 +4,12 @@
 //   No read-then-write race: the database decides which concurrent create inserts.
 // - update: the row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite runs one transaction at a time),
 //   the merged record validated, and only the changed columns written: concurrent patches are all kept.
+// - links to other subgraphs (`checkLinks`, e.g. an action sheet of the programme) are checked BEFORE the
+//   transaction: no HTTP call while a row is locked; a check that cannot be made refuses the write.
 import type { Kysely, Transaction } from 'kysely';
 import { actingFor, type Identity } from './auth.ts';
 import { writeTransaction } from './deadline.ts';
-import { clientError } from './errors.ts';
+import { clientError, DependencyUnavailable, dependencyUnavailable, type FieldProblem } from './errors.ts';
 import { recordRows } from './outbox.ts';
 import {
   columnOf,
@@ -62,6 +64,33 @@ function checkOwns(spec: RecordSpec, identity: Identity, key: string, row: Row):
     throw notYours(spec, key, `is not a record of ${spec.owner!.writers} this token may write`);
 }
 
+/**
+ * The spec's remote checks of a validated value, merged with its local problems (a field already wrong is not
+ * reported twice). A check that cannot be made: with other problems, one more problem on the field; alone,
+ * DEPENDENCY_UNAVAILABLE. Either way the write is refused and nothing is written.
+ */
+async function withLinkProblems(
+  ctx: SubgraphContext,
+  spec: RecordSpec,
+  value: Row,
+  problems: FieldProblem[],
+): Promise<FieldProblem[]> {
+  if (!spec.checkLinks) return problems;
+  const wrong = new Set(problems.map((p) => p.field));
+  try {
+    const [remote = []] = await spec.checkLinks([value], ctx.env ?? process.env);
+    return [...problems, ...remote.filter((p) => !wrong.has(p.field))];
+  } catch (error) {
+    if (!(error instanceof DependencyUnavailable)) throw error;
+    if (!problems.length) throw dependencyUnavailable(error);
+    return [...problems, { field: error.field ?? 'link', message: `could not be checked: ${error.message}` }];
+  }
+}
+
+/** The link fields' values of a record, to tell whether the one checked is the one written. */
+const linkValues = (spec: RecordSpec, value: Row) =>
+  JSON.stringify((spec.linkFields ?? []).map((f) => value[f] ?? null));
+
 const kit = <DB>(trx: Transaction<DB>) => trx as unknown as Kysely<KitDB>;
 
 async function readRow(trx: Kysely<KitDB>, spec: RecordSpec, key: string, lock: boolean): Promise<Row | undefined> {
@@ -91,7 +120,9 @@ export async function createOne(
 ): Promise<{ created: boolean; row: Row }> {
   const identity = await writer(ctx, spec);
   refuseReserved(spec, String(input[spec.key] ?? ''));
-  const { value, problems } = validateRecord(spec, input);
+  const validated = validateRecord(spec, input);
+  const { value } = validated;
+  const problems = await withLinkProblems(ctx, spec, value, validated.problems);
   if (problems.length) throw validationError(spec, problems);
   const key = String(value[spec.key]);
   const row = spec.toRow(value);
@@ -138,6 +169,20 @@ export async function updateOne(
   }
   const partial = validateRecord(spec, patch, { partial: true });
   if (partial.problems.length) throw validationError(spec, partial.problems);
+  // A patch touching a link field is checked against the record as it stands, before the transaction (no HTTP
+  // under the row lock); inside, the merged record must still name the same link, else the check was for another.
+  let checked: string | undefined;
+  if (spec.checkLinks && spec.linkFields?.some((f) => f in patch)) {
+    const current = await readRow(ctx.database.db, spec, key, false);
+    if (current) {
+      // Ownership first, as in the transaction: another owner's record is FORBIDDEN, whatever the patch.
+      checkOwns(spec, identity, key, current);
+      const merged = validateRecord(spec, { ...rowToInput(spec, current), ...patch });
+      const problems = await withLinkProblems(ctx, spec, merged.value, merged.problems);
+      if (problems.length) throw validationError(spec, problems);
+      checked = linkValues(spec, merged.value);
+    }
+  }
   return writeTransaction(ctx.database, async (t) => {
     const trx = kit(t);
     const existing = await readRow(trx, spec, key, ctx.database.dialect === 'postgres');
@@ -145,6 +190,12 @@ export async function updateOne(
     checkOwns(spec, identity, key, existing);
     const { value, problems } = validateRecord(spec, { ...rowToInput(spec, existing), ...patch });
     if (problems.length) throw validationError(spec, problems);
+    if (checked !== undefined && checked !== linkValues(spec, value))
+      throw clientError(
+        'CONFLICT',
+        `${spec.kind} "${key}" changed while its ${spec.linkFields!.join(' and ')} were being checked; send the update again`,
+        { field: spec.key },
+      );
     const row = spec.toRow(value);
     const changed = Object.fromEntries(Object.entries(row).filter(([c, v]) => !sameRow(existing, { [c]: v })));
     if (Object.keys(changed).length === 0) return { updated: false, row: existing };

@@ -2,7 +2,7 @@
 // port, each on its own throw-away database, and the gateway in front of them.
 import type { Server } from 'node:http';
 import { listen } from '../../subgraphs/runtime/http.ts';
-import { readSubgraphList } from '../../subgraphs/runtime/registry.ts';
+import { envKey, readSubgraphList } from '../../subgraphs/runtime/registry.ts';
 import type { SubgraphContext, SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
 import { compose, sourcesFromList } from '../../schema/compose.ts';
@@ -39,12 +39,19 @@ export interface TestHubOptions {
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const subgraphs = new Map<string, { test: TestSubgraph<SubgraphContext>; url: string }>();
   const list = readSubgraphList(undefined, {}).filter((e) => !options.only || options.only.includes(e.name));
+  // One environment for every subgraph, completed once they listen with each one's URL (`<NAME>_URL`, unless the
+  // test set it): subgraphs that call another (operators checking action sheets with the programme) reach this hub's.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(options.env ?? {}) };
   await Promise.all(
     list.map(async (entry) => {
       const test = await startTestSubgraph(await loadModule(entry.name), options.databases?.[entry.name]);
-      subgraphs.set(entry.name, { test, url: await test.listen({ ...process.env, ...(options.env ?? {}) }) });
+      subgraphs.set(entry.name, { test, url: await test.listen(env) });
     }),
   );
+  for (const [name, s] of subgraphs) {
+    const key = `${envKey(name)}_URL`;
+    if (options.env?.[key] === undefined) env[key] = s.url;
+  }
   const subgraphUrls = Object.fromEntries([...subgraphs].map(([name, s]) => [name, s.url]));
   let supergraphSdl: string | undefined;
   if (options.only) {

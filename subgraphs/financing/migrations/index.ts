@@ -3,6 +3,7 @@ import { financingTables } from './001_financing_tables.ts';
 import { financingOrigin } from './002_financing_origin.ts';
 import { financingKeyset } from './003_financing_keyset.ts';
 import { retiredServices } from './004_retired_services.ts';
+import { financingActionSheet } from './005_financing_action_sheet.ts';
 
 /** Versioned migrations of the financing subgraph, applied in name order. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_financing_origin': financingOrigin,
   '003_financing_keyset': financingKeyset,
   '004_retired_services': retiredServices,
+  '005_financing_action_sheet': financingActionSheet,
 };
