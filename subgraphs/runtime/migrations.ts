@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { advisoryKey, insertMany, type Database } from './database.ts';
 import { recordChange, type OutboxRow } from './outbox.ts';
+import type { KitDB } from './records.ts';
 
 /**
  * Tables every subgraph has: provenance of its datasets and the state of its data load.
@@ -154,8 +155,7 @@ export interface RetiredService {
  * Returns how many records each service retired (logged, so whoever upgrades sees it).
  */
 export async function retireServiceRecords(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>,
+  db: Kysely<KitDB>,
   subgraph: string,
   services: RetiredService[],
 ): Promise<Record<string, number>> {
