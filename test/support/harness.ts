@@ -45,6 +45,7 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
   const database = await prepareDatabase(module, { url: at?.url ?? POSTGRES_URL ?? 'sqlite::memory:', schema });
   const prepared = await prepareSubgraph(module, database);
   let server: Server | undefined;
+  let stopping: Promise<void> | undefined;
   const inFlight = new InFlight();
   return {
     prepared,
@@ -65,10 +66,14 @@ export async function startTestSubgraph<Ctx extends SubgraphContext>(
       const port = await listen(server, 0);
       return `http://127.0.0.1:${port}/graphql`;
     },
-    async stop() {
-      if (server) await closeServer(server);
-      await prepared.apollo.stop();
-      await database.close();
+    // Idempotent: a test may stop one subgraph of a hub (to prove the others cope), and the hub's stop() stops it again.
+    stop() {
+      stopping ??= (async () => {
+        if (server) await closeServer(server);
+        await prepared.apollo.stop();
+        await database.close();
+      })();
+      return stopping;
     },
   };
 }
