@@ -72,7 +72,8 @@ export interface Monolith {
 
 type Resolver = GraphQLFieldResolver<unknown, SubgraphContext, Record<string, unknown>>;
 type ResolverMap = Record<string, Record<string, unknown>>;
-const FEDERATION_DIRECTIVES = new Set(['key', 'shareable', 'link', 'external', 'requires', 'provides']);
+// And `@listSize` (demand control): the cost estimate reads it from the supergraph (serverOptions), not from this schema.
+const FEDERATION_DIRECTIVES = new Set(['key', 'shareable', 'link', 'external', 'requires', 'provides', 'listSize']);
 
 /** The module's SDL without its federation vocabulary, and what it says about entities. */
 function readPart(name: string, sdl: string) {
