@@ -257,7 +257,7 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
       updated: true,
       record: { investmentEur: 2_500_000, status: 'IN_PROGRESS', jobsCreated: 25 },
     });
-    expect((await slice()).summary.amountEur).toBe(before.summary.amountEur! + 1_500_000);
+    expect((await slice()).summary.amountEur).toBe((before.summary.amountEur ?? 0) + 1_500_000);
     const same = await run<{ updateInvestmentProject: Written }>(sg, writer, UPDATE_INVESTMENT, {
       reference: input.reference,
       patch: { status: 'IN_PROGRESS' },
