@@ -72,8 +72,27 @@ export interface Monolith {
 
 type Resolver = GraphQLFieldResolver<unknown, SubgraphContext, Record<string, unknown>>;
 type ResolverMap = Record<string, Record<string, unknown>>;
-// And `@listSize` (demand control): the cost estimate reads it from the supergraph (serverOptions), not from this schema.
-const FEDERATION_DIRECTIVES = new Set(['key', 'shareable', 'link', 'external', 'requires', 'provides', 'listSize']);
+// Every directive of the federation spec (v2.9), whether a subgraph imports it today or not: none means anything here.
+const FEDERATION_DIRECTIVES = new Set([
+  'key',
+  'shareable',
+  'link',
+  'external',
+  'requires',
+  'provides',
+  'inaccessible',
+  'tag',
+  'override',
+  'interfaceObject',
+  'composeDirective',
+  'authenticated',
+  'requiresScopes',
+  'policy',
+  'context',
+  'fromContext',
+  'cost',
+  'listSize',
+]);
 
 /** The module's SDL without its federation vocabulary, and what it says about entities. */
 function readPart(name: string, sdl: string) {

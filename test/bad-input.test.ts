@@ -70,6 +70,9 @@ interface Case {
 const TERRITORIES = `query($first: Int, $after: String, $search: String, $region: String, $phase: Phase) {
   territories(first: $first, after: $after, search: $search, region: $region, phase: $phase) { totalCount nodes { id } pageInfo { endCursor } } }`;
 
+/** What the tests read of a TERRITORIES answer. */
+type Counted = { territories: { totalCount: number } };
+
 const corpus: Case[] = [
   // Malformed documents.
   {
@@ -404,26 +407,29 @@ describe('bad inputs', () => {
       ['\u202Eesserb', 0],
     ];
     for (const [search, expected] of values) {
-      const response = await post(hub.gatewayUrl, TERRITORIES, { search, first: 50 });
+      const response = await post<Counted>(hub.gatewayUrl, TERRITORIES, { search, first: 50 });
       expect([search, response.status]).toEqual([search, 200]);
-      expect([search, response.errors, response.data.territories.totalCount]).toEqual([search, undefined, expected]);
+      expect([search, response.errors, response.data?.territories.totalCount]).toEqual([search, undefined, expected]);
     }
     for (const search of ['BOURG-EN-BRESSE', 'bourg-en-bressé', '  Bassin   de BOURG ']) {
-      const response = await post(hub.gatewayUrl, TERRITORIES, { search });
+      const response = await post<Counted>(hub.gatewayUrl, TERRITORIES, { search });
       expect([search, response.errors]).toEqual([search, undefined]);
-      expect(response.data.territories.totalCount).toBeGreaterThanOrEqual(1);
+      expect(response.data!.territories.totalCount).toBeGreaterThanOrEqual(1);
     }
   });
 
   it('is healthy and its data intact afterwards', async () => {
-    const all = await post(hub.gatewayUrl, `{ territories(first: 1) { totalCount } regions { code } }`);
-    expect([all.status, all.errors, all.data.territories.totalCount]).toEqual([200, undefined, 332]);
-    expect(all.data.regions.length).toBeGreaterThanOrEqual(13);
-    const territory = await post(
+    const all = await post<Counted & { regions: { code: string }[] }>(
+      hub.gatewayUrl,
+      `{ territories(first: 1) { totalCount } regions { code } }`,
+    );
+    expect([all.status, all.errors, all.data?.territories.totalCount]).toEqual([200, undefined, 332]);
+    expect(all.data!.regions.length).toBeGreaterThanOrEqual(13);
+    const territory = await post<{ territory: { name: string } | null }>(
       hub.gatewayUrl,
       `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`,
     );
-    expect([territory.errors, territory.data.territory.name]).toEqual([undefined, 'Bassin de Bourg-en-Bresse']);
+    expect([territory.errors, territory.data?.territory?.name]).toEqual([undefined, 'Bassin de Bourg-en-Bresse']);
     expect((await fetch(new URL('/health', hub.gatewayUrl))).status).toBe(200);
     expect((await fetch(new URL('/ready', hub.gatewayUrl))).status).toBe(200);
   });

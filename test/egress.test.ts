@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../subgraphs/runtime/registry.ts';
 import { post } from './support/harness.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
+import type { PanierAnswer } from './support/shapes.ts';
 
 const GUARD = resolve(ROOT, 'test/support/egress-guard.cjs');
 
@@ -87,9 +88,9 @@ describe('the gateway reaches nothing beyond loopback by default', () => {
       const [, port] = await gateway.lines(/gateway ready at http:\/\/[^:]+:(\d+)\/graphql/);
       const url = `http://127.0.0.1:${port}/graphql`;
       const panier = readFileSync(resolve(ROOT, 'queries/territory-panier.graphql'), 'utf8');
-      const answer = await post(url, panier, { id: '2023-2027:ti-8402' });
+      const answer = await post<PanierAnswer>(url, panier, { id: '2023-2027:ti-8402' });
       expect(answer.errors).toBeUndefined();
-      expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+      expect(answer.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
     } finally {
       gateway.child.kill('SIGINT');
     }

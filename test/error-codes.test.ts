@@ -216,9 +216,16 @@ async function faultsOf(o: OperatorCase): Promise<Record<Fault, Answer | 'no err
       as(writer),
     );
   const remove = (reference: string) =>
-    post(hub.gatewayUrl, `mutation($r: ID!) { ${m.delete}(reference: $r) { deleted } }`, { r: reference }, as(writer));
+    post<Record<string, { deleted: boolean } | null>>(
+      hub.gatewayUrl,
+      `mutation($r: ID!) { ${m.delete}(reference: $r) { deleted } }`,
+      { r: reference },
+      as(writer),
+    );
+  /** The territory's slice and list are named by the operator case: `territory[o.slice][o.list]`. */
+  type Page = { territory: Record<string, Record<string, { nodes: { reference: string }[] }>> };
   const page = (args: { service?: string; after?: string }, territory = T) =>
-    post(
+    post<Page>(
       hub.gatewayUrl,
       `query($id: ID!, $service: ID, $after: String) { territory(id: $id) { ${o.slice} {
         ${o.list}(first: 1, service: $service, after: $after) { nodes { reference } } } } }`,
@@ -230,7 +237,7 @@ async function faultsOf(o: OperatorCase): Promise<Record<Fault, Answer | 'no err
   for (const id of [T, ...territoryIdsOf('2023-2027').slice(0, 30)]) {
     const r = await page({}, id);
     expect(r.errors).toBeUndefined();
-    sample = r.data.territory[o.slice][o.list].nodes[0]?.reference;
+    sample = r.data!.territory[o.slice]![o.list]!.nodes[0]?.reference;
     if (sample) break;
   }
   expect(sample).toMatch(o.sampleReference);
@@ -272,7 +279,9 @@ async function faultsOf(o: OperatorCase): Promise<Record<Fault, Answer | 'no err
     // A refused write must leave nothing: a record found afterwards is part of the answer.
     const removed = await remove(key);
     expect(removed.errors).toBeUndefined();
-    answers[fault] = removed.data[m.delete].deleted ? { code: `WRITTEN, answered ${JSON.stringify(answer)}` } : answer;
+    answers[fault] = removed.data![m.delete]!.deleted
+      ? { code: `WRITTEN, answered ${JSON.stringify(answer)}` }
+      : answer;
   }
 
   // CONFLICT: the record exists, then other values for its reference.

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOperation, QUERIES_DIR } from '../gateway/operations.ts';
 import { post, type ProbeAnswer } from './support/harness.ts';
+import type { PanierAnswer, PanierTerritory } from './support/shapes.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 import {
   startExtraGateway,
@@ -24,15 +25,15 @@ let hub: TestHub;
 let proxy: FaultyProxy;
 let gw: ExtraGateway;
 /** The territory's panier answered with every subgraph up, as JSON. */
-let healthy: Record<string, unknown>;
+let healthy: PanierTerritory;
 
 beforeAll(async () => {
   hub = await startTestHub();
   proxy = await startFaultyProxy(hub.subgraphs.get('financing')!.url);
   gw = await startExtraGateway(hub, { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) }, { financing: proxy.url });
-  const reference = await post(hub.gatewayUrl, panier.query, panier.variables);
+  const reference = await post<PanierAnswer>(hub.gatewayUrl, panier.query, panier.variables);
   expect(reference.errors).toBeUndefined();
-  healthy = reference.data.territory;
+  healthy = reference.data!.territory!;
 });
 
 afterAll(async () => {
@@ -48,9 +49,9 @@ async function ready(): Promise<{ status: number; body: ProbeAnswer }> {
 
 describe('faults of one operator subgraph', () => {
   it('answers fully through the proxy when it passes', async () => {
-    const response = await post(gw.url, panier.query, panier.variables);
+    const response = await post<PanierAnswer>(gw.url, panier.query, panier.variables);
     expect([response.status, response.errors]).toEqual([200, undefined]);
-    expect(response.data.territory).toEqual(healthy);
+    expect(response.data!.territory).toEqual(healthy);
   });
 
   const faults: [FaultMode, RegExp][] = [
@@ -66,11 +67,11 @@ describe('faults of one operator subgraph', () => {
       await proxy.setMode(mode, { delayMs: SLOW_DELAY_MS });
       try {
         const started = performance.now();
-        const response = await post(gw.url, panier.query, panier.variables);
+        const response = await post<PanierAnswer>(gw.url, panier.query, panier.variables);
         // The gateway did not wait for the slow subgraph's answer (the message says it gave up at the timeout).
         expect(performance.now() - started).toBeLessThan(SLOW_DELAY_MS);
         expect(response.status).toBe(200);
-        const territory = response.data.territory;
+        const territory = response.data!.territory!;
         expect(territory.financing).toBeNull();
         for (const slice of OTHER_SLICES) expect(territory[slice]).toEqual(healthy[slice]);
         for (const field of [
@@ -95,11 +96,11 @@ describe('faults of one operator subgraph', () => {
           expect(JSON.stringify(error)).not.toMatch(/pool exhausted|db\.internal|this is not json/);
         }
         // The gateway keeps serving queries that do not need financing…
-        const other = await post(
+        const other = await post<{ territories: { totalCount: number } }>(
           gw.url,
           `{ territories(first: 2) { totalCount nodes { id recruitment { summary { recordCount } } } } }`,
         );
-        expect([other.status, other.errors, other.data.territories.totalCount]).toEqual([200, undefined, 332]);
+        expect([other.status, other.errors, other.data?.territories.totalCount]).toEqual([200, undefined, 332]);
         // …and a query of financing alone gets a clear error, not a crash.
         const alone = await post(gw.url, `{ financingCatalogue { id } }`);
         expect(alone.status).toBe(200);
@@ -118,9 +119,9 @@ describe('faults of one operator subgraph', () => {
         await proxy.setMode('pass');
       }
       // Recovery without any restart: the very next request is complete again.
-      const recovered = await post(gw.url, panier.query, panier.variables);
+      const recovered = await post<PanierAnswer>(gw.url, panier.query, panier.variables);
       expect([recovered.status, recovered.errors]).toEqual([200, undefined]);
-      expect(recovered.data.territory).toEqual(healthy);
+      expect(recovered.data!.territory).toEqual(healthy);
       if (mode === 'down') {
         const back = await ready();
         expect([back.status, back.body.status]).toEqual([200, 'ready']);
@@ -130,7 +131,7 @@ describe('faults of one operator subgraph', () => {
 
   it('survives a burst of concurrent requests while financing flaps', async () => {
     const modes: FaultMode[] = ['down', 'pass', 'garbage', 'pass', 'http500', 'pass'];
-    const burst = Array.from({ length: 16 }, () => post(gw.url, panier.query, panier.variables));
+    const burst = Array.from({ length: 16 }, () => post<PanierAnswer>(gw.url, panier.query, panier.variables));
     for (const mode of modes) {
       await proxy.setMode(mode);
       await new Promise((r) => setTimeout(r, 20));
@@ -142,10 +143,10 @@ describe('faults of one operator subgraph', () => {
       for (const error of answer.errors ?? []) expect(error.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
       const failed = new Set((answer.errors ?? []).map((e) => e.extensions?.serviceName));
       // (Should another subgraph miss the timeout on a very busy machine, only its fields are lost.)
-      if (!failed.has('territories')) expect(answer.data.territory.name).toBe(healthy.name);
-      if (failed.size === 0) expect(answer.data.territory).toEqual(healthy);
+      if (!failed.has('territories')) expect(answer.data?.territory?.name).toBe(healthy.name);
+      if (failed.size === 0) expect(answer.data!.territory).toEqual(healthy);
     }
-    const after = await post(gw.url, panier.query, panier.variables);
+    const after = await post<PanierAnswer>(gw.url, panier.query, panier.variables);
     expect([after.status, after.errors]).toEqual([200, undefined]);
   });
 });
@@ -156,7 +157,7 @@ describe('graceful shutdown', () => {
     const closing = await startExtraGateway(hub, { SUBGRAPH_TIMEOUT_MS: '5000' }, { financing: slow.url });
     try {
       const port = Number(new URL(closing.url).port);
-      const inFlight = post(
+      const inFlight = post<{ territory: { financing: { summary: { recordCount: number } } | null } | null }>(
         closing.url,
         `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`,
         { id: '2023-2027:ti-8402' },
@@ -178,7 +179,7 @@ describe('graceful shutdown', () => {
       expect(refused).toBe('ECONNREFUSED');
       const answer = await inFlight;
       expect([answer.status, answer.errors]).toEqual([200, undefined]);
-      expect(answer.data.territory.financing.summary.recordCount).toBeGreaterThanOrEqual(0);
+      expect(answer.data!.territory!.financing!.summary.recordCount).toBeGreaterThanOrEqual(0);
       await stopping;
     } finally {
       delete process.env.SHUTDOWN_GRACE_MS;

@@ -22,12 +22,12 @@ describe('gateway', () => {
   });
 
   it('returns the contract fields of a territory', async () => {
-    const { data } = await post(
+    const { data } = await post<{ territory: unknown }>(
       hub.gatewayUrl,
       `query($id: ID!) { territory(id: $id) { id code name phase region { code name } groupements { siren name } } }`,
       { id: '2023-2027:ti-8402' },
     );
-    expect(data.territory).toEqual({
+    expect(data!.territory).toEqual({
       id: '2023-2027:ti-8402',
       code: 'ti-8402',
       name: 'Bassin de Bourg-en-Bresse',
@@ -41,13 +41,14 @@ describe('gateway', () => {
   });
 
   it('serves all 332 territories of both phases', async () => {
-    const { data } = await post(
+    type Page = { totalCount: number; nodes: { id: string }[] };
+    const { data } = await post<{ all: { totalCount: number }; p1: Page; p2: Page }>(
       hub.gatewayUrl,
       `{ all: territories(first: 1) { totalCount } p1: territories(phase: PHASE_2019_2022, first: 200) { totalCount nodes { id } } p2: territories(phase: PHASE_2023_2027, first: 200) { totalCount nodes { id } } }`,
     );
-    expect([data.all.totalCount, data.p1.totalCount, data.p2.totalCount]).toEqual([332, 149, 183]);
-    expect(data.p1.nodes).toHaveLength(149);
-    expect(data.p2.nodes).toHaveLength(183);
+    expect([data!.all.totalCount, data!.p1.totalCount, data!.p2.totalCount]).toEqual([332, 149, 183]);
+    expect(data!.p1.nodes).toHaveLength(149);
+    expect(data!.p2.nodes).toHaveLength(183);
   });
 
   it('passes a clear client error through for bad input', async () => {

@@ -23,6 +23,7 @@ import {
   type GraphQLInputType,
   type GraphQLOutputType,
   type GraphQLSchema,
+  type IntrospectionQuery,
 } from 'graphql';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +60,9 @@ const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   hub = await startTestHub();
-  const introspection = await post(hub.gatewayUrl, getIntrospectionQuery());
-  schema = buildClientSchema(introspection.data);
+  const introspection = await post<IntrospectionQuery>(hub.gatewayUrl, getIntrospectionQuery());
+  expect(introspection.errors).toBeUndefined();
+  schema = buildClientSchema(introspection.data!);
 
   for (const definition of parse(readFileSync(SUPERGRAPH_FILE, 'utf8')).definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || definition.name.value !== 'Mutation') continue;
@@ -88,16 +90,17 @@ beforeAll(async () => {
   // Real values from the graph, so that plausible cases pass validation: territories of the current
   // phase, each operator's catalogue, SIRENs of groupements.
   for (const subgraph of Object.keys(WRITERS).filter((s) => s !== 'programme')) {
-    const catalogue = await post(hub.gatewayUrl, `{ ${subgraph}Catalogue { id } }`);
+    const catalogue = await post<Record<string, { id: string }[]>>(hub.gatewayUrl, `{ ${subgraph}Catalogue { id } }`);
     services.set(
       subgraph,
-      catalogue.data[`${subgraph}Catalogue`].map((s: { id: string }) => s.id),
+      catalogue.data![`${subgraph}Catalogue`]!.map((s) => s.id),
     );
   }
-  const groupements = await post(hub.gatewayUrl, `{ territories(first: 30) { nodes { groupements { siren } } } }`);
-  const sirens = groupements.data.territories.nodes.flatMap((t: { groupements: { siren: string }[] }) =>
-    t.groupements.map((g) => g.siren),
+  const groupements = await post<{ territories: { nodes: { groupements: { siren: string }[] }[] } }>(
+    hub.gatewayUrl,
+    `{ territories(first: 30) { nodes { groupements { siren } } } }`,
   );
+  const sirens = groupements.data!.territories.nodes.flatMap((t) => t.groupements.map((g) => g.siren));
   const day = fc
     .date({ min: new Date('2023-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true })
     .map((d) => d.toISOString().slice(0, 10));

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envKey, readSubgraphList, ROOT, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
 import { post, type ProbeAnswer } from './support/harness.ts';
+import type { PanierAnswer } from './support/shapes.ts';
 import { freePort } from './support/ports.ts';
 
 const GUARD = resolve(ROOT, 'test/support/egress-guard.cjs');
@@ -137,9 +138,9 @@ describe('npm start', () => {
       const { body } = await json(`http://127.0.0.1:${ports.get(s.name)}/health`);
       expect([body.subgraph, started.has(body.pid ?? -1)], output).toEqual([s.name, true]);
     }
-    const answer = await post(gatewayUrl, panier, TERRITORY);
+    const answer = await post<PanierAnswer>(gatewayUrl, panier, TERRITORY);
     expect(answer.errors, output).toBeUndefined();
-    expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+    expect(answer.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
     // Every subgraph answers its /ready probe (polled: a probe may time out on a busy machine).
     const ready = await until(
       'the gateway to report every subgraph ready',
@@ -207,13 +208,13 @@ describe('npm start', () => {
       const answer = await until(
         'Hive Gateway to answer',
         async () => {
-          const r = await post(hiveUrl, panier, TERRITORY);
+          const r = await post<PanierAnswer>(hiveUrl, panier, TERRITORY);
           return r.data?.territory ? r : undefined;
         },
         120_000,
       );
       expect(answer.errors, hiveOut).toBeUndefined();
-      expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+      expect(answer.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
     } finally {
       hive.kill('SIGTERM');
       await hiveExited;
@@ -237,9 +238,9 @@ describe('npm start', () => {
         async () => (monolithOut.includes('monolith ready') ? true : undefined),
         120_000,
       );
-      const answer = await post(`http://127.0.0.1:${monolithPort}/graphql`, panier, TERRITORY);
+      const answer = await post<PanierAnswer>(`http://127.0.0.1:${monolithPort}/graphql`, panier, TERRITORY);
       expect(answer.errors, monolithOut).toBeUndefined();
-      expect(answer.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
+      expect(answer.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
     } finally {
       monolith.kill('SIGTERM');
       await monolithExited;
@@ -258,15 +259,15 @@ describe('npm start', () => {
     const partial = await until(
       'a partial panier naming financing',
       async () => {
-        const r = await post(gatewayUrl, panier, TERRITORY);
+        const r = await post<PanierAnswer>(gatewayUrl, panier, TERRITORY);
         return r.errors?.length ? r : undefined;
       },
       60_000,
     );
     expect(partial.status).toBe(200);
-    expect(partial.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
-    expect(partial.data.territory.financing).toBeNull();
-    expect(partial.data.territory.recruitment).not.toBeNull();
+    expect(partial.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
+    expect(partial.data!.territory!.financing).toBeNull();
+    expect(partial.data!.territory!.recruitment).not.toBeNull();
     expect(partial.errors!.map((e) => e.extensions?.code)).toContain('SUBGRAPH_UNAVAILABLE');
     expect(partial.errors!.some((e) => e.message.includes('"financing"'))).toBe(true);
     const degraded = await json(new URL('/ready', gatewayUrl).toString());
@@ -280,8 +281,8 @@ describe('npm start', () => {
       async () => {
         const { body } = await json(healthUrl);
         if (body.pid === before.pid) return undefined;
-        const r = await post(gatewayUrl, panier, TERRITORY);
-        return !r.errors && r.data.territory.financing ? true : undefined;
+        const r = await post<PanierAnswer>(gatewayUrl, panier, TERRITORY);
+        return !r.errors && r.data!.territory!.financing ? true : undefined;
       },
       180_000,
     );

@@ -140,7 +140,7 @@ describe('aliases', () => {
     const nested = await post(small.url, `{ phases { ${aliases} } }`);
     expect(nested.errors?.[0]?.message).toMatch(/Aliases limit of 3 exceeded, found 4/);
     expect(subgraphRequests()).toBe(0);
-    const within = await post(small.url, `{ a: __typename b: __typename phases { phase } }`);
+    const within = await post<{ a: string }>(small.url, `{ a: __typename b: __typename phases { phase } }`);
     expect([within.status, within.errors, within.data?.a]).toEqual([200, undefined, 'Query']);
   });
 });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../subgraphs/runtime/registry.ts';
 import { prepareDatabase } from '../subgraphs/runtime/subgraph.ts';
 import financing from '../subgraphs/financing/subgraph.ts';

@@ -14,6 +14,8 @@ import {
 } from './support/faulty-proxy.ts';
 
 const ID = '2023-2027:ti-8402';
+/** What tests read of a territory's name and financing slice (null when the subgraph fails). */
+type NameAndFinancing = { territory: { name: string; financing: unknown } | null };
 let hub: TestHub;
 /** Same subgraphs, small limits. */
 let small: ExtraGateway;
@@ -154,8 +156,11 @@ describe('limits', () => {
   });
 
   it('serves introspection by default', async () => {
-    const response = await post(hub.gatewayUrl, `{ __schema { queryType { name } } }`);
-    expect([response.status, response.errors, response.data.__schema.queryType.name]).toEqual([
+    const response = await post<{ __schema: { queryType: { name: string } } }>(
+      hub.gatewayUrl,
+      `{ __schema { queryType { name } } }`,
+    );
+    expect([response.status, response.errors, response.data?.__schema.queryType.name]).toEqual([
       200,
       undefined,
       'Query',
@@ -243,26 +248,26 @@ describe('production mode', () => {
 
   it('hides the internals of an internal error but keeps a code and names the subgraph', async () => {
     await financing.prepared.database.close();
-    const response = await post(
+    const response = await post<NameAndFinancing>(
       prod.url,
       `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`,
       { id: ID },
     );
     expect(response.status).toBe(200);
-    expect(response.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
-    expect(response.data.territory.financing).toBeNull();
+    expect(response.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
+    expect(response.data!.territory!.financing).toBeNull();
     expect(response.errors?.length).toBeGreaterThanOrEqual(1);
     for (const error of response.errors!) expectMasked(error);
   });
 
   it('hides SQL text and stack traces that a subgraph sends back', async () => {
-    const response = await post(
+    const response = await post<NameAndFinancing>(
       leaky.url,
       `query($id: ID!) { territory(id: $id) { name financing { summary { recordCount } } } }`,
       { id: ID },
     );
     expect(response.status).toBe(200);
-    expect(response.data.territory.financing).toBeNull();
+    expect(response.data!.territory!.financing).toBeNull();
     expect(JSON.stringify(response)).not.toContain(SQL_LEAK.slice(0, 20));
     for (const error of response.errors!) expectMasked(error);
   });

@@ -10,6 +10,11 @@ import { startTestHub, type TestHub } from './support/hub.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.MAP_SCREENSHOT ?? '/tmp/map.png';
 
+/** A page of territories with the fields each query selects. */
+interface Territories<N> {
+  territories: { totalCount: number; nodes: N[] };
+}
+
 let hub: TestHub;
 let browser: Browser;
 let page: Page;
@@ -87,31 +92,32 @@ describe('the map page', () => {
     expect(response?.status()).toBe(200);
     await ready('PHASE_2023_2027', 'jobSeekers');
     const view = await screen();
-    const { data } = await post(
+    const { data } = await post<Territories<{ id: string }>>(
       hub.gatewayUrl,
       '{ territories(phase: PHASE_2023_2027, first: 200) { totalCount nodes { id } } }',
     );
-    expect(view.shapes.map((s) => s.id).sort()).toEqual(data.territories.nodes.map((t: { id: string }) => t.id).sort());
-    expect(view.shapes).toHaveLength(data.territories.totalCount);
+    expect(view.shapes.map((s) => s.id).sort()).toEqual(data!.territories.nodes.map((t) => t.id).sort());
+    expect(view.shapes).toHaveLength(data!.territories.totalCount);
     expect(view.shapes.every((s) => s.drawn)).toBe(true);
-    expect(await page.locator('#status').innerText()).toBe(`${data.territories.totalCount} territoires`);
+    expect(await page.locator('#status').innerText()).toBe(`${data!.territories.totalCount} territoires`);
     expect(requests.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
   it("colours the shapes by the figure chosen, with that figure's legend and the graph's values", async () => {
-    const { data } = await post(
+    const { data } = await post<
+      Territories<{
+        id: string;
+        recruitment: { jobSeekersLatest: { value: number } | null };
+        engineering: { summary: { amountEur: number | null } };
+      }>
+    >(
       hub.gatewayUrl,
       '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id recruitment { jobSeekersLatest { value } } engineering { summary { amountEur } } } } }',
     );
     let view = await screen();
     expect(view.title).toBe("Demandeurs d'emploi (décembre 2024)");
-    const seekers = new Map(
-      data.territories.nodes.map((t: { id: string; recruitment: { jobSeekersLatest: { value: number } | null } }) => [
-        t.id,
-        t.recruitment.jobSeekersLatest?.value ?? null,
-      ]),
-    );
+    const seekers = new Map(data!.territories.nodes.map((t) => [t.id, t.recruitment.jobSeekersLatest?.value ?? null]));
     expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, seekers.get(s.id)]));
     expect(view.classes.filter((c) => c.min !== null).length).toBeGreaterThan(2);
     expectLegendMatches(view);
@@ -120,12 +126,7 @@ describe('the map page', () => {
     await ready('PHASE_2023_2027', 'engineeringEuros');
     view = await screen();
     expect(view.title).toBe('Euros — Banque des Territoires');
-    const euros = new Map(
-      data.territories.nodes.map((t: { id: string; engineering: { summary: { amountEur: number | null } } }) => [
-        t.id,
-        t.engineering.summary.amountEur ?? null,
-      ]),
-    );
+    const euros = new Map(data!.territories.nodes.map((t) => [t.id, t.engineering.summary.amountEur ?? null]));
     expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, euros.get(s.id)]));
     expectLegendMatches(view);
   });
@@ -135,24 +136,22 @@ describe('the map page', () => {
     await ready('PHASE_2023_2027', 'hiringNeedsIndustrial');
     const view = await screen();
     expect(view.title).toBe('Projets de recrutement, métiers industriels (BMO 2024)');
-    const { data } = await post(
+    const { data } = await post<
+      Territories<{ id: string; recruitment: { hiringNeeds: { industrial: { projects: { value: number } } } } }>
+    >(
       hub.gatewayUrl,
       '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id recruitment { hiringNeeds { industrial { projects { value } } } } } } }',
     );
     const needs = new Map(
-      data.territories.nodes.map(
-        (t: { id: string; recruitment: { hiringNeeds: { industrial: { projects: { value: number } } } } }) => [
-          t.id,
-          t.recruitment.hiringNeeds.industrial.projects.value,
-        ],
-      ),
+      data!.territories.nodes.map((t) => [t.id, t.recruitment.hiringNeeds.industrial.projects.value]),
     );
     expect(view.shapes.map((s) => [s.id, s.value])).toEqual(view.shapes.map((s) => [s.id, needs.get(s.id)]));
     expectLegendMatches(view);
   });
 
   it("opens the territory's name and panier on a click", async () => {
-    const { data } = await post(
+    type Count = { summary: { recordCount: number } };
+    const { data } = await post<{ territory: { name: string; financing: Count; engineering: Count } | null }>(
       hub.gatewayUrl,
       `{ territory(id: "2023-2027:ti-8402") { name financing { summary { recordCount } } engineering { summary { recordCount } } } }`,
     );
@@ -160,7 +159,8 @@ describe('the map page', () => {
     await page.waitForFunction(
       () => document.querySelector('#panel')?.getAttribute('data-territory') === '2023-2027:ti-8402',
     );
-    expect(await page.locator('#panel h2').innerText()).toBe(data.territory.name);
+    const territory = data!.territory!;
+    expect(await page.locator('#panel h2').innerText()).toBe(territory.name);
     const rows = await page
       .locator('#panel tbody tr')
       .evaluateAll((trs) =>
@@ -171,8 +171,8 @@ describe('the map page', () => {
       );
     expect(rows.map((r) => r[0])).toEqual(['BPIFRANCE', 'FRANCE_TRAVAIL', 'BUSINESS_FRANCE', 'BANQUE_DES_TERRITOIRES']);
     const count = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
-    expect(count(rows[0]![3]!)).toBe(data.territory.financing.summary.recordCount);
-    expect(count(rows[3]![3]!)).toBe(data.territory.engineering.summary.recordCount);
+    expect(count(rows[0]![3]!)).toBe(territory.financing.summary.recordCount);
+    expect(count(rows[3]![3]!)).toBe(territory.engineering.summary.recordCount);
     await page.screenshot({ path: SCREENSHOT });
     expect(pageErrors).toEqual([]);
   });
@@ -181,8 +181,11 @@ describe('the map page', () => {
     await page.selectOption('#phase', 'PHASE_2019_2022');
     await ready('PHASE_2019_2022', 'hiringNeedsIndustrial');
     const view = await screen();
-    const { data } = await post(hub.gatewayUrl, '{ territories(phase: PHASE_2019_2022, first: 200) { totalCount } }');
-    expect(view.shapes).toHaveLength(data.territories.totalCount);
+    const { data } = await post<{ territories: { totalCount: number } }>(
+      hub.gatewayUrl,
+      '{ territories(phase: PHASE_2019_2022, first: 200) { totalCount } }',
+    );
+    expect(view.shapes).toHaveLength(data!.territories.totalCount);
     expect(view.shapes.every((s) => s.drawn)).toBe(true);
   });
 });

@@ -78,7 +78,15 @@ describe('the euros of a panier', () => {
   });
 
   it('holds the VTE hiring aid in one operator slice, with the 4,000 € / 8,000 € rule', async () => {
-    const { data, errors } = await post(
+    type Entry = { id: string; name: string };
+    const { data, errors } = await post<{
+      services: (Entry & { aidTypes: string[]; operator: string | null })[];
+      financingCatalogue: Entry[];
+      recruitmentCatalogue: Entry[];
+      attractivenessCatalogue: Entry[];
+      engineeringCatalogue: Entry[];
+      territory: { engineering: { vteAids: { nodes: { amountEur: number; green: boolean }[] } } } | null;
+    }>(
       hub.gatewayUrl,
       `{
         services(axis: RECRUIT) { id operator name aidTypes }
@@ -89,25 +97,17 @@ describe('the euros of a panier', () => {
     expect(errors).toBeUndefined();
     const aid = /aide au recrutement d'un VTE/i;
     const operatorEntries = [
-      ...data.financingCatalogue,
-      ...data.recruitmentCatalogue,
-      ...data.attractivenessCatalogue,
-      ...data.engineeringCatalogue,
-    ].filter((s: { id: string; name: string }) => aid.test(s.name) || /:vte$/.test(s.id));
-    expect(operatorEntries.map((s: { id: string }) => s.id)).toEqual(['engineering:aide-recrutement-vte']);
+      ...data!.financingCatalogue,
+      ...data!.recruitmentCatalogue,
+      ...data!.attractivenessCatalogue,
+      ...data!.engineeringCatalogue,
+    ].filter((s) => aid.test(s.name) || /:vte$/.test(s.id));
+    expect(operatorEntries.map((s) => s.id)).toEqual(['engineering:aide-recrutement-vte']);
     // In the catalogue across operators, the only VTE grant is that entry; the scheme itself is the State's.
-    const grants = data.services.filter(
-      (s: { name: string; aidTypes: string[]; operator: string | null }) =>
-        /VTE/.test(s.name) && s.aidTypes.includes('GRANT') && s.operator,
-    );
-    expect(grants.map((s: { id: string }) => s.id)).toEqual([
-      'engineering:aide-recrutement-vte',
-      'engineering:mobili-jeune-vte',
-    ]);
-    const aids = data.territory.engineering.vteAids.nodes;
+    const grants = data!.services.filter((s) => /VTE/.test(s.name) && s.aidTypes.includes('GRANT') && s.operator);
+    expect(grants.map((s) => s.id)).toEqual(['engineering:aide-recrutement-vte', 'engineering:mobili-jeune-vte']);
+    const aids = data!.territory!.engineering.vteAids.nodes;
     expect(aids.length).toBeGreaterThan(0);
-    expect(aids.every((a: { amountEur: number; green: boolean }) => a.amountEur === (a.green ? 8000 : 4000))).toBe(
-      true,
-    );
+    expect(aids.every((a) => a.amountEur === (a.green ? 8000 : 4000))).toBe(true);
   });
 });

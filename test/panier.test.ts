@@ -17,6 +17,29 @@ afterAll(() => hub?.stop());
 afterEach(() => hub?.settled());
 
 const SLICES = ['financing', 'recruitment', 'attractiveness', 'engineering'] as const;
+/** An operator's slice of queries/territory-panier.graphql's answer, as these tests read it. */
+interface Slice {
+  summary: { operator: string } | null;
+  services: { dataset: { nature: string } }[];
+  datasets: { nature: string; publisher: string | null; licence: string | null; date: string | null }[];
+}
+/** What these tests read of queries/territory-panier.graphql's answer. */
+interface Panier {
+  territory: {
+    id: string;
+    groupements: unknown[];
+    dataset: { nature: string };
+    financing:
+      | (Slice & {
+          departments: { pge: { dataset: { nature: string } } }[];
+          financings: { nodes: { company: { name: string } }[] };
+        })
+      | null;
+    recruitment: Slice | null;
+    attractiveness: Slice | null;
+    engineering: Slice | null;
+  } | null;
+}
 const OPERATORS = {
   financing: 'BPIFRANCE',
   recruitment: 'FRANCE_TRAVAIL',
@@ -37,7 +60,7 @@ describe('panier de services', () => {
       for (let i = 0; i < ids.length && !signal.aborted; i += 8) {
         await Promise.all(
           ids.slice(i, i + 8).map(async (id) => {
-            const { status, data, errors } = await post(hub.gatewayUrl, panier.query, { id });
+            const { status, data, errors } = await post<Panier>(hub.gatewayUrl, panier.query, { id });
             const t = data?.territory;
             const ok =
               status === 200 &&
@@ -46,7 +69,9 @@ describe('panier de services', () => {
               t.groupements.length > 0 &&
               SLICES.every(
                 (s) =>
-                  t[s]?.summary?.operator === OPERATORS[s] && Array.isArray(t[s].services) && t[s].datasets.length > 0,
+                  t[s]?.summary?.operator === OPERATORS[s] &&
+                  Array.isArray(t[s]!.services) &&
+                  t[s]!.datasets.length > 0,
               );
             if (!ok) failures.push(`${id}: ${status} ${JSON.stringify(errors ?? '').slice(0, 200)}`);
           }),
@@ -58,25 +83,31 @@ describe('panier de services', () => {
 
   it('labels every dataset: sample records are SAMPLE, published figures REAL or DERIVED', async () => {
     const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
-    const { data } = await post(hub.gatewayUrl, panier.query, { id: '2023-2027:ti-8402' });
-    const t = data.territory;
+    const { data, errors } = await post<Panier>(hub.gatewayUrl, panier.query, { id: '2023-2027:ti-8402' });
+    expect(errors).toBeUndefined();
+    const t = data!.territory!;
     for (const slice of SLICES) {
-      for (const d of t[slice].datasets) {
+      for (const d of t[slice]!.datasets) {
         expect(['REAL', 'DERIVED', 'SAMPLE']).toContain(d.nature);
         expect(d.publisher && d.licence && d.date).toBeTruthy();
       }
-      for (const s of t[slice].services) expect(s.dataset.nature).toBe('SAMPLE');
+      for (const s of t[slice]!.services) expect(s.dataset.nature).toBe('SAMPLE');
     }
     expect(t.dataset.nature).toBe('REAL');
-    for (const d of t.financing.departments) expect(d.pge.dataset.nature).toBe('REAL');
-    const sampleCompanies = t.financing.financings.nodes.map((f: { company: { name: string } }) => f.company.name);
+    for (const d of t.financing!.departments) expect(d.pge.dataset.nature).toBe('REAL');
+    const sampleCompanies = t.financing!.financings.nodes.map((f) => f.company.name);
     for (const name of sampleCompanies) expect(name).toMatch(/\(échantillon\)$/);
   });
 
   it("adds up a territory's real job seekers from its communes, across two subgraphs", async () => {
     // The territories subgraph gives the communes, the recruitment subgraph the series:
     // recompute the December 2024 figure from the France Travail file itself.
-    const { data } = await post(
+    const { data, errors } = await post<{
+      territory: {
+        communes: { code: string }[];
+        recruitment: { jobSeekers: unknown[]; jobSeekerCoverage: { communesWithData: number } };
+      };
+    }>(
       hub.gatewayUrl,
       `query($id: ID!) { territory(id: $id) {
       communes { code }
@@ -84,17 +115,18 @@ describe('panier de services', () => {
     } }`,
       { id: '2023-2027:ti-8402' },
     );
-    const communes = new Set(data.territory.communes.map((c: { code: string }) => c.code));
+    expect(errors).toBeUndefined();
+    const communes = new Set(data!.territory.communes.map((c) => c.code));
     const rows = (
       parse(readFileSync(new URL('../subgraphs/recruitment/data/emploi_demandeur.csv', import.meta.url)), {
         columns: true,
       }) as Record<string, string>[]
-    ).filter((r) => r.YEAR === 'decembre_2024' && communes.has(r.codgeo));
+    ).filter((r) => r.YEAR === 'decembre_2024' && communes.has(r.codgeo!));
     // Precondition: no commune of this territory is repeated in the file (repeats have their own rule).
     expect(new Set(rows.map((r) => r.codgeo)).size).toBe(rows.length);
     expect(rows.length).toBeGreaterThan(0);
-    expect(data.territory.recruitment.jobSeekerCoverage.communesWithData).toBe(rows.length);
-    expect(data.territory.recruitment.jobSeekers).toEqual([
+    expect(data!.territory.recruitment.jobSeekerCoverage.communesWithData).toBe(rows.length);
+    expect(data!.territory.recruitment.jobSeekers).toEqual([
       { month: '2024-12', value: rows.reduce((s, r) => s + Number(r.Demandeurs_Emploi), 0) },
     ]);
   });
@@ -105,10 +137,12 @@ describe('panier de services', () => {
     const run = async (query: string) => {
       await hub.settled();
       hub.resetCounters();
-      const { data, errors } = await post(hub.gatewayUrl, query, { phase: 'PHASE_2023_2027' });
+      const { data, errors } = await post<{ territories: { nodes: unknown[] } }>(hub.gatewayUrl, query, {
+        phase: 'PHASE_2023_2027',
+      });
       expect(errors).toBeUndefined();
       await hub.settled();
-      return { count: data.territories.nodes.length, counters: hub.counters() };
+      return { count: data!.territories.nodes.length, counters: hub.counters() };
     };
     const few = await run(small);
     const all = await run(overview.query);

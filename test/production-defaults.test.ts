@@ -52,12 +52,17 @@ afterAll(async () => {
   await Promise.all([territories?.stop(), financing?.stop()]);
 });
 
+/** What tests read of `{ territory { name } }`, of an introspection query and of WRITE's answers. */
+type Named = { territory: { name: string } | null };
+type Schema = { __schema: { queryType: { name: string } } };
+type Deleted = { deleteFinancing: { reference: string; deleted: boolean } | null };
+
 const asBrowser = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
 
 describe('introspection, suggestions and GraphiQL in production', () => {
   it('refuses introspection, hides "Did you mean" and says GraphiQL is off with NODE_ENV=production', async () => {
     const url = await gateway({ NODE_ENV: 'production' });
-    const introspection = await post(url, `{ __schema { queryType { name } } }`);
+    const introspection = await post<Schema>(url, `{ __schema { queryType { name } } }`);
     expect(introspection.status).toBe(400);
     expect(introspection.data).toBeUndefined();
     expect(introspection.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
@@ -76,7 +81,7 @@ describe('introspection, suggestions and GraphiQL in production', () => {
     expect((await fetch(new URL('/graphiql/graphiql.js', url))).status).toBe(404);
 
     // Queries are served as usual.
-    const query = await post(url, `{ territory(id: "${ID}") { name } }`);
+    const query = await post<Named>(url, `{ territory(id: "${ID}") { name } }`);
     expect([query.status, query.errors, query.data?.territory?.name]).toEqual([
       200,
       undefined,
@@ -86,7 +91,7 @@ describe('introspection, suggestions and GraphiQL in production', () => {
 
   it('turns all three on again with INTROSPECTION=true', async () => {
     const url = await gateway({ NODE_ENV: 'production', INTROSPECTION: 'true' });
-    const introspection = await post(url, `{ __schema { queryType { name } } }`);
+    const introspection = await post<Schema>(url, `{ __schema { queryType { name } } }`);
     expect([introspection.status, introspection.errors, introspection.data?.__schema?.queryType?.name]).toEqual([
       200,
       undefined,
@@ -101,7 +106,7 @@ describe('introspection, suggestions and GraphiQL in production', () => {
 
   it('keeps introspection and suggestions on outside production', async () => {
     const url = await gateway({});
-    const introspection = await post(url, `{ __schema { queryType { name } } }`);
+    const introspection = await post<Schema>(url, `{ __schema { queryType { name } } }`);
     expect(introspection.data?.__schema?.queryType?.name).toBe('Query');
     const typo = await post(url, `{ territorie(id: "${ID}") { name } }`);
     expect(typo.errors?.[0]?.message).toMatch(/Did you mean/);
@@ -156,14 +161,14 @@ describe('token lifetime', () => {
       ],
     ];
     for (const [expiresIn, message] of cases) {
-      const response = await post(url, WRITE, undefined, { authorization: `Bearer ${await sign(expiresIn)}` });
+      const response = await post<Deleted>(url, WRITE, undefined, { authorization: `Bearer ${await sign(expiresIn)}` });
       expect(response.data?.deleteFinancing ?? null).toBeNull();
       expect([expiresIn, response.errors?.[0]?.extensions?.code]).toEqual([expiresIn, 'UNAUTHENTICATED']);
       expect(response.errors?.[0]?.message).toMatch(message);
     }
-    const accepted = await post(url, WRITE, undefined, { authorization: `Bearer ${await sign(23 * 3600)}` });
+    const accepted = await post<Deleted>(url, WRITE, undefined, { authorization: `Bearer ${await sign(23 * 3600)}` });
     expect([accepted.status, accepted.errors]).toEqual([200, undefined]);
-    expect(accepted.data.deleteFinancing).toEqual({ reference: 'LIFETIME-0001', deleted: false });
+    expect(accepted.data!.deleteFinancing).toEqual({ reference: 'LIFETIME-0001', deleted: false });
   });
 
   it('refuses them at the gateway too when it holds the key, with the configured maximum', async () => {
@@ -180,7 +185,7 @@ describe('token lifetime', () => {
       401,
       'token has no expiry ("exp" claim): this hub accepts tokens that expire within 3600 s (JWT_MAX_LIFETIME_SECONDS)',
     ]);
-    const fine = await post(url, `{ territory(id: "${ID}") { name } }`, undefined, {
+    const fine = await post<Named>(url, `{ territory(id: "${ID}") { name } }`, undefined, {
       authorization: `Bearer ${await sign(1800)}`,
     });
     expect([fine.status, fine.errors, fine.data?.territory?.name]).toEqual([
@@ -201,10 +206,13 @@ describe('database errors outside production', () => {
     const brokenUrl = await serve(subgraphHttpServer(broken.prepared, { HUB_SHARED_SECRET: SECRET }));
     await broken.prepared.database.db.schema.alterTable('financing').renameTo('financing_gone').execute();
     const url = await gateway({}, { financing: brokenUrl });
-    const response = await post(url, `{ territory(id: "${ID}") { name financing { summary { recordCount } } } }`);
+    const response = await post<{ territory: { name: string; financing: unknown } | null }>(
+      url,
+      `{ territory(id: "${ID}") { name financing { summary { recordCount } } } }`,
+    );
     expect(response.status).toBe(200);
-    expect(response.data.territory.name).toBe('Bassin de Bourg-en-Bresse');
-    expect(response.data.territory.financing).toBeNull();
+    expect(response.data?.territory?.name).toBe('Bassin de Bourg-en-Bresse');
+    expect(response.data!.territory!.financing).toBeNull();
     expect(response.errors?.length).toBeGreaterThanOrEqual(1);
     const text = JSON.stringify(response.errors);
     expect(text).not.toMatch(/\bselect\b|\bfrom\b|no such table|does not exist|sqlite|SqliteError|relation/i);

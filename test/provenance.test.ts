@@ -36,7 +36,13 @@ const token = (operator: string, scope: string) =>
     .sign(new TextEncoder().encode(SECRET));
 
 /** Datasets agree with the nature: SAMPLE only sample, DERIVED only real, MIXED both. */
-function consistent(p: { nature: string; datasets: { nature: string }[] }): boolean {
+/** An aggregate's provenance, as the queries below select it. */
+interface Labelled {
+  nature: string;
+  datasets: { nature: string }[];
+}
+
+function consistent(p: Labelled): boolean {
   const natures = new Set(p.datasets.map((d) => d.nature));
   if (!p.datasets.length) return false;
   if (p.nature === 'SAMPLE') return [...natures].every((n) => n === 'SAMPLE');
@@ -80,7 +86,13 @@ describe('provenance on every aggregate', () => {
   });
 
   it('labels the sample totals SAMPLE, with their sample datasets', async () => {
-    const { data, errors } = await post(
+    const { data, errors } = await post<{
+      phases: Labelled[];
+      financingTotals: (Labelled & { key: string })[];
+      recruitmentTotals: Labelled[];
+      attractivenessTotals: Labelled[];
+      engineeringTotals: Labelled[];
+    }>(
       hub.gatewayUrl,
       `{
         phases { nature datasets { nature } }
@@ -92,19 +104,19 @@ describe('provenance on every aggregate', () => {
     );
     expect(errors).toBeUndefined();
     // 1.3 billion euros of sample financings for 2019-2022: never to be read as the programme's real 1.3 Md€.
-    expect(data.financingTotals.find((t: { key: string }) => t.key === '2019-2022')).toMatchObject({
+    expect(data!.financingTotals.find((t) => t.key === '2019-2022')).toMatchObject({
       nature: 'SAMPLE',
     });
     const all = [
-      ...data.phases,
-      ...data.financingTotals,
-      ...data.recruitmentTotals,
-      ...data.attractivenessTotals,
-      ...data.engineeringTotals,
+      ...data!.phases,
+      ...data!.financingTotals,
+      ...data!.recruitmentTotals,
+      ...data!.attractivenessTotals,
+      ...data!.engineeringTotals,
     ];
     expect(all.filter((p) => !consistent(p))).toEqual([]);
-    expect(data.phases.every((p: { nature: string }) => p.nature === 'DERIVED')).toBe(true);
-    expect(data.financingTotals.every((p: { nature: string }) => p.nature === 'SAMPLE')).toBe(true);
+    expect(data!.phases.every((p) => p.nature === 'DERIVED')).toBe(true);
+    expect(data!.financingTotals.every((p) => p.nature === 'SAMPLE')).toBe(true);
   });
 
   it("labels a territory's aggregates, and turns its summary MIXED when the operator declares a record", async () => {
@@ -115,9 +127,17 @@ describe('provenance on every aggregate', () => {
       attractiveness { summary { nature datasets { nature } } investmentTotals { nature datasets { nature } byCountry { nature } bySector { nature } } }
       engineering { summary { nature datasets { nature } } totals { nature datasets { nature } } }
     } }`;
-    const before = await post(hub.gatewayUrl, QUERY, { id });
+    interface Answer {
+      territory: {
+        financing: { summary: Labelled; totalsByService: Labelled[] };
+        recruitment: { summary: Labelled };
+        attractiveness: { summary: Labelled; investmentTotals: Labelled };
+        engineering: { summary: Labelled; totals: Labelled[] };
+      };
+    }
+    const before = await post<Answer>(hub.gatewayUrl, QUERY, { id });
     expect(before.errors).toBeUndefined();
-    const t = before.data.territory;
+    const t = before.data!.territory;
     const aggregates = [
       t.financing.summary,
       ...t.financing.totalsByService,
@@ -151,13 +171,12 @@ describe('provenance on every aggregate', () => {
       { authorization: `Bearer ${bearer}` },
     );
     expect(created.errors).toBeUndefined();
-    const after = await post(hub.gatewayUrl, QUERY, { id });
-    const summary = after.data.territory.financing.summary;
+    const after = await post<Answer>(hub.gatewayUrl, QUERY, { id });
+    expect(after.errors).toBeUndefined();
+    const summary = after.data!.territory.financing.summary;
     expect(summary.nature).toBe('MIXED');
-    expect(summary.datasets.map((d: { nature: string }) => d.nature).sort()).toEqual(['REAL', 'SAMPLE']);
-    const fundsRow = after.data.territory.financing.totalsByService.find(
-      (x: { nature: string }) => x.nature !== 'SAMPLE',
-    );
+    expect(summary.datasets.map((d) => d.nature).sort()).toEqual(['REAL', 'SAMPLE']);
+    const fundsRow = after.data!.territory.financing.totalsByService.find((x) => x.nature !== 'SAMPLE');
     expect(fundsRow && consistent(fundsRow)).toBe(true);
     await post(
       hub.gatewayUrl,

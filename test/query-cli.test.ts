@@ -180,14 +180,19 @@ query Groupements($region: String, $first: Int) {
     expect(lines[0]).toBe(
       'territories.totalCount,territories.nodes.id,territories.nodes.name,territories.nodes.region.name,territories.nodes.groupements.siren,territories.nodes.groupements.name',
     );
-    const { data } = await post(hub.gatewayUrl, readFileSync(file, 'utf8'), { region: '84', first: 3 });
-    const expected = data.territories.nodes.flatMap(
-      (n: { id: string; name: string; region: { name: string }; groupements: Group[] }) =>
-        n.groupements.map((g) =>
-          [data.territories.totalCount, n.id, n.name, n.region.name, g.siren, g.name]
-            .map((v) => csvField(String(v)))
-            .join(','),
-        ),
+    const { data } = await post<{
+      territories: {
+        totalCount: number;
+        nodes: { id: string; name: string; region: { name: string }; groupements: Group[] }[];
+      };
+    }>(hub.gatewayUrl, readFileSync(file, 'utf8'), { region: '84', first: 3 });
+    const { territories } = data!;
+    const expected = territories.nodes.flatMap((n) =>
+      n.groupements.map((g) =>
+        [territories.totalCount, n.id, n.name, n.region.name, g.siren, g.name]
+          .map((v) => csvField(String(v)))
+          .join(','),
+      ),
     );
     expect(lines.slice(1)).toEqual(expected);
     expect(lines).toContain(
@@ -196,7 +201,7 @@ query Groupements($region: String, $first: Int) {
     expect([toFile.code, toFile.stdout]).toEqual([0, '']);
     expect(readFileSync(out, 'utf8')).toBe(run.stdout);
     // --list territories.nodes: one row per territory, its groupements joined in the cells.
-    expect(csvLines(perTerritory.stdout)).toHaveLength(1 + data.territories.nodes.length);
+    expect(csvLines(perTerritory.stdout)).toHaveLength(1 + territories.nodes.length);
     expect(csvLines(perTerritory.stdout)).toContain(
       '24,2023-2027:ti-8402,Bassin de Bourg-en-Bresse,Auvergne-Rhône-Alpes,200070555; 200071751,CC de la Veyle; CA du Bassin de Bourg-en-Bresse',
     );

@@ -13,6 +13,8 @@ import { loadModule } from './support/hub.ts';
 const SECRET = 'hub-shared-secret-for-tests-0123456789';
 const JWT_SECRET = 'jwt-secret-for-the-security-tests-0123456789';
 const QUERY = `{ territory(id: "2023-2027:ti-8402") { name } }`;
+/** What tests read of QUERY's answer. */
+type Named = { territory: { name: string } | null };
 
 let territories: TestSubgraph;
 let financing: TestSubgraph;
@@ -74,14 +76,18 @@ describe('shared secret between the gateway and the subgraphs', () => {
   });
 
   it('answers a direct request with the right secret, or any with ALLOW_DIRECT_ACCESS=true', async () => {
-    const withSecret = await post(guardedUrl, QUERY, undefined, { [GATEWAY_SECRET_HEADER]: SECRET });
-    expect([withSecret.status, withSecret.errors, withSecret.data.territory.name]).toEqual([
+    const withSecret = await post<Named>(guardedUrl, QUERY, undefined, { [GATEWAY_SECRET_HEADER]: SECRET });
+    expect([withSecret.status, withSecret.errors, withSecret.data?.territory?.name]).toEqual([
       200,
       undefined,
       'Bassin de Bourg-en-Bresse',
     ]);
-    const open = await post(openUrl, QUERY);
-    expect([open.status, open.errors, open.data.territory.name]).toEqual([200, undefined, 'Bassin de Bourg-en-Bresse']);
+    const open = await post<Named>(openUrl, QUERY);
+    expect([open.status, open.errors, open.data?.territory?.name]).toEqual([
+      200,
+      undefined,
+      'Bassin de Bourg-en-Bresse',
+    ]);
   });
 
   it('keeps /health open to probes without the secret', async () => {
@@ -90,20 +96,20 @@ describe('shared secret between the gateway and the subgraphs', () => {
 
   it('passes through a gateway configured with the same secret, not through one without it', async () => {
     const good = await gateway({ HUB_SHARED_SECRET: SECRET });
-    const response = await post(
+    const response = await post<{ territory: unknown }>(
       good,
       `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`,
     );
     expect([response.status, response.errors]).toEqual([200, undefined]);
-    expect(response.data.territory).toEqual({
+    expect(response.data!.territory).toEqual({
       name: 'Bassin de Bourg-en-Bresse',
       financing: { summary: { operator: 'BPIFRANCE' } },
     });
 
     const bare = await gateway({});
-    const refused = await post(bare, QUERY);
+    const refused = await post<Named>(bare, QUERY);
     expect(refused.status).toBe(200);
-    expect(refused.data.territory).toBeNull();
+    expect(refused.data!.territory).toBeNull();
     expect(refused.errors?.[0]?.message).toBe('subgraph "territories" is unavailable: answered HTTP 401');
     expect(refused.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
   });
@@ -124,6 +130,7 @@ describe('bearer tokens through the gateway', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(secret));
   const DELETE = `mutation { deleteFinancing(reference: "SEC-TEST-0001") { reference deleted } }`;
+  type Deleted = { deleteFinancing: { reference: string; deleted: boolean } | null };
 
   it('answers reads whatever the token when the gateway holds no key: only the subgraphs verify, on writes', async () => {
     for (const authorization of [
@@ -131,14 +138,14 @@ describe('bearer tokens through the gateway', () => {
       `Bearer ${await sign({ operator: 'BPIFRANCE' }, 'another-secret-of-at-least-32-characters')}`,
       'Basic dXNlcjpwYXNz',
     ]) {
-      const response = await post(
+      const response = await post<{ territory: { financing: { summary: { operator: string } } } | null }>(
         url,
         `{ territory(id: "2023-2027:ti-8402") { name financing { summary { operator } } } }`,
         undefined,
         { authorization },
       );
       expect([authorization, response.status, response.errors]).toEqual([authorization, 200, undefined]);
-      expect(response.data.territory.financing.summary.operator).toBe('BPIFRANCE');
+      expect(response.data?.territory?.financing.summary.operator).toBe('BPIFRANCE');
     }
   });
 
@@ -175,7 +182,7 @@ describe('bearer tokens through the gateway', () => {
       ],
     ];
     for (const [authorization, code, message] of cases) {
-      const response = await post(url, DELETE, undefined, authorization ? { authorization } : {});
+      const response = await post<Deleted>(url, DELETE, undefined, authorization ? { authorization } : {});
       expect(response.data?.deleteFinancing ?? null).toBeNull();
       expect([authorization, response.errors?.[0]?.extensions?.code]).toEqual([authorization, code]);
       expect(response.errors?.[0]?.message).toMatch(message);
@@ -184,9 +191,9 @@ describe('bearer tokens through the gateway', () => {
 
   it('accepts a write with a valid token of the owning operator', async () => {
     const authorization = `Bearer ${await sign({ operator: 'BPIFRANCE', scope: 'financing:write' })}`;
-    const response = await post(url, DELETE, undefined, { authorization });
+    const response = await post<Deleted>(url, DELETE, undefined, { authorization });
     expect([response.status, response.errors]).toEqual([200, undefined]);
-    expect(response.data.deleteFinancing).toEqual({ reference: 'SEC-TEST-0001', deleted: false });
+    expect(response.data!.deleteFinancing).toEqual({ reference: 'SEC-TEST-0001', deleted: false });
   });
 });
 
@@ -210,7 +217,7 @@ describe('tokens verified at the gateway', () => {
       'UNAUTHENTICATED',
       'token signature is invalid',
     ]);
-    const anonymous = await post(url, QUERY);
+    const anonymous = await post<Named>(url, QUERY);
     expect([anonymous.status, anonymous.data?.territory?.name]).toEqual([200, 'Bassin de Bourg-en-Bresse']);
   });
 
@@ -222,7 +229,7 @@ describe('tokens verified at the gateway', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(anonymous.errors?.[0]?.message).toMatch(/requires a token for every request \(READS_REQUIRE_AUTH=true\)/);
     expect(territories.prepared.stats.requests).toBe(before);
-    const reader = await post(url, QUERY, undefined, {
+    const reader = await post<Named>(url, QUERY, undefined, {
       authorization: `Bearer ${await sign({ operator: 'BUSINESS_FRANCE', scope: 'read' })}`,
     });
     expect([reader.status, reader.errors, reader.data?.territory?.name]).toEqual([

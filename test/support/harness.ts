@@ -16,8 +16,7 @@ import {
 export const POSTGRES_URL = isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
 export const DIALECT = POSTGRES_URL ? 'postgres' : 'sqlite';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped answers for the ~300 call sites not yet typed (issue 9 follow-up)
-export interface Result<T = any> {
+export interface Result<T = unknown> {
   data?: T;
   errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
   statements: number;
@@ -26,8 +25,7 @@ export interface Result<T = any> {
 export interface TestSubgraph<Ctx extends SubgraphContext = SubgraphContext> {
   prepared: PreparedSubgraph<Ctx>;
   /** Runs an operation in-process; `statements` = SQL statements it sent. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped answers for the ~300 call sites not yet typed (issue 9 follow-up)
-  execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<Result<T>>;
+  execute<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<Result<T>>;
   /** Serves over HTTP on an ephemeral port (with `env`: JWT key, gateway secret…); returns the GraphQL URL. */
   listen(env?: NodeJS.ProcessEnv): Promise<string>;
   /** Resolves when no HTTP request is in flight (so that counters read afterwards are final). */
@@ -111,8 +109,7 @@ export interface ProbeAnswer {
 }
 
 /** POSTs a GraphQL operation over HTTP. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped answers for the ~300 call sites not yet typed (issue 9 follow-up)
-export async function post<T = any>(
+export async function post<T = unknown>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,

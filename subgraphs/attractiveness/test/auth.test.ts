@@ -75,21 +75,27 @@ describe('authorization matrix', () => {
 
   test('the right operator with the scope → success', async () => {
     const jwt = await token({ scope: 'attractiveness:read attractiveness:write' });
-    const created = await run(sg, jwt, ...others.create('BFOP-IDE-2025-AUTH-1'));
+    const created = await run<{ createInvestmentProject: { created: boolean } }>(
+      sg,
+      jwt,
+      ...others.create('BFOP-IDE-2025-AUTH-1'),
+    );
     expect(created.errors).toBeUndefined();
-    expect(created.data.createInvestmentProject.created).toBe(true);
-    expect((await run(sg, jwt, ...others.update())).data.updateInvestmentProject.updated).toBe(true);
-    expect((await run(sg, jwt, ...others.delete())).data.deleteInvestmentProject.deleted).toBe(true);
+    expect(created.data!.createInvestmentProject.created).toBe(true);
+    const updated = await run<{ updateInvestmentProject: { updated: boolean } }>(sg, jwt, ...others.update());
+    expect(updated.data!.updateInvestmentProject.updated).toBe(true);
+    const deleted = await run<{ deleteInvestmentProject: { deleted: boolean } }>(sg, jwt, ...others.delete());
+    expect(deleted.data!.deleteInvestmentProject.deleted).toBe(true);
   });
 
   test('reads stay open without a token', async () => {
-    const answer = await run(
+    const answer = await run<{ attractivenessCatalogue: unknown[] }>(
       sg,
       undefined,
       `{ attractivenessCatalogue { id } attractivenessDatasets { id }
       _entities(representations: [{ __typename: "Territory", id: "2023-2027:ti-8412" }]) { ... on Territory { attractiveness { summary { recordCount } } } } }`,
     );
     expect(answer.errors).toBeUndefined();
-    expect(answer.data.attractivenessCatalogue.length).toBeGreaterThan(0);
+    expect(answer.data!.attractivenessCatalogue.length).toBeGreaterThan(0);
   });
 });

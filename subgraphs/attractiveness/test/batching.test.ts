@@ -33,10 +33,10 @@ describe('batching', () => {
     const all = ids('2023-2027');
     expect(all).toHaveLength(183);
     const ten = await sg.execute(SLICE, { r: refs(all.slice(0, 10)) });
-    const every = await sg.execute(SLICE, { r: refs(all) });
+    const every = await sg.execute<{ _entities: unknown[] }>(SLICE, { r: refs(all) });
     expect(ten.errors).toBeUndefined();
     expect(every.errors).toBeUndefined();
-    expect(every.data._entities).toHaveLength(183);
+    expect(every.data!._entities).toHaveLength(183);
     // mobilisations (summary + services), 3 paged lists (counts and rows: the kit's pageLoader), 3 investment aggregates.
     expect(ten.statements).toBe(10);
     expect(every.statements).toBe(ten.statements);
@@ -51,12 +51,12 @@ describe('batching', () => {
   });
 
   test('different arguments in one request batch per distinct argument set', async () => {
-    const { data, statements } = await sg.execute(
+    const { data, statements } = await sg.execute<{ _entities: unknown[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
       a: investments(first: 2) { totalCount } b: investments(first: 2, status: DECIDED) { totalCount } } } } }`,
       { r: refs(ids('2019-2022')) },
     );
-    expect(data._entities).toHaveLength(149);
+    expect(data!._entities).toHaveLength(149);
     // Two distinct filters, two statements each (counts and rows).
     expect(statements).toBe(4);
   });
@@ -145,12 +145,12 @@ describe('validation', () => {
   });
 
   test('a well-formed country without projects gives an empty page', async () => {
-    const { data } = await sg.execute(
+    const { data } = await sg.execute<{ _entities: { attractiveness: { investments: unknown } }[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
       investments(country: "FI") { totalCount nodes { reference } pageInfo { hasNextPage endCursor } } } } } }`,
       { r: refs(['2023-2027:ti-8412']) },
     );
-    expect(data._entities[0].attractiveness.investments).toEqual({
+    expect(data!._entities[0]!.attractiveness.investments).toEqual({
       totalCount: 0,
       nodes: [],
       pageInfo: { hasNextPage: false, endCursor: null },

@@ -78,8 +78,16 @@ describe('importCsv', () => {
     const territory = '2023-2027:ti-8402';
     const query = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
       summary { recordCount amountEur } investments(first: 200) { nodes { reference date } } } } } }`;
-    const before = (await run(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data
-      ._entities[0].attractiveness;
+    type Slice = {
+      _entities: {
+        attractiveness: {
+          summary: { recordCount: number; amountEur: number | null };
+          investments: { nodes: { date: string; reference: string }[] };
+        };
+      }[];
+    };
+    const before = (await run<Slice>(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data!
+      ._entities[0]!.attractiveness;
     const first = await importCsv(db(sg), investmentProjectSpec, validText);
     expect(first).toMatchObject({
       kind: 'investment-project',
@@ -88,12 +96,12 @@ describe('importCsv', () => {
       written: { inserted: 20, updated: 0, unchanged: 0 },
     });
     expect(await operatorCount()).toBe(20);
-    const after = (await run(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data
-      ._entities[0].attractiveness;
+    const after = (await run<Slice>(sg, undefined, query, { r: [{ __typename: 'Territory', id: territory }] })).data!
+      ._entities[0]!.attractiveness;
     expect(after.summary.recordCount).toBe(before.summary.recordCount + 2);
-    expect(after.summary.amountEur).toBe(before.summary.amountEur + 4_200_000 + 12_500_000);
-    const order = after.investments.nodes.map((n: { date: string; reference: string }) => `${n.date} ${n.reference}`);
-    expect(order).toEqual([...order].sort((a: string, b: string) => b.slice(0, 10).localeCompare(a.slice(0, 10))));
+    expect(after.summary.amountEur).toBe((before.summary.amountEur ?? 0) + 4_200_000 + 12_500_000);
+    const order = after.investments.nodes.map((n) => `${n.date} ${n.reference}`);
+    expect(order).toEqual([...order].sort((a, b) => b.slice(0, 10).localeCompare(a.slice(0, 10))));
 
     const snap = await snapshot(sg);
     const again = await importCsv(db(sg), investmentProjectSpec, validText);

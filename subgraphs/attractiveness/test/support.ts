@@ -34,18 +34,18 @@ export function token({
   });
 }
 
-export type Answer = Omit<Result, 'statements'>;
+export type Answer<T = unknown> = Omit<Result<T>, 'statements'>;
 
 /** The field problems of a BAD_USER_INPUT answer. */
-export const fieldsOf = (answer: Answer) => (answer.errors?.[0]?.extensions?.fields ?? []) as FieldProblem[];
+export const fieldsOf = (answer: Answer<unknown>) => (answer.errors?.[0]?.extensions?.fields ?? []) as FieldProblem[];
 
 /** Runs an operation as the holder of `bearer` (none: anonymous). */
-export async function run(
+export async function run<T = unknown>(
   sg: TestSubgraph<AttractivenessContext>,
   bearer: string | undefined,
   query: string,
   variables?: Record<string, unknown>,
-): Promise<Answer> {
+): Promise<Answer<T>> {
   const response = await sg.prepared.apollo.executeOperation(
     { query, variables },
     {
@@ -56,7 +56,7 @@ export async function run(
     },
   );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-  return response.body.singleResult as Answer;
+  return response.body.singleResult as Answer<T>;
 }
 
 export const db = (sg: TestSubgraph<AttractivenessContext>) =>

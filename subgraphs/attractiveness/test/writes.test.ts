@@ -39,15 +39,30 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
   services { service { id } recordCount amountEur lastDate dataset { nature } }
   investments(first: 200) { totalCount nodes { reference date dataset { nature } } } } } } }`;
 const slice = async (id = TERRITORY) => {
-  const { data, errors } = await run(sg, undefined, SLICE, { r: [{ __typename: 'Territory', id }] });
+  const { data, errors } = await run<{ _entities: { attractiveness: SliceAnswer }[] }>(sg, undefined, SLICE, {
+    r: [{ __typename: 'Territory', id }],
+  });
   expect(errors).toBeUndefined();
-  return data._entities[0].attractiveness;
+  return data!._entities[0]!.attractiveness;
 };
 interface ServiceAnswer {
   service: { id: string };
   recordCount: number;
   dataset: { nature: string };
 }
+/** The SLICE query's answer for one territory. */
+interface SliceAnswer {
+  summary: { recordCount: number; amountEur: number | null; serviceCount: number; mobilised: boolean };
+  services: ServiceAnswer[];
+  investments: { totalCount: number; nodes: { reference: string; date: string; dataset: { nature: string } }[] };
+}
+/** What a create or update answers (the record's fields as each test reads them). */
+interface Written {
+  created: boolean;
+  updated: boolean;
+  record: Record<string, unknown>;
+}
+type Deleted = { deleteInvestmentProject: { reference: string; deleted: boolean } };
 const investmentService = (s: { services: ServiceAnswer[] }) =>
   s.services.find((m) => m.service.id === 'attractiveness:investissement-etranger')!;
 const byRecency = (a: { date: string; reference: string }, b: { date: string; reference: string }) =>
@@ -57,9 +72,9 @@ describe('createInvestmentProject', () => {
   test('creates an OPERATOR record with a REAL dataset; it shows at once in the summary, services and the ordered list; delete removes it', async () => {
     const before = await slice();
     const input = investmentInput({ reference: 'BFOP-IDE-2025-LIVE-1', date: '2024-06-15' });
-    const { data, errors } = await run(sg, writer, CREATE_INVESTMENT, { input });
+    const { data, errors } = await run<{ createInvestmentProject: Written }>(sg, writer, CREATE_INVESTMENT, { input });
     expect(errors).toBeUndefined();
-    expect(data.createInvestmentProject).toMatchObject({
+    expect(data!.createInvestmentProject).toMatchObject({
       created: true,
       updated: false,
       record: {
@@ -96,24 +111,26 @@ describe('createInvestmentProject', () => {
     expect(investmentService(after).recordCount).toBe((investmentService(before)?.recordCount ?? 0) + 1);
     // Most recent first, the new record in its place; every page still walks the whole list.
     const nodes = after.investments.nodes;
-    expect(nodes.map((n: { reference: string }) => n.reference)).toEqual(
-      [...nodes].sort(byRecency).map((n: { reference: string }) => n.reference),
-    );
-    expect(nodes.find((n: { reference: string }) => n.reference === input.reference).dataset.nature).toBe('REAL');
+    expect(nodes.map((n) => n.reference)).toEqual([...nodes].sort(byRecency).map((n) => n.reference));
+    expect(nodes.find((n) => n.reference === input.reference)!.dataset.nature).toBe('REAL');
     expect(after.investments.totalCount).toBe(before.investments.totalCount + 1);
 
-    const deleted = await run(sg, writer, DELETE_INVESTMENT, { reference: input.reference });
-    expect(deleted.data.deleteInvestmentProject).toEqual({ reference: input.reference, deleted: true });
+    const deleted = await run<Deleted>(sg, writer, DELETE_INVESTMENT, { reference: input.reference });
+    expect(deleted.data!.deleteInvestmentProject).toEqual({ reference: input.reference, deleted: true });
     expect(await slice()).toEqual(before);
-    const again = await run(sg, writer, DELETE_INVESTMENT, { reference: input.reference });
+    const again = await run<Deleted>(sg, writer, DELETE_INVESTMENT, { reference: input.reference });
     expect(again.errors).toBeUndefined();
-    expect(again.data.deleteInvestmentProject).toEqual({ reference: input.reference, deleted: false });
+    expect(again.data!.deleteInvestmentProject).toEqual({ reference: input.reference, deleted: false });
   });
 
   test('a territory whose only records are declared ones: services carry the REAL dataset', async () => {
     const empty = (
-      await run(sg, undefined, '{ attractivenessTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }')
-    ).data.attractivenessTerritories[0].id;
+      await run<{ attractivenessTerritories: { id: string }[] }>(
+        sg,
+        undefined,
+        '{ attractivenessTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }',
+      )
+    ).data!.attractivenessTerritories[0]!.id;
     const input = investmentInput({ reference: 'BFOP-IDE-2025-ALONE', territoryId: empty });
     expect((await run(sg, writer, CREATE_INVESTMENT, { input })).errors).toBeUndefined();
     const s = await slice(empty);
@@ -125,11 +142,14 @@ describe('createInvestmentProject', () => {
 
   test('idempotent by reference: the same values again → created: false; other values → CONFLICT, nothing changed', async () => {
     const input = investmentInput({ reference: 'BFOP-IDE-2025-IDEM' });
-    expect((await run(sg, writer, CREATE_INVESTMENT, { input })).data.createInvestmentProject.created).toBe(true);
+    expect(
+      (await run<{ createInvestmentProject: Written }>(sg, writer, CREATE_INVESTMENT, { input })).data!
+        .createInvestmentProject.created,
+    ).toBe(true);
     const before = await snapshot(sg);
-    const same = await run(sg, writer, CREATE_INVESTMENT, { input });
+    const same = await run<{ createInvestmentProject: Written }>(sg, writer, CREATE_INVESTMENT, { input });
     expect(same.errors).toBeUndefined();
-    expect(same.data.createInvestmentProject).toMatchObject({
+    expect(same.data!.createInvestmentProject).toMatchObject({
       created: false,
       updated: false,
       record: { reference: input.reference, investmentEur: 3_500_000 },
@@ -227,22 +247,23 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
     const input = investmentInput({ reference: 'BFOP-IDE-2025-UPD', investmentEur: 1_000_000 });
     await run(sg, writer, CREATE_INVESTMENT, { input });
     const before = await slice();
-    const up = await run(sg, writer, UPDATE_INVESTMENT, {
+    const up = await run<{ updateInvestmentProject: Written }>(sg, writer, UPDATE_INVESTMENT, {
       reference: input.reference,
       patch: { investmentEur: 2_500_000, status: 'IN_PROGRESS' },
     });
     expect(up.errors).toBeUndefined();
-    expect(up.data.updateInvestmentProject).toMatchObject({
+    expect(up.data!.updateInvestmentProject).toMatchObject({
       created: false,
       updated: true,
       record: { investmentEur: 2_500_000, status: 'IN_PROGRESS', jobsCreated: 25 },
     });
-    expect((await slice()).summary.amountEur).toBe(before.summary.amountEur + 1_500_000);
-    const same = await run(sg, writer, UPDATE_INVESTMENT, {
+    expect((await slice()).summary.amountEur).toBe((before.summary.amountEur ?? 0) + 1_500_000);
+    const same = await run<{ updateInvestmentProject: Written }>(sg, writer, UPDATE_INVESTMENT, {
       reference: input.reference,
       patch: { status: 'IN_PROGRESS' },
     });
-    expect(same.data.updateInvestmentProject.updated).toBe(false);
+    expect(same.errors).toBeUndefined();
+    expect(same.data!.updateInvestmentProject.updated).toBe(false);
 
     const bad = await run(sg, writer, UPDATE_INVESTMENT, {
       reference: input.reference,
@@ -293,7 +314,7 @@ describe('updateInvestmentProject and deleteInvestmentProject', () => {
 
 describe('export supports and site promotions', () => {
   test('create, read back with the REAL dataset, delete', async () => {
-    const exp = await run(
+    const exp = await run<{ createExportSupport: Written }>(
       sg,
       writer,
       `mutation($i: ExportSupportInput!) { createExportSupport(input: $i) { created record {
@@ -314,7 +335,7 @@ describe('export supports and site promotions', () => {
       },
     );
     expect(exp.errors).toBeUndefined();
-    expect(exp.data.createExportSupport.record).toMatchObject({
+    expect(exp.data!.createExportSupport.record).toMatchObject({
       offer: 'TRADE_FAIR',
       targetCountry: { code: 'VN', name: 'Viêt Nam' },
       dataset: { nature: 'REAL' },
@@ -341,7 +362,7 @@ describe('export supports and site promotions', () => {
     // The bad SIREN and the service of another kind, in one answer.
     expect(fieldsOf(badSiren).map((p) => p.field)).toEqual(['companySiren', 'serviceId']);
 
-    const site = await run(
+    const site = await run<{ createSitePromotion: Written }>(
       sg,
       writer,
       `mutation($i: SitePromotionInput!) { createSitePromotion(input: $i) { created record { reference hectares service { id } dataset { nature } } } }`,
@@ -359,23 +380,24 @@ describe('export supports and site promotions', () => {
       },
     );
     expect(site.errors).toBeUndefined();
-    expect(site.data.createSitePromotion).toMatchObject({
+    expect(site.data!.createSitePromotion).toMatchObject({
       created: true,
       record: { hectares: 12.5, dataset: { nature: 'REAL' } },
     });
-    const s = await run(
+    type References = { nodes: { reference: string }[] };
+    const s = await run<{
+      _entities: { attractiveness: { exportSupports: References; sitePromotions: References } }[];
+    }>(
       sg,
       undefined,
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { attractiveness {
       exportSupports(first: 200) { nodes { reference } } sitePromotions(first: 200) { nodes { reference } } } } } }`,
       { r: [{ __typename: 'Territory', id: TERRITORY }] },
     );
-    expect(
-      s.data._entities[0].attractiveness.exportSupports.nodes.map((n: { reference: string }) => n.reference),
-    ).toContain('BFOP-EXP-2025-1');
-    expect(
-      s.data._entities[0].attractiveness.sitePromotions.nodes.map((n: { reference: string }) => n.reference),
-    ).toContain('BFOP-SIT-2025-1');
+    expect(s.errors).toBeUndefined();
+    const { exportSupports, sitePromotions } = s.data!._entities[0]!.attractiveness;
+    expect(exportSupports.nodes.map((n) => n.reference)).toContain('BFOP-EXP-2025-1');
+    expect(sitePromotions.nodes.map((n) => n.reference)).toContain('BFOP-SIT-2025-1');
     const d1 = await run(
       sg,
       writer,
@@ -414,8 +436,12 @@ describe('sample reloads', () => {
       .executeTakeFirstOrThrow();
     expect(Number(samples.n)).toBe(generateRecords(sampleScale()).investments.length);
     expect(await slice()).toEqual(before);
-    const datasets = await run(sg, undefined, '{ attractivenessDatasets { id nature publisher } }');
-    expect(datasets.data.attractivenessDatasets).toContainEqual({
+    const datasets = await run<{ attractivenessDatasets: unknown[] }>(
+      sg,
+      undefined,
+      '{ attractivenessDatasets { id nature publisher } }',
+    );
+    expect(datasets.data!.attractivenessDatasets).toContainEqual({
       id: 'attractiveness-operator-declared',
       nature: 'REAL',
       publisher: 'Business France',

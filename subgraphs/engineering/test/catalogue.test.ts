@@ -35,11 +35,11 @@ describe('engineeringCatalogue', () => {
   });
 
   it('serves the catalogue file, with operator, carriers, axes and a REAL dataset', async () => {
-    const { data, errors } = await sg.execute(
+    const { data, errors } = await sg.execute<{ engineeringCatalogue: ServiceNode[] }>(
       `{ engineeringCatalogue { id name operator carrier axes description dataset { id nature } } }`,
     );
     expect(errors).toBeUndefined();
-    expect(data.engineeringCatalogue).toEqual(
+    expect(data!.engineeringCatalogue).toEqual(
       csv.map((row) => ({
         id: `engineering:${row.slug}`,
         name: row.name,
@@ -57,29 +57,28 @@ describe('engineeringCatalogue', () => {
         },
       })),
     );
-    const byId = Object.fromEntries((data.engineeringCatalogue as ServiceNode[]).map((s) => [s.id, s]));
+    const byId = Object.fromEntries(data!.engineeringCatalogue.map((s) => [s.id, s]));
     expect(byId['engineering:mobili-jeune-vte']!.carrier).toBe('Action Logement');
     expect(byId['engineering:cofinancement-chef-de-projet']!.carrier).toBe('État');
     expect(byId['engineering:aide-recrutement-vte']!.carrier).toBe('État et Banque des Territoires');
   });
 
   it('filters by axis', async () => {
-    const { data } = await sg.execute(
+    const { data } = await sg.execute<{ r: ServiceNode[]; s: ServiceNode[] }>(
       `{ r: engineeringCatalogue(axis: RECRUIT) { id } s: engineeringCatalogue(axis: SIMPLIFY) { id } }`,
     );
-    expect(data.r.map((s: ServiceNode) => s.id)).toEqual(
+    expect(data!.r.map((s) => s.id)).toEqual(
       csv.filter((r) => r.axes!.split(';').includes('RECRUIT')).map((r) => `engineering:${r.slug}`),
     );
-    expect(data.r.map((s: ServiceNode) => s.id)).toEqual([
-      'engineering:aide-recrutement-vte',
-      'engineering:mobili-jeune-vte',
-    ]);
-    expect(data.s.map((s: ServiceNode) => s.id)).toEqual(['engineering:cofinancement-chef-de-projet']);
+    expect(data!.r.map((s) => s.id)).toEqual(['engineering:aide-recrutement-vte', 'engineering:mobili-jeune-vte']);
+    expect(data!.s.map((s) => s.id)).toEqual(['engineering:cofinancement-chef-de-projet']);
   });
 
   it('labels its datasets: catalogue REAL, records SAMPLE', async () => {
-    const { data } = await sg.execute(`{ engineeringDatasets { id nature } }`);
-    expect(data.engineeringDatasets).toEqual(
+    const { data } = await sg.execute<{ engineeringDatasets: { id: string; nature: string }[] }>(
+      `{ engineeringDatasets { id nature } }`,
+    );
+    expect(data!.engineeringDatasets).toEqual(
       expect.arrayContaining([
         { id: 'banque-des-territoires-panier-services', nature: 'REAL' },
         { id: 'banque-des-territoires-echantillon', nature: 'SAMPLE' },
@@ -87,6 +86,6 @@ describe('engineeringCatalogue', () => {
     );
     // The same rows are in the database's dataset table.
     const rows = await sg.prepared.database.db.selectFrom('dataset').select(['id', 'nature']).orderBy('id').execute();
-    expect(rows).toEqual([...(data.engineeringDatasets as ServiceNode[])].sort((a, b) => a.id.localeCompare(b.id)));
+    expect(rows).toEqual([...data!.engineeringDatasets].sort((a, b) => a.id.localeCompare(b.id)));
   });
 });

@@ -52,14 +52,17 @@ describe('importCsv', () => {
     expect(result.written).toMatchObject({ inserted: 20, updated: 0, unchanged: 0 });
     expect(await countRows(sg, { origin: 'OPERATOR' })).toBe(20);
     // A territory of the file: its supports list shows the imported study, labelled REAL.
-    const { data } = await run(
+    const { data, errors } = await run<{
+      _entities: { engineering: { supports: { nodes: { reference: string }[] } } }[];
+    }>(
       sg,
       `query($r:[_Any!]!) { _entities(representations: $r) { ... on Territory { engineering {
       supports(first: 200) { nodes { reference amountEur dataset { nature } } } } } } }`,
       { r: [{ __typename: 'Territory', id: '2023-2027:ti-3201' }] },
     );
-    const imported = data._entities[0].engineering.supports.nodes.find(
-      (n: { reference: string }) => n.reference === 'EXEMPLE-ING-2023-0009',
+    expect(errors).toBeUndefined();
+    const imported = data!._entities[0]!.engineering.supports.nodes.find(
+      (n) => n.reference === 'EXEMPLE-ING-2023-0009',
     );
     expect(imported).toEqual({ reference: 'EXEMPLE-ING-2023-0009', amountEur: 118000, dataset: { nature: 'REAL' } });
   });

@@ -42,8 +42,9 @@ interface Figures {
   amountEur: number;
 }
 
-const slice = (fields: string, id = T) =>
-  sg.execute(
+/** The Territory entity's engineering slice, shaped by the fields the test asks for. */
+const slice = <E>(fields: string, id = T) =>
+  sg.execute<{ _entities: ({ id: string; engineering: E } | null)[] }>(
     `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id engineering { ${fields} } } } }`,
     { r: [{ __typename: 'Territory', id }] },
   );
@@ -72,19 +73,25 @@ async function walk(list: string, fields: string, id: string, args = '', first =
 describe('sample data', () => {
   it('is deterministic and labelled SAMPLE', async () => {
     expect(generateRecords(1)).toEqual(RECORDS);
-    const { data } = await slice(
+    const { data } = await slice<{
+      datasets: { id: string; nature: string }[];
+      services: { dataset: { nature: string } }[];
+      vteAids: { nodes: { dataset: { nature: string }; company: { name: string } }[] };
+    }>(
       `datasets { id nature } services { dataset { nature } } vteAids(first: 1) { nodes { dataset { nature } company { name } } }`,
     );
-    const e = data._entities[0].engineering;
-    expect(e.datasets.find((d: Row) => d.id === 'banque-des-territoires-echantillon').nature).toBe('SAMPLE');
-    expect(e.services.every((s: { dataset: Row }) => s.dataset.nature === 'SAMPLE')).toBe(true);
-    expect(e.vteAids.nodes[0].dataset.nature).toBe('SAMPLE');
-    expect(e.vteAids.nodes[0].company.name).toMatch(/\(échantillon\)$/);
+    const e = data!._entities[0]!.engineering;
+    expect(e.datasets.find((d) => d.id === 'banque-des-territoires-echantillon')!.nature).toBe('SAMPLE');
+    expect(e.services.every((s) => s.dataset.nature === 'SAMPLE')).toBe(true);
+    expect(e.vteAids.nodes[0]!.dataset.nature).toBe('SAMPLE');
+    expect(e.vteAids.nodes[0]!.company.name).toMatch(/\(échantillon\)$/);
   });
 
   it('has between 3,000 and 6,000 records at SCALE=1 over the 332 territories', async () => {
-    const { data } = await sg.execute(`{ engineeringTotals(by: PHASE) { key recordCount territoryCount } }`);
-    const total = data.engineeringTotals.reduce((n: number, t: Figures) => n + t.recordCount, 0);
+    const { data } = await sg.execute<{ engineeringTotals: Figures[] }>(
+      `{ engineeringTotals(by: PHASE) { key recordCount territoryCount } }`,
+    );
+    const total = data!.engineeringTotals.reduce((n, t) => n + t.recordCount, 0);
     expect(total).toBeGreaterThanOrEqual(3000);
     expect(total).toBeLessThanOrEqual(6000);
     expect(total).toBe(RECORDS.length);
@@ -120,14 +127,19 @@ describe('sample data', () => {
     const groupements = new Map(
       perimeter.filter((r) => r.id_ti === `ti-${CODE}`).map((r) => [r.siren_groupement!, r.lib_groupement!]),
     );
-    const { data } = await slice(
+    type Of<K extends string> = { nodes: Record<K, { siren: string }>[] };
+    const { data } = await slice<{
+      supports: Of<'beneficiary'>;
+      loans: Of<'borrower'>;
+      projectManagerCofundings: Of<'employer'>;
+    }>(
       `supports(first: 200) { nodes { beneficiary { siren } } } loans(first: 200) { nodes { borrower { siren } } } projectManagerCofundings(first: 200) { nodes { employer { siren } } }`,
     );
-    const e = data._entities[0].engineering;
+    const e = data!._entities[0]!.engineering;
     const sirens = [
-      ...e.supports.nodes.map((n: { beneficiary: Row }) => n.beneficiary.siren),
-      ...e.loans.nodes.map((n: { borrower: Row }) => n.borrower.siren),
-      ...e.projectManagerCofundings.nodes.map((n: { employer: Row }) => n.employer.siren),
+      ...e.supports.nodes.map((n) => n.beneficiary.siren),
+      ...e.loans.nodes.map((n) => n.borrower.siren),
+      ...e.projectManagerCofundings.nodes.map((n) => n.employer.siren),
     ];
     expect(sirens.length).toBeGreaterThan(0);
     for (const siren of sirens) expect(groupements.has(siren)).toBe(true);
@@ -151,11 +163,15 @@ describe('sample data', () => {
 
 describe('slice figures', () => {
   it('summary, services and totals agree with the records', async () => {
-    const { data, errors } = await slice(`summary { operator mobilised serviceCount recordCount amountEur }
+    const { data, errors } = await slice<{
+      summary: Row;
+      services: { service: { id: string } }[];
+      totals: Figures[];
+    }>(`summary { operator mobilised serviceCount recordCount amountEur }
       services { service { id } recordCount amountEur beneficiaryCount firstDate lastDate }
       totals { kind recordCount amountEur service { id } }`);
     expect(errors).toBeUndefined();
-    const e = data._entities[0].engineering;
+    const e = data!._entities[0]!.engineering;
     const mine = RECORDS.filter((r) => r.territory_id === T);
     expect(e.summary).toEqual({
       operator: 'BANQUE_DES_TERRITOIRES',
@@ -178,7 +194,7 @@ describe('slice figures', () => {
           .at(-1),
       });
     }
-    expect(e.totals.map((t: Figures) => t.kind)).toEqual([
+    expect(e.totals.map((t) => t.kind)).toEqual([
       'ENGINEERING_SUPPORT',
       'PROJECT_MANAGER_COFUNDING',
       'VTE_AID',
@@ -188,26 +204,28 @@ describe('slice figures', () => {
   });
 
   it('filters services by axis', async () => {
-    const { data } = await slice(`services(axis: RECRUIT) { service { id } }`);
-    expect(data._entities[0].engineering.services.map((s: { service: Row }) => s.service.id)).toEqual([
+    const { data } = await slice<{ services: { service: { id: string } }[] }>(
+      `services(axis: RECRUIT) { service { id } }`,
+    );
+    expect(data!._entities[0]!.engineering.services.map((s) => s.service.id)).toEqual([
       'engineering:aide-recrutement-vte',
     ]);
   });
 
   it('reports a territory without any record as not mobilised', async () => {
-    const { data } = await sg.execute(
+    const { data } = await sg.execute<{ engineeringTerritories: { id: string }[]; m: { id: string }[] }>(
       `{ engineeringTerritories(phase: PHASE_2023_2027, mobilised: false) { id } m: engineeringTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }`,
     );
     const idle = RECORDS;
     const withRecords = new Set(idle.filter((r) => r.phase === '2023-2027').map((r) => r.territory_id));
-    expect(data.m.map((t: Row) => t.id).sort()).toEqual([...withRecords].sort());
-    expect(data.engineeringTerritories.length + data.m.length).toBe(183);
-    expect(data.engineeringTerritories.length).toBeGreaterThan(0);
-    const { data: d } = await slice(
+    expect(data!.m.map((t) => t.id).sort()).toEqual([...withRecords].sort());
+    expect(data!.engineeringTerritories.length + data!.m.length).toBe(183);
+    expect(data!.engineeringTerritories.length).toBeGreaterThan(0);
+    const { data: d } = await slice<unknown>(
       `summary { mobilised serviceCount recordCount amountEur } services { recordCount } vteAids { totalCount nodes { reference } }`,
-      data.engineeringTerritories[0].id,
+      data!.engineeringTerritories[0]!.id,
     );
-    expect(d._entities[0].engineering).toEqual({
+    expect(d!._entities[0]!.engineering).toEqual({
       summary: { mobilised: false, serviceCount: 0, recordCount: 0, amountEur: 0 },
       services: [],
       vteAids: { totalCount: 0, nodes: [] },
@@ -215,7 +233,7 @@ describe('slice figures', () => {
   });
 
   it('resolves unknown or malformed territory ids to null', async () => {
-    const { data, errors } = await sg.execute(
+    const { data, errors } = await sg.execute<{ _entities: ({ id: string } | null)[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
       {
         r: [
@@ -226,7 +244,7 @@ describe('slice figures', () => {
       },
     );
     expect(errors).toBeUndefined();
-    expect(data._entities).toEqual([null, null, { id: T }]);
+    expect(data!._entities).toEqual([null, null, { id: T }]);
   });
 });
 
@@ -273,18 +291,23 @@ describe('record lists', () => {
   });
 
   it('serves the fields of each record kind', async () => {
-    const { data, errors } = await slice(`
+    type Nodes<N> = { nodes: N[] };
+    const { data, errors } = await slice<{
+      supports: Nodes<{ reference: string; cofundingRate: number }>;
+      loans: Nodes<{ reference: string }>;
+      vteAids: Nodes<{ company: { siren: string }; service: unknown }>;
+    }>(`
       supports(first: 1) { nodes { reference kind title beneficiary { siren name } amountEur cofundingRate date year status service { id } } }
       loans(first: 1) { nodes { reference borrower { siren name } purpose amountEur durationYears date year status } }
       vteAids(first: 1) { nodes { reference company { siren name naf } green amountEur hireDate year status service { id axes } } }`);
     expect(errors).toBeUndefined();
-    const e = data._entities[0].engineering;
-    expect(e.supports.nodes[0].reference).toMatch(new RegExp(`^BDT-ING-2023-${CODE}-\\d{4}$`));
-    expect(e.supports.nodes[0].cofundingRate).toBeGreaterThanOrEqual(0.3);
-    expect(e.supports.nodes[0].cofundingRate).toBeLessThanOrEqual(0.8);
-    expect(e.loans.nodes[0].reference).toMatch(new RegExp(`^BDT-PRT-2023-${CODE}-\\d{4}$`));
-    expect(e.vteAids.nodes[0].company.siren).toMatch(/^\d{9}$/);
-    expect(e.vteAids.nodes[0].service).toEqual({ id: 'engineering:aide-recrutement-vte', axes: ['RECRUIT'] });
+    const e = data!._entities[0]!.engineering;
+    expect(e.supports.nodes[0]!.reference).toMatch(new RegExp(`^BDT-ING-2023-${CODE}-\\d{4}$`));
+    expect(e.supports.nodes[0]!.cofundingRate).toBeGreaterThanOrEqual(0.3);
+    expect(e.supports.nodes[0]!.cofundingRate).toBeLessThanOrEqual(0.8);
+    expect(e.loans.nodes[0]!.reference).toMatch(new RegExp(`^BDT-PRT-2023-${CODE}-\\d{4}$`));
+    expect(e.vteAids.nodes[0]!.company.siren).toMatch(/^\d{9}$/);
+    expect(e.vteAids.nodes[0]!.service).toEqual({ id: 'engineering:aide-recrutement-vte', axes: ['RECRUIT'] });
   });
 
   it('rejects bad arguments with clear errors', async () => {
@@ -341,13 +364,13 @@ describe('record lists', () => {
 
 describe('engineeringTotals', () => {
   it('sums the same records whatever the grouping', async () => {
-    const { data } = await sg.execute(`{
+    const { data } = await sg.execute<{ p: Figures[]; r: Figures[]; t: Figures[] }>(`{
       p: engineeringTotals(by: PHASE) { operator group key territoryCount recordCount amountEur beneficiaryCount }
       r: engineeringTotals(by: REGION, phase: PHASE_2023_2027) { key territoryCount recordCount amountEur }
       t: engineeringTotals(by: TERRITORY, phase: PHASE_2023_2027, axis: RECRUIT) { key recordCount amountEur } }`);
     const records = RECORDS;
     const phase2 = records.filter((r) => r.phase === '2023-2027');
-    const p2 = data.p.find((t: Figures) => t.key === '2023-2027');
+    const p2 = data!.p.find((t) => t.key === '2023-2027')!;
     expect(p2).toEqual({
       operator: 'BANQUE_DES_TERRITOIRES',
       group: 'PHASE',
@@ -357,16 +380,14 @@ describe('engineeringTotals', () => {
       amountEur: phase2.reduce((s, r) => s + r.amount_eur, 0),
       beneficiaryCount: new Set(phase2.map((r) => r.beneficiary_siren)).size,
     });
-    expect(data.r.reduce((n: number, t: Figures) => n + t.recordCount, 0)).toBe(p2.recordCount);
-    expect(data.r.reduce((n: number, t: Figures) => n + t.territoryCount, 0)).toBe(p2.territoryCount);
-    expect(data.r.find((t: Figures) => t.key === '84').recordCount).toBe(
+    expect(data!.r.reduce((n, t) => n + t.recordCount, 0)).toBe(p2.recordCount);
+    expect(data!.r.reduce((n, t) => n + t.territoryCount, 0)).toBe(p2.territoryCount);
+    expect(data!.r.find((t) => t.key === '84')!.recordCount).toBe(
       phase2.filter((r) => r.territory_id.startsWith('2023-2027:ti-84')).length,
     );
     // RECRUIT = the VTE aids only.
     const vte = phase2.filter((r) => r.record_kind === 'VTE_AID');
-    expect(data.t.reduce((n: number, t: Figures) => n + t.recordCount, 0)).toBe(vte.length);
-    expect(data.t.reduce((n: number, t: Figures) => n + t.amountEur, 0)).toBe(
-      vte.reduce((s, r) => s + r.amount_eur, 0),
-    );
+    expect(data!.t.reduce((n, t) => n + t.recordCount, 0)).toBe(vte.length);
+    expect(data!.t.reduce((n, t) => n + t.amountEur, 0)).toBe(vte.reduce((s, r) => s + r.amount_eur, 0));
   });
 });

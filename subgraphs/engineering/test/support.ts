@@ -12,7 +12,7 @@ import engineering from '../subgraph.ts';
 const AUTH_ENV = { ...TEST_JWT_ENV } as NodeJS.ProcessEnv;
 
 export type EngineeringSubgraph = TestSubgraph<EngineeringContext>;
-export type GqlResult = Omit<Result, 'statements'>;
+export type GqlResult<T = unknown> = Omit<Result<T>, 'statements'>;
 
 /** A token of the Banque des Territoires with the write scope, unless told otherwise. */
 export const token = ({
@@ -30,15 +30,15 @@ export function context(sg: EngineeringSubgraph, jwt?: string): EngineeringConte
 }
 
 /** Runs an operation as the subgraph's HTTP layer would for a request with (or without) a bearer token. */
-export async function run(
+export async function run<T = unknown>(
   sg: EngineeringSubgraph,
   query: string,
   variables: Record<string, unknown> = {},
   jwt?: string,
-): Promise<GqlResult> {
+): Promise<GqlResult<T>> {
   const response = await sg.prepared.apollo.executeOperation({ query, variables }, { contextValue: context(sg, jwt) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-  return response.body.singleResult as GqlResult;
+  return response.body.singleResult as GqlResult<T>;
 }
 
 export const db = (sg: EngineeringSubgraph) => context(sg).db;

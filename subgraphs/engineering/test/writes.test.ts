@@ -7,7 +7,17 @@ import { createOne } from '../../runtime/writes.ts';
 import { engineeringSupportSpec } from '../records.ts';
 import { generateRecords } from '../sample.ts';
 import engineering from '../subgraph.ts';
-import { codeOf, context, countRows, db, run, snapshot, token, type EngineeringSubgraph } from './support.ts';
+import {
+  codeOf,
+  context,
+  countRows,
+  db,
+  run,
+  snapshot,
+  token,
+  type EngineeringSubgraph,
+  type GqlResult,
+} from './support.ts';
 
 // A 2023-2027 territory with sample studies and VTE aids (chosen from the generator, not hard-coded).
 const SAMPLE = generateRecords(1);
@@ -42,6 +52,13 @@ interface SliceFigures {
   supports: PageOf<{ reference: string; date: string; dataset: { nature: string } }>;
 }
 
+/** What a create or update answers; the record's fields as each test selects them. */
+interface Written<R = Row> {
+  created: boolean;
+  updated: boolean;
+  record: R;
+}
+
 const STUDY = {
   reference: 'BDT-DECL-ING-2024-0001',
   territoryId: T,
@@ -59,6 +76,8 @@ const CREATE = `mutation($input: EngineeringSupportInput!) { createEngineeringSu
 const UPDATE = `mutation($reference: ID!, $patch: EngineeringSupportPatch!) { updateEngineeringSupport(reference: $reference, patch: $patch) {
   created updated record { reference status amountEur title } } }`;
 const DELETE = `mutation($reference: ID!) { deleteEngineeringSupport(reference: $reference) { reference deleted } }`;
+type Deleted = { deleteEngineeringSupport: { reference: string; deleted: boolean } };
+type VteCreated = { createVteAid: Written };
 const CREATE_VTE = `mutation($input: VteAidInput!) { createVteAid(input: $input) { created record { reference green amountEur hireDate company { siren name naf } dataset { nature } } } }`;
 const UPDATE_VTE = `mutation($reference: ID!, $patch: VteAidPatch!) { updateVteAid(reference: $reference, patch: $patch) { updated record { green amountEur } } }`;
 
@@ -114,7 +133,7 @@ describe('authorization matrix (createEngineeringSupport)', () => {
     ],
   ])('refuses %s and writes nothing', async (_case, make, code, message) => {
     const before = await countRows(sg);
-    const result = await run(sg, CREATE, { input }, await make());
+    const result = await run<{ createEngineeringSupport: Written | null }>(sg, CREATE, { input }, await make());
     expect(result.data?.createEngineeringSupport ?? null).toBeNull();
     expect(codeOf(result)).toBe(code);
     expect(result.errors![0]!.message).toMatch(message);
@@ -123,9 +142,9 @@ describe('authorization matrix (createEngineeringSupport)', () => {
   });
 
   it('accepts the right operator with the scope', async () => {
-    const result = await run(sg, CREATE, { input }, writer);
+    const result = await run<{ createEngineeringSupport: Written }>(sg, CREATE, { input }, writer);
     expect(result.errors).toBeUndefined();
-    expect(result.data.createEngineeringSupport.created).toBe(true);
+    expect(result.data!.createEngineeringSupport.created).toBe(true);
     expect(await countRows(sg, { reference: input.reference })).toBe(1);
   });
 
@@ -146,22 +165,25 @@ describe('authorization matrix (createEngineeringSupport)', () => {
   });
 
   it('keeps reads open without a token', async () => {
-    const result = await run(
+    const result = await run<{
+      engineeringCatalogue: { id: string }[];
+      _entities: { engineering: { summary: { recordCount: number } } }[];
+    }>(
       sg,
       `query($r:[_Any!]!) { engineeringCatalogue { id } _entities(representations: $r) { ... on Territory { engineering { summary { recordCount } } } } }`,
       { r: [{ __typename: 'Territory', id: T }] },
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data.engineeringCatalogue.length).toBe(6);
-    expect(result.data._entities[0].engineering.summary.recordCount).toBeGreaterThan(0);
+    expect(result.data!.engineeringCatalogue.length).toBe(6);
+    expect(result.data!._entities[0]!.engineering.summary.recordCount).toBeGreaterThan(0);
   });
 });
 
 describe('createEngineeringSupport', () => {
   it('creates a record served as REAL, declared by the operator', async () => {
-    const result = await run(sg, CREATE, { input: STUDY }, writer);
+    const result = await run<{ createEngineeringSupport: Written }>(sg, CREATE, { input: STUDY }, writer);
     expect(result.errors).toBeUndefined();
-    const { created, updated, record } = result.data.createEngineeringSupport;
+    const { created, updated, record } = result.data!.createEngineeringSupport;
     expect([created, updated]).toEqual([true, false]);
     expect(record).toMatchObject({
       reference: STUDY.reference,
@@ -191,10 +213,15 @@ describe('createEngineeringSupport', () => {
 
   it('is idempotent: the same values again return the record with created: false', async () => {
     const before = await snapshot(sg);
-    const result = await run(sg, CREATE, { input: { ...STUDY } }, writer);
+    const result = await run<{ createEngineeringSupport: Written<{ reference: string }> }>(
+      sg,
+      CREATE,
+      { input: { ...STUDY } },
+      writer,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.createEngineeringSupport.created).toBe(false);
-    expect(result.data.createEngineeringSupport.record.reference).toBe(STUDY.reference);
+    expect(result.data!.createEngineeringSupport.created).toBe(false);
+    expect(result.data!.createEngineeringSupport.record.reference).toBe(STUDY.reference);
     expect(await snapshot(sg)).toEqual(before);
   });
 
@@ -303,20 +330,26 @@ describe('createEngineeringSupport', () => {
 
 describe('updateEngineeringSupport and deleteEngineeringSupport', () => {
   it('updates the fields given, and reports no change when nothing changes', async () => {
-    const first = await run(
+    const first = await run<{ updateEngineeringSupport: Written }>(
       sg,
       UPDATE,
       { reference: STUDY.reference, patch: { status: 'PAID', amountEur: 45000 } },
       writer,
     );
     expect(first.errors).toBeUndefined();
-    expect(first.data.updateEngineeringSupport).toMatchObject({
+    expect(first.data!.updateEngineeringSupport).toMatchObject({
       created: false,
       updated: true,
       record: { status: 'PAID', amountEur: 45000, title: STUDY.title },
     });
-    const again = await run(sg, UPDATE, { reference: STUDY.reference, patch: { status: 'PAID' } }, writer);
-    expect(again.data.updateEngineeringSupport.updated).toBe(false);
+    const again = await run<{ updateEngineeringSupport: Written }>(
+      sg,
+      UPDATE,
+      { reference: STUDY.reference, patch: { status: 'PAID' } },
+      writer,
+    );
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.updateEngineeringSupport.updated).toBe(false);
   });
 
   it('validates the merged record and keeps it on failure', async () => {
@@ -354,34 +387,41 @@ describe('updateEngineeringSupport and deleteEngineeringSupport', () => {
 
   it('deletes, and deleting twice is harmless', async () => {
     await run(sg, CREATE, { input: { ...STUDY, reference: 'BDT-DECL-ING-DEL-1' } }, writer);
-    const first = await run(sg, DELETE, { reference: 'BDT-DECL-ING-DEL-1' }, writer);
-    expect(first.data.deleteEngineeringSupport).toEqual({ reference: 'BDT-DECL-ING-DEL-1', deleted: true });
-    const second = await run(sg, DELETE, { reference: 'BDT-DECL-ING-DEL-1' }, writer);
+    const first = await run<Deleted>(sg, DELETE, { reference: 'BDT-DECL-ING-DEL-1' }, writer);
+    expect(first.data!.deleteEngineeringSupport).toEqual({ reference: 'BDT-DECL-ING-DEL-1', deleted: true });
+    const second = await run<Deleted>(sg, DELETE, { reference: 'BDT-DECL-ING-DEL-1' }, writer);
     expect(second.errors).toBeUndefined();
-    expect(second.data.deleteEngineeringSupport.deleted).toBe(false);
+    expect(second.data!.deleteEngineeringSupport.deleted).toBe(false);
   });
 });
 
 describe('VTE aids follow the real rule: 4,000 €, 8,000 € for a VTE vert', () => {
   it('derives the amount when omitted and accepts the right one', async () => {
-    const green = await run(sg, CREATE_VTE, { input: { ...VTE, reference: 'BDT-DECL-VTE-G1', green: true } }, writer);
+    const green = await run<VteCreated>(
+      sg,
+      CREATE_VTE,
+      { input: { ...VTE, reference: 'BDT-DECL-VTE-G1', green: true } },
+      writer,
+    );
     expect(green.errors).toBeUndefined();
-    expect(green.data.createVteAid.record).toMatchObject({
+    expect(green.data!.createVteAid.record).toMatchObject({
       green: true,
       amountEur: 8000,
       company: { siren: VTE.companySiren, name: VTE.companyName, naf: '25.50A' },
       dataset: { nature: 'REAL' },
     });
-    const regular = await run(sg, CREATE_VTE, { input: { ...VTE, amountEur: 4000 } }, writer);
-    expect(regular.data.createVteAid.record).toMatchObject({ green: false, amountEur: 4000 });
+    const regular = await run<VteCreated>(sg, CREATE_VTE, { input: { ...VTE, amountEur: 4000 } }, writer);
+    expect(regular.errors).toBeUndefined();
+    expect(regular.data!.createVteAid.record).toMatchObject({ green: false, amountEur: 4000 });
     // Same values again (the amount now given explicitly): idempotent.
-    const again = await run(
+    const again = await run<VteCreated>(
       sg,
       CREATE_VTE,
       { input: { ...VTE, reference: 'BDT-DECL-VTE-G1', green: true, amountEur: 8000 } },
       writer,
     );
-    expect(again.data.createVteAid.created).toBe(false);
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.createVteAid.created).toBe(false);
   });
 
   it.each([
@@ -420,20 +460,20 @@ describe('VTE aids follow the real rule: 4,000 €, 8,000 € for a VTE vert', (
   it('keeps the rule on update: switching to green needs the green amount (or null to derive it)', async () => {
     const stale = await run(sg, UPDATE_VTE, { reference: VTE.reference, patch: { green: true } }, writer);
     expect(codeOf(stale)).toBe('BAD_USER_INPUT');
-    const derived = await run(
+    const derived = await run<{ updateVteAid: unknown }>(
       sg,
       UPDATE_VTE,
       { reference: VTE.reference, patch: { green: true, amountEur: null } },
       writer,
     );
     expect(derived.errors).toBeUndefined();
-    expect(derived.data.updateVteAid).toEqual({ updated: true, record: { green: true, amountEur: 8000 } });
+    expect(derived.data!.updateVteAid).toEqual({ updated: true, record: { green: true, amountEur: 8000 } });
   });
 });
 
 describe('the other kinds', () => {
   it('creates, updates and deletes a project-manager cofunding and a loan', async () => {
-    const cofunding = await run(
+    const cofunding = await run<{ createProjectManagerCofunding: Written }>(
       sg,
       `mutation($input: ProjectManagerCofundingInput!) { createProjectManagerCofunding(input: $input) {
       created record { reference months startDate amountEur employer { siren name } service { id } dataset { nature } } } }`,
@@ -451,7 +491,7 @@ describe('the other kinds', () => {
       writer,
     );
     expect(cofunding.errors).toBeUndefined();
-    expect(cofunding.data.createProjectManagerCofunding.record).toMatchObject({
+    expect(cofunding.data!.createProjectManagerCofunding.record).toMatchObject({
       months: 24,
       startDate: '2024-01-01',
       employer: { siren: GROUPEMENT.siren },
@@ -468,7 +508,7 @@ describe('the other kinds', () => {
       { field: 'months', message: '99 is above the maximum of 72' },
     ]);
 
-    const loan = await run(
+    const loan = await run<{ createLocalAuthorityLoan: Written }>(
       sg,
       `mutation($input: LocalAuthorityLoanInput!) { createLocalAuthorityLoan(input: $input) {
       created record { reference purpose durationYears amountEur borrower { siren } } } }`,
@@ -486,7 +526,8 @@ describe('the other kinds', () => {
       },
       writer,
     );
-    expect(loan.data.createLocalAuthorityLoan).toMatchObject({
+    expect(loan.errors).toBeUndefined();
+    expect(loan.data!.createLocalAuthorityLoan).toMatchObject({
       created: true,
       record: { durationYears: 25, amountEur: 2500000 },
     });
@@ -514,7 +555,8 @@ describe('the territory figures follow the writes', () => {
     totals { kind recordCount amountEur }
     supports(first: 200) { totalCount nodes { reference date dataset { nature } } } } } } }`;
   const figures = async (id: string): Promise<SliceFigures> =>
-    (await run(sg, FIGURES, { r: [{ __typename: 'Territory', id }] })).data._entities[0].engineering;
+    (await run<{ _entities: { engineering: SliceFigures }[] }>(sg, FIGURES, { r: [{ __typename: 'Territory', id }] }))
+      .data!._entities[0]!.engineering;
 
   it('shows a create in the summary, services, totals and the list (in date order), and removes it on delete', async () => {
     const before = await figures(T);
@@ -535,9 +577,9 @@ describe('the territory figures follow the writes', () => {
     expect(after.supports.totalCount).toBe(before.supports.totalCount + 1);
     expect(after.supports.nodes.find((n) => n.reference === input.reference)!.dataset.nature).toBe('REAL');
 
-    expect((await run(sg, DELETE, { reference: input.reference }, writer)).data.deleteEngineeringSupport.deleted).toBe(
-      true,
-    );
+    expect(
+      (await run<Deleted>(sg, DELETE, { reference: input.reference }, writer)).data!.deleteEngineeringSupport.deleted,
+    ).toBe(true);
     expect(await figures(T)).toEqual(before);
   });
 
@@ -577,16 +619,16 @@ describe('the territory figures follow the writes', () => {
     await run(sg, CREATE, { input: { ...STUDY, reference: 'BDT-DECL-ING-PAGE-1', date: '2023-01-01' } }, writer);
     await run(sg, CREATE, { input: { ...STUDY, reference: 'BDT-DECL-ING-PAGE-2', date: '2027-12-31' } }, writer);
     const seen: string[] = [];
+    type SupportsPage = { _entities: { engineering: { supports: PageOf<Row> } }[] };
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const result = await run(
+      const result: GqlResult<SupportsPage> = await run<SupportsPage>(
         sg,
         `query($r:[_Any!]!, $after: String) { _entities(representations: $r) { ... on Territory { engineering {
         supports(first: 2, after: $after) { totalCount nodes { reference date } pageInfo { hasNextPage endCursor } } } } } }`,
         { r: [{ __typename: 'Territory', id: T }], after },
       );
-      const connection = (result.data as { _entities: { engineering: { supports: PageOf<Row> } }[] })._entities[0]!
-        .engineering.supports;
+      const connection = result.data!._entities[0]!.engineering.supports;
       seen.push(...connection.nodes.map((n) => `${String(n.date)} ${String(n.reference)}`));
       if (!connection.pageInfo.hasNextPage) {
         expect(seen).toHaveLength(connection.totalCount);

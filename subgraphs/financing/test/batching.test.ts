@@ -29,15 +29,13 @@ it('resolves the slice of 10 and of all 183 territories of 2023-2027 with the sa
     .map((t) => t.id);
   expect(ids).toHaveLength(183);
   const ten = await sg.execute(SLICE, { r: representations(ids.slice(0, 10)) });
-  const all = await sg.execute(SLICE, { r: representations(ids) });
+  const all = await sg.execute<{ _entities: { financing: { financings: { nodes: unknown[] } } }[] }>(SLICE, {
+    r: representations(ids),
+  });
   expect(ten.errors).toBeUndefined();
   expect(all.errors).toBeUndefined();
-  expect(all.data._entities).toHaveLength(183);
-  expect(
-    all.data._entities.every(
-      (e: { financing: { financings: { nodes: unknown[] } } }) => e.financing.financings.nodes.length <= 5,
-    ),
-  ).toBe(true);
+  expect(all.data!._entities).toHaveLength(183);
+  expect(all.data!._entities.every((e) => e.financing.financings.nodes.length <= 5)).toBe(true);
   // summary 1 + services/totals by service 1 + by instrument 1 + page (count + rows) 2 + departments 1 + PGE 1 + Baromètre 1.
   console.log(`SQL statements: 10 territories → ${ten.statements}, 183 territories → ${all.statements}`);
   expect(ten.statements).toBe(8);

@@ -27,7 +27,11 @@ const db = () => hub.subgraphs.get('financing')!.test.prepared.database.db as un
 
 /** The territory's summary and page total, through the gateway, equal what the table holds. */
 async function consistent() {
-  const r = await post(
+  const r = await post<{
+    territory: {
+      financing: { summary: { recordCount: number; amountEur: number }; financings: { totalCount: number } };
+    };
+  }>(
     hub.gatewayUrl,
     `query($id: ID!) { territory(id: $id) { financing { summary { recordCount amountEur } financings(first: 1) { totalCount } } } }`,
     { id: T },
@@ -35,7 +39,7 @@ async function consistent() {
   expect(r.errors).toBeUndefined();
   const rows = await db().selectFrom('financing').selectAll().where('territory_id', '=', T).execute();
   const granted = rows.filter((f) => (GRANTED_STATUSES as readonly string[]).includes(f.status));
-  const slice = r.data.territory.financing;
+  const slice = r.data!.territory.financing;
   expect(slice.financings.totalCount).toBe(rows.length);
   expect(slice.summary.recordCount).toBe(granted.length);
   expect(slice.summary.amountEur).toBeCloseTo(
@@ -77,6 +81,11 @@ describe('financing writes (record kit)', () => {
 
 describe('cursors', () => {
   const PAGE = `query($id: ID!, $after: String) { territory(id: $id) { financing { financings(first: 3, after: $after) { nodes { reference } pageInfo { endCursor } } } } }`;
+  type Page = {
+    territory: {
+      financing: { financings: { nodes: { reference: string }[]; pageInfo: { endCursor: string | null } } };
+    };
+  };
   it('a forged or overflowing cursor is BAD_USER_INPUT naming `after`', async () => {
     const forged = [
       'garbage',
@@ -98,8 +107,9 @@ describe('cursors', () => {
   });
 
   it('a cursor stays valid across a write elsewhere in the territory: no record skipped or repeated', async () => {
-    const first = await post(hub.gatewayUrl, PAGE, { id: T });
-    const page1 = first.data.territory.financing.financings;
+    const first = await post<Page>(hub.gatewayUrl, PAGE, { id: T });
+    expect(first.errors).toBeUndefined();
+    const page1 = first.data!.territory.financing.financings;
     // A record dated before the whole page: a position-based cursor would shift, a keyset one does not.
     const early = await post(
       hub.gatewayUrl,
@@ -121,25 +131,25 @@ describe('cursors', () => {
       { authorization: `Bearer ${token}` },
     );
     expect(early.errors).toBeUndefined();
-    const next = await post(hub.gatewayUrl, PAGE, { id: T, after: page1.pageInfo.endCursor });
+    const next = await post<Page>(hub.gatewayUrl, PAGE, { id: T, after: page1.pageInfo.endCursor });
     const expected = await db()
       .selectFrom('financing')
       .select('reference')
       .where('territory_id', '=', T)
       .where(
-        sql<boolean>`(date, reference) > (select date, reference from financing where reference = ${page1.nodes[2].reference})`,
+        sql<boolean>`(date, reference) > (select date, reference from financing where reference = ${page1.nodes[2]!.reference})`,
       )
       .orderBy('date')
       .orderBy('reference')
       .limit(3)
       .execute();
-    expect(next.data.territory.financing.financings.nodes).toEqual(expected.map((e) => ({ reference: e.reference })));
-    const removed = await post(
+    expect(next.data!.territory.financing.financings.nodes).toEqual(expected.map((e) => ({ reference: e.reference })));
+    const removed = await post<{ deleteFinancing: { deleted: boolean } }>(
       hub.gatewayUrl,
       `mutation { deleteFinancing(reference: "KIT-TEST-EARLY") { deleted } }`,
       {},
       { authorization: `Bearer ${token}` },
     );
-    expect(removed.data.deleteFinancing.deleted).toBe(true);
+    expect(removed.data!.deleteFinancing.deleted).toBe(true);
   });
 });

@@ -43,15 +43,30 @@ afterAll(async () => {
   await sg?.stop();
 });
 
+/** A department's financing context, as CONTEXT selects it. */
+interface Context {
+  department: { code: string };
+  pge: {
+    loanCount: number;
+    amountEur: number;
+    manufacturingLoanCount: number;
+    manufacturingAmountEur: number;
+    date: string;
+    dataset: unknown;
+  };
+  franceRelanceIndustry: { value: number; dataset: { nature: string } };
+}
+
 describe('departmental context (REAL data)', () => {
   it('Department.financingContext matches the PGE and Baromètre files for Ain, Nord and Réunion', async () => {
-    const r = await sg.execute(
+    const r = await sg.execute<{ _entities: { code: string; financingContext: Context | null }[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { ${CONTEXT} } } } }`,
       { r: ['01', '59', '974'].map((code) => ({ __typename: 'Department', code })) },
     );
     expect(r.errors).toBeUndefined();
-    for (const entity of r.data._entities) {
-      const ctx = entity.financingContext;
+    for (const entity of r.data!._entities) {
+      expect(entity.financingContext, entity.code).not.toBeNull();
+      const ctx = entity.financingContext!;
       expect(ctx.department.code).toBe(entity.code);
       const pge = expectedPge(entity.code);
       expect(ctx.pge.loanCount).toBe(pge.loanCount);
@@ -71,25 +86,23 @@ describe('departmental context (REAL data)', () => {
   });
 
   it('an unknown department has no financing context', async () => {
-    const r = await sg.execute(
+    const r = await sg.execute<{ _entities: { financingContext: unknown }[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { pge { loanCount } } } } }`,
       { r: [{ __typename: 'Department', code: '99' }] },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data._entities[0].financingContext).toBeNull();
+    expect(r.data!._entities[0]!.financingContext).toBeNull();
   });
 
   it("a territory's slice lists the context of each of its departments", async () => {
     const territory = loadPerimeters().find((t) => t.phase === '2023-2027' && t.departmentCodes.length > 1)!;
-    const r = await sg.execute(
+    const r = await sg.execute<{ _entities: { financing: { departments: Context[] } }[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { departments { ${CONTEXT} } } } } }`,
       { r: [{ __typename: 'Territory', id: territory.id }] },
     );
     expect(r.errors).toBeUndefined();
-    const departments = r.data._entities[0].financing.departments;
-    expect(departments.map((d: { department: { code: string } }) => d.department.code)).toEqual(
-      territory.departmentCodes,
-    );
+    const departments = r.data!._entities[0]!.financing.departments;
+    expect(departments.map((d) => d.department.code)).toEqual(territory.departmentCodes);
     for (const d of departments) {
       expect(d.pge.loanCount).toBe(expectedPge(d.department.code).loanCount);
       expect(d.franceRelanceIndustry.value).toBe(expectedIndicator(d.department.code).value);
@@ -99,17 +112,25 @@ describe('departmental context (REAL data)', () => {
 
 describe('catalogue', () => {
   it('lists the Bpifrance services with their axes and a REAL catalogue dataset', async () => {
-    const r = await sg.execute('{ financingCatalogue { id name operator carrier axes dataset { id nature note } } }');
+    const r = await sg.execute<{
+      financingCatalogue: {
+        id: string;
+        name: string;
+        operator: string;
+        axes: string[];
+        dataset: { nature: string; note: string };
+      }[];
+    }>('{ financingCatalogue { id name operator carrier axes dataset { id nature note } } }');
     expect(r.errors).toBeUndefined();
-    const services = r.data.financingCatalogue;
-    expect(services.map((s: { id: string }) => s.id)).toEqual([
+    const services = r.data!.financingCatalogue;
+    expect(services.map((s) => s.id)).toEqual([
       'financing:fonds-acceleration',
       'financing:aide-innovation',
       'financing:pret-developpement',
       'financing:garantie',
       'financing:fonds-propres',
     ]);
-    const fund = services[0];
+    const fund = services[0]!;
     expect(fund.name).toBe("Fonds d'accélération des investissements industriels dans les territoires");
     expect(fund.axes).toEqual(['INNOVATE', 'ATTRACT']);
     for (const s of services) {
@@ -122,13 +143,14 @@ describe('catalogue', () => {
   });
 
   it('filters by axis', async () => {
-    const r = await sg.execute(
+    type Ids = { id: string }[];
+    const r = await sg.execute<{ financingCatalogue: Ids; simplify: Ids; innovate: Ids }>(
       '{ financingCatalogue(axis: RECRUIT) { id } simplify: financingCatalogue(axis: SIMPLIFY) { id } innovate: financingCatalogue(axis: INNOVATE) { id } }',
     );
     // The VTE hiring aid, Bpifrance's only recruitment entry once, is Banque des Territoires' (engineering).
-    expect(r.data.financingCatalogue).toEqual([]);
-    expect(r.data.simplify).toEqual([]);
-    expect(r.data.innovate.map((s: { id: string }) => s.id)).toEqual([
+    expect(r.data!.financingCatalogue).toEqual([]);
+    expect(r.data!.simplify).toEqual([]);
+    expect(r.data!.innovate.map((s) => s.id)).toEqual([
       'financing:fonds-acceleration',
       'financing:aide-innovation',
       'financing:pret-developpement',
@@ -137,16 +159,14 @@ describe('catalogue', () => {
   });
 
   it('the slice names its four datasets with their nature', async () => {
-    const r = await sg.execute(
+    const r = await sg.execute<{
+      _entities: { financing: { operator: string; datasets: { id: string; nature: string }[] } }[];
+    }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { operator datasets { id nature } } } } }`,
       { r: [{ __typename: 'Territory', id: '2019-2022:ti-8401' }] },
     );
-    expect(r.data._entities[0].financing.operator).toBe('BPIFRANCE');
-    expect(
-      Object.fromEntries(
-        r.data._entities[0].financing.datasets.map((d: { id: string; nature: string }) => [d.id, d.nature]),
-      ),
-    ).toEqual({
+    expect(r.data!._entities[0]!.financing.operator).toBe('BPIFRANCE');
+    expect(Object.fromEntries(r.data!._entities[0]!.financing.datasets.map((d) => [d.id, d.nature]))).toEqual({
       'bpifrance-panier-services': 'REAL',
       'bpifrance-financements-echantillon': 'SAMPLE',
       'pge-etat-bpifrance-departemental': 'REAL',

@@ -69,9 +69,14 @@ it('a write that outlives its deadline is told it failed, and the database shows
 
 it('a write that finishes well within its deadline commits', async () => {
   const r = await withSlowHook(100, () =>
-    post(hub.gatewayUrl, CREATE, { input: input('KIT-SLOW-2') }, { authorization: `Bearer ${token}` }),
+    post<{ createFinancing: { created: boolean } }>(
+      hub.gatewayUrl,
+      CREATE,
+      { input: input('KIT-SLOW-2') },
+      { authorization: `Bearer ${token}` },
+    ),
   );
   expect(r.errors).toBeUndefined();
-  expect(r.data.createFinancing.created).toBe(true);
+  expect(r.data!.createFinancing.created).toBe(true);
   expect(await stored('KIT-SLOW-2')).toHaveLength(1);
 });

@@ -110,8 +110,10 @@ describe('sample financings', () => {
     for (const n of first.nodes) expect(n.year).toBeGreaterThanOrEqual(2020);
     const second = await financings(T2, 'service: "financing:fonds-acceleration"');
     expect(second.page!.totalCount).toBe(0);
-    const r = await sg.execute('{ financingTotals(by: PHASE, axis: INNOVATE) { key } }');
-    expect(r.data.financingTotals.map((t: Figures) => t.key)).toEqual(['2019-2022', '2023-2027']);
+    const r = await sg.execute<{ financingTotals: Figures[] }>(
+      '{ financingTotals(by: PHASE, axis: INNOVATE) { key } }',
+    );
+    expect(r.data!.financingTotals.map((t) => t.key)).toEqual(['2019-2022', '2023-2027']);
   });
 
   it('filters combine and totalCount counts the matches of all pages', async () => {
@@ -141,7 +143,24 @@ describe('sample financings', () => {
   it('summary, services and totals agree with the records (granted = GRANTED or PAID)', async () => {
     const { nodes } = await allPages(T2);
     const grantedNodes = nodes.filter((n) => n.status === 'GRANTED' || n.status === 'PAID');
-    const r = await sg.execute(
+    type ServiceFigures = {
+      service: { id: string };
+      recordCount: number;
+      firstDate: string;
+      requestedAmountEur: number;
+      paidAmountEur: number;
+      dataset: { nature: string };
+    };
+    const r = await sg.execute<{
+      _entities: {
+        financing: {
+          summary: { recordCount: number; amountEur: number };
+          services: ServiceFigures[];
+          totalsByService: ServiceFigures[];
+          totalsByInstrument: { recordCount: number; grantedAmountEur: number }[];
+        };
+      }[];
+    }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing {
       summary { operator mobilised serviceCount recordCount amountEur }
       services { service { id } recordCount amountEur beneficiaryCount firstDate lastDate dataset { nature } }
@@ -150,7 +169,7 @@ describe('sample financings', () => {
       { r: [{ __typename: 'Territory', id: T2 }] },
     );
     expect(r.errors).toBeUndefined();
-    const slice = r.data._entities[0].financing;
+    const slice = r.data!._entities[0]!.financing;
     const sum = <T>(list: T[], f: (n: T) => number) => list.reduce((s, n) => s + f(n), 0);
     expect(slice.summary).toEqual({
       operator: 'BPIFRANCE',
@@ -185,15 +204,13 @@ describe('sample financings', () => {
         ),
       );
     }
-    expect(sum(slice.totalsByInstrument, (t: { recordCount: number }) => t.recordCount)).toBe(nodes.length);
-    expect(sum(slice.totalsByInstrument, (t: { grantedAmountEur: number }) => t.grantedAmountEur)).toBe(
-      slice.summary.amountEur,
-    );
+    expect(sum(slice.totalsByInstrument, (t) => t.recordCount)).toBe(nodes.length);
+    expect(sum(slice.totalsByInstrument, (t) => t.grantedAmountEur)).toBe(slice.summary.amountEur);
 
-    const totals = await sg.execute(
+    const totals = await sg.execute<{ financingTotals: Figures[] }>(
       '{ financingTotals(by: TERRITORY, phase: PHASE_2023_2027) { key group operator territoryCount recordCount amountEur } }',
     );
-    const own = totals.data.financingTotals.find((t: Figures) => t.key === T2);
+    const own = totals.data!.financingTotals.find((t) => t.key === T2);
     expect(own).toEqual({
       key: T2,
       group: 'TERRITORY',
@@ -205,16 +222,21 @@ describe('sample financings', () => {
   });
 
   it('financingTotals by phase and region add up; financingTerritories splits each phase', async () => {
-    const r = await sg.execute(`{ phase: financingTotals(by: PHASE) { key territoryCount recordCount amountEur }
+    const r = await sg.execute<{
+      phase: Figures[];
+      region: Figures[];
+      yes: { id: string }[];
+      no: { id: string }[];
+    }>(`{ phase: financingTotals(by: PHASE) { key territoryCount recordCount amountEur }
       region: financingTotals(by: REGION, phase: PHASE_2023_2027) { key recordCount amountEur }
       yes: financingTerritories(phase: PHASE_2023_2027, mobilised: true) { id }
       no: financingTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }`);
     expect(r.errors).toBeUndefined();
-    const second = r.data.phase.find((t: Figures) => t.key === '2023-2027');
-    expect(r.data.region.reduce((s: number, t: Figures) => s + t.recordCount, 0)).toBe(second.recordCount);
-    expect(r.data.region.reduce((s: number, t: Figures) => s + t.amountEur, 0)).toBeCloseTo(second.amountEur, 2);
-    expect(second.territoryCount).toBe(r.data.yes.length);
-    const ids = [...r.data.yes, ...r.data.no].map((t: { id: string }) => t.id).sort();
+    const second = r.data!.phase.find((t) => t.key === '2023-2027')!;
+    expect(r.data!.region.reduce((s, t) => s + t.recordCount, 0)).toBe(second.recordCount);
+    expect(r.data!.region.reduce((s, t) => s + t.amountEur, 0)).toBeCloseTo(second.amountEur, 2);
+    expect(second.territoryCount).toBe(r.data!.yes.length);
+    const ids = [...r.data!.yes, ...r.data!.no].map((t) => t.id).sort();
     expect(ids).toEqual(
       loadPerimeters()
         .filter((t) => t.phase === '2023-2027')
@@ -224,10 +246,11 @@ describe('sample financings', () => {
   });
 
   it('unknown or malformed territory references resolve to null', async () => {
-    const r = await sg.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`, {
-      r: ['2023-2027:ti-9999', 'nope', T2].map((id) => ({ __typename: 'Territory', id })),
-    });
-    expect(r.data._entities).toEqual([null, null, { id: T2 }]);
+    const r = await sg.execute<{ _entities: ({ id: string } | null)[] }>(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
+      { r: ['2023-2027:ti-9999', 'nope', T2].map((id) => ({ __typename: 'Territory', id })) },
+    );
+    expect(r.data!._entities).toEqual([null, null, { id: T2 }]);
   });
 });
 

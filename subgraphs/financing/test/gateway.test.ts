@@ -36,17 +36,22 @@ it('territory { departments { financingContext } } carries the real PGE figures 
   const pge = parse(readFileSync(new URL('../data/pge-departemental-naf-latest.csv', import.meta.url)), {
     columns: true,
   }) as Record<string, string>[];
-  const response = await post(
+  const response = await post<{
+    territory: {
+      departments: { code: string; financingContext: { pge: { manufacturingLoanCount: number } } | null }[];
+      financing: { summary: { operator: string } };
+    } | null;
+  }>(
     url,
     `{ territory(id: "2023-2027:ti-8402") { name departments { code name financingContext { pge { manufacturingLoanCount } } } financing { summary { operator } } } }`,
   );
   expect(response.errors).toBeUndefined();
-  const t = response.data.territory;
+  const t = response.data!.territory!;
   expect(t.financing.summary.operator).toBe('BPIFRANCE');
   expect(t.departments.length).toBeGreaterThan(0);
   for (const d of t.departments) {
     const row = pge.find((r) => r.dep === d.code && r.code_section === 'C')!;
-    expect(d.financingContext.pge.manufacturingLoanCount).toBe(Number(row.nombre_pge));
+    expect(d.financingContext!.pge.manufacturingLoanCount).toBe(Number(row.nombre_pge));
   }
 });
 

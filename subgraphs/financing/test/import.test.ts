@@ -125,19 +125,24 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
     expect(after.recordCount).toBe(before.recordCount + 3);
     expect(after.amountEur).toBeCloseTo(before.amountEur + 95_000 + 650_000 + 4_000, 2);
     // The imported records are in their territory's pages, in date order.
-    const r = await sg.execute(
+    const r = await sg.execute<{
+      _entities: {
+        financing: { financings: { nodes: { reference: string; date: string; dataset: { nature: string } }[] } };
+      }[];
+    }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing {
       financings(first: 200) { nodes { reference date dataset { nature } } } } } } }`,
       { r: [{ __typename: 'Territory', id: '2023-2027:ti-5301' }] },
     );
-    const nodes = r.data._entities[0].financing.financings.nodes;
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data!._entities[0]!.financing.financings.nodes;
     expect(
       nodes
-        .filter((n: { dataset: { nature: string } }) => n.dataset.nature === 'REAL')
-        .map((n: { reference: string }) => n.reference)
+        .filter((n) => n.dataset.nature === 'REAL')
+        .map((n) => n.reference)
         .sort(),
     ).toEqual(['EXEMPLE-BPI-2023-0007', 'EXEMPLE-BPI-2024-0008', 'EXEMPLE-BPI-2025-0009']);
-    expect(nodes.map((n: { date: string }) => n.date)).toEqual(nodes.map((n: { date: string }) => n.date).sort());
+    expect(nodes.map((n) => n.date)).toEqual(nodes.map((n) => n.date).sort());
   });
 
   it('--valid-only writes the valid rows only and reports the rejected ones; --dry-run writes nothing', async () => {
@@ -154,12 +159,12 @@ describe('import of financings (runtime importCsv on the financing RecordSpec)',
 });
 
 async function summary(id: string) {
-  const r = await sg.execute(
+  const r = await sg.execute<{ _entities: { financing: { summary: { recordCount: number; amountEur: number } } }[] }>(
     `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { financing { summary { recordCount amountEur } } } } }`,
     { r: [{ __typename: 'Territory', id }] },
   );
   expect(r.errors).toBeUndefined();
-  return r.data._entities[0].financing.summary;
+  return r.data!._entities[0]!.financing.summary;
 }
 
 describe('the import CLI (child process, temporary SQLite file)', () => {

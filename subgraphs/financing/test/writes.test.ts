@@ -92,10 +92,18 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
   services { service { id } recordCount amountEur beneficiaryCount dataset { id } }
   datasets { id nature }
 } } } }`;
+/** The SLICE answer for one territory. */
+interface SliceAnswer {
+  summary: { recordCount: number; amountEur: number; serviceCount: number };
+  services: { service: { id: string }; recordCount: number; amountEur: number }[];
+  datasets: { id: string; nature: string }[];
+}
 async function slice(id = T) {
-  const r = await sg.execute(SLICE, { r: [{ __typename: 'Territory', id }] });
+  const r = await sg.execute<{ _entities: { financing: SliceAnswer }[] }>(SLICE, {
+    r: [{ __typename: 'Territory', id }],
+  });
   expect(r.errors).toBeUndefined();
-  return r.data._entities[0].financing;
+  return r.data!._entities[0]!.financing;
 }
 
 interface FinancingPage {

@@ -15,6 +15,20 @@ const ID = '2023-2027:ti-8412';
 const ref = (id = ID) => ({ r: [{ __typename: 'Territory', id }] });
 const slice = (body: string) =>
   `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id recruitment { ${body} } } } }`;
+/** The answer of a `slice` query: the recruitment fields its body selects. */
+type Slice<R> = { _entities: { id: string; recruitment: R }[] };
+interface ActionPage {
+  totalCount: number;
+  nodes: { reference: string; service: { id: string }; dataset: { nature: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+interface Total {
+  key: string;
+  territoryCount: number;
+  recordCount: number;
+  beneficiaryCount: number;
+  amountEur: number | null;
+}
 
 beforeAll(async () => {
   sub = await startTestSubgraph(recruitment);
@@ -52,18 +66,18 @@ describe('sample actions', () => {
       1,
       name,
     ).sort((a, b) => a.date.localeCompare(b.date) || a.reference.localeCompare(b.reference));
-    const res = await sub.execute(
+    const res = await sub.execute<
+      Slice<{ actions: ActionPage; datasets: { id: string; nature: string }[]; summary: unknown }>
+    >(
       slice(`actions(first: 200) { totalCount nodes { reference date service { id } participants hires employer { name } dataset { nature } } }
       datasets { id nature } summary { operator mobilised recordCount serviceCount amountEur }`),
       ref(),
     );
     expect(res.errors).toBeUndefined();
-    const r = res.data._entities[0].recruitment;
+    const r = res.data!._entities[0]!.recruitment;
     expect(r.actions.totalCount).toBe(expected.length);
-    expect(r.actions.nodes.map((n: { reference: string }) => n.reference)).toEqual(expected.map((a) => a.reference));
-    expect(new Set(r.actions.nodes.map((n: { dataset: { nature: string } }) => n.dataset.nature))).toEqual(
-      new Set(['SAMPLE']),
-    );
+    expect(r.actions.nodes.map((n) => n.reference)).toEqual(expected.map((a) => a.reference));
+    expect(new Set(r.actions.nodes.map((n) => n.dataset.nature))).toEqual(new Set(['SAMPLE']));
     expect(r.summary).toEqual({
       operator: 'FRANCE_TRAVAIL',
       mobilised: true,
@@ -71,7 +85,7 @@ describe('sample actions', () => {
       serviceCount: new Set(expected.map((a) => a.service_id)).size,
       amountEur: null,
     });
-    const natures = Object.fromEntries(r.datasets.map((d: { id: string; nature: string }) => [d.id, d.nature]));
+    const natures = Object.fromEntries(r.datasets.map((d) => [d.id, d.nature]));
     expect(natures).toMatchObject({
       'france-travail-demandeurs-emploi': 'REAL',
       'recruitment-demandeurs-emploi-territoires': 'DERIVED',
@@ -84,17 +98,17 @@ describe('sample actions', () => {
     const seen: string[] = [];
     let after: string | null = null;
     let total = 0;
-    let lastCursor = '';
+    let lastCursor: string | null = '';
     for (;;) {
-      const res: Result = await sub.execute(
+      const res: Result<Slice<{ actions: ActionPage }>> = await sub.execute<Slice<{ actions: ActionPage }>>(
         slice(
           `actions(first: 4, after: ${after ? `"${after}"` : 'null'}) { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`,
         ),
         ref(),
       );
-      const page = res.data._entities[0].recruitment.actions;
+      const page = res.data!._entities[0]!.recruitment.actions;
       total = page.totalCount;
-      seen.push(...page.nodes.map((n: { reference: string }) => n.reference));
+      seen.push(...page.nodes.map((n) => n.reference));
       expect(page.nodes.length).toBeLessThanOrEqual(4);
       lastCursor = page.pageInfo.endCursor;
       if (!page.pageInfo.hasNextPage) break;
@@ -103,13 +117,13 @@ describe('sample actions', () => {
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
     // Past the end: empty page, total still known.
-    const res = await sub.execute(
+    const res = await sub.execute<Slice<{ actions: ActionPage }>>(
       slice(
         `actions(first: 5, after: "${lastCursor}") { totalCount nodes { reference } pageInfo { hasNextPage endCursor } }`,
       ),
       ref(),
     );
-    expect(res.data._entities[0].recruitment.actions).toMatchObject({
+    expect(res.data!._entities[0]!.recruitment.actions).toMatchObject({
       totalCount: total,
       pageInfo: { hasNextPage: false, endCursor: null },
     });
@@ -122,11 +136,15 @@ describe('sample actions', () => {
       name,
     );
     const count = async (args: string) =>
-      (await sub.execute(slice(`actions(${args}) { totalCount nodes { service { id } year status } }`), ref())).data
-        ._entities[0].recruitment.actions;
+      (
+        await sub.execute<Slice<{ actions: ActionPage }>>(
+          slice(`actions(${args}) { totalCount nodes { service { id } year status } }`),
+          ref(),
+        )
+      ).data!._entities[0]!.recruitment.actions;
     const jd = await count('service: "recruitment:job-dating", first: 200');
     expect(jd.totalCount).toBe(expected.filter((a) => a.service_id === 'recruitment:job-dating').length);
-    expect(jd.nodes.every((n: { service: { id: string } }) => n.service.id === 'recruitment:job-dating')).toBe(true);
+    expect(jd.nodes.every((n) => n.service.id === 'recruitment:job-dating')).toBe(true);
     expect((await count('year: 2024')).totalCount).toBe(expected.filter((a) => a.year === 2024).length);
     expect((await count('status: COMPLETED')).totalCount).toBe(expected.filter((a) => a.status === 'COMPLETED').length);
     expect((await count('axis: RECRUIT')).totalCount).toBe(expected.length);
@@ -139,62 +157,67 @@ describe('sample actions', () => {
   });
 
   it('services and totals agree with the records', async () => {
-    const res = await sub.execute(
+    const res = await sub.execute<
+      Slice<{
+        services: { recordCount: number; dataset: { nature: string }; service: { operator: string } }[];
+        summary: { recordCount: number };
+      }>
+    >(
       slice(
         'services { service { id operator dataset { nature } } recordCount beneficiaryCount firstDate lastDate dataset { nature } } summary { recordCount }',
       ),
       ref(),
     );
-    const r = res.data._entities[0].recruitment;
-    expect(r.services.reduce((s: number, x: { recordCount: number }) => s + x.recordCount, 0)).toBe(
-      r.summary.recordCount,
+    const r = res.data!._entities[0]!.recruitment;
+    expect(r.services.reduce((s, x) => s + x.recordCount, 0)).toBe(r.summary.recordCount);
+    expect(r.services.every((x) => x.dataset.nature === 'SAMPLE' && x.service.operator === 'FRANCE_TRAVAIL')).toBe(
+      true,
     );
-    expect(
-      r.services.every(
-        (x: { dataset: { nature: string }; service: { operator: string } }) =>
-          x.dataset.nature === 'SAMPLE' && x.service.operator === 'FRANCE_TRAVAIL',
-      ),
-    ).toBe(true);
 
     const all = perimeters.flatMap((t) => generateActions(t, 1, name));
-    const totals =
-      await sub.execute(`{ phase: recruitmentTotals(by: PHASE) { key territoryCount recordCount beneficiaryCount amountEur }
+    const totals = await sub.execute<{
+      phase: Total[];
+      region: Total[];
+      territory: Total[];
+    }>(`{ phase: recruitmentTotals(by: PHASE) { key territoryCount recordCount beneficiaryCount amountEur }
       region: recruitmentTotals(by: REGION, phase: PHASE_2023_2027) { key recordCount }
       territory: recruitmentTotals(by: TERRITORY, phase: PHASE_2023_2027) { key recordCount } }`);
     expect(totals.errors).toBeUndefined();
-    const p2 = totals.data.phase.find((p: { key: string }) => p.key === '2023-2027');
+    const p2 = totals.data!.phase.find((p) => p.key === '2023-2027')!;
     const expected2 = all.filter((a) => a.territory_id.startsWith('2023-2027'));
     expect(p2.recordCount).toBe(expected2.length);
     expect(p2.beneficiaryCount).toBe(expected2.reduce((s, a) => s + a.participants, 0));
     expect(p2.territoryCount).toBe(new Set(expected2.map((a) => a.territory_id)).size);
     expect(p2.amountEur).toBeNull();
-    expect(totals.data.region.reduce((s: number, x: { recordCount: number }) => s + x.recordCount, 0)).toBe(
-      expected2.length,
-    );
-    expect(totals.data.territory.find((x: { key: string }) => x.key === ID).recordCount).toBe(r.summary.recordCount);
+    expect(totals.data!.region.reduce((s, x) => s + x.recordCount, 0)).toBe(expected2.length);
+    expect(totals.data!.territory.find((x) => x.key === ID)!.recordCount).toBe(r.summary.recordCount);
   });
 
   it('splits the territories of a phase into mobilised and not mobilised', async () => {
-    const res = await sub.execute(`{ yes: recruitmentTerritories(phase: PHASE_2023_2027, mobilised: true) { id }
+    const res = await sub.execute<{
+      yes: { id: string }[];
+      no: { id: string }[];
+    }>(`{ yes: recruitmentTerritories(phase: PHASE_2023_2027, mobilised: true) { id }
       no: recruitmentTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }`);
-    expect(res.data.yes.length + res.data.no.length).toBe(183);
-    expect(res.data.no.length).toBeGreaterThan(0);
-    const none = res.data.no[0].id;
-    const s = await sub.execute(
+    expect(res.data!.yes.length + res.data!.no.length).toBe(183);
+    expect(res.data!.no.length).toBeGreaterThan(0);
+    const none = res.data!.no[0]!.id;
+    const s = await sub.execute<Slice<unknown>>(
       slice('summary { mobilised recordCount serviceCount } services { recordCount }'),
       ref(none),
     );
-    expect(s.data._entities[0].recruitment).toEqual({
+    expect(s.data!._entities[0]!.recruitment).toEqual({
       summary: { mobilised: false, recordCount: 0, serviceCount: 0 },
       services: [],
     });
   });
 
   it('lists the catalogue', async () => {
-    const res = await sub.execute(
+    type Entry = { id: string; carrier: string | null };
+    const res = await sub.execute<{ recruitmentCatalogue: Entry[]; none: Entry[] }>(
       '{ recruitmentCatalogue { id name carrier axes dataset { nature } } none: recruitmentCatalogue(axis: SIMPLIFY) { id } }',
     );
-    const ids = res.data.recruitmentCatalogue.map((s: { id: string }) => s.id);
+    const ids = res.data!.recruitmentCatalogue.map((s) => s.id);
     // Only what France Travail runs: the Ministry of Labour's Transitions collectives is the programme's State tool.
     expect(ids).toEqual([
       'recruitment:offres-emploi',
@@ -203,21 +226,22 @@ describe('sample actions', () => {
       'recruitment:pret-main-oeuvre',
       'recruitment:donnees-marche-travail',
     ]);
-    expect(res.data.recruitmentCatalogue.map((s: { carrier: string | null }) => s.carrier)).toEqual(
-      ids.map(() => null),
-    );
-    expect(res.data.none).toEqual([]);
+    expect(res.data!.recruitmentCatalogue.map((s) => s.carrier)).toEqual(ids.map(() => null));
+    expect(res.data!.none).toEqual([]);
   });
 
   it('resolves unknown or malformed territory references to null', async () => {
-    const res = await sub.execute(`query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`, {
-      r: [
-        { __typename: 'Territory', id: '2023-2027:ti-9999' },
-        { __typename: 'Territory', id: 'nope' },
-        { __typename: 'Territory', id: ID },
-      ],
-    });
-    expect(res.data._entities).toEqual([null, null, { id: ID }]);
+    const res = await sub.execute<{ _entities: ({ id: string } | null)[] }>(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { id } } }`,
+      {
+        r: [
+          { __typename: 'Territory', id: '2023-2027:ti-9999' },
+          { __typename: 'Territory', id: 'nope' },
+          { __typename: 'Territory', id: ID },
+        ],
+      },
+    );
+    expect(res.data!._entities).toEqual([null, null, { id: ID }]);
     expect(res.statements).toBe(0);
   });
 

@@ -30,17 +30,16 @@ it('issues the same small number of statements for 10 and for 183 territories', 
   const ids = loadPerimeters()
     .filter((t) => t.phase === '2023-2027')
     .map((t) => t.id);
-  const run = (list: string[]) => sub.execute(QUERY, { r: list.map((id) => ({ __typename: 'Territory', id })) });
+  const run = (list: string[]) =>
+    sub.execute<{ _entities: { recruitment: { summary: { recordCount: number } } }[] }>(QUERY, {
+      r: list.map((id) => ({ __typename: 'Territory', id })),
+    });
   const ten = await run(ids.slice(0, 10));
   const all = await run(ids);
   expect(ten.errors).toBeUndefined();
   expect(all.errors).toBeUndefined();
-  expect(all.data._entities).toHaveLength(183);
-  expect(
-    all.data._entities.filter(
-      (e: { recruitment: { summary: { recordCount: number } } }) => e.recruitment.summary.recordCount > 0,
-    ).length,
-  ).toBeGreaterThan(150);
+  expect(all.data!._entities).toHaveLength(183);
+  expect(all.data!._entities.filter((e) => e.recruitment.summary.recordCount > 0).length).toBeGreaterThan(150);
   console.log(`recruitment batching: ${ten.statements} statements for 10 territories, ${all.statements} for 183`);
   expect(all.statements).toBe(ten.statements);
   // territory, summary, services, actions (counts + rows), job seekers, basins, indicators, datasets.

@@ -26,7 +26,15 @@ const db = () => hub.subgraphs.get('recruitment')!.test.prepared.database.db as 
 
 /** The territory's summary, services and page total, through the gateway, equal what the table holds. */
 async function consistent() {
-  const r = await post(
+  const r = await post<{
+    territory: {
+      recruitment: {
+        summary: unknown;
+        services: { service: { id: string }; recordCount: number; beneficiaryCount: number }[];
+        actions: { totalCount: number };
+      };
+    };
+  }>(
     hub.gatewayUrl,
     `query($id: ID!) { territory(id: $id) { recruitment {
       summary { recordCount serviceCount mobilised } services { service { id } recordCount beneficiaryCount }
@@ -35,7 +43,7 @@ async function consistent() {
   );
   expect(r.errors).toBeUndefined();
   const rows = await db().selectFrom('recruitment_action').selectAll().where('territory_id', '=', T).execute();
-  const slice = r.data.territory.recruitment;
+  const slice = r.data!.territory.recruitment;
   expect(slice.actions.totalCount).toBe(rows.length);
   expect(slice.summary).toEqual({
     recordCount: rows.length,
@@ -51,10 +59,7 @@ async function consistent() {
   }
   expect(
     Object.fromEntries(
-      slice.services.map((s: { service: { id: string }; recordCount: number; beneficiaryCount: number }) => [
-        s.service.id,
-        { recordCount: s.recordCount, beneficiaryCount: s.beneficiaryCount },
-      ]),
+      slice.services.map((s) => [s.service.id, { recordCount: s.recordCount, beneficiaryCount: s.beneficiaryCount }]),
     ),
   ).toEqual(Object.fromEntries(byService));
 }
@@ -93,6 +98,9 @@ describe('recruitment action writes (record kit)', () => {
 
 describe('cursors', () => {
   const PAGE = `query($id: ID!, $after: String) { territory(id: $id) { recruitment { actions(first: 3, after: $after) { nodes { reference } pageInfo { endCursor } } } } }`;
+  type Page = {
+    territory: { recruitment: { actions: { nodes: { reference: string }[]; pageInfo: { endCursor: string | null } } } };
+  };
   it('a forged or overflowing cursor is BAD_USER_INPUT naming `after`', async () => {
     const forged = [
       'garbage',
@@ -114,8 +122,9 @@ describe('cursors', () => {
   });
 
   it('a cursor stays valid across a write elsewhere in the territory: no action skipped or repeated', async () => {
-    const first = await post(hub.gatewayUrl, PAGE, { id: T });
-    const page1 = first.data.territory.recruitment.actions;
+    const first = await post<Page>(hub.gatewayUrl, PAGE, { id: T });
+    expect(first.errors).toBeUndefined();
+    const page1 = first.data!.territory.recruitment.actions;
     // An action dated before the whole page: a position-based cursor would shift, a keyset one does not.
     const early = await post(
       hub.gatewayUrl,
@@ -138,25 +147,25 @@ describe('cursors', () => {
       { authorization: `Bearer ${token}` },
     );
     expect(early.errors).toBeUndefined();
-    const next = await post(hub.gatewayUrl, PAGE, { id: T, after: page1.pageInfo.endCursor });
+    const next = await post<Page>(hub.gatewayUrl, PAGE, { id: T, after: page1.pageInfo.endCursor });
     const expected = await db()
       .selectFrom('recruitment_action')
       .select('reference')
       .where('territory_id', '=', T)
       .where(
-        sql<boolean>`(date, reference) > (select date, reference from recruitment_action where reference = ${page1.nodes[2].reference})`,
+        sql<boolean>`(date, reference) > (select date, reference from recruitment_action where reference = ${page1.nodes[2]!.reference})`,
       )
       .orderBy('date')
       .orderBy('reference')
       .limit(3)
       .execute();
-    expect(next.data.territory.recruitment.actions.nodes).toEqual(expected.map((e) => ({ reference: e.reference })));
-    const removed = await post(
+    expect(next.data!.territory.recruitment.actions.nodes).toEqual(expected.map((e) => ({ reference: e.reference })));
+    const removed = await post<{ deleteRecruitmentAction: { deleted: boolean } }>(
       hub.gatewayUrl,
       `mutation { deleteRecruitmentAction(reference: "KIT-TEST-EARLY") { deleted } }`,
       {},
       { authorization: `Bearer ${token}` },
     );
-    expect(removed.data.deleteRecruitmentAction.deleted).toBe(true);
+    expect(removed.data!.deleteRecruitmentAction.deleted).toBe(true);
   });
 });

@@ -21,6 +21,25 @@ interface Occupation extends Figures {
   industrial: boolean;
   family: { label: string };
 }
+/** The hiring needs of a territory, as QUERY (or a narrower query) selects them. */
+interface HiringNeeds {
+  year: number;
+  nature: string;
+  total: { projects: Figure };
+  industrial: { projects: Figure };
+  families: (Figures & { code: string })[];
+  occupations: Occupation[];
+  ouvriers: Occupation[];
+  coverage: {
+    basinCount: number;
+    communeCount: number;
+    communesInBasins: number;
+    populationShare: number;
+    territoryShareOfBasins: number;
+  };
+  datasets: { nature: string }[];
+}
+type Answer = { _entities: { recruitment: { hiringNeeds: HiringNeeds } }[] };
 
 const csv = (file: string) =>
   parse(readFileSync(new URL(`../data/${file}`, import.meta.url)), { columns: true }) as Record<string, string>[];
@@ -67,7 +86,7 @@ const QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Ter
   coverage { basinCount communeCount communesInBasins populationShare territoryShareOfBasins }
   datasets { id nature licence }
 } } } } }`;
-const run = (ids: string[]) => sub.execute(QUERY, { r: ids.map((id) => ({ __typename: 'Territory', id })) });
+const run = (ids: string[]) => sub.execute<Answer>(QUERY, { r: ids.map((id) => ({ __typename: 'Territory', id })) });
 
 describe('hiring needs (BMO 2024)', () => {
   it("sums the published figures of the territory's basins, REAL for one basin and DERIVED for several", async () => {
@@ -75,7 +94,7 @@ describe('hiring needs (BMO 2024)', () => {
     const { data, errors } = await run(ids);
     expect(errors).toBeUndefined();
     for (const [i, id] of ids.entries()) {
-      const h = data._entities[i].recruitment.hiringNeeds;
+      const h = data!._entities[i]!.recruitment.hiringNeeds;
       const expected = published(id);
       expect(h.year).toBe(2024);
       expect([id, h.total.projects]).toEqual([id, expected.projects]);
@@ -85,17 +104,13 @@ describe('hiring needs (BMO 2024)', () => {
       ]);
       expect(h.coverage.basinCount).toBe(expected.basins.size);
       expect(h.nature).toBe(expected.basins.size > 1 ? 'DERIVED' : 'REAL');
-      expect(h.datasets.map((d: { nature: string }) => d.nature)).toEqual(
-        expected.basins.size > 1 ? ['REAL', 'DERIVED'] : ['REAL'],
-      );
+      expect(h.datasets.map((d) => d.nature)).toEqual(expected.basins.size > 1 ? ['REAL', 'DERIVED'] : ['REAL']);
       // Families add up to the total; each family's figure is the file's.
       for (const f of h.families)
         expect([f.code, f.projects]).toEqual([f.code, published(id, (r) => r.Famille_met === f.code).projects]);
-      expect(h.families.reduce((n: number, f: Figures) => n + (f.projects.value ?? 0), 0)).toBe(h.total.projects.value);
+      expect(h.families.reduce((n, f) => n + (f.projects.value ?? 0), 0)).toBe(h.total.projects.value);
     }
-    expect(
-      data._entities.map((e: { recruitment: { hiringNeeds: { nature: string } } }) => e.recruitment.hiringNeeds.nature),
-    ).toContain('DERIVED');
+    expect(data!._entities.map((e) => e.recruitment.hiringNeeds.nature)).toContain('DERIVED');
   });
 
   it('keeps withheld cells withheld: null with a flag, never 0', async () => {
@@ -105,45 +120,41 @@ describe('hiring needs (BMO 2024)', () => {
       return p.basins.size === 1 && p.rows.some((r) => r.met === '*');
     })!;
     const { data } = await run([id]);
-    const h = data._entities[0].recruitment.hiringNeeds;
+    const h = data!._entities[0]!.recruitment.hiringNeeds;
     const starred = published(id)
       .rows.filter((r) => r.met === '*')
       .map((r) => r['Code métier BMO']);
     expect(starred.length).toBeGreaterThan(0);
-    const byCode = new Map<string, Occupation>(h.occupations.map((o: Occupation) => [o.code, o]));
+    const byCode = new Map<string, Occupation>(h.occupations.map((o) => [o.code, o]));
     for (const code of starred)
       expect(byCode.get(code!)?.projects).toEqual({ value: null, withheld: true, withheldCells: 1 });
     expect(h.total.projects.withheld).toBe(true);
     expect(h.total.projects.withheldCells).toBe(starred.length);
     // Most projects first, withheld last.
-    const values = h.occupations.map((o: Occupation) => o.projects.value ?? -1);
-    expect(values).toEqual([...values].sort((a: number, b: number) => b - a));
+    const values = h.occupations.map((o) => o.projects.value ?? -1);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
   });
 
   it('makes the industrial occupations easy to pick out', async () => {
-    const { data } = await sub.execute(
+    const { data } = await sub.execute<Answer>(
       `{ _entities(representations: [{ __typename: "Territory", id: "2023-2027:ti-8402" }]) { ... on Territory { recruitment { hiringNeeds {
         industrial { projects { value } }
         occupations(industrial: true, first: 300) { code industrial projects { value } }
         ouvriers: occupations(family: "I", first: 300) { code family { code label } }
       } } } } }`,
     );
-    const h = data._entities[0].recruitment.hiringNeeds;
+    const h = data!._entities[0]!.recruitment.hiringNeeds;
     expect(h.occupations.length).toBeGreaterThan(10);
-    expect(h.occupations.every((o: Occupation) => o.industrial && INDUSTRIAL.test(o.code))).toBe(true);
-    expect(h.occupations.reduce((n: number, o: Occupation) => n + (o.projects.value ?? 0), 0)).toBe(
-      h.industrial.projects.value,
-    );
-    expect(new Set(h.ouvriers.map((o: Occupation) => o.family.label))).toEqual(
-      new Set(["Ouvriers des secteurs de l'industrie"]),
-    );
+    expect(h.occupations.every((o) => o.industrial && INDUSTRIAL.test(o.code))).toBe(true);
+    expect(h.occupations.reduce((n, o) => n + (o.projects.value ?? 0), 0)).toBe(h.industrial.projects.value);
+    expect(new Set(h.ouvriers.map((o) => o.family.label))).toEqual(new Set(["Ouvriers des secteurs de l'industrie"]));
   });
 
   it('says how much of the territory the basins cover, and how much of the basins is the territory', async () => {
     const ids = loadPerimeters().map((t) => t.id);
     const { data, errors, statements } = await run(ids);
     expect(errors).toBeUndefined();
-    for (const e of data._entities) {
+    for (const e of data!._entities) {
       const c = e.recruitment.hiringNeeds.coverage;
       expect(c.communesInBasins).toBeLessThanOrEqual(c.communeCount);
       expect(c.populationShare).toBeGreaterThan(0);

@@ -105,12 +105,13 @@ describe('CSV import (runtime importCsv / validateCsv)', () => {
     expect(await operatorRows()).toEqual(rows);
 
     // Imported actions are served like the mutations' ones: origin OPERATOR, REAL dataset.
-    const res = await sub.execute(
+    const res = await sub.execute<{ _entities: { recruitment: { actions: { nodes: unknown[] } } }[] }>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       actions(first: 200, year: 2023) { nodes { reference origin dataset { nature } employer { siren name } } } } } } }`,
       { r: [{ __typename: 'Territory', id: '2023-2027:ti-8412' }] },
     );
-    expect(res.data._entities[0].recruitment.actions.nodes).toContainEqual({
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities[0]!.recruitment.actions.nodes).toContainEqual({
       reference: 'FT-DECL-2023-0001',
       origin: 'OPERATOR',
       dataset: { nature: 'REAL' },

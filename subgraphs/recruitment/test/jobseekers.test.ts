@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import { loadGeography, loadPerimeters } from '../../runtime/perimeters.ts';
 import recruitment from '../subgraph.ts';
 import type { RecruitmentContext } from '../resolvers.ts';
@@ -95,13 +95,36 @@ const SLICE = `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territo
   jobSeekerCoverage { communesWithData communeCount populationCovered populationShare }
 } } } }`;
 
+/** The Territory entity's recruitment slice, shaped by the selection of each query. */
+type Entities<R> = { _entities: { id: string; recruitment: R }[] };
+interface SliceAnswer {
+  jobSeekerChange: { fromValue: number; toValue: number } | null;
+  jobSeekersLatest: { month: string; value: number } | null;
+  jobSeekerCoverage: {
+    communesWithData: number;
+    communeCount: number;
+    populationCovered: number;
+    populationShare: number;
+  };
+}
+interface Ranked {
+  rank: number;
+  territory: { id: string };
+  fromValue: number;
+  change: number;
+  changePercent: number;
+  coverage: { populationShare: number };
+}
+
 describe('job seekers per territory (REAL series, DERIVED sum)', () => {
   it('equals the sum of the communes of the perimeter in the source CSV, for every territory of 2023-2027', async () => {
-    const res = await sub.execute(SLICE, { r: phase2.map((t) => ({ __typename: 'Territory', id: t.id })) });
+    const res = await sub.execute<Entities<SliceAnswer>>(SLICE, {
+      r: phase2.map((t) => ({ __typename: 'Territory', id: t.id })),
+    });
     expect(res.errors).toBeUndefined();
-    const byId = new Map(res.data._entities.map((e: { id: string; recruitment: unknown }) => [e.id, e.recruitment]));
+    const byId = new Map(res.data!._entities.map((e) => [e.id, e.recruitment]));
     for (const t of phase2) {
-      const got = byId.get(t.id) as Result['data'];
+      const got = byId.get(t.id)!;
       const covered = t.communeCodes.filter((c) => series.has(c));
       expect(got.jobSeekerCoverage.communesWithData, t.id).toBe(covered.length);
       expect(got.jobSeekerCoverage.communeCount, t.id).toBe(t.communeCodes.length);
@@ -114,8 +137,8 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
         expect(got.jobSeekersLatest).toBeNull();
         continue;
       }
-      expect(got.jobSeekerChange.fromValue, t.id).toBe(expectedMonth(t, '2020-01'));
-      expect(got.jobSeekerChange.toValue, t.id).toBe(expectedMonth(t, '2024-12'));
+      expect(got.jobSeekerChange!.fromValue, t.id).toBe(expectedMonth(t, '2020-01'));
+      expect(got.jobSeekerChange!.toValue, t.id).toBe(expectedMonth(t, '2024-12'));
       expect(got.jobSeekersLatest).toEqual({ month: '2024-12', value: expectedMonth(t, '2024-12') });
     }
   });
@@ -132,12 +155,12 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
     const sum = rows.reduce((s, r) => s + Number(r.value), 0);
     expect(sum).toBe(expectedMonth(t, '2023-06'));
     expect(rows.some((r) => r.commune_code === '13055')).toBe(true); // Marseille as a whole commune
-    const res = await sub.execute(
+    const res = await sub.execute<Entities<{ jobSeekers: unknown }>>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       jobSeekers(from:"2023-06", to:"2023-08") { month value } } } } }`,
       { r: [{ __typename: 'Territory', id: t.id }] },
     );
-    expect(res.data._entities[0].recruitment.jobSeekers).toEqual(
+    expect(res.data!._entities[0]!.recruitment.jobSeekers).toEqual(
       ['2023-06', '2023-07', '2023-08'].map((month) => ({ month, value: expectedMonth(t, month) })),
     );
   });
@@ -150,15 +173,17 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
   });
 
   it('ranks the territories by change since 2020, consistent with the source', async () => {
-    const res = await sub.execute(`{ jobSeekerRanking(phase: PHASE_2023_2027, first: 200) {
+    const res = await sub.execute<{
+      jobSeekerRanking: Ranked[];
+    }>(`{ jobSeekerRanking(phase: PHASE_2023_2027, first: 200) {
       rank territory { id } fromValue toValue change changePercent coverage { communesWithData } } }`);
     expect(res.errors).toBeUndefined();
-    const ranking = res.data.jobSeekerRanking;
+    const ranking = res.data!.jobSeekerRanking;
     const expected = phase2.filter((t) => t.communeCodes.some((c) => series.has(c)));
     expect(ranking).toHaveLength(expected.length);
     for (let i = 1; i < ranking.length; i++)
-      expect(ranking[i - 1].changePercent).toBeGreaterThanOrEqual(ranking[i].changePercent);
-    const top = ranking[0];
+      expect(ranking[i - 1]!.changePercent).toBeGreaterThanOrEqual(ranking[i]!.changePercent);
+    const top = ranking[0]!;
     const t = perimeters.find((p) => p.id === top.territory.id)!;
     expect(top.fromValue).toBe(expectedMonth(t, '2020-01'));
     expect(top.change).toBe(expectedMonth(t, '2024-12') - expectedMonth(t, '2020-01'));
@@ -167,18 +192,19 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
     );
     expect(top.changePercent).toBeCloseTo(best * 100, 1);
 
-    const abs =
-      await sub.execute(`{ jobSeekerRanking(phase: PHASE_2023_2027, by: ABSOLUTE, order: ASC, first: 3, from: "2021-01", to: "2022-01") {
+    const abs = await sub.execute<{
+      jobSeekerRanking: Ranked[];
+    }>(`{ jobSeekerRanking(phase: PHASE_2023_2027, by: ABSOLUTE, order: ASC, first: 3, from: "2021-01", to: "2022-01") {
       rank territory { id } change } }`);
     const minChange = Math.min(...expected.map((e) => expectedMonth(e, '2022-01') - expectedMonth(e, '2021-01')));
-    expect(abs.data.jobSeekerRanking[0].change).toBe(minChange);
-    expect(abs.data.jobSeekerRanking.map((r: { rank: number }) => r.rank)).toEqual([1, 2, 3]);
+    expect(abs.data!.jobSeekerRanking[0]!.change).toBe(minChange);
+    expect(abs.data!.jobSeekerRanking.map((r) => r.rank)).toEqual([1, 2, 3]);
 
-    const wide = await sub.execute(
+    const wide = await sub.execute<{ jobSeekerRanking: Ranked[] }>(
       `{ jobSeekerRanking(phase: PHASE_2019_2022, minPopulationShare: 0.5, first: 200) { coverage { populationShare } } }`,
     );
-    expect(wide.data.jobSeekerRanking.length).toBeGreaterThan(0);
-    for (const r of wide.data.jobSeekerRanking) expect(r.coverage.populationShare).toBeGreaterThanOrEqual(0.5);
+    expect(wide.data!.jobSeekerRanking.length).toBeGreaterThan(0);
+    for (const r of wide.data!.jobSeekerRanking) expect(r.coverage.populationShare).toBeGreaterThanOrEqual(0.5);
   });
 
   it('lists the BMO basins of the territory communes', async () => {
@@ -190,15 +216,15 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
     const t = perimeters.find((p) => p.id === '2023-2027:ti-9301')!;
     const counts = new Map<string, number>();
     for (const c of t.communeCodes) counts.set(basinOf.get(c)!, (counts.get(basinOf.get(c)!) ?? 0) + 1);
-    const res = await sub.execute(
+    const res = await sub.execute<Entities<{ employmentBasins: Basin[] }>>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       employmentBasins { code name communeCount } } } } }`,
       { r: [{ __typename: 'Territory', id: t.id }] },
     );
-    const basins = res.data._entities[0].recruitment.employmentBasins;
-    expect(new Map(basins.map((b: Basin) => [b.code, b.communeCount]))).toEqual(counts);
-    expect(basins.reduce((s: number, b: Basin) => s + b.communeCount, 0)).toBe(t.communeCodes.length);
-    expect(basins.find((b: Basin) => b.code === '9306')!.name).toBe('MARSEILLE');
+    const basins = res.data!._entities[0]!.recruitment.employmentBasins;
+    expect(new Map(basins.map((b) => [b.code, b.communeCount]))).toEqual(counts);
+    expect(basins.reduce((s, b) => s + b.communeCount, 0)).toBe(t.communeCodes.length);
+    expect(basins.find((b) => b.code === '9306')!.name).toBe('MARSEILLE');
   });
 
   it('serves the Baromètre departmental indicators of the territory departments', async () => {
@@ -208,15 +234,20 @@ describe('job seekers per territory (REAL series, DERIVED sum)', () => {
     >[];
     const ain = rows.filter((r) => r.code_departement === '01' && r.id_indicateur === 'nombre-recrutements-jeunes');
     const t = perimeters.find((p) => p.phase === '2023-2027' && p.departmentCodes.includes('01'))!;
-    const res = await sub.execute(
+    type Indicator = {
+      department: { code: string };
+      indicator: string;
+      latest: unknown;
+      values: unknown[];
+      dataset: { nature: string };
+    };
+    const res = await sub.execute<Entities<{ departmentIndicators: Indicator[] }>>(
       `query($r:[_Any!]!){ _entities(representations:$r){ ... on Territory { recruitment {
       departmentIndicators(indicator: YOUTH_HIRES) { department { code } indicator latest { date value } values { date } dataset { nature } } } } } }`,
       { r: [{ __typename: 'Territory', id: t.id }] },
     );
     expect(res.errors).toBeUndefined();
-    const series01 = res.data._entities[0].recruitment.departmentIndicators.find(
-      (s: { department: { code: string } }) => s.department.code === '01',
-    );
+    const series01 = res.data!._entities[0]!.recruitment.departmentIndicators.find((s) => s.department.code === '01')!;
     expect(series01.indicator).toBe('YOUTH_HIRES');
     expect(series01.values).toHaveLength(ain.length);
     const last = ain.sort((a, b) => a.date!.localeCompare(b.date!))[ain.length - 1]!;

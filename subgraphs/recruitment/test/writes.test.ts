@@ -33,7 +33,7 @@ afterAll(async () => {
 const db = () => sub.prepared.database.db as unknown as Kysely<RecruitmentDB>;
 
 /** Runs an operation through the subgraph's Apollo server with the caller's token (as the gateway forwards it). */
-async function run(query: string, variables: Record<string, unknown> = {}, token?: string) {
+async function run<T = unknown>(query: string, variables: Record<string, unknown> = {}, token?: string) {
   const response = await sub.prepared.apollo.executeOperation(
     { query, variables },
     {
@@ -44,8 +44,18 @@ async function run(query: string, variables: Record<string, unknown> = {}, token
     },
   );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-  return response.body.singleResult as Omit<Result, 'statements'>;
+  return response.body.singleResult as Omit<Result<T>, 'statements'>;
 }
+
+/** What a create or update answers (the action's fields as each test reads them). */
+interface Written {
+  created: boolean;
+  updated: boolean;
+  action: Record<string, unknown>;
+}
+type Created = { createRecruitmentAction: Written };
+type Updated = { updateRecruitmentAction: Written };
+type Deleted = { deleteRecruitmentAction: { reference: string; deleted: boolean } };
 
 /** A snapshot of the whole action table: a refused write must leave it identical. */
 async function snapshot() {
@@ -84,13 +94,13 @@ const ref = (id: string) => ({ r: [{ __typename: 'Territory', id }] });
 describe('recruitment action mutations', () => {
   it('creates an action, idempotently by reference, labelled OPERATOR with a REAL dataset', async () => {
     const token = await writerToken();
-    const first = await run(
+    const first = await run<Created>(
       CREATE,
       { input: input('FT-DECL-T-0001', { employerSiren: '356541953', employerName: 'Atelier Gex SAS' }) },
       token,
     );
     expect(first.errors).toBeUndefined();
-    expect(first.data.createRecruitmentAction).toMatchObject({
+    expect(first.data!.createRecruitmentAction).toMatchObject({
       created: true,
       updated: false,
       action: {
@@ -109,14 +119,14 @@ describe('recruitment action mutations', () => {
         },
       },
     });
-    const again = await run(
+    const again = await run<Created>(
       CREATE,
       { input: input('FT-DECL-T-0001', { employerSiren: '356541953', employerName: 'Atelier Gex SAS' }) },
       token,
     );
     expect(again.errors).toBeUndefined();
-    expect(again.data.createRecruitmentAction.created).toBe(false);
-    expect(again.data.createRecruitmentAction.action).toEqual(first.data.createRecruitmentAction.action);
+    expect(again.data!.createRecruitmentAction.created).toBe(false);
+    expect(again.data!.createRecruitmentAction.action).toEqual(first.data!.createRecruitmentAction.action);
     expect(
       await db()
         .selectFrom('recruitment_action')
@@ -125,22 +135,22 @@ describe('recruitment action mutations', () => {
         .execute(),
     ).toHaveLength(1);
     // Reads stay open without a token, and the declared action is listed with the sample ones.
-    const read = await sub.execute(
+    const read = await sub.execute<{
+      _entities: {
+        recruitment: { actions: { nodes: { origin: string; dataset: { nature: string } }[] }; datasets: unknown[] };
+      }[];
+    }>(
       slice('actions(first: 200, year: 2024) { nodes { reference origin dataset { nature } } } datasets { id nature }'),
       ref('2023-2027:ti-8412'),
     );
     expect(read.errors).toBeUndefined();
-    const r = read.data._entities[0].recruitment;
+    const r = read.data!._entities[0]!.recruitment;
     expect(r.actions.nodes).toContainEqual({
       reference: 'FT-DECL-T-0001',
       origin: 'OPERATOR',
       dataset: { nature: 'REAL' },
     });
-    expect(
-      r.actions.nodes.some(
-        (n: { origin: string; dataset: { nature: string } }) => n.origin === 'SAMPLE' && n.dataset.nature === 'SAMPLE',
-      ),
-    ).toBe(true);
+    expect(r.actions.nodes.some((n) => n.origin === 'SAMPLE' && n.dataset.nature === 'SAMPLE')).toBe(true);
     expect(r.datasets).toContainEqual({ id: 'recruitment-actions-france-travail', nature: 'REAL' });
   });
 
@@ -216,7 +226,7 @@ describe('recruitment action mutations', () => {
   it('updates the given fields, validates the merged record, and refuses unknown or sample references', async () => {
     const token = await writerToken();
     await run(CREATE, { input: input('FT-DECL-T-0005') }, token);
-    const res = await run(
+    const res = await run<Updated>(
       UPDATE,
       {
         reference: 'FT-DECL-T-0005',
@@ -225,7 +235,7 @@ describe('recruitment action mutations', () => {
       token,
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.updateRecruitmentAction).toMatchObject({
+    expect(res.data!.updateRecruitmentAction).toMatchObject({
       created: false,
       updated: true,
       action: {
@@ -236,8 +246,9 @@ describe('recruitment action mutations', () => {
         participants: 42,
       },
     });
-    const same = await run(UPDATE, { reference: 'FT-DECL-T-0005', patch: { status: 'IN_PROGRESS' } }, token);
-    expect(same.data.updateRecruitmentAction.updated).toBe(false);
+    const same = await run<Updated>(UPDATE, { reference: 'FT-DECL-T-0005', patch: { status: 'IN_PROGRESS' } }, token);
+    expect(same.errors).toBeUndefined();
+    expect(same.data!.updateRecruitmentAction.updated).toBe(false);
 
     const before = await snapshot();
     const bad = await run(UPDATE, { reference: 'FT-DECL-T-0005', patch: { hires: 100, title: null } }, token);
@@ -263,11 +274,11 @@ describe('recruitment action mutations', () => {
   it('deletes, and deleting twice is harmless', async () => {
     const token = await writerToken();
     await run(CREATE, { input: input('FT-DECL-T-0006') }, token);
-    expect((await run(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data.deleteRecruitmentAction).toEqual({
+    expect((await run<Deleted>(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data!.deleteRecruitmentAction).toEqual({
       reference: 'FT-DECL-T-0006',
       deleted: true,
     });
-    expect((await run(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data.deleteRecruitmentAction).toEqual({
+    expect((await run<Deleted>(DELETE, { reference: 'FT-DECL-T-0006' }, token)).data!.deleteRecruitmentAction).toEqual({
       reference: 'FT-DECL-T-0006',
       deleted: false,
     });
@@ -282,22 +293,27 @@ describe('recruitment action mutations', () => {
 
   it("shows a create in the territory's summary, services, totals and mobilised list, and a delete removes it", async () => {
     const token = await writerToken();
-    const none = await sub.execute('{ recruitmentTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }');
-    const id: string = none.data.recruitmentTerritories[0].id;
+    const none = await sub.execute<{ recruitmentTerritories: { id: string }[] }>(
+      '{ recruitmentTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }',
+    );
+    const id: string = none.data!.recruitmentTerritories[0]!.id;
+    type Key = { key?: string; id?: string };
     const figures = async () => {
-      const res = await sub.execute(
+      const res = await sub.execute<{
+        _entities: { recruitment: { summary: unknown; services: { beneficiaryCount: number }[] } }[];
+      }>(
         slice(
           'summary { mobilised serviceCount recordCount } services { service { id } recordCount beneficiaryCount firstDate lastDate dataset { id nature } }',
         ),
         ref(id),
       );
-      const totals = await sub.execute(
+      const totals = await sub.execute<{ recruitmentTotals: Key[]; yes: Key[] }>(
         '{ recruitmentTotals(by: TERRITORY, phase: PHASE_2023_2027) { key recordCount beneficiaryCount } yes: recruitmentTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }',
       );
       return {
-        ...res.data._entities[0].recruitment,
-        total: totals.data.recruitmentTotals.find((t: { key?: string; id?: string }) => t.key === id) ?? null,
-        listed: totals.data.yes.some((t: { key?: string; id?: string }) => t.id === id),
+        ...res.data!._entities[0]!.recruitment,
+        total: totals.data!.recruitmentTotals.find((t) => t.key === id) ?? null,
+        listed: totals.data!.yes.some((t) => t.id === id),
       };
     };
     expect(await figures()).toEqual({
@@ -337,9 +353,11 @@ describe('recruitment action mutations', () => {
     });
 
     await run(UPDATE, { reference: 'FT-DECL-T-0007', patch: { participants: 20 } }, token);
-    expect((await figures()).services[0].beneficiaryCount).toBe(20);
+    expect((await figures()).services[0]!.beneficiaryCount).toBe(20);
 
-    expect((await run(DELETE, { reference: 'FT-DECL-T-0007' }, token)).data.deleteRecruitmentAction.deleted).toBe(true);
+    expect(
+      (await run<Deleted>(DELETE, { reference: 'FT-DECL-T-0007' }, token)).data!.deleteRecruitmentAction.deleted,
+    ).toBe(true);
     expect(await figures()).toEqual({
       summary: { mobilised: false, serviceCount: 0, recordCount: 0 },
       services: [],
@@ -421,8 +439,10 @@ describe('recruitment action mutations', () => {
         .orderBy('reference')
         .execute(),
     ).toEqual(sampleBefore);
-    const datasets = await sub.execute('{ recruitmentDatasets { id nature publisher } }');
-    expect(datasets.data.recruitmentDatasets).toContainEqual({
+    const datasets = await sub.execute<{ recruitmentDatasets: unknown[] }>(
+      '{ recruitmentDatasets { id nature publisher } }',
+    );
+    expect(datasets.data!.recruitmentDatasets).toContainEqual({
       id: 'recruitment-actions-france-travail',
       nature: 'REAL',
       publisher: 'France Travail',
@@ -481,11 +501,11 @@ describe('authorization of writes', () => {
 
   it('accepts the right operator with the scope, and reads need no token', async () => {
     const token = await writerToken();
-    const res = await run(CREATE, { input: input('FT-DECL-AUTH-0003') }, token);
+    const res = await run<Created>(CREATE, { input: input('FT-DECL-AUTH-0003') }, token);
     expect(res.errors).toBeUndefined();
-    expect(res.data.createRecruitmentAction.created).toBe(true);
-    const read = await run('{ recruitmentCatalogue { id } }');
+    expect(res.data!.createRecruitmentAction.created).toBe(true);
+    const read = await run<{ recruitmentCatalogue: { id: string }[] }>('{ recruitmentCatalogue { id } }');
     expect(read.errors).toBeUndefined();
-    expect(read.data.recruitmentCatalogue.map((s: { id: string }) => s.id)).toEqual(CATALOGUE.map((s) => s.id));
+    expect(read.data!.recruitmentCatalogue.map((s) => s.id)).toEqual(CATALOGUE.map((s) => s.id));
   });
 });

@@ -45,6 +45,8 @@ beforeAll(async () => {
 afterAll(() => subgraph?.stop());
 
 const MAP = 'query($phase: Phase!, $tolerance: Float) { territoryMap(phase: $phase, tolerance: $tolerance) }';
+/** A territory's shape (GeoJSON scalar), null where none is published. */
+type Shape = { territory: { geometry: Geometry | null } | null };
 
 describe('maps of the territories', () => {
   it('draws every territory of each phase once, with its id and name, in one statement', async () => {
@@ -52,21 +54,23 @@ describe('maps of the territories', () => {
       ['PHASE_2019_2022', '2019-2022', 'id_ti'],
       ['PHASE_2023_2027', '2023-2027', 'id_territoire'],
     ] as const) {
-      const { data, errors, statements } = await subgraph.execute(MAP, { phase });
+      const { data, errors, statements } = await subgraph.execute<{
+        territoryMap: { type: string; features: Feature[] };
+      }>(MAP, { phase });
       expect(errors).toBeUndefined();
       expect(statements).toBe(1);
-      const { data: list } = await subgraph.execute(
+      const { data: list } = await subgraph.execute<{ territories: { nodes: { id: string; name: string }[] } }>(
         'query($phase: Phase) { territories(phase: $phase, first: 200) { nodes { id name } } }',
         {
           phase,
         },
       );
-      const map = data.territoryMap;
+      const map = data!.territoryMap;
       expect(map.type).toBe('FeatureCollection');
-      expect(map.features.map((f: Feature) => [f.properties.id, f.properties.name])).toEqual(
-        list.territories.nodes.map((t: { id: string; name: string }) => [t.id, t.name]),
+      expect(map.features.map((f) => [f.properties.id, f.properties.name])).toEqual(
+        list!.territories.nodes.map((t) => [t.id, t.name]),
       );
-      expect(new Set(map.features.map((f: Feature) => f.properties.id))).toEqual(
+      expect(new Set(map.features.map((f) => f.properties.id))).toEqual(
         new Set(published(file).features.map((f) => `${file}:${f.properties[code]}`)),
       );
       expect(JSON.stringify(map).length).toBeLessThan(MAP_MAX_BYTES);
@@ -77,12 +81,12 @@ describe('maps of the territories', () => {
     const original = published('2023-2027').features.find((f) => f.properties.id_territoire === 'ti-8402')!.geometry;
     const sizes: number[] = [];
     for (const tolerance of [0.0001, 0.002, 0.02]) {
-      const { data, errors } = await subgraph.execute(
+      const { data, errors } = await subgraph.execute<Shape>(
         'query($t: Float) { territory(id: "2023-2027:ti-8402") { geometry(tolerance: $t) } }',
         { t: tolerance },
       );
       expect(errors).toBeUndefined();
-      const g = data.territory.geometry;
+      const g = data!.territory!.geometry!;
       expect(['Polygon', 'MultiPolygon']).toContain(g.type);
       const [w, s, e, n] = bbox(original);
       const [w2, s2, e2, n2] = bbox(g);
@@ -95,17 +99,17 @@ describe('maps of the territories', () => {
   });
 
   it('serves the shapes ANCT publishes as points as points', async () => {
-    const { data } = await subgraph.execute('{ territory(id: "2019-2022:ti-9303") { geometry } }');
-    expect(data.territory.geometry.type).toBe(
+    const { data } = await subgraph.execute<Shape>('{ territory(id: "2019-2022:ti-9303") { geometry } }');
+    expect(data!.territory!.geometry!.type).toBe(
       published('2019-2022').features.find((f) => f.properties.id_ti === 'ti-9303')!.geometry.type,
     );
   });
 
   it('batches the shapes of many territories in one statement', async () => {
-    const { data, statements } = await subgraph.execute(
+    const { data, statements } = await subgraph.execute<{ territories: { nodes: { geometry: Geometry | null }[] } }>(
       '{ territories(phase: PHASE_2023_2027, first: 50) { nodes { id geometry(tolerance: 0.05) } } }',
     );
-    expect(data.territories.nodes.every((t: { geometry: Geometry | null }) => t.geometry?.type)).toBe(true);
+    expect(data!.territories.nodes.every((t) => t.geometry?.type)).toBe(true);
     expect(statements).toBe(3); // count, page, geometries
   });
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
+import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
 import type { TerritoriesContext } from '../resolvers.ts';
 import territories from '../subgraph.ts';
 
@@ -51,7 +51,7 @@ async function allPages(variables: Record<string, unknown>) {
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { data, errors }: { data?: Page; errors?: unknown } = await subgraph.execute(PAGE, {
+    const { data, errors }: Result<Page> = await subgraph.execute<Page>(PAGE, {
       ...variables,
       first: 50,
       after,
@@ -66,12 +66,14 @@ async function allPages(variables: Record<string, unknown>) {
 
 describe('territories of both phases', () => {
   it('has the 149 territories of 2019-2022 and the 183 of 2023-2027', async () => {
-    const { data } = await subgraph.execute('{ phases { label territoryCount } }');
-    expect(data.phases).toEqual([
+    const { data } = await subgraph.execute<{ phases: { label: string; territoryCount: number }[] }>(
+      '{ phases { label territoryCount } }',
+    );
+    expect(data!.phases).toEqual([
       { label: '2019-2022', territoryCount: new Set(official('2019-2022').map((r) => r.id_ti)).size },
       { label: '2023-2027', territoryCount: new Set(official('2023-2027').map((r) => r.id_ti)).size },
     ]);
-    expect(data.phases.map((p: { territoryCount: number }) => p.territoryCount)).toEqual([149, 183]);
+    expect(data!.phases.map((p) => p.territoryCount)).toEqual([149, 183]);
   });
 
   it('pages through a whole phase with cursors, each territory once, with its official groupements', async () => {
@@ -95,24 +97,27 @@ describe('territories of both phases', () => {
     const perRegion = new Map<string, Set<string>>();
     for (const r of rows) perRegion.set(r.insee_reg!, (perRegion.get(r.insee_reg!) ?? new Set()).add(r.id_ti!));
     for (const [region, ids] of perRegion) {
-      const { data } = await subgraph.execute(PAGE, { phase: 'PHASE_2023_2027', region, first: 1 });
-      expect([region, data.territories.totalCount]).toEqual([region, ids.size]);
+      const { data } = await subgraph.execute<Page>(PAGE, { phase: 'PHASE_2023_2027', region, first: 1 });
+      expect([region, data!.territories.totalCount]).toEqual([region, ids.size]);
     }
     // Auvergne-Rhône-Alpes (84) has 24 territories in the second phase.
     expect(perRegion.get('84')!.size).toBe(24);
   });
 
   it('gives the groupements of named territories', async () => {
-    const { data } = await subgraph.execute(
+    const { data } = await subgraph.execute<{
+      territory: { name: string; communeCount: number; groupements: unknown[]; departments: unknown[] } | null;
+    }>(
       `{ territory(id: "2023-2027:ti-8402") { name population communeCount groupements { siren name nature } departments { code } } }`,
     );
-    expect(data.territory.name).toBe('Bassin de Bourg-en-Bresse');
-    expect(data.territory.groupements).toEqual([
+    const territory = data!.territory!;
+    expect(territory.name).toBe('Bassin de Bourg-en-Bresse');
+    expect(territory.groupements).toEqual([
       { siren: '200070555', name: 'CC de la Veyle', nature: 'CC' },
       { siren: '200071751', name: 'CA du Bassin de Bourg-en-Bresse', nature: 'CA' },
     ]);
-    expect(data.territory.departments).toEqual([{ code: '01' }]);
-    expect(data.territory.communeCount).toBeGreaterThan(50);
+    expect(territory.departments).toEqual([{ code: '01' }]);
+    expect(territory.communeCount).toBeGreaterThan(50);
   });
 
   it('keeps phase-scoped codes apart: ti-0101 is Cap Excellence, then Basse-Terre', async () => {
@@ -124,84 +129,94 @@ describe('territories of both phases', () => {
 
   it('finds the territories of a commune and of a groupement', async () => {
     // Bourg-en-Bresse (01053) is a member of the CA du Bassin de Bourg-en-Bresse.
-    const { data } = await subgraph.execute(`{
+    const { data } = await subgraph.execute<{
+      territoriesByCommune: { id: string }[];
+      territoriesByGroupement: { id: string; phase: string }[];
+      commune: { name: string; department: unknown; territories: { id: string }[] } | null;
+    }>(`{
       territoriesByCommune(insee: "01053", phase: PHASE_2023_2027) { id }
       territoriesByGroupement(siren: "200071751") { id phase }
       commune(insee: "01053") { name department { code name } territories { id } }
     }`);
-    expect(data.territoriesByCommune).toEqual([{ id: '2023-2027:ti-8402' }]);
+    expect(data!.territoriesByCommune).toEqual([{ id: '2023-2027:ti-8402' }]);
     const expected = [
       ...official('2019-2022').map((r) => ['2019-2022', r] as const),
       ...official('2023-2027').map((r) => ['2023-2027', r] as const),
     ]
       .filter(([, r]) => r.siren_groupement === '200071751')
       .map(([phase, r]) => `${phase}:${r.id_ti}`);
-    expect(data.territoriesByGroupement.map((t: { id: string }) => t.id)).toEqual(expected);
-    expect(data.commune.name).toBe('Bourg-en-Bresse');
-    expect(data.commune.department).toEqual({ code: '01', name: 'Ain' });
-    expect(data.commune.territories.map((t: { id: string }) => t.id)).toEqual(expected);
+    expect(data!.territoriesByGroupement.map((t) => t.id)).toEqual(expected);
+    const commune = data!.commune!;
+    expect(commune.name).toBe('Bourg-en-Bresse');
+    expect(commune.department).toEqual({ code: '01', name: 'Ain' });
+    expect(commune.territories.map((t) => t.id)).toEqual(expected);
   });
 
   it('filters by department and by accent-insensitive name search', async () => {
-    const { data } = await subgraph.execute(PAGE, { search: 'drome', phase: 'PHASE_2023_2027' });
-    expect(data.territories.nodes.map((n: { name: string }) => n.name)).toContain('Ardèche Drôme Nord');
-    for (const n of data.territories.nodes)
+    const { data } = await subgraph.execute<Page>(PAGE, { search: 'drome', phase: 'PHASE_2023_2027' });
+    expect(data!.territories.nodes.map((n) => n.name)).toContain('Ardèche Drôme Nord');
+    for (const n of data!.territories.nodes)
       expect(
         n.name
           .normalize('NFD')
           .replace(/\p{Diacritic}/gu, '')
           .toLowerCase(),
       ).toContain('drome');
-    const ain = await subgraph.execute(PAGE, { department: '01', phase: 'PHASE_2023_2027', first: 100 });
+    const ain = await subgraph.execute<Page>(PAGE, { department: '01', phase: 'PHASE_2023_2027', first: 100 });
     const expected = new Set(
       official('2023-2027')
         .filter((r) => r.insee_dep!.split(';').includes('01'))
         .map((r) => r.id_ti),
     );
-    expect(new Set(ain.data.territories.nodes.map((n: { code: string }) => n.code))).toEqual(expected);
-    const none = await subgraph.execute(PAGE, { search: '100%_' });
-    expect(none.data.territories.totalCount).toBe(0);
+    expect(new Set(ain.data!.territories.nodes.map((n) => n.code))).toEqual(expected);
+    const none = await subgraph.execute<Page>(PAGE, { search: '100%_' });
+    expect(none.data!.territories.totalCount).toBe(0);
   });
 
   it('sums population over groupements and communes over their members', async () => {
-    const { data } = await subgraph.execute(
+    const { data } = await subgraph.execute<{
+      territory: {
+        population: number;
+        communeCount: number;
+        groupements: { population: number; communeCount: number }[];
+        communes: { code: string }[];
+      } | null;
+    }>(
       `{ territory(id: "2023-2027:ti-8401") { population communeCount groupements { population communeCount } communes { code } } }`,
     );
-    const t = data.territory;
-    expect(t.population).toBe(t.groupements.reduce((s: number, g: { population: number }) => s + g.population, 0));
-    expect(t.communeCount).toBe(
-      t.groupements.reduce((s: number, g: { communeCount: number }) => s + g.communeCount, 0),
-    );
+    const t = data!.territory!;
+    expect(t.population).toBe(t.groupements.reduce((s, g) => s + g.population, 0));
+    expect(t.communeCount).toBe(t.groupements.reduce((s, g) => s + g.communeCount, 0));
     expect(t.communes).toHaveLength(t.communeCount);
   });
 });
 
 describe('entity resolution', () => {
   const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name region { name } groupements { siren } } } }`;
+  interface Entities {
+    _entities: ({ id: string; name: string; region: { name: string }; groupements: unknown[] } | null)[];
+  }
 
   it('resolves any number of territories with the same number of SQL statements', async () => {
     const ids = official('2023-2027').map((r) => `2023-2027:${r.id_ti}`);
     const all = [...new Set(ids)];
-    const few = await subgraph.execute(ENTITIES, {
+    const few = await subgraph.execute<Entities>(ENTITIES, {
       r: all.slice(0, 10).map((id) => ({ __typename: 'Territory', id })),
     });
-    const many = await subgraph.execute(ENTITIES, { r: all.map((id) => ({ __typename: 'Territory', id })) });
+    const many = await subgraph.execute<Entities>(ENTITIES, { r: all.map((id) => ({ __typename: 'Territory', id })) });
     expect(many.errors).toBeUndefined();
-    expect(many.data._entities).toHaveLength(183);
-    expect(
-      many.data._entities.every(
-        (t: { name: string; region: { name: string }; groupements: unknown[] }) =>
-          t.name && t.region.name && t.groupements.length > 0,
-      ),
-    ).toBe(true);
+    expect(many.data!._entities).toHaveLength(183);
+    expect(many.data!._entities.every((t) => t && t.name && t.region.name && t.groupements.length > 0)).toBe(true);
     // One statement per loader batch: territories, regions, groupements.
     expect(few.statements).toBe(3);
     expect(many.statements).toBe(few.statements);
   });
 
   it('resolves an unknown reference to null', async () => {
-    const { data } = await subgraph.execute(ENTITIES, { r: [{ __typename: 'Territory', id: '2023-2027:ti-9999' }] });
-    expect(data._entities).toEqual([null]);
+    const { data } = await subgraph.execute<Entities>(ENTITIES, {
+      r: [{ __typename: 'Territory', id: '2023-2027:ti-9999' }],
+    });
+    expect(data!._entities).toEqual([null]);
   });
 });
 
@@ -225,7 +240,7 @@ describe('bad input gets a clear error', () => {
     ['malformed department', '{ territories(department: "ABC") { totalCount } }', /not an INSEE department code/],
   ];
   it.each(cases)('%s', async (_name, query, message) => {
-    const { data, errors } = await subgraph.execute(query);
+    const { data, errors } = await subgraph.execute<{ territory?: unknown; territories?: unknown }>(query);
     expect(errors?.[0]?.message).toMatch(message);
     expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(errors?.[0]?.extensions?.code);
     expect(data?.territory ?? data?.territories ?? null).toBeNull();
