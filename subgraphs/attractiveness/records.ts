@@ -3,7 +3,14 @@
 // filters and order of the pages, sample hook. Shared by the mutations, the CSV import and the pages.
 import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
-import type { FieldProblem, FieldSpec, OrderColumn, OwnershipRule, RecordSpec, Row } from '../runtime/records.ts';
+import {
+  operatorOwnership,
+  type FieldProblem,
+  type FieldSpec,
+  type OrderColumn,
+  type RecordSpec,
+  type Row,
+} from '../runtime/records.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
 import { CATALOGUE, OPERATOR, SERVICE_BY_ID, type RecordKind } from './catalogue.ts';
 import { countryName } from './countries.ts';
@@ -18,12 +25,7 @@ export const INVESTMENT_STATUSES = ['DETECTED', 'IN_PROGRESS', 'DECIDED', 'ABAND
 export const SAMPLE_REFERENCE = /^BF-(IDE|EXP|SIT)-\d{4}-\d{4}-\d{4,}$/;
 
 /** Business France writes its declared records; the sample (origin SAMPLE) is nobody's to write. */
-const owner: OwnershipRule = {
-  scope: WRITE_SCOPE,
-  writers: OPERATOR,
-  mayWrite: (identity) => identity.operator === OPERATOR,
-  owns: (identity, row) => identity.operator === OPERATOR && row.origin === 'OPERATOR',
-};
+const owner = operatorOwnership(OPERATOR, WRITE_SCOPE);
 
 const reservedKey = (reference: string) =>
   SAMPLE_REFERENCE.test(reference)

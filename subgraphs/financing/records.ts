@@ -2,7 +2,7 @@
 // validation, ownership, reserved sample references, filters and order of the pages, sample hook.
 // Shared by the mutations, the CSV import and the pages, so every path applies the same rules.
 import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
-import type { FieldProblem, RecordSpec, Row } from '../runtime/records.ts';
+import { operatorOwnership, type FieldProblem, type RecordSpec, type Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { INSTRUMENTS, SERVICES, STATUSES } from './catalogue.ts';
 import { generateAll } from './sample.ts';
@@ -48,12 +48,7 @@ export const financingRecord: RecordSpec = {
   table: 'financing',
   key: 'reference',
   // Bpifrance writes its declared financings; the sample (origin SAMPLE) is nobody's to write.
-  owner: {
-    scope: WRITE_SCOPE,
-    writers: OWNER,
-    mayWrite: (identity) => identity.operator === OWNER,
-    owns: (identity, row) => identity.operator === OWNER && row.origin === 'OPERATOR',
-  },
+  owner: operatorOwnership(OWNER, WRITE_SCOPE),
   reservedKey: (reference) =>
     SAMPLE_REFERENCE.test(reference)
       ? 'has the form of the generated sample references (BPI-FIN-<phase>-<code>-<n>), reserved to them; use your own reference'

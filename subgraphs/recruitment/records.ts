@@ -3,7 +3,7 @@
 // the CSV import (`npm run import -- recruitment <file.csv>`) and the pages. The job-seeker series, BMO basins,
 // hiring needs and Baromètre indicators are published open data and are not writable.
 import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
-import type { FieldProblem, RecordSpec, Row } from '../runtime/records.ts';
+import { operatorOwnership, type FieldProblem, type RecordSpec, type Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import { ACTION_STATUSES, CATALOGUE } from './catalogue.ts';
 import type { NewRecruitmentAction } from './db.ts';
@@ -71,12 +71,7 @@ export const actionRecord: RecordSpec = {
   table: 'recruitment_action',
   key: 'reference',
   // France Travail writes its declared actions; the sample (origin SAMPLE) is nobody's to write.
-  owner: {
-    scope: WRITE_SCOPE,
-    writers: OWNER,
-    mayWrite: (identity) => identity.operator === OWNER,
-    owns: (identity, row) => identity.operator === OWNER && row.origin === 'OPERATOR',
-  },
+  owner: operatorOwnership(OWNER, WRITE_SCOPE),
   reservedKey: (reference) =>
     SAMPLE_REFERENCE.test(reference)
       ? "has the form FT-<phase>-<code>-<service>-<n> reserved for the hub's sample actions; use your own reference"

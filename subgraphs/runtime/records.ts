@@ -66,6 +66,16 @@ export interface OwnershipRule {
   owns: (identity: Identity, row: Row) => boolean;
 }
 
+/** The usual rule of an operator's records: it writes the ones it declared; the sample (origin SAMPLE) is nobody's. */
+export function operatorOwnership(operator: string, scope: string): OwnershipRule {
+  return {
+    scope,
+    writers: operator,
+    mayWrite: (identity) => identity.operator === operator,
+    owns: (identity, row) => identity.operator === operator && row.origin === 'OPERATOR',
+  };
+}
+
 /** One column of the stable order of a record kind's pages (keyset cursors carry these values). */
 export interface OrderColumn {
   column: string;
