@@ -8,7 +8,8 @@ import {
   sheetSummaryLoader,
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
-import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
+import { manyLoader, pageLoader } from '../runtime/loaders.ts';
+import { readTerritories, type TerritoryFigures } from '../runtime/summaries.ts';
 import type { Financing, FinancingDB, Indicator } from './db.ts';
 import { financingRecord } from './records.ts';
 import * as repository from './repository.ts';
@@ -24,18 +25,9 @@ const LINKED_TABLES: LinkedTable[] = [{ table: 'financing', amountColumn: 'amoun
 
 export function createLoaders(db: Kysely<FinancingDB>) {
   return {
-    summary: oneLoader(
-      (ids: string[]) => repository.summaries(db, ids),
-      (r) => r.territory_id,
-    ),
-    byService: manyLoader(
-      (ids: string[]) => repository.groupTotals(db, 'service_id', ids),
-      (r) => r.territory_id,
-    ),
-    byInstrument: manyLoader(
-      (ids: string[]) => repository.groupTotals(db, 'instrument', ids),
-      (r) => r.territory_id,
-    ),
+    // The territory's summary, its totals per service and per instrument: one statement per batch of territories,
+    // read from the summary tables the kit keeps (runtime/summaries.ts).
+    figures: new DataLoader<string, TerritoryFigures>((ids) => readTerritories(db, financingRecord, ids)),
     financings: pageLoader<FinancingDB, Financing>(db, financingRecord),
     // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, two per page of financings)
     // and how each territory's financings name sheets (one statement per batch of territories).

@@ -4,7 +4,8 @@
 import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import { operatorOwnership, type FieldProblem, type RecordSpec, type Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
-import { INSTRUMENTS, SERVICES, STATUSES } from './catalogue.ts';
+import { totalsLevels, type SummarySpec } from '../runtime/summaries.ts';
+import { GRANTED_STATUSES, INSTRUMENTS, SERVICES, STATUSES, serviceById } from './catalogue.ts';
 import { generateAll } from './sample.ts';
 
 /** The operator owning these records, and the scope a token needs to write them. */
@@ -43,6 +44,64 @@ function check(value: Row): FieldProblem[] {
   return problems;
 }
 
+const granted = (row: Row) => (GRANTED_STATUSES as readonly unknown[]).includes(row.status);
+const declared = (row: Row) => row.origin === 'OPERATOR';
+
+/**
+ * The figures kept per group by the kit (runtime/summaries.ts), in every write's transaction: the territory's summary,
+ * its totals per service and per instrument (all statuses, split), and the totals by phase, region and territory.
+ */
+export const financingSummary: SummarySpec = {
+  version: 'financing-summary-v1',
+  measures: {
+    records: { kind: 'count' },
+    declared: { kind: 'count', when: declared },
+    granted: { kind: 'count', when: granted },
+    declaredGranted: { kind: 'count', when: (r) => granted(r) && declared(r) },
+    requestedAmount: { kind: 'sum', column: 'amount_eur', when: (r) => r.status === 'REQUESTED' },
+    grantedAmount: { kind: 'sum', column: 'amount_eur', when: granted },
+    paidAmount: { kind: 'sum', column: 'amount_eur', when: (r) => r.status === 'PAID' },
+    beneficiaries: { kind: 'distinct', column: 'siren', when: granted },
+    services: { kind: 'distinct', column: 'service_id', when: granted },
+    territories: { kind: 'distinct', column: 'territory_id', when: granted },
+    firstDate: { kind: 'first', column: 'date', when: granted },
+    lastDate: { kind: 'last', column: 'date', when: granted },
+  },
+  levels: {
+    territory: {
+      groups: () => [''],
+      perTerritory: true,
+      measures: ['records', 'declared', 'granted', 'grantedAmount', 'services'],
+    },
+    service: {
+      groups: (r) => [String(r.service_id)],
+      perTerritory: true,
+      measures: [
+        'records',
+        'declared',
+        'granted',
+        'declaredGranted',
+        'requestedAmount',
+        'grantedAmount',
+        'paidAmount',
+        'beneficiaries',
+        'firstDate',
+        'lastDate',
+      ],
+    },
+    instrument: {
+      groups: (r) => [String(r.instrument)],
+      perTerritory: true,
+      measures: ['records', 'declared', 'granted', 'requestedAmount', 'grantedAmount', 'paidAmount', 'beneficiaries'],
+    },
+    ...totalsLevels(
+      (r) => String(r.territory_id),
+      (r) => serviceById.get(String(r.service_id))?.axes ?? [],
+      ['records', 'declared', 'granted', 'grantedAmount', 'beneficiaries', 'territories'],
+    ),
+  },
+};
+
 export const financingRecord: RecordSpec = {
   kind: 'financing',
   table: 'financing',
@@ -69,6 +128,7 @@ export const financingRecord: RecordSpec = {
     status: { kind: 'equals', column: 'status', type: 'string', values: () => STATUSES },
   },
   sample: (scale) => generateAll(scale).financings,
+  summary: financingSummary,
   fields: [
     {
       name: 'reference',

@@ -3,79 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import { insertMany } from '../runtime/database.ts';
 import type { PerimeterTerritory } from '../runtime/perimeters.ts';
-import { GRANTED_STATUSES, type Axis, type CatalogueService } from './catalogue.ts';
+import type { CatalogueService } from './catalogue.ts';
 import type { FinancingDB, Indicator, NewFinancing, Pge } from './db.ts';
-
-const granted = [...GRANTED_STATUSES];
-
-export interface SummaryRow {
-  territory_id: string;
-  record_count: number;
-  amount: number;
-  service_count: number;
-}
-
-/** PanierSummary figures over financings granted, per territory. */
-export function summaries(db: Kysely<FinancingDB>, ids: string[]): Promise<SummaryRow[]> {
-  return db
-    .selectFrom('financing')
-    .select((eb) => [
-      'territory_id',
-      eb.fn.countAll<number>().as('record_count'),
-      eb.fn.sum<number>('amount_eur').as('amount'),
-      sql<number>`count(distinct service_id)`.as('service_count'),
-    ])
-    .where('territory_id', 'in', ids)
-    .where('status', 'in', granted)
-    .groupBy('territory_id')
-    .execute();
-}
-
-export interface GroupTotalRow {
-  territory_id: string;
-  group_key: string;
-  record_count: number;
-  granted_count: number;
-  /** Records of the group declared by the operator (origin OPERATOR), all statuses / granted only. */
-  operator_count: number;
-  operator_granted_count: number;
-  requested_amount: number;
-  granted_amount: number;
-  paid_amount: number;
-  beneficiary_count: number;
-  first_date: string | null;
-  last_date: string | null;
-}
-
-/** Figures per (territory, service | instrument): all statuses, with granted/requested/paid split. */
-export function groupTotals(
-  db: Kysely<FinancingDB>,
-  column: 'service_id' | 'instrument',
-  ids: string[],
-): Promise<GroupTotalRow[]> {
-  const isGranted = sql`status in (${sql.join(granted)})`;
-  return db
-    .selectFrom('financing')
-    .select((eb) => [
-      'territory_id',
-      eb.ref(column).as('group_key'),
-      eb.fn.countAll<number>().as('record_count'),
-      sql<number>`sum(case when ${isGranted} then 1 else 0 end)`.as('granted_count'),
-      sql<number>`sum(case when origin = 'OPERATOR' then 1 else 0 end)`.as('operator_count'),
-      sql<number>`sum(case when origin = 'OPERATOR' and ${isGranted} then 1 else 0 end)`.as('operator_granted_count'),
-      sql<number>`sum(case when status = 'REQUESTED' then amount_eur else 0 end)`.as('requested_amount'),
-      sql<number>`sum(case when ${isGranted} then amount_eur else 0 end)`.as('granted_amount'),
-      sql<number>`sum(case when status = 'PAID' then amount_eur else 0 end)`.as('paid_amount'),
-      sql<number>`count(distinct case when ${isGranted} then siren end)`.as('beneficiary_count'),
-      sql<string | null>`min(case when ${isGranted} then date end)`.as('first_date'),
-      sql<string | null>`max(case when ${isGranted} then date end)`.as('last_date'),
-    ])
-    .where('territory_id', 'in', ids)
-    .groupBy(['territory_id', column])
-    .orderBy('territory_id')
-    .orderBy(column)
-    .execute();
-}
 
 export function departmentsOf(db: Kysely<FinancingDB>, ids: string[]) {
   return db
@@ -114,56 +43,6 @@ export function pgeTotals(db: Kysely<FinancingDB>, codes: string[]): Promise<Pge
 
 export function indicators(db: Kysely<FinancingDB>, codes: string[]): Promise<Indicator[]> {
   return db.selectFrom('indicator_department').selectAll().where('department_code', 'in', codes).execute();
-}
-
-/** Financings granted summed per phase, region or territory. */
-export function totals(
-  db: Kysely<FinancingDB>,
-  args: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: string | null; axis?: Axis | null },
-) {
-  const column = ({ PHASE: 't.phase', REGION: 't.region_code', TERRITORY: 't.id' } as const)[args.by];
-  let query = db
-    .selectFrom('financing as f')
-    .innerJoin('territory as t', 't.id', 'f.territory_id')
-    .where('f.status', 'in', granted);
-  if (args.phase) query = query.where('t.phase', '=', args.phase);
-  if (args.axis) {
-    const axis = args.axis;
-    query = query.where('f.service_id', 'in', (eb) =>
-      eb.selectFrom('service_axis').select('service_id').where('axis', '=', axis),
-    );
-  }
-  return query
-    .select((eb) => [
-      eb.ref(column).as('key'),
-      sql<number>`count(distinct f.territory_id)`.as('territory_count'),
-      eb.fn.countAll<number>().as('record_count'),
-      eb.fn.sum<number>('f.amount_eur').as('amount'),
-      sql<number>`count(distinct f.siren)`.as('beneficiary_count'),
-    ])
-    .groupBy(column)
-    .orderBy(column)
-    .execute();
-}
-
-/** Territories of a phase with (or without) at least one financing granted. */
-export function territoriesByMobilisation(db: Kysely<FinancingDB>, phase: string, mobilised: boolean) {
-  return db
-    .selectFrom('territory as t')
-    .select('t.id')
-    .where('t.phase', '=', phase)
-    .where((eb) => {
-      const some = eb.exists(
-        eb
-          .selectFrom('financing as f')
-          .select('f.reference')
-          .whereRef('f.territory_id', '=', 't.id')
-          .where('f.status', 'in', granted),
-      );
-      return mobilised ? some : eb.not(some);
-    })
-    .orderBy('t.id')
-    .execute();
 }
 
 /**

@@ -4,14 +4,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Kysely } from 'kysely';
 import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
-import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
+import { isKnownTerritory, parseTerritoryId, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { dateFigure, figure, readTotals, type Figures, type TotalsGroup } from '../runtime/summaries.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import { DATASET_IDS, DATASETS, SERVICES, datasetById, serviceById, serviceNode, type Axis } from './catalogue.ts';
 import type { Financing, FinancingDB } from './db.ts';
 import type { DepartmentContext, FinancingLoaders } from './loaders.ts';
 import { financingRecord } from './records.ts';
-import * as repository from './repository.ts';
 import { provenanceOfCounts, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
 
 export interface FinancingContext extends SubgraphContext {
@@ -45,18 +45,26 @@ const STATIC_DATASETS = DATASETS.filter((d) => d.id !== DATASET_IDS.declared);
 /** Aggregates over the financings: sample ones, or declared by Bpifrance (runtime/provenance.ts). */
 const PROVENANCE: RecordProvenance = { tables: ['financing'], sample: [sampleDataset()], declared: declaredDataset() };
 
-const totalNode = (kind: 'service' | 'instrument') => (r: repository.GroupTotalRow) => ({
-  provenance: provenanceOfCounts(Number(r.record_count), Number(r.operator_count), PROVENANCE),
-  service: kind === 'service' ? serviceNode(serviceById.get(r.group_key)!) : null,
-  instrument: kind === 'instrument' ? r.group_key : null,
-  recordCount: Number(r.record_count),
-  grantedCount: Number(r.granted_count),
-  requestedAmountEur: Number(r.requested_amount),
-  grantedAmountEur: Number(r.granted_amount),
-  paidAmountEur: Number(r.paid_amount),
-  beneficiaryCount: Number(r.beneficiary_count),
-  dataset: groupDataset(Number(r.record_count), Number(r.operator_count)),
-});
+/** A group's totals (service or instrument of a territory), from the kit's summaries. */
+const totalNode =
+  (kind: 'service' | 'instrument') =>
+  ([key, f]: [string, Figures]) => ({
+    provenance: provenanceOfCounts(figure(f, 'records'), figure(f, 'declared'), PROVENANCE),
+    service: kind === 'service' ? serviceNode(serviceById.get(key)!) : null,
+    instrument: kind === 'instrument' ? key : null,
+    recordCount: figure(f, 'records'),
+    grantedCount: figure(f, 'granted'),
+    requestedAmountEur: figure(f, 'requestedAmount'),
+    grantedAmountEur: figure(f, 'grantedAmount'),
+    paidAmountEur: figure(f, 'paidAmount'),
+    beneficiaryCount: figure(f, 'beneficiaries'),
+    dataset: groupDataset(figure(f, 'records'), figure(f, 'declared')),
+  });
+
+/** One level of a territory's figures, as [group key, figures] pairs. */
+const groupsOf = async (ctx: FinancingContext, territoryId: string, level: string) => [
+  ...((await ctx.loaders.figures.load(territoryId)).get(level) ?? new Map<string, Figures>()),
+];
 
 const catalogueOrder = (id: string) => SERVICES.findIndex((s) => s.id === id);
 
@@ -75,19 +83,23 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
 
     async financingTotals(
       _: unknown,
-      args: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: PhaseId | null; axis?: Axis | null },
+      args: { by: TotalsGroup; phase?: PhaseId | null; axis?: Axis | null },
       ctx: FinancingContext,
     ) {
-      const rows = await repository.totals(ctx.db, args);
-      return rows.map((r) => ({
-        operator: 'BPIFRANCE',
-        group: args.by,
-        key: r.key,
-        territoryCount: Number(r.territory_count),
-        recordCount: Number(r.record_count),
-        amountEur: Number(r.amount),
-        beneficiaryCount: Number(r.beneficiary_count),
-      }));
+      // Read from the summaries (O(groups)); a group counts when it holds financings granted.
+      const rows = await readTotals(ctx.db, financingRecord, args);
+      return rows
+        .filter(({ figures: f }) => figure(f, 'granted') > 0)
+        .map(({ key, figures: f }) => ({
+          operator: 'BPIFRANCE',
+          group: args.by,
+          key,
+          provenance: provenanceOfCounts(figure(f, 'records'), figure(f, 'declared'), PROVENANCE),
+          territoryCount: figure(f, 'territories'),
+          recordCount: figure(f, 'granted'),
+          amountEur: figure(f, 'grantedAmount'),
+          beneficiaryCount: figure(f, 'beneficiaries'),
+        }));
     },
 
     async financingTerritories(
@@ -95,8 +107,12 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: FinancingContext,
     ) {
-      const rows = await repository.territoriesByMobilisation(ctx.db, phase, mobilised);
-      return rows.map((r) => ({ id: r.id }));
+      const totals = await readTotals(ctx.db, financingRecord, { by: 'TERRITORY', phase });
+      const granted = new Set(totals.filter((t) => figure(t.figures, 'granted') > 0).map((t) => t.key));
+      return territoryIdsOf(phase)
+        .filter((id) => granted.has(id) === mobilised)
+        .sort()
+        .map((id) => ({ id }));
     },
   },
 
@@ -116,51 +132,50 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
   FinancingSlice: {
     operator: () => 'BPIFRANCE',
     async summary(s: Slice, _: unknown, ctx: FinancingContext) {
-      const row = await ctx.loaders.summary.load(s.territoryId);
-      const recordCount = Number(row?.record_count ?? 0);
+      const f = (await groupsOf(ctx, s.territoryId, 'territory'))[0]?.[1];
+      const recordCount = figure(f, 'granted');
       return {
         territoryId: s.territoryId,
         operator: 'BPIFRANCE',
+        provenance: provenanceOfCounts(figure(f, 'records'), figure(f, 'declared'), PROVENANCE),
         mobilised: recordCount > 0,
-        serviceCount: Number(row?.service_count ?? 0),
+        serviceCount: figure(f, 'services'),
         recordCount,
-        amountEur: Number(row?.amount ?? 0),
+        amountEur: figure(f, 'grantedAmount'),
       };
     },
     async services(s: Slice, { axis }: { axis?: Axis | null }, ctx: FinancingContext) {
-      const rows = await ctx.loaders.byService.load(s.territoryId);
-      return rows
-        .filter((r) => Number(r.granted_count) > 0)
-        .map((r) => ({ r, service: serviceById.get(r.group_key)! }))
+      return (await groupsOf(ctx, s.territoryId, 'service'))
+        .filter(([, f]) => figure(f, 'granted') > 0)
+        .map(([key, f]) => ({ f, service: serviceById.get(key)! }))
         .filter(({ service }) => !axis || service.axes.includes(axis))
         .sort((a, b) => catalogueOrder(a.service.id) - catalogueOrder(b.service.id))
-        .map(({ r, service }) => ({
+        .map(({ f, service }) => ({
           service: serviceNode(service),
-          recordCount: Number(r.granted_count),
-          amountEur: Number(r.granted_amount),
-          beneficiaryCount: Number(r.beneficiary_count),
-          firstDate: r.first_date,
-          lastDate: r.last_date,
-          dataset: groupDataset(Number(r.granted_count), Number(r.operator_granted_count)),
+          recordCount: figure(f, 'granted'),
+          amountEur: figure(f, 'grantedAmount'),
+          beneficiaryCount: figure(f, 'beneficiaries'),
+          firstDate: dateFigure(f, 'firstDate'),
+          lastDate: dateFigure(f, 'lastDate'),
+          dataset: groupDataset(figure(f, 'granted'), figure(f, 'declaredGranted')),
         }));
     },
     async datasets(s: Slice, _: unknown, ctx: FinancingContext) {
-      const groups = await ctx.loaders.byService.load(s.territoryId);
-      return groups.some((g) => Number(g.operator_count) > 0)
-        ? [...STATIC_DATASETS, declaredDataset()]
-        : STATIC_DATASETS;
+      const f = (await groupsOf(ctx, s.territoryId, 'territory'))[0]?.[1];
+      return figure(f, 'declared') > 0 ? [...STATIC_DATASETS, declaredDataset()] : STATIC_DATASETS;
     },
     financings: async (s: Slice, args: PageArgs, ctx: FinancingContext) =>
       connection(await ctx.loaders.financings.load(pageRequest(financingRecord, s.territoryId, args))),
     actionSheetLinks: async (s: Slice, _: unknown, ctx: FinancingContext) =>
       linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, 'BPIFRANCE', PROVENANCE),
     totalsByService: async (s: Slice, _: unknown, ctx: FinancingContext) =>
-      (await ctx.loaders.byService.load(s.territoryId))
-        .slice()
-        .sort((a, b) => catalogueOrder(a.group_key) - catalogueOrder(b.group_key))
+      (await groupsOf(ctx, s.territoryId, 'service'))
+        .sort(([a], [b]) => catalogueOrder(a) - catalogueOrder(b))
         .map(totalNode('service')),
     totalsByInstrument: async (s: Slice, _: unknown, ctx: FinancingContext) =>
-      (await ctx.loaders.byInstrument.load(s.territoryId)).map(totalNode('instrument')),
+      (await groupsOf(ctx, s.territoryId, 'instrument'))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(totalNode('instrument')),
     async departments(s: Slice, _: unknown, ctx: FinancingContext) {
       const links = await ctx.loaders.departmentsOfTerritory.load(s.territoryId);
       const contexts = await ctx.loaders.departmentContext.loadMany(links.map((l) => l.department_code));

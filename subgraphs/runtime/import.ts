@@ -23,6 +23,7 @@ import { DependencyUnavailable } from './errors.ts';
 import { recordRows } from './outbox.ts';
 import { subgraphEntry } from './registry.ts';
 import { prepareDatabase, type SubgraphModule } from './subgraph.ts';
+import { maintainSummaries } from './summaries.ts';
 
 export interface RowProblem extends FieldProblem {
   line: number;
@@ -477,10 +478,9 @@ export async function importCsv<DB>(
     if (total.inserted || total.updated) {
       const changed = new Set([...total.keys.inserted, ...total.keys.updated]);
       // New rows and, for updates, the rows as they were: both sides' derived data must be refreshed.
-      const touched = [
-        ...values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value)),
-        ...total.previous,
-      ];
+      const after = values.filter((v) => changed.has(String(v.value[spec.key]))).map((v) => spec.toRow(v.value));
+      await maintainSummaries(trx, spec, { before: total.previous, after });
+      const touched = [...after, ...total.previous];
       await afterWrite?.(trx, touched);
       await recordRows(trx, spec, touched);
     }

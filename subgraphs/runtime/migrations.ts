@@ -1,7 +1,8 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { advisoryKey, insertMany, type Database } from './database.ts';
 import { recordChange, type OutboxRow } from './outbox.ts';
-import type { KitDB } from './records.ts';
+import type { KitDB, RecordSpec } from './records.ts';
+import { invalidateSummaries, rebuildSummaries, summariesCurrent, summaryMigration } from './summaries.ts';
 
 /**
  * Tables every subgraph has: provenance of its datasets and the state of its data load.
@@ -59,6 +60,8 @@ export const runtimeMigrations: Record<string, Migration> = {
       await db.schema.dropTable('hub_outbox').ifExists().execute();
     },
   },
+  // The record kit's summary tables (runtime/summaries.ts).
+  '000_runtime_summary': summaryMigration,
 };
 
 /** Runs the runtime's and the subgraph's migrations, recorded in `<name>_migration`. */
@@ -114,20 +117,44 @@ export async function ensureLoaded<DB>(
   database: Database<DB>,
   version: string,
   load: (trx: Kysely<DB>) => Promise<void>,
+  records: RecordSpec[] = [],
 ): Promise<'loaded' | 'up-to-date'> {
   const loadedVersion = async (db: Kysely<RuntimeDB>) =>
     (await db.selectFrom('load_state').select('version').where('key', '=', 'data').executeTakeFirst())?.version;
-  if ((await loadedVersion(database.db as unknown as Kysely<RuntimeDB>)) === version) return 'up-to-date';
+  if ((await loadedVersion(database.db as unknown as Kysely<RuntimeDB>)) === version) {
+    await ensureSummaries(database, records);
+    return 'up-to-date';
+  }
   return database.db.transaction().execute(async (t) => {
     const trx = t as unknown as Kysely<RuntimeDB>;
     if (database.dialect === 'postgres' && database.schema)
       await sql`SELECT pg_advisory_xact_lock(hashtext(${advisoryKey('load', database.schema)}))`.execute(trx);
     if ((await loadedVersion(trx)) === version) return 'up-to-date';
     await load(t);
+    // The load replaced records: their summaries are rebuilt in the same transaction, never served stale.
+    for (const spec of records) await rebuildSummaries(t as unknown as Kysely<KitDB>, spec);
     await recordChange(t, { kind: 'load', territories: null });
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
     return 'loaded';
+  });
+}
+
+/**
+ * Rebuilds the summaries of the kinds whose summary version changed, or that a migration marked out of date (under
+ * the load's advisory lock on PostgreSQL, so replicas starting together rebuild once).
+ */
+async function ensureSummaries<DB>(database: Database<DB>, records: RecordSpec[]): Promise<void> {
+  const db = database.db as unknown as Kysely<KitDB>;
+  const stale: RecordSpec[] = [];
+  for (const spec of records) if (!(await summariesCurrent(db, spec))) stale.push(spec);
+  if (stale.length === 0) return;
+  await database.db.transaction().execute(async (t) => {
+    const trx = t as unknown as Kysely<KitDB>;
+    if (database.dialect === 'postgres' && database.schema)
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${advisoryKey('load', database.schema)}))`.execute(trx);
+    for (const spec of stale) if (!(await summariesCurrent(trx, spec))) await rebuildSummaries(trx, spec);
+    await recordChange(t, { kind: 'summaries', territories: null });
   });
 }
 
@@ -195,6 +222,8 @@ export async function retireServiceRecords(
       })),
     );
     await db.deleteFrom(table).where('service_id', '=', serviceId).where('origin', '=', 'OPERATOR').execute();
+    // The records left outside the kit: every kind's summaries are rebuilt at the next start.
+    await invalidateSummaries(db, null);
     console.warn(
       `[${subgraph}] ${rows.length} declared record(s) of ${table} named ${serviceId}, no longer in the catalogue ` +
         `(${reason}): moved to table retired_record, no longer served (references ${rows

@@ -10,6 +10,7 @@ import { insertMany } from './database.ts';
 import { clientError, type FieldProblem } from './errors.ts';
 import type { FilterSpec } from './filters.ts';
 import { sirenChecksumOk } from './identifiers.ts';
+import type { SummarySpec } from './summaries.ts';
 
 export type { FieldProblem } from './errors.ts';
 
@@ -128,6 +129,11 @@ export interface RecordSpec {
   filters?: Record<string, FilterSpec>;
   /** Same-transaction hook after every create, update, delete and import (rows before and after). */
   afterWrite?: DerivedRowsHook;
+  /**
+   * The figures kept per group (territory, service, region, phase…) in the kit's summary tables, maintained by every
+   * write and import in its own transaction (runtime/summaries.ts): totals are read from them, never re-aggregated.
+   */
+  summary?: SummarySpec;
   /** Sample records of this kind at a scale factor (rows for `table`), for the subgraph's load. */
   sample?: (scale: number) => Row[];
 }

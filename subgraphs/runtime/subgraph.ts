@@ -73,7 +73,7 @@ export async function prepareDatabase<Ctx extends SubgraphContext>(
   });
   try {
     await migrate(database, module.name, module.migrations);
-    await ensureLoaded(database, module.dataVersion(), module.load);
+    await ensureLoaded(database, module.dataVersion(), module.load, module.records);
   } catch (error) {
     await database.close();
     throw error;

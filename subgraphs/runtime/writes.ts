@@ -23,6 +23,7 @@ import {
   type Row,
 } from './records.ts';
 import type { SubgraphContext } from './subgraph.ts';
+import { maintainSummaries } from './summaries.ts';
 
 function unauthenticated(spec: RecordSpec): never {
   const rule = spec.owner!;
@@ -136,6 +137,7 @@ export async function createOne(
       .returningAll()
       .executeTakeFirst();
     if (inserted) {
+      await maintainSummaries(trx, spec, { before: [], after: [inserted] });
       await spec.afterWrite?.(trx, [inserted]);
       await recordRows(trx, spec, [inserted]);
       return { created: true, row: inserted };
@@ -207,6 +209,7 @@ export async function updateOne(
       .where(keyColumnOf(spec), '=', key)
       .returningAll()
       .executeTakeFirst())!;
+    await maintainSummaries(trx, spec, { before: [existing], after: [updated] });
     await spec.afterWrite?.(trx, [existing, updated]);
     await recordRows(trx, spec, [existing, updated]);
     return { updated: true, row: updated };
@@ -223,6 +226,7 @@ export async function deleteOne(ctx: SubgraphContext, spec: RecordSpec, key: str
     if (!existing) return false;
     checkOwns(spec, identity, key, existing);
     await trx.deleteFrom(spec.table).where(keyColumnOf(spec), '=', key).execute();
+    await maintainSummaries(trx, spec, { before: [existing], after: [] });
     await spec.afterWrite?.(trx, [existing]);
     await recordRows(trx, spec, [existing]);
     return true;

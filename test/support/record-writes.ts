@@ -14,6 +14,7 @@ import {
 } from '../../subgraphs/runtime/records.ts';
 import { post } from './harness.ts';
 import type { TestHub } from './hub.ts';
+import { expectSummariesMatchRecords } from './summaries.ts';
 
 export interface RecordWriteTestOptions {
   /** The subgraph holding the records, and the record kind's declaration. */
@@ -61,6 +62,13 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     }
     expect(await stored(list)).toEqual([]);
   };
+  /**
+   * With summary tables (RecordSpec.summary), they equal a full recomputation from the records: concurrent writes of
+   * one territory share summary rows, so a lost increment would show here.
+   */
+  const summariesExact = async () => {
+    if (o.spec.summary) await expectSummariesMatchRecords(db(), o.spec);
+  };
   /** The row a valid input becomes (what the database must hold). */
   const rowOf = (input: Row) => {
     const { value, problems } = validateRecord(o.spec, input);
@@ -89,7 +97,9 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     expect(answers.map((a) => a.errors?.[0]?.message ?? a.data![m.create]!.created)).toEqual(list.map(() => true));
     expect((await stored(list)).length).toBe(20);
     await o.consistent();
+    await summariesExact();
     await cleanUp(list);
+    await summariesExact();
   });
 
   it('20 concurrent identical creates: one created: true, the others created: false', async () => {
@@ -100,6 +110,7 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     expect(created.filter((c) => c === true)).toHaveLength(1);
     expect(created.filter((c) => c === false)).toHaveLength(19);
     expect(await stored([k])).toHaveLength(1);
+    await summariesExact();
     await cleanUp([k]);
   });
 
@@ -115,6 +126,7 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
     const winner = answers.indexOf(winners[0]!);
     const [row] = await stored([k]);
     expect(sameRow(row!, rowOf(o.input(k, winner)))).toBe(true);
+    await summariesExact();
     await cleanUp([k]);
   });
 
@@ -134,8 +146,10 @@ export function recordWriteTests(o: RecordWriteTestOptions): void {
         expect([row[key], column, sameRow(row, { [column]: expected[column] })]).toEqual([row[key], column, true]);
     }
     await o.consistent();
+    await summariesExact();
     await cleanUp(list);
     await o.consistent();
+    await summariesExact();
   });
 
   it('the write statements left nothing behind', async () => {
