@@ -10,6 +10,8 @@
 // - A subgraph's entries are served only while its outbox was read less than 2 × GATEWAY_CACHE_POLL_MS ago (and,
 //   with Redis, since Redis was last reachable): when a poll or Redis fails, answers go uncached instead of stale.
 import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import responseCache from '@apollo/server-plugin-response-cache';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
@@ -81,7 +83,16 @@ export interface Lookup {
   hit?: CachedAnswer;
 }
 
+/** A string store with a life per entry: the shape of Apollo's KeyValueCache, which the response-cache plugin takes. */
+export interface ResponseStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, options?: { ttl?: number | null }): Promise<void>;
+  delete(key: string): Promise<boolean | void>;
+}
+
 interface Counters {
+  /** Whole responses served from the cache, and lookups that found none. */
+  responses: { hits: number; misses: number };
   hits: number;
   misses: number;
   /** Lookups answered uncached because the cache could not vouch for the subgraph (outbox not read, Redis down). */
@@ -156,6 +167,10 @@ end
 /** KEYS[1] generation key; ARGV[1] entry key prefix, ARGV[2] entry hash → {generation, entry or false}. */
 const LOOKUP = `${GENERATION}local g = generation(KEYS[1], false)
 return {g, redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])}`;
+/** KEYS: every subgraph's generation key → their generations. */
+const GENERATIONS = `${GENERATION}local out = {}
+for i, key in ipairs(KEYS) do out[i] = generation(key, false) end
+return out`;
 /** KEYS[1] generation key → the new generation. */
 const BUMP = `${GENERATION}return generation(KEYS[1], true)`;
 /** KEYS[1] outbox position, KEYS[2] generation; ARGV[1] position read before the poll, ARGV[2] new position. */
@@ -174,6 +189,13 @@ export interface ReadCache {
   invalidateAfterWrite(subgraph: string): Promise<void>;
   /** Starts polling the subgraphs' outboxes (name → GraphQL routing URL). */
   start(subgraphs: Map<string, string>): void;
+  /**
+   * The whole-response layer (response.ts): the generations of every subgraph together, or null when the cache cannot
+   * vouch for one of them (a response may draw on any subgraph; a write to any of them makes old responses unreachable).
+   */
+  responseGeneration(): Promise<string | null>;
+  /** Where whole responses are kept (the same backend and bounds), for @apollo/server-plugin-response-cache. */
+  readonly responses: ResponseStore;
   /** `ok`, or why answers go uncached (for /ready). */
   health(): { mode: CacheMode; status: 'ok' | 'degraded'; reason?: string };
   metrics(): Promise<Record<string, unknown>>;
@@ -182,6 +204,7 @@ export interface ReadCache {
 
 export function createReadCache(config: CacheConfig, options: { secret?: string; secretHeader: string }): ReadCache {
   const counters: Counters = {
+    responses: { hits: 0, misses: 0 },
     hits: 0,
     misses: 0,
     bypassed: 0,
@@ -208,8 +231,19 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
           maxEntrySize: config.maxEntryBytes + 200,
         })
       : undefined;
+  /** Whole responses (LRU mode), bounded like the subgraph answers; dropped whole on any change, any subgraph. */
+  const responseLru =
+    config.mode === 'lru'
+      ? new LRUCache<string, string>({
+          max: config.maxEntries,
+          maxSize: config.maxBytes,
+          sizeCalculation: (body) => body.length + 200,
+          maxEntrySize: config.maxEntryBytes + 200,
+        })
+      : undefined;
   /** LRU: the old generations' entries are unreachable already; free their room now. */
   const purge = (subgraph: string) => {
+    responseLru?.clear();
     if (!lru) return;
     const prefix = `${subgraph}\n`;
     for (const key of [...lru.keys()].filter((k) => k.startsWith(prefix))) lru.delete(key);
@@ -291,6 +325,62 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
       return { generation: local, usable: false };
     }
   }
+
+  let subgraphNames: string[] = [];
+  async function responseGeneration(): Promise<string | null> {
+    if (config.mode === 'off' || subgraphNames.length === 0) return null;
+    if (!subgraphNames.every(usable)) {
+      counters.bypassed++;
+      return null;
+    }
+    const local = subgraphNames.map(localGeneration).join(',');
+    if (!redis) return local;
+    try {
+      const generations = (await redis.eval(
+        GENERATIONS,
+        subgraphNames.length,
+        ...subgraphNames.map((name) => keyOf(name).generation),
+      )) as string[];
+      return `${local}/${generations.join(',')}`;
+    } catch (error) {
+      counters.redisErrors++;
+      counters.bypassed++;
+      redisDown(`Redis command failed (${(error as Error).message})`);
+      return null;
+    }
+  }
+
+  const responseKey = (key: string) => `${config.prefix}response:${key}`;
+  const responses: ResponseStore = {
+    async get(key) {
+      let value: string | undefined;
+      try {
+        value = responseLru ? responseLru.get(key) : ((await redis?.get(responseKey(key))) ?? undefined);
+      } catch (error) {
+        counters.redisErrors++;
+        redisDown(`Redis command failed (${(error as Error).message})`);
+      }
+      if (value === undefined) counters.responses.misses++;
+      else counters.responses.hits++;
+      return value;
+    },
+    async set(key, value, options) {
+      // The response's own cache policy (the subgraphs' hints, combined), capped like every entry.
+      const ttlMs = Math.min(options?.ttl ?? 0, config.maxAgeSeconds) * 1000;
+      if (ttlMs <= 0 || value.length > config.maxEntryBytes) return;
+      if (responseLru) responseLru.set(key, value, { ttl: ttlMs });
+      else
+        await redis?.set(responseKey(key), value, 'PX', ttlMs).catch((error: Error) => {
+          counters.redisErrors++;
+          redisDown(`Redis command failed (${error.message})`);
+        });
+      counters.stores++;
+    },
+    async delete(key) {
+      if (responseLru) return responseLru.delete(key);
+      await redis?.del(responseKey(key)).catch(() => undefined);
+    },
+  };
 
   async function store(subgraph: string, generation: string, key: string, answer: CachedAnswer): Promise<void> {
     const ttl = answer.expiresAt - Date.now();
@@ -374,6 +464,7 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
   // Back from an outage: catch up at once rather than at the next tick (until then answers go uncached).
   redis?.on('ready', round);
   function start(subgraphs: Map<string, string>): void {
+    subgraphNames = [...subgraphs.keys()].sort();
     if (config.mode === 'off') return;
     pollAll = async () => {
       const startedAt = Date.now();
@@ -394,6 +485,8 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
     lookup,
     store,
     invalidateAfterWrite,
+    responseGeneration,
+    responses,
     start,
     health() {
       if (config.mode === 'redis' && !redisUp)
@@ -407,9 +500,15 @@ export function createReadCache(config: CacheConfig, options: { secret?: string;
         : redis && redisUp
           ? await redisSize(redis).catch(() => ({}))
           : {};
+      const responseLookups = counters.responses.hits + counters.responses.misses;
       return {
         mode: config.mode,
         ...(redis ? { redis: redisUp ? 'up' : 'down', ...(redisUp ? {} : { reason: redisReason }) } : {}),
+        responses: {
+          ...counters.responses,
+          hitRate: responseLookups ? counters.responses.hits / responseLookups : 0,
+          ...(responseLru ? { entries: responseLru.size, bytes: responseLru.calculatedSize } : {}),
+        },
         hits: counters.hits,
         misses: counters.misses,
         bypassed: counters.bypassed,
@@ -438,4 +537,29 @@ async function redisSize(redis: Redis): Promise<Record<string, number>> {
   const [keys, info] = await Promise.all([redis.dbsize(), redis.info('memory')]);
   const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
   return { redisKeys: keys, redisUsedBytes: field('used_memory'), redisMaxBytes: field('maxmemory') };
+}
+
+/**
+ * The whole-response layer, in front of the per-fetch one: Apollo's response-cache plugin, keyed by the operation,
+ * its variables, the caller and the generations of every subgraph, in the same backend. A hit skips the query plan and
+ * every fetch. It reads the cache policy the gateway computed from the subgraphs' hints, so an answer no subgraph
+ * allowed to be kept is not kept, and a PRIVATE one only under its caller. A mutation is never read from it.
+ */
+export function responseCachePlugin<Ctx extends { authorization?: string | null }>(
+  cache: ReadCache,
+): ApolloServerPlugin<Ctx> {
+  // The generation a request was keyed under, from its lookup to its store (a write in between makes it unreachable).
+  const generations = new WeakMap<object, string | null>();
+  const caller = (ctx: Ctx) => callerKey(ctx.authorization ?? null).key;
+  return responseCache<Ctx>({
+    cache: cache.responses,
+    sessionId: async ({ contextValue }) => (contextValue.authorization ? caller(contextValue) : null),
+    extraCacheKeyData: async ({ contextValue }) => {
+      const generation = await cache.responseGeneration();
+      generations.set(contextValue, generation);
+      return { caller: caller(contextValue), generation };
+    },
+    shouldReadFromCache: async ({ contextValue }) => generations.get(contextValue) != null,
+    shouldWriteToCache: async ({ contextValue }) => generations.get(contextValue) != null,
+  });
 }

@@ -9,7 +9,7 @@ import { authConfig, secretMatches, verifyAuthorization } from '../subgraphs/run
 import { formatError } from '../subgraphs/runtime/errors.ts';
 import { closeServer, createGraphqlHttpServer, sendJson } from '../subgraphs/runtime/http.ts';
 import { envKey, SUPERGRAPH_FILE } from '../subgraphs/runtime/registry.ts';
-import { createReadCache, type ReadCache } from './cache.ts';
+import { createReadCache, responseCachePlugin, type ReadCache } from './cache.ts';
 import { gatewayConfig, type GatewayConfig } from './config.ts';
 import { GATEWAY_SECRET_HEADER, HubDataSource, type HubContext } from './datasource.ts';
 import { graphiqlAssetRoutes, sendGraphiql, sendGraphiqlOff, wantsGraphiql } from './graphiql.ts';
@@ -95,7 +95,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
   });
 
-  const apollo = new ApolloServer<HubContext>({ gateway, ...serverOptions(config, supergraphSdl) });
+  const server = serverOptions(config, supergraphSdl);
+  const apollo = new ApolloServer<HubContext>({
+    gateway,
+    ...server,
+    plugins: [...server.plugins, ...(config.cache.mode === 'off' ? [] : [responseCachePlugin<HubContext>(cache)])],
+  });
   await apollo.start();
   cache.start(subgraphs);
 
