@@ -9,7 +9,7 @@ import {
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
 import { manyLoader, pageLoader } from '../runtime/loaders.ts';
-import { readTerritories, type TerritoryFigures } from '../runtime/summaries.ts';
+import { summaryLoader } from '../runtime/summaries.ts';
 import type { Financing, FinancingDB, Indicator } from './db.ts';
 import { financingRecord } from './records.ts';
 import * as repository from './repository.ts';
@@ -27,7 +27,7 @@ export function createLoaders(db: Kysely<FinancingDB>) {
   return {
     // The territory's summary, its totals per service and per instrument: one statement per batch of territories,
     // read from the summary tables the kit keeps (runtime/summaries.ts).
-    figures: new DataLoader<string, TerritoryFigures>((ids) => readTerritories(db, financingRecord, ids)),
+    figures: summaryLoader(db, financingRecord),
     financings: pageLoader<FinancingDB, Financing>(db, financingRecord),
     // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, two per page of financings)
     // and how each territory's financings name sheets (one statement per batch of territories).

@@ -62,8 +62,8 @@ const totalNode =
   });
 
 /** One level of a territory's figures, as [group key, figures] pairs. */
-const groupsOf = async (ctx: FinancingContext, territoryId: string, level: string) => [
-  ...((await ctx.loaders.figures.load(territoryId)).get(level) ?? new Map<string, Figures>()),
+const groupsOf = async (ctx: FinancingContext, territory: string, level: string) => [
+  ...(await ctx.loaders.figures.load({ territory, level })),
 ];
 
 const catalogueOrder = (id: string) => SERVICES.findIndex((s) => s.id === id);

@@ -226,6 +226,11 @@ export function createGraphqlHttpServer<Ctx extends BaseContext>(options: HttpOp
       else res.end();
     });
   });
+  // An idle keep-alive connection is closed by the client first (Node's fetch after 4 s, load balancers after about
+  // 60 s), never by the server: when both timers fall together (a busy event loop fires them late), a client would
+  // send its request on a socket the server is closing, and get ECONNRESET for a request that never arrived.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return server;
 }
 

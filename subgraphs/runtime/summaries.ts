@@ -8,6 +8,7 @@
 // lock them in the same order (no deadlock). Distinct counts and first/last dates cannot be kept by increments
 // alone: they keep their members (value → how many records) in `kit_summary_member`, and change when one appears or
 // goes. A missing row reads as 0: rows that fall to 0 are deleted, so the tables hold only live groups.
+import DataLoader from 'dataloader';
 import { PostgresAdapter, SqliteAdapter, sql, type ExpressionBuilder, type Kysely, type Migration } from 'kysely';
 import { parseTerritoryId } from './perimeters.ts';
 import type { KitDB, RecordSpec, Row } from './records.ts';
@@ -465,29 +466,32 @@ export async function readLevels<DB>(
   return out;
 }
 
-/** A territory's groups of every per-territory level: level → group key → figures. */
-export type TerritoryFigures = Map<string, LevelFigures>;
-
-/**
- * A territory's summaries of every per-territory level, for a batch of territories: one statement per batch
- * (DataLoader per request). A territory without records answers an empty map.
- */
-export async function readTerritories<DB>(
-  db: Kysely<DB>,
-  spec: RecordSpec,
-  territories: readonly string[],
-): Promise<TerritoryFigures[]> {
-  const rows = await (db as unknown as Kysely<SummaryDB>)
-    .selectFrom('kit_summary')
-    .select(['level', 'scope', 'group_key', 'measure', 'value'])
-    .where('kind', '=', spec.kind)
-    .where('scope', 'in', [...territories])
-    .execute();
-  const decoded = decode(spec.summary!, rows);
-  return territories.map((t) => decoded.get(t) ?? new Map());
+/** One per-territory level of one territory, as a `summaryLoader` key. */
+export interface TerritoryLevel {
+  territory: string;
+  level: string;
 }
 
-export { sql };
+/**
+ * Per request: a territory's groups at one per-territory level (group key → figures; empty when it has none). The
+ * keys of a batch (several territories, several levels) cost one statement, which reads those levels only.
+ */
+export function summaryLoader<DB>(db: Kysely<DB>, spec: RecordSpec): DataLoader<TerritoryLevel, LevelFigures, string> {
+  return new DataLoader<TerritoryLevel, LevelFigures, string>(
+    async (keys) => {
+      const rows = await (db as unknown as Kysely<SummaryDB>)
+        .selectFrom('kit_summary')
+        .select(['level', 'scope', 'group_key', 'measure', 'value'])
+        .where('kind', '=', spec.kind)
+        .where('scope', 'in', [...new Set(keys.map((k) => k.territory))])
+        .where('level', 'in', [...new Set(keys.map((k) => k.level))])
+        .execute();
+      const decoded = decode(spec.summary!, rows);
+      return keys.map((k) => decoded.get(k.territory)?.get(k.level) ?? new Map<string, Figures>());
+    },
+    { cacheKeyFn: (k) => `${k.level}\u0001${k.territory}` },
+  );
+}
 
 // ---- the totals every operator serves (PanierTotal: by PHASE, REGION or TERRITORY, optionally one phase, one axis) ----
 
