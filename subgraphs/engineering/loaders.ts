@@ -1,5 +1,5 @@
-// Per-request DataLoaders of the engineering subgraph: one SQL statement per batch of territories for the figures, two
-// per page of a record kind (counts and rows, the kit's pageLoader), whatever the number of territories.
+// Per-request DataLoaders of the engineering subgraph: one SQL statement per batch of territories for the figures, one
+// per page of a record kind (rows and counts, the kit's pageLoader), whatever the number of territories.
 import type { Kysely } from 'kysely';
 import {
   ACTION_SHEET_COLUMN,
@@ -26,7 +26,7 @@ export function createLoaders(db: Kysely<EngineeringDB>) {
     projectManagerCofundings: pageLoader<EngineeringDB, RecordRow>(db, SPECS.PROJECT_MANAGER_COFUNDING),
     vteAids: pageLoader<EngineeringDB, RecordRow>(db, SPECS.VTE_AID),
     loans: pageLoader<EngineeringDB, RecordRow>(db, SPECS.LOCAL_AUTHORITY_LOAN),
-    // Action sheets: what the Banque des Territoires brought to each (one statement per batch of sheets, two per page
+    // Action sheets: what the Banque des Territoires brought to each (one statement per batch of sheets, one per page
     // of each kind) and how each territory's records name sheets (one statement per batch of territories).
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
     sheetSupports: pageLoader<EngineeringDB, RecordRow>(db, SPECS.ENGINEERING_SUPPORT, ACTION_SHEET_COLUMN),

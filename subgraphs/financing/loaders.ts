@@ -1,5 +1,5 @@
-// Per-request DataLoaders of the financing subgraph: one SQL statement per batch of territories (two for a page of
-// financings: counts and rows, from the kit's pageLoader), whatever the number of territories.
+// Per-request DataLoaders of the financing subgraph: one SQL statement per batch of territories (a page of
+// financings too: rows and counts, from the kit's pageLoader), whatever the number of territories.
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import {
@@ -37,7 +37,7 @@ export function createLoaders(db: Kysely<FinancingDB>) {
       (r) => r.territory_id,
     ),
     financings: pageLoader<FinancingDB, Financing>(db, financingRecord),
-    // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, two per page of financings)
+    // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, one per page of financings)
     // and how each territory's financings name sheets (one statement per batch of territories).
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
     sheetFinancings: pageLoader<FinancingDB, Financing>(db, financingRecord, ACTION_SHEET_COLUMN),

@@ -83,7 +83,8 @@ function orderOf(spec: RecordSpec) {
 
 /**
  * Pages of a record kind per (territory, filter), for one request: the keys of one request are grouped by
- * distinct filter and each group costs two statements (counts and rows) whatever the number of territories.
+ * distinct filter and each group costs one statement (rows with their partition's count, from window functions)
+ * whatever the number of territories.
  * Rows come in the spec's stable order; the cursor is the order's values of the last row (keyset).
  * `partition`: the column grouping the pages, the territory by default (`action_sheet_id` for a sheet's records).
  */
@@ -129,25 +130,24 @@ export function pageLoader<DB, R extends Row = Row>(
             sql`${ref(part)} in (${sql.join([...ids])})`,
             ...filterConditions(spec.filters ?? {}, request.filters, 't'),
           ];
-          const after = request.after ? sql` and ${afterCursor(request.after)}` : sql``;
-          const [counts, rows] = await Promise.all([
-            sql<{
-              territory: string;
-              n: number;
-            }>`select ${ref(part)} as territory, count(*) as n from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)} group by ${ref(part)}`.execute(
-              db,
-            ),
-            sql<
-              R & { kit_rn: number }
-            >`select * from (select t.*, row_number() over (partition by ${ref(part)} order by ${orderBy('t')}) as kit_rn from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)}${after}) as p where p.kit_rn <= ${request.first + 1} order by ${ref(part, 'p')}, ${orderBy('p')}`.execute(
-              db,
-            ),
-          ]);
-          const countOf = new Map(counts.rows.map((c) => [String(c.territory), Number(c.n)]));
-          const rowsOf = groupBy(
-            rows.rows.map(({ kit_rn: _rn, ...row }) => row as unknown as R),
-            (r) => String(r[part]),
+          // Rows strictly after the cursor come after all the others in the page order, so the page is the rows
+          // numbered past `kit_before` (the rows not after the cursor); the row numbered `kit_before` itself comes
+          // along so that a partition with nothing after the cursor still tells its total.
+          const before = request.after
+            ? sql`sum(case when ${afterCursor(request.after)} then 0 else 1 end) over (partition by ${ref(part)})`
+            : sql`0`;
+          const rows = await sql<
+            R & { kit_rn: number; kit_total: number; kit_before: number }
+          >`select * from (select t.*, row_number() over (partition by ${ref(part)} order by ${orderBy('t')}) as kit_rn, count(*) over (partition by ${ref(part)}) as kit_total, ${before} as kit_before from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)}) as p where p.kit_rn >= p.kit_before and p.kit_rn <= p.kit_before + ${request.first + 1} order by ${ref(part, 'p')}, ${orderBy('p')}`.execute(
+            db,
           );
+          const countOf = new Map<string, number>();
+          const after: R[] = [];
+          for (const { kit_rn: rn, kit_total: total, kit_before: skipped, ...row } of rows.rows) {
+            countOf.set(String(row[part]), Number(total));
+            if (Number(rn) > Number(skipped)) after.push(row as unknown as R);
+          }
+          const rowsOf = groupBy(after, (r) => String(r[part]));
           for (const id of ids) {
             const list = rowsOf.get(id) ?? [];
             const pageRows = list.slice(0, request.first);
