@@ -198,11 +198,10 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
   Territory: {
     // Unknown ids resolve to null, as the federation spec expects for _entities.
     __resolveReference: (ref: { id: string }, ctx: TerritoriesContext) => ctx.loaders.territory.load(ref.id),
-    region: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.region.load(t.region_code),
-    departments: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) =>
-      ctx.loaders.departmentsOfTerritory.load(t.id),
-    groupements: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) =>
-      ctx.loaders.groupementsOfTerritory.load(t.id),
+    // The territory's geography is on its row (built at load, migration 004): no further statement.
+    region: (t: TerritoryRow): RegionRow => ({ code: t.region_code, name: t.region_name }),
+    departments: (t: TerritoryRow) => JSON.parse(t.departments) as DepartmentRow[],
+    groupements: (t: TerritoryRow) => JSON.parse(t.groupements) as GroupementRow[],
     groupementCount: (t: TerritoryRow) => t.groupement_count,
     communeCount: (t: TerritoryRow) => t.commune_count,
     communes: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.communesOfTerritory.load(t.id),
