@@ -204,8 +204,7 @@ describe("a territory's action sheets with every operator's slice of each, in on
       // The page of sheets: its rows and count.
       programme: { requests: 1, statements: 1 },
       financing: { requests: 1, statements: 1 + 1 },
-      // …and recruitment reads its records' datasets from its table (one statement for them all).
-      recruitment: { requests: 1, statements: 1 + 1 + 1 },
+      recruitment: { requests: 1, statements: 1 + 1 },
       attractiveness: { requests: 1, statements: 1 + 3 },
       engineering: { requests: 1, statements: 1 + 4 },
     });

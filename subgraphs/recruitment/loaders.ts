@@ -24,21 +24,16 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (r) => r.territory_id,
     );
   return {
+    /** A territory with its job-seeker series and basins, for every part of its slice that reads them. */
     territory: oneLoader(
       (ids: string[]) => repository.territories(db, ids),
       (t) => t.id,
-    ),
-    dataset: oneLoader(
-      (ids: string[]) => repository.datasets(db, ids),
-      (d) => d.id,
     ),
     summary: oneLoader(
       (ids: string[]) => repository.summaries(db, ids),
       (s) => s.territory_id,
     ),
     services: byTerritory(repository.serviceTotals),
-    jobSeekers: byTerritory(repository.jobSeekers),
-    basins: byTerritory(repository.basins),
     indicators: byTerritory(repository.indicators),
     hiringGroups: byTerritory(repository.hiringGroups),
     hiringOccupations: byTerritory(repository.hiringOccupations),
