@@ -157,8 +157,8 @@ describe('panier de services', () => {
       recruitment: { requests: 1, statements: 4 },
       // Summary and services; the page of investments; the investment totals.
       attractiveness: { requests: 1, statements: 3 },
-      // Summary and services; the pages of supports and of VTE aids.
-      engineering: { requests: 1, statements: 3 },
+      // Summary and services; the pages of supports and of VTE aids (one table).
+      engineering: { requests: 1, statements: 2 },
       programme: { requests: 0, statements: 0 },
     });
   });
