@@ -131,6 +131,38 @@ describe('panier de services', () => {
     ]);
   });
 
+  it('costs five subgraph fetches (territories once) and a fixed, small number of SQL statements', async () => {
+    const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
+    const costs = [];
+    for (const id of ['2023-2027:ti-8402', '2019-2022:ti-8403']) {
+      await hub.settled();
+      hub.resetCounters();
+      const { data, errors } = await post<Panier & { territory: { financing: { departments: unknown[] } } }>(
+        hub.gatewayUrl,
+        panier.query,
+        { id },
+      );
+      await hub.settled();
+      expect([id, errors, data!.territory!.financing.departments.length > 0]).toEqual([id, undefined, true]);
+      costs.push(hub.counters());
+    }
+    expect(costs[1]).toEqual(costs[0]);
+    expect(costs[0]).toEqual({
+      // The territory with its region, departments and groupements on its row. No second fetch for the names of
+      // financing's departments: financing answers the shareable Department.name (schema/CONVENTIONS.md).
+      territories: { requests: 1, statements: 1 },
+      // Summary; services; the page of financings (rows and counts); the departments with their context.
+      financing: { requests: 1, statements: 4 },
+      // Summary; services; the territory with its series, coverage and basins; the page of actions.
+      recruitment: { requests: 1, statements: 4 },
+      // Summary and services; the page of investments; the investment totals.
+      attractiveness: { requests: 1, statements: 3 },
+      // Summary and services; the pages of supports and of VTE aids (one table).
+      engineering: { requests: 1, statements: 2 },
+      programme: { requests: 0, statements: 0 },
+    });
+  });
+
   it('makes as many subgraph requests and SQL statements for 183 territories as for 10', async () => {
     const overview = readOperation(`${QUERIES_DIR}/phase-overview.graphql`);
     const small = overview.query.replace('first: 200', 'first: 10');

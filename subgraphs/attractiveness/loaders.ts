@@ -1,5 +1,5 @@
-// Per-request DataLoaders of the attractiveness subgraph: one SQL statement per batch of territories (two for a
-// page: counts and rows, from the kit's pageLoader), and per distinct set of arguments for the totals.
+// Per-request DataLoaders of the attractiveness subgraph: one SQL statement per batch of territories (a page too:
+// rows and counts, from the kit's pageLoader), and per distinct set of arguments for the totals.
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import {
@@ -70,7 +70,7 @@ export function createLoaders(db: Kysely<AttractivenessDB>) {
     investments: pageLoader<AttractivenessDB, InvestmentProject>(db, investmentProjectSpec),
     exportSupports: pageLoader<AttractivenessDB, ExportSupport>(db, exportSupportSpec),
     sitePromotions: pageLoader<AttractivenessDB, SitePromotion>(db, sitePromotionSpec),
-    // Action sheets: what Business France brought to each (one statement per batch of sheets, two per page of each
+    // Action sheets: what Business France brought to each (one statement per batch of sheets, one per page of each
     // kind) and how each territory's records name sheets (one statement per batch of territories).
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
     sheetInvestments: pageLoader<AttractivenessDB, InvestmentProject>(db, investmentProjectSpec, ACTION_SHEET_COLUMN),

@@ -1,5 +1,6 @@
-// Per-request DataLoaders of the engineering subgraph: one SQL statement per batch of territories for the figures, two
-// per page of a record kind (counts and rows, the kit's pageLoader), whatever the number of territories.
+// Per-request DataLoaders of the engineering subgraph: one SQL statement per batch of territories for the figures, one
+// for the pages of every kind (rows and counts, the kit's pageLoader over the shared table), whatever the number of
+// territories.
 import type { Kysely } from 'kysely';
 import {
   ACTION_SHEET_COLUMN,
@@ -16,27 +17,28 @@ import * as repository from './repository.ts';
 const LINKED_TABLES: LinkedTable[] = [{ table: 'engineering_record', amountColumn: 'amount_eur' }];
 
 export function createLoaders(db: Kysely<EngineeringDB>) {
+  // The four kinds share one table: one loader each for a territory's and a sheet's pages, so that the pages of every
+  // kind asked in a request are one statement.
+  const kinds = Object.values(SPECS);
+  const pages = pageLoader<EngineeringDB, RecordRow>(db, kinds);
+  const sheetPages = pageLoader<EngineeringDB, RecordRow>(db, kinds, ACTION_SHEET_COLUMN);
   return {
     /** Figures per (territory, service): summary, services and per-kind totals all read this one statement. */
     servicesOfTerritory: manyLoader(
       (ids: string[]) => repository.serviceFigures(db, ids),
       (r) => r.territory_id,
     ),
-    supports: pageLoader<EngineeringDB, RecordRow>(db, SPECS.ENGINEERING_SUPPORT),
-    projectManagerCofundings: pageLoader<EngineeringDB, RecordRow>(db, SPECS.PROJECT_MANAGER_COFUNDING),
-    vteAids: pageLoader<EngineeringDB, RecordRow>(db, SPECS.VTE_AID),
-    loans: pageLoader<EngineeringDB, RecordRow>(db, SPECS.LOCAL_AUTHORITY_LOAN),
-    // Action sheets: what the Banque des Territoires brought to each (one statement per batch of sheets, two per page
-    // of each kind) and how each territory's records name sheets (one statement per batch of territories).
+    supports: pages,
+    projectManagerCofundings: pages,
+    vteAids: pages,
+    loans: pages,
+    // Action sheets: what the Banque des Territoires brought to each (one statement per batch of sheets, one for the
+    // pages of every kind) and how each territory's records name sheets (one statement per batch of territories).
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
-    sheetSupports: pageLoader<EngineeringDB, RecordRow>(db, SPECS.ENGINEERING_SUPPORT, ACTION_SHEET_COLUMN),
-    sheetProjectManagerCofundings: pageLoader<EngineeringDB, RecordRow>(
-      db,
-      SPECS.PROJECT_MANAGER_COFUNDING,
-      ACTION_SHEET_COLUMN,
-    ),
-    sheetVteAids: pageLoader<EngineeringDB, RecordRow>(db, SPECS.VTE_AID, ACTION_SHEET_COLUMN),
-    sheetLoans: pageLoader<EngineeringDB, RecordRow>(db, SPECS.LOCAL_AUTHORITY_LOAN, ACTION_SHEET_COLUMN),
+    sheetSupports: sheetPages,
+    sheetProjectManagerCofundings: sheetPages,
+    sheetVteAids: sheetPages,
+    sheetLoans: sheetPages,
     linkCounts: linkCountsLoader(db, LINKED_TABLES),
   };
 }

@@ -61,6 +61,22 @@ export interface IndicatorTable {
   initial_date: string | null;
   unit: string;
 }
+/** A department's PGE totals and Baromètre indicator, computed at load (null columns: not in that source). */
+export interface DepartmentContextTable {
+  department_code: string;
+  pge_loan_count: number | null;
+  pge_amount_eur: number | null;
+  pge_c_loan_count: number | null;
+  pge_c_amount_eur: number | null;
+  pge_date: string | null;
+  indicator_id: string | null;
+  indicator_label: string | null;
+  indicator_value: number | null;
+  indicator_date: string | null;
+  indicator_initial_value: number | null;
+  indicator_initial_date: string | null;
+  indicator_unit: string | null;
+}
 
 export interface FinancingDB {
   territory: TerritoryTable;
@@ -69,6 +85,7 @@ export interface FinancingDB {
   financing: FinancingTable;
   pge_department: PgeTable;
   indicator_department: IndicatorTable;
+  department_context: DepartmentContextTable;
   dataset: DatasetRow;
 }
 
@@ -76,3 +93,4 @@ export type Financing = Selectable<FinancingTable>;
 export type NewFinancing = Insertable<FinancingTable>;
 export type Pge = Insertable<PgeTable>;
 export type Indicator = Selectable<IndicatorTable>;
+export type DepartmentContextRow = Selectable<DepartmentContextTable>;

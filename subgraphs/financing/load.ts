@@ -14,7 +14,7 @@ import { SAMPLE_VERSION } from './sample.ts';
 import { BAROMETRE_FILE, PGE_FILE, readIndicators, readPge } from './sources.ts';
 
 /** Bump when the loader's output changes (part of dataVersion). */
-const LOADER_VERSION = 'financing-loader-v3-keyset';
+const LOADER_VERSION = 'financing-loader-v4-department-context';
 
 /** Changes with the source files, the catalogue, the sample generator and the scale. */
 export function dataVersion(): string {

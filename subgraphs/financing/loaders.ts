@@ -1,6 +1,5 @@
-// Per-request DataLoaders of the financing subgraph: one SQL statement per batch of territories (two for a page of
-// financings: counts and rows, from the kit's pageLoader), whatever the number of territories.
-import DataLoader from 'dataloader';
+// Per-request DataLoaders of the financing subgraph: one SQL statement per batch of territories (a page of
+// financings too: rows and counts, from the kit's pageLoader), whatever the number of territories.
 import type { Kysely } from 'kysely';
 import {
   ACTION_SHEET_COLUMN,
@@ -8,17 +7,14 @@ import {
   sheetSummaryLoader,
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
-import { manyLoader, pageLoader } from '../runtime/loaders.ts';
+import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
 import { summaryLoader } from '../runtime/summaries.ts';
-import type { Financing, FinancingDB, Indicator } from './db.ts';
+import type { DepartmentContextRow, Financing, FinancingDB } from './db.ts';
 import { financingRecord } from './records.ts';
 import * as repository from './repository.ts';
 
-export interface DepartmentContext {
-  code: string;
-  pge: repository.PgeTotals | null;
-  indicator: Indicator | null;
-}
+/** A department's real context: a row of `department_context` (computed at load). */
+export type DepartmentContext = DepartmentContextRow;
 
 /** The record tables whose rows name action sheets, for the sheets' summaries and the link counts. */
 const LINKED_TABLES: LinkedTable[] = [{ table: 'financing', amountColumn: 'amount_eur' }];
@@ -29,26 +25,21 @@ export function createLoaders(db: Kysely<FinancingDB>) {
     // read from the summary tables the kit keeps (runtime/summaries.ts).
     figures: summaryLoader(db, financingRecord),
     financings: pageLoader<FinancingDB, Financing>(db, financingRecord),
-    // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, two per page of financings)
+    // Action sheets: what Bpifrance brought to each (one statement per batch of sheets, one per page of financings)
     // and how each territory's financings name sheets (one statement per batch of territories).
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
     sheetFinancings: pageLoader<FinancingDB, Financing>(db, financingRecord, ACTION_SHEET_COLUMN),
     linkCounts: linkCountsLoader(db, LINKED_TABLES),
+    /** The context of each territory's departments (those PGE or the Baromètre cover): one join per batch. */
     departmentsOfTerritory: manyLoader(
-      (ids: string[]) => repository.departmentsOf(db, ids),
+      (ids: string[]) => repository.departmentContextsOf(db, ids),
       (r) => r.territory_id,
     ),
-    /** PGE totals and the Baromètre indicator: two statements per batch of departments. */
-    departmentContext: new DataLoader<string, DepartmentContext | null>(async (keys) => {
-      const codes = [...keys];
-      const [pge, indicators] = await Promise.all([repository.pgeTotals(db, codes), repository.indicators(db, codes)]);
-      const pgeOf = new Map(pge.map((p) => [p.department_code, p]));
-      const indicatorOf = new Map(indicators.map((i) => [i.department_code, i]));
-      return codes.map((code) => {
-        const context = { code, pge: pgeOf.get(code) ?? null, indicator: indicatorOf.get(code) ?? null };
-        return context.pge || context.indicator ? context : null;
-      });
-    }),
+    /** A department's context, null when neither source covers it: one statement per batch of departments. */
+    departmentContext: oneLoader(
+      (codes: string[]) => repository.departmentContexts(db, codes),
+      (r) => r.department_code,
+    ),
   };
 }
 

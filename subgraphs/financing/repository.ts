@@ -4,15 +4,56 @@ import { sql, type Kysely } from 'kysely';
 import { insertMany } from '../runtime/database.ts';
 import type { PerimeterTerritory } from '../runtime/perimeters.ts';
 import type { CatalogueService } from './catalogue.ts';
-import type { FinancingDB, Indicator, NewFinancing, Pge } from './db.ts';
+import type { DepartmentContextRow, FinancingDB, Indicator, NewFinancing, Pge } from './db.ts';
 
-export function departmentsOf(db: Kysely<FinancingDB>, ids: string[]) {
+/** The context of each territory's departments covered by PGE or the Baromètre, in department code order. */
+export function departmentContextsOf(
+  db: Kysely<FinancingDB>,
+  ids: string[],
+): Promise<(DepartmentContextRow & { territory_id: string })[]> {
   return db
-    .selectFrom('territory_department')
-    .selectAll()
-    .where('territory_id', 'in', ids)
-    .orderBy('department_code')
+    .selectFrom('territory_department as td')
+    .innerJoin('department_context as dc', 'dc.department_code', 'td.department_code')
+    .selectAll('dc')
+    .select('td.territory_id')
+    .where('td.territory_id', 'in', ids)
+    .orderBy('td.territory_id')
+    .orderBy('td.department_code')
     .execute();
+}
+
+export function departmentContexts(db: Kysely<FinancingDB>, codes: string[]): Promise<DepartmentContextRow[]> {
+  return db.selectFrom('department_context').selectAll().where('department_code', 'in', codes).execute();
+}
+
+/** Each department's context from the published rows (the load's: reads then serve `department_context`). */
+async function computeDepartmentContexts(trx: Kysely<FinancingDB>, codes: string[]): Promise<DepartmentContextRow[]> {
+  const [pge, indicatorRows] = await Promise.all([pgeTotals(trx, codes), indicators(trx, codes)]);
+  const pgeOf = new Map(pge.map((p) => [p.department_code, p]));
+  const indicatorOf = new Map(indicatorRows.map((i) => [i.department_code, i]));
+  const number = (value: number | null | undefined) => (value == null ? null : Number(value));
+  return codes
+    .filter((code) => pgeOf.has(code) || indicatorOf.has(code))
+    .map((code) => {
+      const p = pgeOf.get(code);
+      const i = indicatorOf.get(code);
+      return {
+        department_code: code,
+        // PostgreSQL sums come back as strings.
+        pge_loan_count: number(p?.loan_count),
+        pge_amount_eur: number(p?.amount_eur),
+        pge_c_loan_count: number(p?.c_loan_count),
+        pge_c_amount_eur: number(p?.c_amount_eur),
+        pge_date: p?.date ?? null,
+        indicator_id: i?.indicator_id ?? null,
+        indicator_label: i?.label ?? null,
+        indicator_value: number(i?.value),
+        indicator_date: i?.date ?? null,
+        indicator_initial_value: number(i?.initial_value),
+        indicator_initial_date: i?.initial_date ?? null,
+        indicator_unit: i?.unit ?? null,
+      };
+    });
 }
 
 export interface PgeTotals {
@@ -61,6 +102,7 @@ export async function replaceData(
 ): Promise<void> {
   await trx.deleteFrom('financing').where('origin', '=', 'SAMPLE').execute();
   for (const table of [
+    'department_context',
     'indicator_department',
     'pge_department',
     'service_axis',
@@ -85,5 +127,12 @@ export async function replaceData(
   );
   await insertMany(trx, 'pge_department', data.pge);
   await insertMany(trx, 'indicator_department', data.indicators);
+  const codes = [...new Set([...data.pge, ...data.indicators].map((r) => r.department_code))].sort();
+  // Spread: insertMany takes plain records.
+  await insertMany(
+    trx,
+    'department_context',
+    (await computeDepartmentContexts(trx, codes)).map((row) => ({ ...row })),
+  );
   await insertMany(trx, 'financing', data.sample);
 }

@@ -4,7 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Kysely } from 'kysely';
 import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
-import { isKnownTerritory, parseTerritoryId, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
+import { findDepartment, isKnownTerritory, parseTerritoryId, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { dateFigure, figure, readTotals, type Figures, type TotalsGroup } from '../runtime/summaries.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
@@ -124,7 +124,10 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
   },
 
   Department: {
-    __resolveReference: (ref: { code: string }) => ({ code: ref.code }),
+    // No database access: the COG, as the territories subgraph loads it; unknown codes resolve to null as there.
+    __resolveReference: (ref: { code: string }) => (findDepartment(ref.code) ? { code: ref.code } : null),
+    // Shareable reference data (schema/CONVENTIONS.md): the same COG name as the territories subgraph's.
+    name: (d: { code: string }) => findDepartment(d.code)!.name,
     financingContext: (d: { code: string }, _: unknown, ctx: FinancingContext) =>
       ctx.loaders.departmentContext.load(d.code),
   },
@@ -176,11 +179,8 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
       (await groupsOf(ctx, s.territoryId, 'instrument'))
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(totalNode('instrument')),
-    async departments(s: Slice, _: unknown, ctx: FinancingContext) {
-      const links = await ctx.loaders.departmentsOfTerritory.load(s.territoryId);
-      const contexts = await ctx.loaders.departmentContext.loadMany(links.map((l) => l.department_code));
-      return contexts.filter((c): c is DepartmentContext => !!c && !(c instanceof Error));
-    },
+    departments: (s: Slice, _: unknown, ctx: FinancingContext) =>
+      ctx.loaders.departmentsOfTerritory.load(s.territoryId),
   },
 
   ActionSheet: {
@@ -225,26 +225,30 @@ export const resolvers: GraphQLResolverMap<FinancingContext> = {
   },
 
   DepartmentFinancingContext: {
-    department: (c: DepartmentContext) => ({ code: c.code }),
+    department: (c: DepartmentContext) => ({ code: c.department_code }),
     pge: (c: DepartmentContext) =>
-      c.pge && {
-        loanCount: Number(c.pge.loan_count),
-        amountEur: Number(c.pge.amount_eur),
-        manufacturingLoanCount: Number(c.pge.c_loan_count),
-        manufacturingAmountEur: Number(c.pge.c_amount_eur),
-        date: c.pge.date,
-        dataset: datasetById.get(DATASET_IDS.pge)!,
-      },
+      c.pge_date === null
+        ? null
+        : {
+            loanCount: Number(c.pge_loan_count),
+            amountEur: Number(c.pge_amount_eur),
+            manufacturingLoanCount: Number(c.pge_c_loan_count),
+            manufacturingAmountEur: Number(c.pge_c_amount_eur),
+            date: c.pge_date,
+            dataset: datasetById.get(DATASET_IDS.pge)!,
+          },
     franceRelanceIndustry: (c: DepartmentContext) =>
-      c.indicator && {
-        id: c.indicator.indicator_id,
-        label: c.indicator.label,
-        value: Number(c.indicator.value),
-        date: c.indicator.date,
-        initialValue: c.indicator.initial_value == null ? null : Number(c.indicator.initial_value),
-        initialDate: c.indicator.initial_date,
-        unit: c.indicator.unit,
-        dataset: datasetById.get(DATASET_IDS.barometre)!,
-      },
+      c.indicator_id === null
+        ? null
+        : {
+            id: c.indicator_id,
+            label: c.indicator_label,
+            value: Number(c.indicator_value),
+            date: c.indicator_date,
+            initialValue: c.indicator_initial_value == null ? null : Number(c.indicator_initial_value),
+            initialDate: c.indicator_initial_date,
+            unit: c.indicator_unit,
+            dataset: datasetById.get(DATASET_IDS.barometre)!,
+          },
   },
 };

@@ -1,5 +1,5 @@
-// Per-request DataLoaders of the programme subgraph: one SQL statement per batch of keys (two for a page of action
-// sheets per distinct filter: counts and rows, from the kit's pageLoader), whatever the number of territories.
+// Per-request DataLoaders of the programme subgraph: one SQL statement per batch of keys (the pages of action sheets
+// too, whatever their filters: rows and counts, from the kit's pageLoader), whatever the number of territories.
 import type { Kysely } from 'kysely';
 import { oneLoader, pageLoader } from '../runtime/loaders.ts';
 import type {

@@ -15,6 +15,10 @@ export interface RecruitmentTerritoryTable {
   communes_with_data: number;
   /** Sum of the COG populations of those communes. */
   population_covered: number;
+  /** JSON array of the territory's JobSeekerMonth, by month (the rows of `job_seeker_territory`, built at load). */
+  job_seekers: string;
+  /** JSON array of the territory's EmploymentBasin, most communes first (the rows of `territory_basin`). */
+  basins: string;
 }
 export interface TerritoryDepartmentTable {
   territory_id: string;
@@ -36,6 +40,17 @@ export interface JobSeekerTerritoryTable {
   territory_id: string;
   month: string;
   value: number;
+}
+/** One month of a territory's job-seeker series. */
+export interface JobSeekerMonth {
+  month: string;
+  value: number;
+}
+/** A basin of a territory, as its row carries it. */
+export interface EmploymentBasin {
+  basin_code: string;
+  basin_name: string;
+  commune_count: number;
 }
 /** A BMO hiring-needs basin and how many of the territory's communes lie in it. */
 export interface TerritoryBasinTable {

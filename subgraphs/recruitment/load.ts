@@ -8,7 +8,14 @@ import { writeDatasets } from '../runtime/migrations.ts';
 import { loadGeography, loadPerimeters } from '../runtime/perimeters.ts';
 import { sampleScale } from '../runtime/sample.ts';
 import { CATALOGUE, DATASETS } from './catalogue.ts';
-import type { NewJobSeekerTerritory, NewRecruitmentAction, NewTerritoryBasin, RecruitmentDB } from './db.ts';
+import type {
+  EmploymentBasin,
+  JobSeekerMonth,
+  NewJobSeekerTerritory,
+  NewRecruitmentAction,
+  NewTerritoryBasin,
+  RecruitmentDB,
+} from './db.ts';
 import { hiringCoverage, HIRING_NEEDS_FILE, readHiringNeeds } from './hiring-needs.ts';
 import {
   BMO_FILE,
@@ -24,7 +31,7 @@ import { SAMPLE_VERSION } from './sample.ts';
 import { BAROMETRE_FILE, readIndicators } from './sources.ts';
 
 /** Bump when the loader's output changes (part of dataVersion). */
-const LOADER_VERSION = 'recruitment-loader-v4-keyset';
+const LOADER_VERSION = 'recruitment-loader-v5-territory-card';
 
 /** Changes with the source files, the catalogue, the sample generator and the scale factor. */
 export function dataVersion(): string {
@@ -48,6 +55,15 @@ export async function load(trx: Kysely<RecruitmentDB>): Promise<void> {
   const basins: NewTerritoryBasin[] = [];
   for (const t of perimeters) {
     const js = territorySeries(t, series, populationOf);
+    const months: JobSeekerMonth[] = [...js.months]
+      .map(([month, value]) => ({ month, value }))
+      .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+    // Most communes first (territoryBasins' order).
+    const own: EmploymentBasin[] = territoryBasins(t.communeCodes, basinOf).map((b) => ({
+      basin_code: b.code,
+      basin_name: b.name,
+      commune_count: b.communeCount,
+    }));
     territories.push({
       id: t.id,
       phase: t.phase,
@@ -59,10 +75,12 @@ export async function load(trx: Kysely<RecruitmentDB>): Promise<void> {
       commune_count: t.communeCodes.length,
       communes_with_data: js.communesWithData,
       population_covered: js.populationCovered,
+      // The rows below, also on the territory's row (in the order its slice reads them): one read per batch.
+      job_seekers: JSON.stringify(months),
+      basins: JSON.stringify(own),
     });
-    for (const [month, value] of js.months) jobSeekerTerritories.push({ territory_id: t.id, month, value });
-    for (const b of territoryBasins(t.communeCodes, basinOf))
-      basins.push({ territory_id: t.id, basin_code: b.code, basin_name: b.name, commune_count: b.communeCount });
+    for (const m of months) jobSeekerTerritories.push({ territory_id: t.id, ...m });
+    for (const b of own) basins.push({ territory_id: t.id, ...b });
   }
   await replaceData(trx, {
     territories,

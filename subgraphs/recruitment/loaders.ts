@@ -1,5 +1,5 @@
-// Per-request DataLoaders of the recruitment subgraph: one SQL statement per batch of territories (two for a
-// page of actions: counts and rows, from the kit's pageLoader), whatever the number of territories.
+// Per-request DataLoaders of the recruitment subgraph: one SQL statement per batch of territories (a page of
+// actions too: rows and counts, from the kit's pageLoader), whatever the number of territories.
 import type { Kysely } from 'kysely';
 import {
   ACTION_SHEET_COLUMN,
@@ -24,21 +24,16 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (r) => r.territory_id,
     );
   return {
+    /** A territory with its job-seeker series and basins, for every part of its slice that reads them. */
     territory: oneLoader(
       (ids: string[]) => repository.territories(db, ids),
       (t) => t.id,
-    ),
-    dataset: oneLoader(
-      (ids: string[]) => repository.datasets(db, ids),
-      (d) => d.id,
     ),
     summary: oneLoader(
       (ids: string[]) => repository.summaries(db, ids),
       (s) => s.territory_id,
     ),
     services: byTerritory(repository.serviceTotals),
-    jobSeekers: byTerritory(repository.jobSeekers),
-    basins: byTerritory(repository.basins),
     indicators: byTerritory(repository.indicators),
     hiringGroups: byTerritory(repository.hiringGroups),
     hiringOccupations: byTerritory(repository.hiringOccupations),
@@ -47,7 +42,7 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (c) => c.territory_id,
     ),
     actions: pageLoader<RecruitmentDB, RecruitmentAction>(db, actionRecord),
-    // Action sheets: what France Travail brought to each (one statement per batch of sheets, two per page of
+    // Action sheets: what France Travail brought to each (one statement per batch of sheets, one per page of
     // actions) and how each territory's actions name sheets (one statement per batch of territories).
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
     sheetActions: pageLoader<RecruitmentDB, RecruitmentAction>(db, actionRecord, ACTION_SHEET_COLUMN),

@@ -9,8 +9,9 @@ import type {
   BmoNeed,
   BmoOccupation,
   DepartmentIndicator,
+  EmploymentBasin,
   HiringNeedsCoverage,
-  JobSeekerTerritory,
+  JobSeekerMonth,
   NewDepartmentIndicator,
   NewJobSeekerCommune,
   NewJobSeekerTerritory,
@@ -19,18 +20,26 @@ import type {
   NewTerritoryBasin,
   RecruitmentDB,
   RecruitmentTerritory,
-  TerritoryBasin,
 } from './db.ts';
 import type { CountColumns } from './hiring-needs.ts';
 
 type DB = Kysely<RecruitmentDB>;
 
-export function territories(db: DB, ids: string[]): Promise<RecruitmentTerritory[]> {
-  return db.selectFrom('recruitment_territory').selectAll().where('id', 'in', ids).execute();
-}
+/** A territory with its job-seeker series and basins read from their JSON columns. */
+export type TerritoryRow = Omit<RecruitmentTerritory, 'job_seekers' | 'basins'> & {
+  job_seekers: JobSeekerMonth[];
+  basins: EmploymentBasin[];
+};
+export const readTerritory = (row: RecruitmentTerritory): TerritoryRow => ({
+  ...row,
+  job_seekers: JSON.parse(row.job_seekers) as JobSeekerMonth[],
+  basins: JSON.parse(row.basins) as EmploymentBasin[],
+});
 
-export function datasets(db: DB, ids: string[]): Promise<DatasetRow[]> {
-  return db.selectFrom('dataset').selectAll().where('id', 'in', ids).execute();
+/** Territories with their series and basins (on their rows since migration 007): one statement per batch. */
+export async function territories(db: DB, ids: string[]): Promise<TerritoryRow[]> {
+  const rows = await db.selectFrom('recruitment_territory').selectAll().where('id', 'in', ids).execute();
+  return rows.map(readTerritory);
 }
 
 export function allDatasets(db: DB): Promise<DatasetRow[]> {
@@ -86,27 +95,6 @@ export function serviceTotals(db: DB, ids: string[]): Promise<ServiceRow[]> {
     ])
     .orderBy('territory_id')
     .orderBy('service_id')
-    .execute();
-}
-
-export function jobSeekers(db: DB, ids: string[]): Promise<JobSeekerTerritory[]> {
-  return db
-    .selectFrom('job_seeker_territory')
-    .selectAll()
-    .where('territory_id', 'in', ids)
-    .orderBy('territory_id')
-    .orderBy('month')
-    .execute();
-}
-
-export function basins(db: DB, ids: string[]): Promise<TerritoryBasin[]> {
-  return db
-    .selectFrom('territory_basin')
-    .selectAll()
-    .where('territory_id', 'in', ids)
-    .orderBy('territory_id')
-    .orderBy('commune_count', 'desc')
-    .orderBy('basin_code')
     .execute();
 }
 

@@ -19,13 +19,7 @@ import {
   type Axis,
   type CatalogueService,
 } from './catalogue.ts';
-import type {
-  DepartmentIndicator,
-  JobSeekerTerritory,
-  RecruitmentAction,
-  RecruitmentDB,
-  RecruitmentTerritory,
-} from './db.ts';
+import type { DepartmentIndicator, RecruitmentAction, RecruitmentDB, RecruitmentTerritory } from './db.ts';
 import { add, byKey, HIRING_NEEDS_DATASETS, HIRING_NEEDS_YEAR } from './hiring-needs.ts';
 import { FIRST_MONTH, LAST_MONTH } from './jobseekers.ts';
 import type { RecruitmentLoaders } from './loaders.ts';
@@ -87,7 +81,16 @@ function change(from: string, to: string, fromValue: number, toValue: number) {
   };
 }
 
-function coverage(t: RecruitmentTerritory) {
+/** A territory's job-seeker series and basins: on its row (one statement per batch of territories). */
+const jobSeekersOf = async (ctx: RecruitmentContext, id: string) =>
+  (await ctx.loaders.territory.load(id))?.job_seekers ?? [];
+const basinsOf = async (ctx: RecruitmentContext, id: string) => (await ctx.loaders.territory.load(id))?.basins ?? [];
+
+/** The datasets are the catalogue's (written at load from the same constant): no statement. */
+const datasetById = new Map(DATASETS.map((d) => [d.id, d]));
+const dataset = (id: string) => datasetById.get(id)!;
+
+function coverage(t: Omit<RecruitmentTerritory, 'job_seekers' | 'basins'>) {
   return {
     communesWithData: t.communes_with_data,
     communeCount: t.commune_count,
@@ -171,7 +174,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
             a.t.id.localeCompare(b.t.id),
         )
         .slice(0, first);
-      for (const r of ranked) ctx.loaders.territory.prime(r.t.id, r.t);
+      for (const r of ranked) ctx.loaders.territory.prime(r.t.id, repository.readTerritory(r.t));
       return ranked.map((r, index) => ({
         rank: index + 1,
         territory: { id: r.t.id },
@@ -230,16 +233,16 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, OPERATOR, PROVENANCE),
     async jobSeekers(s: Slice, args: { from?: string; to?: string }, ctx: RecruitmentContext) {
       const [from, to] = checkMonthRange(args.from, args.to);
-      return (await ctx.loaders.jobSeekers.load(s.territoryId)).filter((m) => m.month >= from && m.month <= to);
+      return (await jobSeekersOf(ctx, s.territoryId)).filter((m) => m.month >= from && m.month <= to);
     },
     async jobSeekersLatest(s: Slice, _: unknown, ctx: RecruitmentContext) {
-      const months = await ctx.loaders.jobSeekers.load(s.territoryId);
+      const months = await jobSeekersOf(ctx, s.territoryId);
       return months[months.length - 1] ?? null;
     },
     async jobSeekerChange(s: Slice, args: { from?: string; to?: string }, ctx: RecruitmentContext) {
       const [from, to] = checkMonthRange(args.from, args.to);
-      const months = await ctx.loaders.jobSeekers.load(s.territoryId);
-      const value = (month: string) => months.find((m: JobSeekerTerritory) => m.month === month)?.value;
+      const months = await jobSeekersOf(ctx, s.territoryId);
+      const value = (month: string) => months.find((m) => m.month === month)?.value;
       const f = value(from);
       const t = value(to);
       return f == null || t == null ? null : change(from, to, f, t);
@@ -251,7 +254,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
     },
     hiringNeeds: (s: Slice): Slice => ({ territoryId: s.territoryId }),
     async employmentBasins(s: Slice, _: unknown, ctx: RecruitmentContext) {
-      return (await ctx.loaders.basins.load(s.territoryId)).map((b) => ({
+      return (await basinsOf(ctx, s.territoryId)).map((b) => ({
         code: b.basin_code,
         name: b.basin_name,
         communeCount: b.commune_count,
@@ -277,25 +280,19 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
         };
       });
     },
-    datasets: (_: Slice, __: unknown, ctx: RecruitmentContext) =>
-      Promise.all(DATASETS.map((d) => ctx.loaders.dataset.load(d.id))),
+    datasets: () => DATASETS,
   },
 
   Service: {
     operator: () => OPERATOR,
-    dataset: async (s: CatalogueService, __: unknown, ctx: RecruitmentContext) =>
-      catalogueEntryDataset(
-        s.id,
-        (await ctx.loaders.dataset.load(CATALOGUE_DATASET_ID))!,
-        'recruitment',
-        'France Travail',
-      ),
+    dataset: (s: CatalogueService) =>
+      catalogueEntryDataset(s.id, dataset(CATALOGUE_DATASET_ID), 'recruitment', 'France Travail'),
   },
   ServiceMobilisation: {
-    dataset: (m: { datasetId: string }, _: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(m.datasetId),
+    dataset: (m: { datasetId: string }) => dataset(m.datasetId),
   },
   DepartmentIndicatorSeries: {
-    dataset: (m: { datasetId: string }, _: unknown, ctx: RecruitmentContext) => ctx.loaders.dataset.load(m.datasetId),
+    dataset: (m: { datasetId: string }) => dataset(m.datasetId),
   },
   // France Travail's own actions, written through the kit (token of FRANCE_TRAVAIL with scope recruitment:write).
   Mutation: {
@@ -332,8 +329,8 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
     service: (a: RecruitmentAction) => SERVICE_BY_ID.get(a.service_id),
     nafCode: (a: RecruitmentAction) => a.naf_code,
     employer: (a: RecruitmentAction) => (a.employer_siren ? { siren: a.employer_siren, name: a.employer_name } : null),
-    dataset: (a: RecruitmentAction, __: unknown, ctx: RecruitmentContext) =>
-      ctx.loaders.dataset.load(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
+    dataset: (a: RecruitmentAction) =>
+      dataset(a.origin === 'OPERATOR' ? DATASET_IDS.operatorActions : DATASET_IDS.actions),
   },
   TerritoryJobSeekerChange: {},
   HiringNeeds: {
@@ -377,7 +374,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
     },
     async basins(p: Slice, _: unknown, ctx: RecruitmentContext) {
       const [basins, rows] = await Promise.all([
-        ctx.loaders.basins.load(p.territoryId),
+        basinsOf(ctx, p.territoryId),
         ctx.loaders.hiringGroups.load(p.territoryId),
       ]);
       const byBasin = byKey(rows, (r) => r.basin_code);
@@ -403,7 +400,7 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
     async datasets(p: Slice, _: unknown, ctx: RecruitmentContext) {
       const coverage = await ctx.loaders.hiringCoverage.load(p.territoryId);
       const ids = HIRING_NEEDS_DATASETS.map((d) => d.id).slice(0, (coverage?.basin_count ?? 0) > 1 ? 2 : 1);
-      return Promise.all(ids.map((id) => ctx.loaders.dataset.load(id)));
+      return ids.map(dataset);
     },
   },
   HiringNeedsOccupation: {

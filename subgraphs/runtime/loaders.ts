@@ -44,8 +44,10 @@ export function manyLoader<K extends string | number, V>(
 /** Arguments of a record page: size, cursor and the filters the record kind declares. */
 export type PageArgs = { first?: number | null; after?: string | null } & Record<string, unknown>;
 
-/** A validated page request; `filters` (with `first` and `after`) is also the batching key. */
+/** A validated page request; `kind`, `filters`, `first` and `after` are also the batching key. */
 export interface PageRequest {
+  /** The record kind (`RecordSpec.kind`) whose pages these are. */
+  kind: string;
   /** The value of the pages' partition column: a territory id, or an action sheet id for a sheet's pages. */
   partition: string;
   first: number;
@@ -65,6 +67,7 @@ export interface Page<R> {
 export function pageRequest(spec: RecordSpec, partition: string, args: PageArgs): PageRequest {
   const order = orderOf(spec);
   return {
+    kind: spec.kind,
     partition,
     first: pageSize(args.first),
     after: decodeKeyset(
@@ -81,23 +84,11 @@ function orderOf(spec: RecordSpec) {
   return spec.order;
 }
 
-/**
- * Pages of a record kind per (territory, filter), for one request: the keys of one request are grouped by
- * distinct filter and each group costs two statements (counts and rows) whatever the number of territories.
- * Rows come in the spec's stable order; the cursor is the order's values of the last row (keyset).
- * `partition`: the column grouping the pages, the territory by default (`action_sheet_id` for a sheet's records).
- */
-export function pageLoader<DB, R extends Row = Row>(
-  db: Kysely<DB>,
-  spec: RecordSpec,
-  partition?: string,
-): DataLoader<PageRequest, Page<R>, string> {
+/** One page group's statement: its rows numbered in the kind's order, with their partition's count. */
+function pageGroupQuery(spec: RecordSpec, part: string, request: PageRequest, ids: string[], group: number) {
   const order = orderOf(spec);
-  const part = partition ?? spec.territoryColumn!;
-  const filterOf = (k: PageRequest) => JSON.stringify([k.first, k.after, k.filters]);
-  const ref = (column: string, alias = 't') => sql.ref(`${alias}.${column}`);
-  const orderBy = (alias: string) =>
-    sql.join(order.map((c) => (c.descending ? sql`${ref(c.column, alias)} desc` : ref(c.column, alias))));
+  const ref = (column: string) => sql.ref(`t.${column}`);
+  const orderBy = sql.join(order.map((c) => (c.descending ? sql`${ref(c.column)} desc` : ref(c.column))));
   // Strictly after the cursor in the order: a row comparison when every column ascends, else column by column.
   const afterCursor = (values: CursorValue[]) =>
     order.some((c) => c.descending)
@@ -114,55 +105,84 @@ export function pageLoader<DB, R extends Row = Row>(
           sql` or `,
         )})`
       : sql`(${sql.join(order.map((c) => ref(c.column)))}) > (${sql.join(values)})`;
+  const where = [
+    sql`${ref(part)} in (${sql.join(ids)})`,
+    ...filterConditions(spec.filters ?? {}, request.filters, 't'),
+  ];
+  // Rows strictly after the cursor come after all the others in the page order, so the page is the rows numbered
+  // past `kit_before` (the rows not after the cursor); the row numbered `kit_before` itself comes along so that a
+  // partition with nothing after the cursor still tells its total.
+  const before = request.after
+    ? sql`sum(case when ${afterCursor(request.after)} then 0 else 1 end) over (partition by ${ref(part)})`
+    : sql`0`;
+  return sql`select p.*, ${sql.lit(group)} as kit_group from (select t.*, row_number() over (partition by ${ref(part)} order by ${orderBy}) as kit_rn, count(*) over (partition by ${ref(part)}) as kit_total, ${before} as kit_before from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)}) as p where p.kit_rn >= p.kit_before and p.kit_rn <= p.kit_before + ${request.first + 1}`;
+}
+
+/**
+ * Pages per (territory, kind, filter) for one request, of one record kind or of several kinds sharing a table (e.g.
+ * engineering's four kinds): every page of a batch — any number of territories, kinds and distinct filters — costs
+ * ONE statement, the groups' selects joined by `union all`, each row with its partition's count (window functions).
+ * Rows come in the spec's stable order; the cursor is the order's values of the last row (keyset).
+ * `partition`: the column grouping the pages, the territory by default (`action_sheet_id` for a sheet's records).
+ */
+export function pageLoader<DB, R extends Row = Row>(
+  db: Kysely<DB>,
+  specs: RecordSpec | readonly RecordSpec[],
+  partition?: string,
+): DataLoader<PageRequest, Page<R>, string> {
+  const list: readonly RecordSpec[] = Array.isArray(specs) ? specs : [specs as RecordSpec];
+  const byKind = new Map(list.map((s) => [s.kind, s]));
+  for (const spec of list) {
+    orderOf(spec);
+    if (spec.table !== list[0]!.table || spec.territoryColumn !== list[0]!.territoryColumn)
+      throw new Error(`pageLoader: record kinds ${list.map((s) => s.kind).join(', ')} do not share one table`);
+  }
+  const part = partition ?? list[0]!.territoryColumn!;
+  const groupOf = (k: PageRequest) => JSON.stringify([k.kind, k.first, k.after, k.filters]);
   return new DataLoader<PageRequest, Page<R>, string>(
     async (keys) => {
-      const groups = new Map<string, { request: PageRequest; ids: Set<string> }>();
+      const groups = new Map<string, { request: PageRequest; spec: RecordSpec; ids: Set<string> }>();
       for (const key of keys) {
-        const group = groups.get(filterOf(key)) ?? { request: key, ids: new Set<string>() };
+        const spec = byKind.get(key.kind);
+        if (!spec) throw new Error(`pageLoader: no record kind ${key.kind} here (${[...byKind.keys()].join(', ')})`);
+        const group = groups.get(groupOf(key)) ?? { request: key, spec, ids: new Set<string>() };
         group.ids.add(key.partition);
-        groups.set(filterOf(key), group);
+        groups.set(groupOf(key), group);
+      }
+      const batch = [...groups.values()];
+      const rows = await sql<
+        R & { kit_group: number; kit_rn: number; kit_total: number; kit_before: number }
+      >`${sql.join(
+        batch.map((g, i) => pageGroupQuery(g.spec, part, g.request, [...g.ids], i)),
+        sql` union all `,
+      )}`.execute(db);
+      // Rows by group and partition, in page order (a union has no order of its own).
+      const found = new Map<string, { rn: number; row: R }[]>();
+      const counts = new Map<string, number>();
+      for (const { kit_group: group, kit_rn: rn, kit_total: total, kit_before: skipped, ...row } of rows.rows) {
+        const at = `${Number(group)}|${String(row[part])}`;
+        counts.set(at, Number(total));
+        if (Number(rn) <= Number(skipped)) continue;
+        const bucket = found.get(at) ?? [];
+        bucket.push({ rn: Number(rn), row: row as unknown as R });
+        found.set(at, bucket);
       }
       const pages = new Map<string, Page<R>>();
-      await Promise.all(
-        [...groups].map(async ([filter, { request, ids }]) => {
-          const where = [
-            sql`${ref(part)} in (${sql.join([...ids])})`,
-            ...filterConditions(spec.filters ?? {}, request.filters, 't'),
-          ];
-          const after = request.after ? sql` and ${afterCursor(request.after)}` : sql``;
-          const [counts, rows] = await Promise.all([
-            sql<{
-              territory: string;
-              n: number;
-            }>`select ${ref(part)} as territory, count(*) as n from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)} group by ${ref(part)}`.execute(
-              db,
-            ),
-            sql<
-              R & { kit_rn: number }
-            >`select * from (select t.*, row_number() over (partition by ${ref(part)} order by ${orderBy('t')}) as kit_rn from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)}${after}) as p where p.kit_rn <= ${request.first + 1} order by ${ref(part, 'p')}, ${orderBy('p')}`.execute(
-              db,
-            ),
-          ]);
-          const countOf = new Map(counts.rows.map((c) => [String(c.territory), Number(c.n)]));
-          const rowsOf = groupBy(
-            rows.rows.map(({ kit_rn: _rn, ...row }) => row as unknown as R),
-            (r) => String(r[part]),
-          );
-          for (const id of ids) {
-            const list = rowsOf.get(id) ?? [];
-            const pageRows = list.slice(0, request.first);
-            const last = pageRows[pageRows.length - 1];
-            pages.set(`${id}|${filter}`, {
-              totalCount: countOf.get(id) ?? 0,
-              rows: pageRows,
-              hasNextPage: list.length > request.first,
-              endCursor: last ? encodeKeyset(order.map((c) => last[c.column] as CursorValue)) : null,
-            });
-          }
-        }),
-      );
-      return keys.map((k) => pages.get(`${k.partition}|${filterOf(k)}`)!);
+      batch.forEach(({ request, spec, ids }, group) => {
+        for (const id of ids) {
+          const after = (found.get(`${group}|${id}`) ?? []).sort((a, b) => a.rn - b.rn).map((f) => f.row);
+          const pageRows = after.slice(0, request.first);
+          const last = pageRows[pageRows.length - 1];
+          pages.set(`${id}|${groupOf(request)}`, {
+            totalCount: counts.get(`${group}|${id}`) ?? 0,
+            rows: pageRows,
+            hasNextPage: after.length > request.first,
+            endCursor: last ? encodeKeyset(orderOf(spec).map((c) => last[c.column] as CursorValue)) : null,
+          });
+        }
+      });
+      return keys.map((k) => pages.get(`${k.partition}|${groupOf(k)}`)!);
     },
-    { cacheKeyFn: (k) => `${k.partition}|${filterOf(k)}` },
+    { cacheKeyFn: (k) => `${k.partition}|${groupOf(k)}` },
   );
 }

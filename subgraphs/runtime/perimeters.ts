@@ -212,3 +212,12 @@ let byId: Map<string, PerimeterTerritory> | undefined;
 export function findTerritory(id: string): PerimeterTerritory | undefined {
   return (byId ??= new Map(loadPerimeters().map((t) => [t.id, t]))).get(id);
 }
+
+let departmentByCode: Map<string, GeoDepartment> | undefined;
+/**
+ * A department of the COG (the geography the territories subgraph loads); undefined for an unknown code. Subgraphs
+ * that answer the shareable `Department.name` read it here, so that every copy is the same (schema/CONVENTIONS.md).
+ */
+export function findDepartment(code: string): GeoDepartment | undefined {
+  return (departmentByCode ??= new Map(loadGeography().departments.map((d) => [d.code, d]))).get(code);
+}

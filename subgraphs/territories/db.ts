@@ -32,6 +32,12 @@ export interface TerritoryRow {
   commune_count: number;
   groupement_count: number;
   position: number;
+  /** The region's name (migration 004: the territory's geography on its row, built at load). */
+  region_name: string;
+  /** JSON array of the territory's DepartmentRow, in code order. */
+  departments: string;
+  /** JSON array of the territory's GroupementRow, in the perimeter's order. */
+  groupements: string;
 }
 
 /**

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { insertMany } from '../runtime/database.ts';
 import { writeDatasets, type DatasetRow } from '../runtime/migrations.ts';
-import { loadGeography, loadPerimeters, PHASES } from '../runtime/perimeters.ts';
-import { searchable, type TerritoriesDB } from './db.ts';
+import { loadGeography, loadPerimeters, PHASES, type GeoGroupement } from '../runtime/perimeters.ts';
+import { searchable, type DepartmentRow, type GroupementRow, type TerritoriesDB } from './db.ts';
 import { GEOMETRY_FILE, readGeometries } from './geometry.ts';
 import { phaseLinks } from './phase-links.ts';
 
@@ -40,7 +40,7 @@ export function dataVersion(): string {
   for (const phase of PHASES)
     hash.update(readFileSync(new URL(`../runtime/reference/ti-${phase}-groupements.csv`, import.meta.url)));
   for (const phase of PHASES) hash.update(readFileSync(GEOMETRY_FILE(phase)));
-  hash.update('loader-v3-phase-links');
+  hash.update('loader-v4-territory-card');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -85,16 +85,17 @@ export async function load(db: Kysely<TerritoriesDB>): Promise<void> {
   );
 
   const groupements = new Map(territories.flatMap((t) => t.groupements).map((g) => [g.siren, g]));
+  const groupementRow = (g: GeoGroupement): GroupementRow => ({
+    siren: g.siren,
+    name: g.name,
+    nature: g.nature,
+    population: g.population,
+    commune_count: g.communes.length,
+  });
   await insertMany(
     db,
     'groupement',
-    [...groupements.values()].map((g) => ({
-      siren: g.siren,
-      name: g.name,
-      nature: g.nature,
-      population: g.population,
-      commune_count: g.communes.length,
-    })),
+    [...groupements.values()].map((g) => ({ ...groupementRow(g) })),
   );
   await insertMany(
     db,
@@ -102,6 +103,13 @@ export async function load(db: Kysely<TerritoriesDB>): Promise<void> {
     [...groupements.values()].flatMap((g) => g.communes.map((code) => ({ siren: g.siren, commune_code: code }))),
   );
 
+  const regionName = new Map(geo.regions.map((r) => [r.code, r.name]));
+  const departmentRow = new Map(
+    geo.departments.map((d): [string, DepartmentRow] => [
+      d.code,
+      { code: d.code, name: d.name, region_code: d.regionCode },
+    ]),
+  );
   await insertMany(
     db,
     'territory',
@@ -116,6 +124,10 @@ export async function load(db: Kysely<TerritoriesDB>): Promise<void> {
       commune_count: t.communeCodes.length,
       groupement_count: t.groupements.length,
       position,
+      // The rows the tables below hold for the territory, as its page reads them (one read per batch).
+      region_name: regionName.get(t.regionCode) ?? '',
+      departments: JSON.stringify(t.departmentCodes.flatMap((code) => departmentRow.get(code) ?? [])),
+      groupements: JSON.stringify(t.groupements.map(groupementRow)),
     })),
   );
   await insertMany(

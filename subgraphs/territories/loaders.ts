@@ -1,15 +1,8 @@
-// Per-request DataLoaders of the territories subgraph: one SQL statement per batch.
+// Per-request DataLoaders of the territories subgraph: one SQL statement per batch. A territory's region, departments
+// and groupements come on its row (migration 004), so they need no loader.
 import type { Kysely } from 'kysely';
 import { manyLoader, oneLoader } from '../runtime/loaders.ts';
-import type {
-  CommuneRow,
-  DepartmentRow,
-  GroupementRow,
-  PhaseLinkRow,
-  RegionRow,
-  TerritoriesDB,
-  TerritoryRow,
-} from './db.ts';
+import type { CommuneRow, DepartmentRow, PhaseLinkRow, RegionRow, TerritoriesDB, TerritoryRow } from './db.ts';
 
 export function createLoaders(db: Kysely<TerritoriesDB>) {
   return {
@@ -28,30 +21,6 @@ export function createLoaders(db: Kysely<TerritoriesDB>) {
     commune: oneLoader<string, CommuneRow>(
       (codes) => db.selectFrom('commune').selectAll().where('code', 'in', codes).execute(),
       (c) => c.code,
-    ),
-    groupementsOfTerritory: manyLoader<string, GroupementRow & { territory_id: string }>(
-      (ids) =>
-        db
-          .selectFrom('territory_groupement as tg')
-          .innerJoin('groupement as g', 'g.siren', 'tg.siren')
-          .selectAll('g')
-          .select('tg.territory_id')
-          .where('tg.territory_id', 'in', ids)
-          .orderBy('tg.position')
-          .execute(),
-      (g) => g.territory_id,
-    ),
-    departmentsOfTerritory: manyLoader<string, DepartmentRow & { territory_id: string }>(
-      (ids) =>
-        db
-          .selectFrom('territory_department as td')
-          .innerJoin('department as d', 'd.code', 'td.department_code')
-          .selectAll('d')
-          .select('td.territory_id')
-          .where('td.territory_id', 'in', ids)
-          .orderBy('d.code')
-          .execute(),
-      (d) => d.territory_id,
     ),
     communesOfTerritory: manyLoader<string, CommuneRow & { territory_id: string }>(
       (ids) =>

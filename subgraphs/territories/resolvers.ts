@@ -93,22 +93,34 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
         const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         filtered = filtered.where(sql<boolean>`search_name like ${pattern} escape '\\'`);
       }
-      const [count, rows] = await Promise.all([
-        filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        filtered
-          .selectAll()
-          .where('position', '>', afterPosition)
-          .orderBy('position')
-          .limit(first + 1)
-          .execute(),
-      ]);
-      const nodes = rows.slice(0, first);
+      // One statement for the page and the total, as the kit's pages (runtime/loaders.ts): the territories up to the
+      // cursor are counted (`kit_before`) and the last of them comes along, so that the total is known even when
+      // nothing follows the cursor.
+      const numbered = filtered
+        .selectAll()
+        .select([
+          sql<number>`row_number() over (order by position)`.as('kit_rn'),
+          sql<number>`count(*) over ()`.as('kit_total'),
+          sql<number>`sum(case when position > ${afterPosition} then 0 else 1 end) over ()`.as('kit_before'),
+        ])
+        .as('p');
+      const rows = await ctx.db
+        .selectFrom(numbered)
+        .selectAll()
+        .where(sql<boolean>`kit_rn >= kit_before and kit_rn <= kit_before + ${first + 1}`)
+        .orderBy('position')
+        .execute();
+      const totalCount = Number(rows[0]?.kit_total ?? 0);
+      const after = rows
+        .filter((r) => Number(r.kit_rn) > Number(r.kit_before))
+        .map(({ kit_rn: _rn, kit_total: _total, kit_before: _before, ...row }) => row);
+      const nodes = after.slice(0, first);
       for (const row of nodes) ctx.loaders.territory.prime(row.id, row);
       const last = nodes[nodes.length - 1];
       return {
-        totalCount: Number(count.n),
+        totalCount,
         nodes,
-        pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeKeyset([last.position]) : null },
+        pageInfo: { hasNextPage: after.length > first, endCursor: last ? encodeKeyset([last.position]) : null },
       };
     },
 
@@ -198,11 +210,10 @@ export const resolvers: GraphQLResolverMap<TerritoriesContext> = {
   Territory: {
     // Unknown ids resolve to null, as the federation spec expects for _entities.
     __resolveReference: (ref: { id: string }, ctx: TerritoriesContext) => ctx.loaders.territory.load(ref.id),
-    region: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.region.load(t.region_code),
-    departments: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) =>
-      ctx.loaders.departmentsOfTerritory.load(t.id),
-    groupements: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) =>
-      ctx.loaders.groupementsOfTerritory.load(t.id),
+    // The territory's geography is on its row (built at load, migration 004): no further statement.
+    region: (t: TerritoryRow): RegionRow => ({ code: t.region_code, name: t.region_name }),
+    departments: (t: TerritoryRow) => JSON.parse(t.departments) as DepartmentRow[],
+    groupements: (t: TerritoryRow) => JSON.parse(t.groupements) as GroupementRow[],
     groupementCount: (t: TerritoryRow) => t.groupement_count,
     communeCount: (t: TerritoryRow) => t.commune_count,
     communes: (t: TerritoryRow, _: unknown, ctx: TerritoriesContext) => ctx.loaders.communesOfTerritory.load(t.id),

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/harness.ts';
 import type { FinancingContext } from '../resolvers.ts';
-import { loadPerimeters } from '../../runtime/perimeters.ts';
+import { loadGeography, loadPerimeters } from '../../runtime/perimeters.ts';
 import financing from '../subgraph.ts';
 
 const rows = (file: string) =>
@@ -85,13 +85,24 @@ describe('departmental context (REAL data)', () => {
     expect(expectedPge('01').manufacturingLoanCount).toBe(718);
   });
 
-  it('an unknown department has no financing context', async () => {
-    const r = await sg.execute<{ _entities: { financingContext: unknown }[] }>(
-      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { pge { loanCount } } } } }`,
-      { r: [{ __typename: 'Department', code: '99' }] },
+  it('an unknown department resolves to null, as in the territories subgraph; a known one without data has no context', async () => {
+    const r = await sg.execute<{ _entities: ({ code: string; name: string; financingContext: unknown } | null)[] }>(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code name financingContext { pge { loanCount } } } } }`,
+      { r: ['99', '01'].map((code) => ({ __typename: 'Department', code })) },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!._entities[0]!.financingContext).toBeNull();
+    expect(r.data!._entities[0]).toBeNull();
+    expect(r.data!._entities[1]).toMatchObject({ code: '01', name: 'Ain' });
+    // A COG department that neither PGE nor the Baromètre covers (overseas collectivities such as 977): a
+    // department, with no context.
+    const covered = new Set([...pgeRows.map((p) => p.dep), ...barometreRows.map((b) => b.code_departement)]);
+    const uncovered = loadGeography().departments.find((d) => !covered.has(d.code));
+    expect(uncovered).toBeDefined();
+    const u = await sg.execute<{ _entities: { code: string; financingContext: unknown }[] }>(
+      `query($r:[_Any!]!){ _entities(representations:$r){ ... on Department { code financingContext { pge { loanCount } } } } }`,
+      { r: [{ __typename: 'Department', code: uncovered!.code }] },
+    );
+    expect(u.data!._entities).toEqual([{ code: uncovered!.code, financingContext: null }]);
   });
 
   it("a territory's slice lists the context of each of its departments", async () => {

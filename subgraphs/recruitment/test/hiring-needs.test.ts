@@ -162,7 +162,8 @@ describe('hiring needs (BMO 2024)', () => {
       expect(c.territoryShareOfBasins).toBeGreaterThan(0);
       expect(c.territoryShareOfBasins).toBeLessThanOrEqual(1);
     }
-    // Every territory of both phases in a constant number of statements (groups, occupations, coverage, basins, datasets).
+    // Every territory of both phases in a constant number of statements (groups, occupations, coverage, the territories
+    // with their basins).
     expect(statements).toBeLessThanOrEqual(6);
   });
 
