@@ -22,9 +22,9 @@ export const STUDY_KINDS = ['STRATEGIC_STUDY', 'SECTOR_STUDY', 'INVESTMENT_PROJE
 export type StudyKind = (typeof STUDY_KINDS)[number];
 
 /**
- * One table for every record kind (single-table inheritance): summaries, services and totals are
- * then one GROUP BY each. Kind-specific columns are null for the other kinds. Pages of a kind walk
- * (territory_id, record_kind, date, reference) with keyset cursors.
+ * One table for every record kind (single-table inheritance): the kinds share one set of summaries (records.ts
+ * `engineeringSummary`), so figures across kinds are exact. Kind-specific columns are null for the other kinds.
+ * Pages of a kind walk (territory_id, record_kind, date, reference) with keyset cursors.
  */
 export interface EngineeringRecordTable {
   reference: string;

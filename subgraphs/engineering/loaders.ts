@@ -1,6 +1,6 @@
-// Per-request DataLoaders of the engineering subgraph: one SQL statement per batch of territories for the figures, one
-// for the pages of every kind (rows and counts, the kit's pageLoader over the shared table), whatever the number of
-// territories.
+// Per-request DataLoaders of the engineering subgraph: one SQL statement per batch of territories for the figures (the
+// kit's summary tables), one for the pages of every kind (rows and counts, the kit's pageLoader over the shared
+// table), whatever the number of territories.
 import type { Kysely } from 'kysely';
 import {
   ACTION_SHEET_COLUMN,
@@ -8,10 +8,10 @@ import {
   sheetSummaryLoader,
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
-import { manyLoader, pageLoader } from '../runtime/loaders.ts';
+import { pageLoader } from '../runtime/loaders.ts';
+import { summaryLoader } from '../runtime/summaries.ts';
 import type { EngineeringDB, RecordRow } from './db.ts';
-import { SPECS } from './records.ts';
-import * as repository from './repository.ts';
+import { SPECS, SUMMARIES } from './records.ts';
 
 /** The record table whose rows name action sheets (the four kinds share it), for sheet summaries and link counts. */
 const LINKED_TABLES: LinkedTable[] = [{ table: 'engineering_record', amountColumn: 'amount_eur' }];
@@ -23,11 +23,11 @@ export function createLoaders(db: Kysely<EngineeringDB>) {
   const pages = pageLoader<EngineeringDB, RecordRow>(db, kinds);
   const sheetPages = pageLoader<EngineeringDB, RecordRow>(db, kinds, ACTION_SHEET_COLUMN);
   return {
-    /** Figures per (territory, service): summary, services and per-kind totals all read this one statement. */
-    servicesOfTerritory: manyLoader(
-      (ids: string[]) => repository.serviceFigures(db, ids),
-      (r) => r.territory_id,
-    ),
+    /**
+     * Figures per (territory, level): summary, services and per-kind totals all read one statement per batch of
+     * territories, from the summary tables the kit keeps (runtime/summaries.ts).
+     */
+    figures: summaryLoader(db, SUMMARIES),
     supports: pages,
     projectManagerCofundings: pages,
     vteAids: pages,

@@ -8,6 +8,7 @@ import { clientError } from '../runtime/errors.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
 import { findTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
 import type { FieldProblem, FieldSpec, RecordSpec, Row } from '../runtime/records.ts';
+import { totalsLevels, type SummarySpec } from '../runtime/summaries.ts';
 import { loadCatalogue, serviceById, serviceOfKind } from './catalogue.ts';
 import { STATUSES, STUDY_KINDS, type RecordKind } from './db.ts';
 import { GREEN_VTE_AID_EUR, sampleOfKind, VTE_AID_EUR, vteAidAmount } from './sample.ts';
@@ -206,6 +207,38 @@ function baseRow(
 const num = (v: unknown) => (v == null ? null : Number(v));
 
 /**
+ * The figures kept per group by the kit (runtime/summaries.ts), in every write's and import's transaction: per
+ * territory and service (the slice's summary, services and per-kind totals: a kind is one service), and the totals by
+ * phase, region and territory. The four kinds share one table and these summaries (`name`): a group's figures are over
+ * all its records whatever their kind, so distinct beneficiaries and territories across kinds are exact, not summed.
+ */
+export const engineeringSummary: SummarySpec = {
+  name: 'engineering-record',
+  version: 'engineering-summary-v1',
+  measures: {
+    records: { kind: 'count' },
+    declared: { kind: 'count', when: (r) => r.origin === 'OPERATOR' },
+    amount: { kind: 'sum', column: 'amount_eur' },
+    beneficiaries: { kind: 'distinct', column: 'beneficiary_siren' },
+    territories: { kind: 'distinct', column: 'territory_id' },
+    firstDate: { kind: 'first', column: 'date' },
+    lastDate: { kind: 'last', column: 'date' },
+  },
+  levels: {
+    service: {
+      groups: (r) => [String(r.service_id)],
+      perTerritory: true,
+      measures: ['records', 'declared', 'amount', 'beneficiaries', 'firstDate', 'lastDate'],
+    },
+    ...totalsLevels(
+      (r) => String(r.territory_id),
+      (r) => serviceById(String(r.service_id))?.axes ?? [],
+      ['records', 'declared', 'amount', 'beneficiaries', 'territories'],
+    ),
+  },
+};
+
+/**
  * What the four kinds share in the kit: one table, ownership (the operator's declared records of this kind; the
  * sample is nobody's to write), the reserved sample references, the pages' partition, order and filters, the sample.
  */
@@ -251,6 +284,7 @@ function kindSpec(kind: RecordKind): Omit<RecordSpec, 'kind' | 'fields' | 'check
       ...KIND_FILTERS[kind],
     },
     sample: (scale) => sampleOfKind(kind, scale),
+    summary: engineeringSummary,
     checkIncomplete: true,
     // The action sheet named is checked with the programme subgraph before the write (runtime/action-sheets.ts).
     ...ACTION_SHEET_LINK,
@@ -469,3 +503,5 @@ export const SPECS: Record<RecordKind, RecordSpec> = {
   LOCAL_AUTHORITY_LOAN: localAuthorityLoanSpec,
 };
 export const RECORD_SPECS: RecordSpec[] = Object.values(SPECS);
+/** The four kinds' shared summaries, read through any of them (the kit's readers take a record kind). */
+export const SUMMARIES: RecordSpec = engineeringSupportSpec;

@@ -13,6 +13,7 @@ import {
 } from '../runtime/provenance.ts';
 import type { Row } from '../runtime/records.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { dateFigure, figure, readTotals, type Figures, type TotalsGroup } from '../runtime/summaries.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import {
   DATASET_OPERATOR,
@@ -27,9 +28,7 @@ import {
 } from './catalogue.ts';
 import { RECORD_KINDS, type EngineeringDB, type RecordKind, type RecordRow } from './db.ts';
 import type { EngineeringLoaders } from './loaders.ts';
-import { SPECS } from './records.ts';
-import type { ServiceFigures, TotalsGroup } from './repository.ts';
-import * as repository from './repository.ts';
+import { SPECS, SUMMARIES } from './records.ts';
 
 export interface EngineeringContext extends SubgraphContext {
   db: Kysely<EngineeringDB>;
@@ -49,17 +48,20 @@ interface SheetSlice {
   sheetId: string;
 }
 
-/** The mobilised services of a territory, in catalogue order. */
+/** A territory's figures per service (its records of every kind), from the kit's summaries. */
+async function serviceFigures(slice: Slice, ctx: EngineeringContext): Promise<Map<string, Figures>> {
+  return ctx.loaders.figures.load({ territory: slice.territoryId, level: 'service' });
+}
+
+/** The mobilised services of a territory (at least one record), in catalogue order. */
 async function mobilisations(
   slice: Slice,
   ctx: EngineeringContext,
-): Promise<(ServiceFigures & { service: CatalogueService })[]> {
-  const figures = new Map(
-    (await ctx.loaders.servicesOfTerritory.load(slice.territoryId)).map((f) => [f.service_id, f]),
-  );
+): Promise<{ f: Figures; service: CatalogueService }[]> {
+  const figures = await serviceFigures(slice, ctx);
   return loadCatalogue().flatMap((service) => {
     const f = figures.get(service.id);
-    return f ? [{ ...f, service }] : [];
+    return f && figure(f, 'records') > 0 ? [{ f, service }] : [];
   });
 }
 
@@ -124,6 +126,10 @@ const PROVENANCE: RecordProvenance = {
   declared: datasetById(DATASET_OPERATOR),
 };
 
+/** Provenance of figures over a group's records, from its counts (records, of which declared by the operator). */
+const provenanceOf = (f: Figures | undefined) =>
+  provenanceOfCounts(figure(f, 'records'), figure(f, 'declared'), PROVENANCE);
+
 export const resolvers: GraphQLResolverMap<EngineeringContext> = {
   ...provenanceResolvers(
     ['PanierSummary', 'PanierTotal', 'EngineeringKindTotal', 'ActionSheetSummary', 'ActionSheetLinkSummary'],
@@ -142,15 +148,17 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       args: { by: TotalsGroup; phase?: PhaseId | null; axis?: Axis | null },
       ctx: EngineeringContext,
     ) {
-      const rows = await repository.totals(ctx.db, args);
-      return rows.map((r) => ({
+      // Read from the summaries (O(groups)): a group is there when it holds records, of any kind.
+      const rows = await readTotals(ctx.db, SUMMARIES, args);
+      return rows.map(({ key, figures: f }) => ({
         operator: OPERATOR,
         group: args.by,
-        key: String(r.key),
-        territoryCount: Number(r.territory_count),
-        recordCount: Number(r.record_count),
-        amountEur: Number(r.amount_eur),
-        beneficiaryCount: Number(r.beneficiary_count),
+        key,
+        provenance: provenanceOf(f),
+        territoryCount: figure(f, 'territories'),
+        recordCount: figure(f, 'records'),
+        amountEur: figure(f, 'amount'),
+        beneficiaryCount: figure(f, 'beneficiaries'),
       }));
     },
 
@@ -159,7 +167,8 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: EngineeringContext,
     ) {
-      const withRecords = await repository.territoriesWithRecords(ctx.db, phase);
+      const totals = await readTotals(ctx.db, SUMMARIES, { by: 'TERRITORY', phase });
+      const withRecords = new Set(totals.filter((t) => figure(t.figures, 'records') > 0).map((t) => t.key));
       return loadPerimeters()
         .filter((t) => t.phase === phase && withRecords.has(t.id) === mobilised)
         .map((t) => ({ id: t.id }));
@@ -227,41 +236,46 @@ export const resolvers: GraphQLResolverMap<EngineeringContext> = {
     operator: () => OPERATOR,
     async summary(slice: Slice, _: unknown, ctx: EngineeringContext) {
       const services = await mobilisations(slice, ctx);
+      // Counts and amounts add up across services (each record is in one); the amount is that of financial services.
+      const sum = (measure: string, keep = (_: CatalogueService) => true) =>
+        services.filter((s) => keep(s.service)).reduce((n, s) => n + figure(s.f, measure), 0);
+      const recordCount = sum('records');
       return {
         territoryId: slice.territoryId,
         operator: OPERATOR,
+        provenance: provenanceOfCounts(recordCount, sum('declared'), PROVENANCE),
         mobilised: services.length > 0,
         serviceCount: services.length,
-        recordCount: services.reduce((n, s) => n + Number(s.record_count), 0),
-        amountEur: services.filter((s) => s.service.financial).reduce((sum, s) => sum + Number(s.amount_eur), 0),
+        recordCount,
+        amountEur: sum('amount', (service) => service.financial),
       };
     },
     async services(slice: Slice, { axis }: { axis?: Axis | null }, ctx: EngineeringContext) {
       return (await mobilisations(slice, ctx))
         .filter((m) => axis == null || m.service.axes.includes(axis))
-        .map((m) => ({
-          service: m.service,
-          recordCount: Number(m.record_count),
-          amountEur: m.service.financial ? Number(m.amount_eur) : null,
-          beneficiaryCount: Number(m.beneficiary_count),
-          firstDate: m.first_date,
-          lastDate: m.last_date,
+        .map(({ f, service }) => ({
+          service,
+          recordCount: figure(f, 'records'),
+          amountEur: service.financial ? figure(f, 'amount') : null,
+          beneficiaryCount: figure(f, 'beneficiaries'),
+          firstDate: dateFigure(f, 'firstDate'),
+          lastDate: dateFigure(f, 'lastDate'),
           // Only the operator's declarations: REAL; any generated record among them: SAMPLE.
-          dataset:
-            Number(m.operator_count) === Number(m.record_count) ? datasetById(DATASET_OPERATOR) : sampleDataset(),
+          dataset: figure(f, 'declared') === figure(f, 'records') ? datasetById(DATASET_OPERATOR) : sampleDataset(),
         }));
     },
     async totals(slice: Slice, _: unknown, ctx: EngineeringContext) {
-      const figures = await ctx.loaders.servicesOfTerritory.load(slice.territoryId);
+      // A kind is one service: its totals are the service's figures.
+      const figures = await serviceFigures(slice, ctx);
       return RECORD_KINDS.map((kind) => {
         const service = serviceOfKind(kind);
-        const f = figures.find((x) => x.service_id === service.id);
+        const f = figures.get(service.id);
         return {
           kind,
           service,
-          recordCount: Number(f?.record_count ?? 0),
-          amountEur: Number(f?.amount_eur ?? 0),
-          provenance: provenanceOfCounts(Number(f?.record_count ?? 0), Number(f?.operator_count ?? 0), PROVENANCE),
+          recordCount: figure(f, 'records'),
+          amountEur: figure(f, 'amount'),
+          provenance: provenanceOf(f),
         };
       });
     },

@@ -2,7 +2,7 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { advisoryKey, insertMany, type Database } from './database.ts';
 import { recordChange, type OutboxRow } from './outbox.ts';
 import type { KitDB, RecordSpec } from './records.ts';
-import { invalidateSummaries, rebuildSummaries, summariesCurrent, summaryMigration } from './summaries.ts';
+import { invalidateSummaries, rebuildSummaries, summarised, summariesCurrent, summaryMigration } from './summaries.ts';
 
 /**
  * Tables every subgraph has: provenance of its datasets and the state of its data load.
@@ -132,7 +132,7 @@ export async function ensureLoaded<DB>(
     if ((await loadedVersion(trx)) === version) return 'up-to-date';
     await load(t);
     // The load replaced records: their summaries are rebuilt in the same transaction, never served stale.
-    for (const spec of records) await rebuildSummaries(t as unknown as Kysely<KitDB>, spec);
+    for (const spec of summarised(records)) await rebuildSummaries(t as unknown as Kysely<KitDB>, spec);
     await recordChange(t, { kind: 'load', territories: null });
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
@@ -147,7 +147,7 @@ export async function ensureLoaded<DB>(
 async function ensureSummaries<DB>(database: Database<DB>, records: RecordSpec[]): Promise<void> {
   const db = database.db as unknown as Kysely<KitDB>;
   const stale: RecordSpec[] = [];
-  for (const spec of records) if (!(await summariesCurrent(db, spec))) stale.push(spec);
+  for (const spec of summarised(records)) if (!(await summariesCurrent(db, spec))) stale.push(spec);
   if (stale.length === 0) return;
   await database.db.transaction().execute(async (t) => {
     const trx = t as unknown as Kysely<KitDB>;

@@ -41,6 +41,25 @@ export interface SummarySpec {
   version: string;
   levels: Record<string, SummaryLevel>;
   measures: Record<string, Measure>;
+  /**
+   * Name of the summaries (default: the record kind). Record kinds that share one table share its summaries by
+   * declaring the same SummarySpec with a name: a write of any of them keeps them, and the rebuild (which reads the
+   * whole table) fills them once, so that distinct counts across the kinds stay exact.
+   */
+  name?: string;
+}
+
+/** The `kind` of a record kind's rows in the summary tables: its summaries' name, or the record kind. */
+export const summaryKind = (spec: RecordSpec): string => spec.summary?.name ?? spec.kind;
+
+/** One record kind per summaries: the kinds sharing named summaries rebuild them once. */
+export function summarised(records: readonly RecordSpec[]): RecordSpec[] {
+  const seen = new Set<string>();
+  return records.filter((spec) => {
+    if (!spec.summary || seen.has(summaryKind(spec))) return false;
+    seen.add(summaryKind(spec));
+    return true;
+  });
 }
 
 interface SummaryRow {
@@ -194,7 +213,7 @@ export async function maintainSummaries(
   for (const row of change.before) deltas.add(row, -1);
   for (const row of change.after) deltas.add(row, 1);
   const db = trx as unknown as Kysely<SummaryDB>;
-  const kind = spec.kind;
+  const kind = summaryKind(spec);
 
   // Members first: their appearances and disappearances become increments of distinct counts, and the groups whose
   // first or last date may have moved are recomputed from their members.
@@ -336,8 +355,9 @@ export async function rebuildSummaries(trx: Kysely<KitDB>, spec: RecordSpec): Pr
   const summary = spec.summary;
   if (!summary) return;
   const db = trx as unknown as Kysely<SummaryDB>;
-  await db.deleteFrom('kit_summary').where('kind', '=', spec.kind).execute();
-  await db.deleteFrom('kit_summary_member').where('kind', '=', spec.kind).execute();
+  const kind = summaryKind(spec);
+  await db.deleteFrom('kit_summary').where('kind', '=', kind).execute();
+  await db.deleteFrom('kit_summary_member').where('kind', '=', kind).execute();
   const key = columnOfKey(spec);
   const deltas = new Deltas(spec, summary);
   let last: string | undefined;
@@ -351,7 +371,7 @@ export async function rebuildSummaries(trx: Kysely<KitDB>, spec: RecordSpec): Pr
   }
   const members = sorted(deltas.members).map(([id, n]) => {
     const [level, scope, group_key, measure, member] = id.split(SEP) as [string, string, string, string, string];
-    return { kind: spec.kind, level, scope, group_key, measure, member, n };
+    return { kind, level, scope, group_key, measure, member, n };
   });
   const values = new Map(deltas.values);
   const extremes = new Map<string, number>();
@@ -368,7 +388,7 @@ export async function rebuildSummaries(trx: Kysely<KitDB>, spec: RecordSpec): Pr
   for (const [id, v] of extremes) values.set(id, v);
   const rows = sorted(values).map(([id, value]) => {
     const [level, scope, group_key, measure] = id.split(SEP) as [string, string, string, string];
-    return { kind: spec.kind, level, scope, group_key, measure, value };
+    return { kind, level, scope, group_key, measure, value };
   });
   for (let i = 0; i < rows.length; i += CHUNK)
     await db
@@ -380,8 +400,8 @@ export async function rebuildSummaries(trx: Kysely<KitDB>, spec: RecordSpec): Pr
       .insertInto('kit_summary_member')
       .values(members.slice(i, i + CHUNK))
       .execute();
-  await db.deleteFrom('kit_summary_state').where('kind', '=', spec.kind).execute();
-  await db.insertInto('kit_summary_state').values({ kind: spec.kind, version: summary.version }).execute();
+  await db.deleteFrom('kit_summary_state').where('kind', '=', kind).execute();
+  await db.insertInto('kit_summary_state').values({ kind, version: summary.version }).execute();
 }
 
 function columnOfKey(spec: RecordSpec): string {
@@ -395,7 +415,7 @@ export async function summariesCurrent(db: Kysely<KitDB>, spec: RecordSpec): Pro
   const state = await (db as unknown as Kysely<SummaryDB>)
     .selectFrom('kit_summary_state')
     .select('version')
-    .where('kind', '=', spec.kind)
+    .where('kind', '=', summaryKind(spec))
     .executeTakeFirst();
   return state?.version === spec.summary.version;
 }
@@ -453,7 +473,7 @@ export async function readLevels<DB>(
   const rows = await (db as unknown as Kysely<SummaryDB>)
     .selectFrom('kit_summary')
     .select(['level', 'scope', 'group_key', 'measure', 'value'])
-    .where('kind', '=', spec.kind)
+    .where('kind', '=', summaryKind(spec))
     .where('level', 'in', levels)
     .execute();
   const out = new Map<string, LevelFigures>();
@@ -482,7 +502,7 @@ export function summaryLoader<DB>(db: Kysely<DB>, spec: RecordSpec): DataLoader<
       const rows = await (db as unknown as Kysely<SummaryDB>)
         .selectFrom('kit_summary')
         .select(['level', 'scope', 'group_key', 'measure', 'value'])
-        .where('kind', '=', spec.kind)
+        .where('kind', '=', summaryKind(spec))
         .where('scope', 'in', [...new Set(keys.map((k) => k.territory))])
         .where('level', 'in', [...new Set(keys.map((k) => k.level))])
         .execute();

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { KitDB, RecordSpec, Row } from '../../subgraphs/runtime/records.ts';
+import { summaryKind } from '../../subgraphs/runtime/summaries.ts';
 
 interface Stored {
   level: string;
@@ -53,7 +54,7 @@ export async function expectSummariesMatchRecords(db: Kysely<KitDB>, spec: Recor
   const stored = (await (db as unknown as Kysely<{ kit_summary: Stored & { kind: string } }>)
     .selectFrom('kit_summary')
     .select(['level', 'scope', 'group_key', 'measure', 'value'])
-    .where('kind', '=', spec.kind)
+    .where('kind', '=', summaryKind(spec))
     .execute()) as Stored[];
   const actual = new Map(stored.map((s) => [[s.level, s.scope, s.group_key, s.measure].join('|'), Number(s.value)]));
   // Compare as sorted lists, so that a failure names the groups that differ.
@@ -61,6 +62,6 @@ export async function expectSummariesMatchRecords(db: Kysely<KitDB>, spec: Recor
     .filter((id) => expected.get(id) !== actual.get(id))
     .sort()
     .map((id) => `${id}: stored ${actual.get(id) ?? 'nothing'}, recomputed ${expected.get(id) ?? 'nothing'}`);
-  expect(differences.slice(0, 20), `${differences.length} group(s) of ${spec.kind} differ`).toEqual([]);
+  expect(differences.slice(0, 20), `${differences.length} group(s) of ${summaryKind(spec)} differ`).toEqual([]);
   return expected.size;
 }
