@@ -1,5 +1,6 @@
 // Per-request DataLoaders of the attractiveness subgraph: one SQL statement per batch of territories (a page too:
-// rows and counts, from the kit's pageLoader), and per distinct set of arguments for the totals.
+// rows and counts, from the kit's pageLoader). Every figure is read from the summary tables the kit keeps
+// (runtime/summaries.ts; records.ts declares them): the three kinds' figures of a batch in one statement.
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import {
@@ -8,51 +9,35 @@ import {
   sheetSummaryLoader,
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
-import { groupBy, manyLoader, pageLoader } from '../runtime/loaders.ts';
+import { pageLoader } from '../runtime/loaders.ts';
+import { readKindsTerritories, type TerritoryFigures } from '../runtime/summaries.ts';
 import type { AttractivenessDB, ExportSupport, InvestmentProject, SitePromotion } from './db.ts';
-import { exportSupportSpec, investmentProjectSpec, sitePromotionSpec } from './records.ts';
-import * as repository from './repository.ts';
+import {
+  exportSupportSpec,
+  INVESTMENT_LEVELS,
+  investmentProjectSpec,
+  RECORD_SPECS,
+  sitePromotionSpec,
+} from './records.ts';
 
-/** A territory with the (validated) arguments of the investment totals. */
-export interface TotalsKey {
+/** The summary levels each part of a slice reads (records.ts). */
+const PARTS = {
+  /** The summary and services: every kind's figures per service. */
+  services: ['service'],
+  /** The investment totals (any filter: added up from the groups it selects), without their breakdowns. */
+  investments: [INVESTMENT_LEVELS.territory, INVESTMENT_LEVELS.investors],
+  /** The investment totals' breakdowns by country and sector. */
+  breakdowns: [INVESTMENT_LEVELS.breakdown],
+} as const;
+
+/** A territory's figures of one part of its slice. */
+export interface FiguresKey {
   territoryId: string;
-  filter: repository.TotalsFilter;
+  part: keyof typeof PARTS;
 }
 
-/** Batches keys by their filter: one `fetch` (one statement) per distinct filter in the batch. */
-function totalsLoader<V>(
-  fetch: (territoryIds: string[], filter: repository.TotalsFilter) => Promise<Map<string, V>>,
-  empty: () => V,
-) {
-  const filterKey = (k: TotalsKey) => JSON.stringify(k.filter);
-  return new DataLoader<TotalsKey, V, string>(
-    async (keys) => {
-      const groups = new Map<string, { filter: repository.TotalsFilter; ids: Set<string> }>();
-      for (const key of keys) {
-        const group = groups.get(filterKey(key)) ?? { filter: key.filter, ids: new Set<string>() };
-        group.ids.add(key.territoryId);
-        groups.set(filterKey(key), group);
-      }
-      const results = new Map<string, Map<string, V>>();
-      await Promise.all(
-        [...groups].map(async ([k, group]) => results.set(k, await fetch([...group.ids], group.filter))),
-      );
-      return keys.map((key) => results.get(filterKey(key))?.get(key.territoryId) ?? empty());
-    },
-    { cacheKeyFn: (key) => `${key.territoryId}|${filterKey(key)}` },
-  );
-}
-
-/** Investment sums per territory and `key`, most projects first, then by key. */
-function ranked<K extends 'investor_country' | 'sector'>(db: Kysely<AttractivenessDB>, key: K) {
-  return async (ids: string[], filter: repository.TotalsFilter) => {
-    const rows = await repository.investmentSums(db, ['territory_id', key], filter, { territoryIds: ids });
-    const out = groupBy(rows, (r) => r.territory_id);
-    for (const list of out.values())
-      list.sort((a, b) => Number(b.project_count) - Number(a.project_count) || a[key].localeCompare(b[key]));
-    return out;
-  };
-}
+/** A territory's summaries, by record kind (`RecordSpec.kind`). */
+export type KindFigures = Map<string, TerritoryFigures>;
 
 /** The record tables whose rows name action sheets (amounts: the investments'), for sheet summaries and link counts. */
 const LINKED_TABLES: LinkedTable[] = [
@@ -61,12 +46,26 @@ const LINKED_TABLES: LinkedTable[] = [
   { table: 'site_promotion' },
 ];
 
+/**
+ * The figures of a batch of territories, every part asked in the same tick (summary, services, investment totals)
+ * in one statement: the levels of the parts asked, for the territories asked, of the three kinds.
+ */
+function figuresLoader(db: Kysely<AttractivenessDB>) {
+  return new DataLoader<FiguresKey, KindFigures, string>(
+    async (keys) => {
+      const territories = [...new Set(keys.map((k) => k.territoryId))];
+      const levels = [...new Set(keys.flatMap((k) => PARTS[k.part]))];
+      const figures = await readKindsTerritories(db, RECORD_SPECS, territories, levels);
+      const byTerritory = new Map(territories.map((t, i) => [t, figures[i]!]));
+      return keys.map((k) => byTerritory.get(k.territoryId)!);
+    },
+    { cacheKeyFn: (k) => `${k.territoryId}|${k.part}` },
+  );
+}
+
 export function createLoaders(db: Kysely<AttractivenessDB>) {
   return {
-    mobilisations: manyLoader(
-      (ids: string[]) => repository.mobilisations(db, ids),
-      (row) => row.territory_id,
-    ),
+    figures: figuresLoader(db),
     investments: pageLoader<AttractivenessDB, InvestmentProject>(db, investmentProjectSpec),
     exportSupports: pageLoader<AttractivenessDB, ExportSupport>(db, exportSupportSpec),
     sitePromotions: pageLoader<AttractivenessDB, SitePromotion>(db, sitePromotionSpec),
@@ -77,15 +76,6 @@ export function createLoaders(db: Kysely<AttractivenessDB>) {
     sheetExportSupports: pageLoader<AttractivenessDB, ExportSupport>(db, exportSupportSpec, ACTION_SHEET_COLUMN),
     sheetSitePromotions: pageLoader<AttractivenessDB, SitePromotion>(db, sitePromotionSpec, ACTION_SHEET_COLUMN),
     linkCounts: linkCountsLoader(db, LINKED_TABLES),
-    investmentTotals: totalsLoader<repository.InvestmentSumRow<'territory_id'> | null>(
-      async (ids, filter) => {
-        const rows = await repository.investmentSums(db, ['territory_id'], filter, { territoryIds: ids });
-        return new Map(rows.map((r) => [r.territory_id, r]));
-      },
-      () => null,
-    ),
-    investmentsByCountry: totalsLoader(ranked(db, 'investor_country'), () => []),
-    investmentsBySector: totalsLoader(ranked(db, 'sector'), () => []),
   };
 }
 

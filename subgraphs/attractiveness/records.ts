@@ -12,6 +12,7 @@ import {
   type Row,
 } from '../runtime/records.ts';
 import type { FilterSpec } from '../runtime/filters.ts';
+import { totalsLevels, type Measure, type SummaryLevel, type SummarySpec } from '../runtime/summaries.ts';
 import { CATALOGUE, OPERATOR, SERVICE_BY_ID, type RecordKind } from './catalogue.ts';
 import { countryName } from './countries.ts';
 import { generateRecords, SECTORS } from './sample.ts';
@@ -162,6 +163,134 @@ function derived(value: Row): Row {
   };
 }
 
+// ---- summaries: the figures the kit keeps per group in every write's transaction (runtime/summaries.ts) ----
+//
+// The three kinds keep measures of the same names, so that a figure over several kinds is the sum of each kind's:
+// counts and sums add up, first and last dates take the earliest and latest. Distinct counts do not add up in general;
+// here they are read as follows:
+// - a service's figures (territory × service): a service's records are all of its kind (`commonChecks` refuses
+//   another kind's service, the sample follows the catalogue), so one kind holds the group and its count is exact;
+// - the territories of a total (PanierTotal.territoryCount): the union of the kinds' territories, from the
+//   per-territory level of the same total (`total:TERRITORY…`), never a sum;
+// - the beneficiaries of a total (PanierTotal.beneficiaryCount): the sum of each kind's distinct beneficiaries. A
+//   beneficiary is a foreign investor by name, a French company by SIREN or a site by "name, commune": different
+//   things in different kinds, so the kinds' sets are disjoint and the sum is the distinct count. (The union query
+//   the totals ran before counted a label appearing in two kinds once, e.g. an investor named "Parc des Forges,
+//   Brou" and the site Parc des Forges in Brou; no such coincidence exists in the sample.)
+
+const declared = (row: Row) => row.origin === 'OPERATOR';
+const axesOf = (row: Row) => SERVICE_BY_ID.get(String(row.service_id))?.axes ?? [];
+
+/** Measures every kind keeps; `beneficiary` is what a record reaches (investor, company, site). */
+const commonMeasures = (beneficiary: string | ((row: Row) => unknown)): Record<string, Measure> => ({
+  records: { kind: 'count' },
+  declared: { kind: 'count', when: declared },
+  beneficiaries: { kind: 'distinct', column: beneficiary },
+  firstDate: { kind: 'first', column: 'date' },
+  lastDate: { kind: 'last', column: 'date' },
+});
+
+/** Levels every kind keeps: per territory and service (summary, services), and the totals by phase, region, territory. */
+const commonLevels = (extra: string[] = []): Record<string, SummaryLevel> => ({
+  service: {
+    groups: (r) => [String(r.service_id)],
+    perTerritory: true,
+    measures: ['records', 'declared', 'beneficiaries', 'firstDate', 'lastDate', ...extra],
+  },
+  ...totalsLevels((r) => String(r.territory_id), axesOf, ['records', 'declared', 'beneficiaries', ...extra]),
+});
+
+/** The investment totals' filters (validated): one status or, null, every status but ABANDONED; one year or all. */
+export interface InvestmentFilter {
+  status: string | null;
+  year: number | null;
+}
+
+/** A group key's "any" part: every status but ABANDONED, every year, every phase. */
+export const ANY = '*';
+
+/** Whether a project of this status and year is counted by the filter. */
+export const inFilter = (f: InvestmentFilter, status: string, year: number) =>
+  (f.status === null ? status !== 'ABANDONED' : status === f.status) && (f.year === null || year === f.year);
+
+/** The group key of a filter in the levels of distinct counts: `<status or *>|<year or *>`. */
+export const filterKey = (f: InvestmentFilter) => `${f.status ?? ANY}|${f.year ?? ANY}`;
+
+/** The filters a project is counted by: its status or the default (unless ABANDONED), its year or any year. */
+const filterKeysOf = (row: Row) => {
+  const statuses = row.status === 'ABANDONED' ? [String(row.status)] : [String(row.status), ANY];
+  return statuses.flatMap((s) => [`${s}|${String(row.year)}`, `${s}|${ANY}`]);
+};
+const phaseOf = (row: Row) => parseTerritoryId(String(row.territory_id))?.phase ?? '';
+
+/**
+ * The levels of the investment totals (InvestmentTotals of a territory with its breakdowns, investmentsByCountry),
+ * filtered by status and year. Counts and sums are kept per status and year (`DECIDED|2024`) and added up over the
+ * groups a filter selects; a distinct count cannot be added up, so it is kept per filter (`DECIDED|*`, `*|2024`, …:
+ * the four a project is counted by).
+ */
+export const INVESTMENT_LEVELS = {
+  /** A territory's projects per `<status>|<year>`. */
+  territory: 'investments',
+  /** A territory's projects per `<status>|<year>|country|<code>` and `<status>|<year>|sector|<sector>`. */
+  breakdown: 'investments-by',
+  /** A territory's distinct investors per filter (`filterKey`). */
+  investors: 'investors',
+  /** Projects of all territories per `<phase>|<status>|<year>|<country>`. */
+  country: 'investments-country',
+  /** Distinct territories per `<phase or *>|<filterKey>|<country>`. */
+  countryTerritories: 'investments-country-territories',
+} as const;
+
+const FIGURES = ['records', 'declared', 'jobsCreated', 'jobsSaved', 'amount'];
+const statusYear = (row: Row) => `${String(row.status)}|${String(row.year)}`;
+const investmentLevels: Record<string, SummaryLevel> = {
+  [INVESTMENT_LEVELS.territory]: { perTerritory: true, measures: FIGURES, groups: (r) => [statusYear(r)] },
+  [INVESTMENT_LEVELS.breakdown]: {
+    perTerritory: true,
+    measures: FIGURES,
+    groups: (r) => [
+      `${statusYear(r)}|country|${String(r.investor_country)}`,
+      `${statusYear(r)}|sector|${String(r.sector)}`,
+    ],
+  },
+  [INVESTMENT_LEVELS.investors]: { perTerritory: true, measures: ['beneficiaries'], groups: filterKeysOf },
+  [INVESTMENT_LEVELS.country]: {
+    measures: FIGURES,
+    groups: (r) => [`${phaseOf(r)}|${statusYear(r)}|${String(r.investor_country)}`],
+  },
+  [INVESTMENT_LEVELS.countryTerritories]: {
+    measures: ['territories'],
+    groups: (r) =>
+      [phaseOf(r), ANY].flatMap((p) => filterKeysOf(r).map((k) => `${p}|${k}|${String(r.investor_country)}`)),
+  },
+};
+
+/** Foreign investment projects: the common figures, amounts invested and jobs, and the levels of the investment totals. */
+export const investmentSummary: SummarySpec = {
+  version: 'attractiveness-investment-summary-v1',
+  measures: {
+    ...commonMeasures('investor_name'),
+    amount: { kind: 'sum', column: 'investment_eur' },
+    jobsCreated: { kind: 'sum', column: 'jobs_created' },
+    jobsSaved: { kind: 'sum', column: 'jobs_saved' },
+    territories: { kind: 'distinct', column: 'territory_id' },
+  },
+  levels: { ...commonLevels(['amount']), ...investmentLevels },
+};
+/** Export supports: the common figures; a beneficiary is a company (SIREN). */
+export const exportSummary: SummarySpec = {
+  version: 'attractiveness-export-summary-v1',
+  measures: commonMeasures('company_siren'),
+  levels: commonLevels(),
+};
+/** Site promotions: the common figures; a beneficiary is a site, "name, commune" (as the union query named it). */
+export const siteSummary: SummarySpec = {
+  version: 'attractiveness-site-summary-v1',
+  measures: commonMeasures((r) => `${String(r.site_name)}, ${String(r.commune_name)}`),
+  levels: commonLevels(),
+};
+
 export const investmentProjectSpec: RecordSpec = {
   ...shared,
   kind: 'investment-project',
@@ -177,6 +306,7 @@ export const investmentProjectSpec: RecordSpec = {
     maxAmountEur: { kind: 'max', column: 'investment_eur', atLeast: 'minAmountEur' },
   },
   sample: (scale) => generateRecords(scale).investments,
+  summary: investmentSummary,
   fields: [
     ...common('project'),
     {
@@ -263,6 +393,7 @@ export const exportSupportSpec: RecordSpec = {
     year: yearFilter,
   },
   sample: (scale) => generateRecords(scale).exportSupports,
+  summary: exportSummary,
   fields: [
     ...common('action'),
     {
@@ -335,6 +466,7 @@ export const sitePromotionSpec: RecordSpec = {
     minHectares: { kind: 'min', column: 'hectares' },
   },
   sample: (scale) => generateRecords(scale).sitePromotions,
+  summary: siteSummary,
   fields: [
     ...common('promotion'),
     { name: 'siteName', type: 'string', required: true, maxLength: 200, description: 'name of the industrial site' },

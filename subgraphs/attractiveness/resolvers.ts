@@ -5,10 +5,26 @@ import type { Kysely } from 'kysely';
 import { validateFilters } from '../runtime/filters.ts';
 import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
-import { isKnownTerritory, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
-import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
+import { isKnownTerritory, parseTerritoryId, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
+import {
+  catalogueEntryDataset,
+  provenanceOfCounts,
+  provenanceResolvers,
+  type Provenance,
+  type RecordProvenance,
+} from '../runtime/provenance.ts';
 import type { RecordSpec, Row } from '../runtime/records.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import {
+  dateFigure,
+  figure,
+  readKindsLevels,
+  totalsLevel,
+  totalsOf,
+  type Figures,
+  type LevelFigures,
+  type TotalsGroup,
+} from '../runtime/summaries.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import {
   CATALOGUE,
@@ -25,16 +41,20 @@ import {
 } from './catalogue.ts';
 import { country } from './countries.ts';
 import type { AttractivenessDB, ExportSupport, InvestmentProject, SitePromotion } from './db.ts';
-import type { AttractivenessLoaders, TotalsKey } from './loaders.ts';
+import type { AttractivenessLoaders, KindFigures } from './loaders.ts';
 import {
+  ANY,
   exportSupportSpec,
-  INVESTMENT_STATUSES,
+  filterKey,
+  inFilter,
+  INVESTMENT_LEVELS,
   investmentProjectSpec,
+  RECORD_SPECS,
   sitePromotionSpec,
   TOTALS_FILTERS,
+  type InvestmentFilter,
 } from './records.ts';
 import * as repository from './repository.ts';
-import type { InvestmentSums, MobilisationRow, TotalsFilter } from './repository.ts';
 
 export interface AttractivenessContext extends SubgraphContext {
   db: Kysely<AttractivenessDB>;
@@ -70,12 +90,10 @@ function connection<R, N>(page: Page<R>, node: (row: R) => N) {
   };
 }
 
-/** Totals: `statuses` is never empty (default: all but ABANDONED); the year is validated by the kit. */
-function totalsFilter(args: TotalsArgs): TotalsFilter {
-  return {
-    statuses: args.status ? [args.status] : INVESTMENT_STATUSES.filter((s) => s !== 'ABANDONED'),
-    filters: validateFilters(TOTALS_FILTERS, { ...args }),
-  };
+/** The investment totals' filter: one status or (null) every status but ABANDONED; the year validated by the kit. */
+function investmentFilter(args: TotalsArgs): InvestmentFilter {
+  const { year } = validateFilters(TOTALS_FILTERS, { ...args });
+  return { status: args.status ?? null, year: year === null || year === undefined ? null : Number(year) };
 }
 
 const service = (id: string): CatalogueService => SERVICE_BY_ID.get(id)!;
@@ -121,33 +139,127 @@ const siteNode = (r: SitePromotion) => ({
   actionSheetId: r.action_sheet_id,
 });
 
-/** ServiceMobilisation rows of a territory, in catalogue order. */
-function serviceMobilisations(rows: MobilisationRow[], axis?: AxisName | null) {
-  const wanted = new Set(servicesOfAxis(axis).map((s) => s.id));
-  const byService = new Map(rows.map((r) => [r.service_id, r]));
-  return CATALOGUE.filter((s) => wanted.has(s.id) && byService.has(s.id)).map((s) => {
-    const r = byService.get(s.id)!;
-    return {
-      service: s,
-      recordCount: Number(r.record_count),
-      amountEur: r.amount == null ? null : Number(r.amount),
-      beneficiaryCount: Number(r.beneficiary_count),
-      firstDate: r.first_date,
-      lastDate: r.last_date,
-      // Figures mixing generated and declared records are still sample figures.
-      dataset: recordDataset(s.records, Number(r.operator_count) === Number(r.record_count) ? 'OPERATOR' : 'SAMPLE'),
-    };
-  });
+/** Figures of one group over the three kinds (records.ts says how they add up). */
+interface Combined {
+  records: number;
+  declared: number;
+  beneficiaries: number;
+  /** Amounts invested: null when the group holds no investment project (the other kinds carry none). */
+  amount: number | null;
+  firstDate: string | null;
+  lastDate: string | null;
 }
 
-const sums = (r: InvestmentSums | null | undefined) => ({
-  projectCount: Number(r?.project_count ?? 0),
-  investorCount: Number(r?.investor_count ?? 0),
-  territoryCount: Number(r?.territory_count ?? 0),
-  jobsCreated: Number(r?.jobs_created ?? 0),
-  jobsSaved: Number(r?.jobs_saved ?? 0),
-  investmentEur: Number(r?.investment_eur ?? 0),
+/** One group's figures in each kind (undefined: the kind has no record in it), added up. */
+function combine(byKind: Map<string, Figures | undefined>): Combined {
+  const out: Combined = { records: 0, declared: 0, beneficiaries: 0, amount: null, firstDate: null, lastDate: null };
+  for (const [kind, f] of byKind) {
+    if (!f || figure(f, 'records') === 0) continue;
+    out.records += figure(f, 'records');
+    out.declared += figure(f, 'declared');
+    out.beneficiaries += figure(f, 'beneficiaries');
+    if (kind === investmentProjectSpec.kind) out.amount = (out.amount ?? 0) + figure(f, 'amount');
+    const first = dateFigure(f, 'firstDate');
+    const last = dateFigure(f, 'lastDate');
+    if (first && (!out.firstDate || first < out.firstDate)) out.firstDate = first;
+    if (last && (!out.lastDate || last > out.lastDate)) out.lastDate = last;
+  }
+  return out;
+}
+
+/** A territory's group of a per-territory level in each kind. */
+const groupOfKinds = (figures: KindFigures, level: string, key: string) =>
+  new Map(RECORD_SPECS.map((spec) => [spec.kind, figures.get(spec.kind)?.get(level)?.get(key)]));
+
+/** ServiceMobilisation rows of a territory, in catalogue order (services with at least one record). */
+function serviceMobilisations(figures: KindFigures, axis?: AxisName | null) {
+  const wanted = new Set(servicesOfAxis(axis).map((s) => s.id));
+  return CATALOGUE.filter((s) => wanted.has(s.id))
+    .map((s) => ({ s, c: combine(groupOfKinds(figures, 'service', s.id)) }))
+    .filter(({ c }) => c.records > 0)
+    .map(({ s, c }) => ({
+      service: s,
+      recordCount: c.records,
+      amountEur: c.amount,
+      beneficiaryCount: c.beneficiaries,
+      firstDate: c.firstDate,
+      lastDate: c.lastDate,
+      declared: c.declared,
+      // Figures mixing generated and declared records are still sample figures.
+      dataset: recordDataset(s.records, c.declared === c.records ? 'OPERATOR' : 'SAMPLE'),
+    }));
+}
+
+/** Counts and sums of investment projects, added up over the summary groups a filter selects. */
+interface ProjectSums {
+  records: number;
+  declared: number;
+  jobsCreated: number;
+  jobsSaved: number;
+  amount: number;
+}
+
+/**
+ * Adds up the groups of an investment level (records.ts INVESTMENT_LEVELS) by the key `keyOf` gives a group's key
+ * parts (null: the filter does not select the group).
+ */
+function addUp(groups: LevelFigures | undefined, keyOf: (parts: string[]) => string | null) {
+  const out = new Map<string, ProjectSums>();
+  for (const [groupKey, f] of groups ?? new Map<string, Figures>()) {
+    const key = keyOf(groupKey.split('|'));
+    if (key === null) continue;
+    const sums = out.get(key) ?? { records: 0, declared: 0, jobsCreated: 0, jobsSaved: 0, amount: 0 };
+    sums.records += figure(f, 'records');
+    sums.declared += figure(f, 'declared');
+    sums.jobsCreated += figure(f, 'jobsCreated');
+    sums.jobsSaved += figure(f, 'jobsSaved');
+    sums.amount += figure(f, 'amount');
+    out.set(key, sums);
+  }
+  return out;
+}
+
+/** The figures of investment projects (a territory's, one country's or one sector's) and their provenance. */
+const investmentSums = (s: ProjectSums | undefined) => ({
+  projectCount: s?.records ?? 0,
+  jobsCreated: s?.jobsCreated ?? 0,
+  jobsSaved: s?.jobsSaved ?? 0,
+  investmentEur: s?.amount ?? 0,
+  provenance: provenanceOfCounts(s?.records ?? 0, s?.declared ?? 0, INVESTMENT_PROVENANCE),
 });
+
+/** Most projects first, then by key. */
+const ranked = <T extends { key: string; projectCount: number }>(rows: T[]) =>
+  rows.sort((a, b) => b.projectCount - a.projectCount || a.key.localeCompare(b.key));
+
+/** What InvestmentTotals resolves from: the territory, the filter, and the totals (read with the slice). */
+interface InvestmentTotalsParent {
+  territoryId: string;
+  filter: InvestmentFilter;
+}
+
+/** A territory's investment totals for one filter: `<status>|<year>` groups added up, investors kept per filter. */
+function investmentTotals(territoryId: string, figures: KindFigures, filter: InvestmentFilter) {
+  const own = figures.get(investmentProjectSpec.kind);
+  const selected = ([status, year]: string[]) => (inFilter(filter, status!, Number(year)) ? '' : null);
+  const totals = addUp(own?.get(INVESTMENT_LEVELS.territory), selected).get('');
+  return {
+    territoryId,
+    filter,
+    ...investmentSums(totals),
+    investorCount: figure(own?.get(INVESTMENT_LEVELS.investors)?.get(filterKey(filter)), 'beneficiaries'),
+  };
+}
+
+/** A territory's breakdown of its investment totals by country or sector, most projects first. */
+async function breakdown(parent: InvestmentTotalsParent, by: 'country' | 'sector', ctx: AttractivenessContext) {
+  const figures = await ctx.loaders.figures.load({ territoryId: parent.territoryId, part: 'breakdowns' });
+  const groups = figures.get(investmentProjectSpec.kind)?.get(INVESTMENT_LEVELS.breakdown);
+  const sums = addUp(groups, ([status, year, kind, ...value]) =>
+    kind === by && inFilter(parent.filter, status!, Number(year)) ? value.join('|') : null,
+  );
+  return ranked([...sums].map(([key, s]) => ({ key, ...investmentSums(s) })));
+}
 
 /** create / update / delete of one record kind, through the kit (token of BUSINESS_FRANCE, scope attractiveness:write). */
 function writeResolvers<R>(spec: RecordSpec, node: (row: R) => unknown) {
@@ -170,8 +282,6 @@ function writeResolvers<R>(spec: RecordSpec, node: (row: R) => unknown) {
 const investmentWrites = writeResolvers(investmentProjectSpec, investmentNode);
 const exportWrites = writeResolvers(exportSupportSpec, exportNode);
 const siteWrites = writeResolvers(sitePromotionSpec, siteNode);
-
-const TOTALS_KEY = { PHASE: 'phase', REGION: 'region_code', TERRITORY: 'territory_id' } as const;
 
 /** Aggregates over Business France's records: sample ones, or declared by the operator (runtime/provenance.ts). */
 const PROVENANCE: RecordProvenance = {
@@ -230,21 +340,49 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
 
     async attractivenessTotals(
       _: unknown,
-      { by, phase, axis }: { by: keyof typeof TOTALS_KEY; phase?: PhaseId | null; axis?: AxisName | null },
+      args: { by: TotalsGroup; phase?: PhaseId | null; axis?: AxisName | null },
       ctx: AttractivenessContext,
     ) {
-      const serviceIds = servicesOfAxis(axis).map((s) => s.id);
-      if (serviceIds.length === 0) return [];
-      const rows = await repository.totals(ctx.db, TOTALS_KEY[by], { phase: phase ?? undefined, serviceIds });
-      return rows.map((r) => ({
-        operator: OPERATOR,
-        group: by,
-        key: r.key,
-        territoryCount: Number(r.territory_count),
-        recordCount: Number(r.record_count),
-        amountEur: r.amount == null ? null : Number(r.amount),
-        beneficiaryCount: Number(r.beneficiary_count),
-      }));
+      if (servicesOfAxis(args.axis).length === 0) return [];
+      // The groups of the total, and the territories of the same phase and axis (their union over the kinds counts a
+      // group's territories): two levels of the three kinds, one statement, O(groups).
+      const territories = { by: 'TERRITORY' as const, phase: args.phase, axis: args.axis };
+      const [level, territoryLevel] = [totalsLevel(args), totalsLevel(territories)];
+      const read = await readKindsLevels(ctx.db, RECORD_SPECS, [...new Set([level, territoryLevel])]);
+      const groups = new Map<string, Map<string, Figures>>();
+      const withRecords: string[] = [];
+      for (const spec of RECORD_SPECS) {
+        const own = read.get(spec.kind)!;
+        for (const { key, figures } of totalsOf(own.get(level), args))
+          groups.set(key, (groups.get(key) ?? new Map<string, Figures>()).set(spec.kind, figures));
+        for (const { key } of totalsOf(own.get(territoryLevel), territories)) withRecords.push(key);
+      }
+      const groupOf = (id: string) =>
+        args.by === 'TERRITORY'
+          ? id
+          : args.by === 'PHASE'
+            ? parseTerritoryId(id)?.phase
+            : parseTerritoryId(id)?.regionCode;
+      const territoryCount = new Map<string, number>();
+      for (const id of new Set(withRecords)) {
+        const key = groupOf(id);
+        if (key) territoryCount.set(key, (territoryCount.get(key) ?? 0) + 1);
+      }
+      return [...groups]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, byKind]) => {
+          const c = combine(byKind);
+          return {
+            operator: OPERATOR,
+            group: args.by,
+            key,
+            provenance: provenanceOfCounts(c.records, c.declared, PROVENANCE),
+            territoryCount: territoryCount.get(key) ?? 0,
+            recordCount: c.records,
+            amountEur: c.amount,
+            beneficiaryCount: c.beneficiaries,
+          };
+        });
     },
 
     async attractivenessTerritories(
@@ -252,19 +390,36 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: AttractivenessContext,
     ) {
-      const withRecords = await repository.territoriesWithRecords(ctx.db, phase);
+      // Territories with at least one record of any kind: the per-territory totals of the phase, one statement.
+      const args = { by: 'TERRITORY' as const, phase };
+      const level = totalsLevel(args);
+      const read = await readKindsLevels(ctx.db, RECORD_SPECS, [level]);
+      const withRecords = new Set(
+        RECORD_SPECS.flatMap((spec) => totalsOf(read.get(spec.kind)!.get(level), args).map((t) => t.key)),
+      );
       return territoryIdsOf(phase)
         .filter((id) => withRecords.has(id) === mobilised)
         .map((id) => ({ id }));
     },
 
     async investmentsByCountry(_: unknown, args: TotalsArgs & { phase?: PhaseId | null }, ctx: AttractivenessContext) {
-      const rows = await repository.investmentSums(ctx.db, ['investor_country'], totalsFilter(args), {
-        phase: args.phase,
-      });
-      return rows
-        .map((r) => ({ country: country(r.investor_country), ...sums(r) }))
-        .sort((a, b) => b.projectCount - a.projectCount || a.country.code.localeCompare(b.country.code));
+      // Projects per phase, status, year and country, added up over the groups the filter selects; the distinct
+      // territories kept per filter: two levels, one statement, O(groups).
+      const filter = investmentFilter(args);
+      const levels = [INVESTMENT_LEVELS.country, INVESTMENT_LEVELS.countryTerritories];
+      const own = (await readKindsLevels(ctx.db, [investmentProjectSpec], levels)).get(investmentProjectSpec.kind)!;
+      const sums = addUp(own.get(INVESTMENT_LEVELS.country), ([phase, status, year, code]) =>
+        (!args.phase || phase === args.phase) && inFilter(filter, status!, Number(year)) ? code! : null,
+      );
+      const territories = own.get(INVESTMENT_LEVELS.countryTerritories);
+      const prefix = `${args.phase ?? ANY}|${filterKey(filter)}|`;
+      return ranked(
+        [...sums].map(([key, s]) => ({
+          key,
+          ...investmentSums(s),
+          territoryCount: figure(territories?.get(`${prefix}${key}`), 'territories'),
+        })),
+      ).map(({ key, ...r }) => ({ country: country(key), ...r }));
     },
 
     attractivenessDatasets: (_: unknown, __: unknown, ctx: AttractivenessContext) => repository.datasets(ctx.db),
@@ -292,19 +447,24 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
   AttractivenessSlice: {
     operator: () => OPERATOR,
     async summary(s: Slice, _: unknown, ctx: AttractivenessContext) {
-      const services = serviceMobilisations(await ctx.loaders.mobilisations.load(s.territoryId));
+      const services = serviceMobilisations(
+        await ctx.loaders.figures.load({ territoryId: s.territoryId, part: 'services' }),
+      );
       const amounts = services.map((m) => m.amountEur).filter((a): a is number => a != null);
+      const recordCount = services.reduce((sum, m) => sum + m.recordCount, 0);
+      const declared = services.reduce((sum, m) => sum + m.declared, 0);
       return {
         territoryId: s.territoryId,
         operator: OPERATOR,
+        provenance: provenanceOfCounts(recordCount, declared, PROVENANCE),
         mobilised: services.length > 0,
         serviceCount: services.length,
-        recordCount: services.reduce((sum, m) => sum + m.recordCount, 0),
+        recordCount,
         amountEur: amounts.length ? amounts.reduce((a, b) => a + b, 0) : null,
       };
     },
     services: async (s: Slice, { axis }: AxisArgs, ctx: AttractivenessContext) =>
-      serviceMobilisations(await ctx.loaders.mobilisations.load(s.territoryId), axis),
+      serviceMobilisations(await ctx.loaders.figures.load({ territoryId: s.territoryId, part: 'services' }), axis),
     datasets: () => DATASETS,
     investments: async (s: Slice, args: PageArgs, ctx: AttractivenessContext) =>
       connection(
@@ -320,36 +480,27 @@ export const resolvers: GraphQLResolverMap<AttractivenessContext> = {
       connection(await ctx.loaders.sitePromotions.load(pageRequest(sitePromotionSpec, s.territoryId, args)), siteNode),
     actionSheetLinks: async (s: Slice, _: unknown, ctx: AttractivenessContext) =>
       linkSummary(await ctx.loaders.linkCounts.load(s.territoryId), ctx, OPERATOR, PROVENANCE),
-    investmentTotals: (s: Slice, args: TotalsArgs): TotalsKey => ({
-      territoryId: s.territoryId,
-      filter: totalsFilter(args),
-    }),
+    // Read with the summary and services of the batch (same loader, same statement).
+    async investmentTotals(s: Slice, args: TotalsArgs, ctx: AttractivenessContext) {
+      const filter = investmentFilter(args);
+      const figures = await ctx.loaders.figures.load({ territoryId: s.territoryId, part: 'investments' });
+      return investmentTotals(s.territoryId, figures, filter);
+    },
   },
 
   InvestmentTotals: {
     ...investmentProvenance.InvestmentTotals,
-    projectCount: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      sums(await ctx.loaders.investmentTotals.load(k)).projectCount,
-    investorCount: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      sums(await ctx.loaders.investmentTotals.load(k)).investorCount,
-    jobsCreated: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      sums(await ctx.loaders.investmentTotals.load(k)).jobsCreated,
-    jobsSaved: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      sums(await ctx.loaders.investmentTotals.load(k)).jobsSaved,
-    investmentEur: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      sums(await ctx.loaders.investmentTotals.load(k)).investmentEur,
-    byCountry: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      (await ctx.loaders.investmentsByCountry.load(k)).map((r) => ({
-        territoryId: k.territoryId,
-        country: country(r.investor_country),
-        ...sums(r),
+    // Only when asked: one more statement per batch of territories.
+    byCountry: async (t: InvestmentTotalsParent, _: unknown, ctx: AttractivenessContext) =>
+      (await breakdown(t, 'country', ctx)).map(({ key, ...b }) => ({
+        territoryId: t.territoryId,
+        country: country(key),
+        // The territory's own breakdown: one territory per country.
+        territoryCount: 1,
+        ...b,
       })),
-    bySector: async (k: TotalsKey, _: unknown, ctx: AttractivenessContext) =>
-      (await ctx.loaders.investmentsBySector.load(k)).map((r) => ({
-        territoryId: k.territoryId,
-        sector: r.sector,
-        ...sums(r),
-      })),
+    bySector: async (t: InvestmentTotalsParent, _: unknown, ctx: AttractivenessContext) =>
+      (await breakdown(t, 'sector', ctx)).map(({ key, ...b }) => ({ territoryId: t.territoryId, sector: key, ...b })),
   },
 
   Service: {

@@ -31,10 +31,14 @@ export type Measure =
   | { kind: 'count'; when?: (row: Row) => boolean }
   /** Sum of a numeric column, kept in hundredths (exact; euros to the cent). */
   | { kind: 'sum'; column: string; when?: (row: Row) => boolean }
-  /** Number of distinct non-null values of a column (companies, investors…). */
-  | { kind: 'distinct'; column: string; when?: (row: Row) => boolean }
+  /** Number of distinct non-null values of a column, or of a value computed from the row (a site: name and commune). */
+  | { kind: 'distinct'; column: string | ((row: Row) => unknown); when?: (row: Row) => boolean }
   /** Earliest or latest non-null date (YYYY-MM-DD) of a column. */
-  | { kind: 'first' | 'last'; column: string; when?: (row: Row) => boolean };
+  | { kind: 'first' | 'last'; column: string | ((row: Row) => unknown); when?: (row: Row) => boolean };
+
+/** The value a distinct, first or last measure keeps of a row: its column, or what its function computes. */
+export const memberOf = (column: string | ((row: Row) => unknown), row: Row): unknown =>
+  typeof column === 'function' ? column(row) : row[column];
 
 export interface SummarySpec {
   /** Part of the state: a change of levels or measures rebuilds the kind's summaries at the next start. */
@@ -177,7 +181,7 @@ class Deltas {
           else if (m.kind === 'sum')
             this.bump(this.values, prefix + name, sign * Math.round(Number(row[m.column] ?? 0) * 100));
           else {
-            const member = row[m.column];
+            const member = memberOf(m.column, row);
             if (member === null || member === undefined || member === '') continue;
             this.bump(this.members, prefix + name + SEP + String(member), sign);
           }
@@ -464,26 +468,96 @@ export const figure = (figures: Figures | undefined, measure: string): number =>
 export const dateFigure = (figures: Figures | undefined, measure: string): string | null =>
   (figures?.[measure] as string | undefined) ?? null;
 
+/** One level's groups keyed as read whole: `<scope>|<group>` for per-territory levels, the group key otherwise. */
+function byLevel(decoded: Map<string, Map<string, Map<string, Figures>>>): Map<string, LevelFigures> {
+  const out = new Map<string, LevelFigures>();
+  for (const [scope, levels] of decoded)
+    for (const [level, groups] of levels) {
+      const target = out.get(level) ?? new Map<string, Figures>();
+      out.set(level, target);
+      for (const [key, figures] of groups) target.set(scope && key ? `${scope}|${key}` : scope || key, figures);
+    }
+  return out;
+}
+
+/** The stored rows of some kinds (levels, territories), in one statement; decoded per kind: kind → scope → level. */
+async function readKinds<DB>(
+  db: Kysely<DB>,
+  specs: readonly RecordSpec[],
+  where: { levels?: readonly string[]; territories?: readonly string[] },
+) {
+  const out = new Map<string, Map<string, Map<string, Map<string, Figures>>>>();
+  // No level asked: nothing to read (and `in ()` is not SQL).
+  if (where.levels?.length === 0) {
+    for (const spec of specs) out.set(spec.kind, new Map());
+    return out;
+  }
+  const kinds = [...new Set(specs.map(summaryKind))];
+  let query = (db as unknown as Kysely<SummaryDB>)
+    .selectFrom('kit_summary')
+    .select(['kind', 'level', 'scope', 'group_key', 'measure', 'value'])
+    .where('kind', 'in', kinds);
+  if (where.levels) query = query.where('level', 'in', [...where.levels]);
+  if (where.territories) query = query.where('scope', 'in', [...where.territories]);
+  const rows = await query.execute();
+  for (const spec of specs) {
+    const own = rows.filter((r) => r.kind === summaryKind(spec));
+    out.set(spec.kind, decode(spec.summary!, own));
+  }
+  return out;
+}
+
 /** Every group of the levels read whole (regions, phases…): one statement, O(groups). */
 export async function readLevels<DB>(
   db: Kysely<DB>,
   spec: RecordSpec,
   levels: string[],
 ): Promise<Map<string, LevelFigures>> {
-  const rows = await (db as unknown as Kysely<SummaryDB>)
-    .selectFrom('kit_summary')
-    .select(['level', 'scope', 'group_key', 'measure', 'value'])
-    .where('kind', '=', summaryKind(spec))
-    .where('level', 'in', levels)
-    .execute();
-  const out = new Map<string, LevelFigures>();
-  for (const [scope, byLevel] of decode(spec.summary!, rows))
-    for (const [level, groups] of byLevel) {
-      const target = out.get(level) ?? new Map<string, Figures>();
-      out.set(level, target);
-      for (const [key, figures] of groups) target.set(scope && key ? `${scope}|${key}` : scope || key, figures);
-    }
-  return out;
+  return (await readKindsLevels(db, [spec], levels)).get(spec.kind)!;
+}
+
+/**
+ * `readLevels` for an operator whose figures add up several record kinds: every kind's groups of the levels, in one
+ * statement; kind → level → groups.
+ */
+export async function readKindsLevels<DB>(
+  db: Kysely<DB>,
+  specs: readonly RecordSpec[],
+  levels: readonly string[],
+): Promise<Map<string, Map<string, LevelFigures>>> {
+  const decoded = await readKinds(db, specs, { levels });
+  return new Map(specs.map((spec) => [spec.kind, byLevel(decoded.get(spec.kind)!)]));
+}
+
+/** A territory's groups of every per-territory level: level → group key → figures. */
+export type TerritoryFigures = Map<string, LevelFigures>;
+
+/**
+ * A territory's summaries of every per-territory level, for a batch of territories: one statement per batch
+ * (DataLoader per request). A territory without records answers an empty map.
+ */
+export async function readTerritories<DB>(
+  db: Kysely<DB>,
+  spec: RecordSpec,
+  territories: readonly string[],
+): Promise<TerritoryFigures[]> {
+  return (await readKindsTerritories(db, [spec], territories)).map((kinds) => kinds.get(spec.kind)!);
+}
+
+/**
+ * `readTerritories` for several record kinds, in one statement per batch of territories, optionally only some levels
+ * (a kind with many per-territory levels, read by the few a request needs): per territory, kind → its figures.
+ */
+export async function readKindsTerritories<DB>(
+  db: Kysely<DB>,
+  specs: readonly RecordSpec[],
+  territories: readonly string[],
+  levels?: readonly string[],
+): Promise<Map<string, TerritoryFigures>[]> {
+  const decoded = await readKinds(db, specs, { territories, ...(levels ? { levels } : {}) });
+  return territories.map(
+    (t) => new Map(specs.map((spec) => [spec.kind, decoded.get(spec.kind)!.get(t) ?? new Map<string, LevelFigures>()])),
+  );
 }
 
 /** One per-territory level of one territory, as a `summaryLoader` key. */
@@ -499,14 +573,9 @@ export interface TerritoryLevel {
 export function summaryLoader<DB>(db: Kysely<DB>, spec: RecordSpec): DataLoader<TerritoryLevel, LevelFigures, string> {
   return new DataLoader<TerritoryLevel, LevelFigures, string>(
     async (keys) => {
-      const rows = await (db as unknown as Kysely<SummaryDB>)
-        .selectFrom('kit_summary')
-        .select(['level', 'scope', 'group_key', 'measure', 'value'])
-        .where('kind', '=', summaryKind(spec))
-        .where('scope', 'in', [...new Set(keys.map((k) => k.territory))])
-        .where('level', 'in', [...new Set(keys.map((k) => k.level))])
-        .execute();
-      const decoded = decode(spec.summary!, rows);
+      const territories = [...new Set(keys.map((k) => k.territory))];
+      const levels = [...new Set(keys.map((k) => k.level))];
+      const decoded = (await readKinds(db, [spec], { territories, levels })).get(spec.kind)!;
       return keys.map((k) => decoded.get(k.territory)?.get(k.level) ?? new Map<string, Figures>());
     },
     { cacheKeyFn: (k) => `${k.level}\u0001${k.territory}` },
@@ -548,17 +617,23 @@ export function totalsLevels(
   };
 }
 
-/** Totals by group, read from the summaries: one statement, O(groups); sorted by group key. */
-export async function readTotals<DB>(
-  db: Kysely<DB>,
-  spec: RecordSpec,
-  args: { by: TotalsGroup; phase?: string | null; axis?: string | null },
-): Promise<{ key: string; figures: Figures }[]> {
+export interface TotalsArgs {
+  by: TotalsGroup;
+  phase?: string | null;
+  axis?: string | null;
+}
+
+/** The level a total is read from (`readTotals`; `totalsOf` then keeps and keys its groups). */
+export function totalsLevel(args: TotalsArgs): string {
   const withPhase = args.by === 'REGION' && args.phase;
-  const level = `total:${args.by}${withPhase ? ':phase' : ''}${args.axis ? ':axis' : ''}`;
-  const groups = (await readLevels(db, spec, [level])).get(level) ?? new Map<string, Figures>();
+  return `total:${args.by}${withPhase ? ':phase' : ''}${args.axis ? ':axis' : ''}`;
+}
+
+/** The groups of a total's level (`totalsLevel`) that the arguments select, by group key, sorted by key. */
+export function totalsOf(groups: LevelFigures | undefined, args: TotalsArgs): { key: string; figures: Figures }[] {
+  const withPhase = args.by === 'REGION' && args.phase;
   const out: { key: string; figures: Figures }[] = [];
-  for (const [full, figures] of groups) {
+  for (const [full, figures] of groups ?? new Map<string, Figures>()) {
     const parts = full.split('|');
     if (args.axis && parts.pop() !== args.axis) continue;
     if (withPhase && parts.shift() !== args.phase) continue;
@@ -568,4 +643,14 @@ export async function readTotals<DB>(
     out.push({ key, figures });
   }
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Totals by group, read from the summaries: one statement, O(groups); sorted by group key. */
+export async function readTotals<DB>(
+  db: Kysely<DB>,
+  spec: RecordSpec,
+  args: TotalsArgs,
+): Promise<{ key: string; figures: Figures }[]> {
+  const level = totalsLevel(args);
+  return totalsOf((await readLevels(db, spec, [level])).get(level), args);
 }

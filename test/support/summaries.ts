@@ -29,8 +29,12 @@ export function recompute(spec: RecordSpec, rows: Row[]): Map<string, number> {
           if (m.kind === 'count') numbers.set(id, (numbers.get(id) ?? 0) + 1);
           else if (m.kind === 'sum')
             numbers.set(id, (numbers.get(id) ?? 0) + Math.round(Number(row[m.column] ?? 0) * 100));
-          else if (row[m.column] !== null && row[m.column] !== undefined && row[m.column] !== '')
-            sets.set(id, (sets.get(id) ?? new Set()).add(String(row[m.column])));
+          else {
+            // A column, or a value the measure computes from the row.
+            const value = typeof m.column === 'function' ? m.column(row) : row[m.column];
+            if (value !== null && value !== undefined && value !== '')
+              sets.set(id, (sets.get(id) ?? new Set()).add(String(value)));
+          }
         }
     }
   for (const [id, set] of sets) {
