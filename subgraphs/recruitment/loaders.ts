@@ -1,5 +1,6 @@
 // Per-request DataLoaders of the recruitment subgraph: one SQL statement per batch of territories (two for a
 // page of actions: counts and rows, from the kit's pageLoader), whatever the number of territories.
+import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import {
   ACTION_SHEET_COLUMN,
@@ -8,6 +9,7 @@ import {
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
 import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
+import { readTerritories, type TerritoryFigures } from '../runtime/summaries.ts';
 import type { RecruitmentAction, RecruitmentDB } from './db.ts';
 import { actionRecord } from './records.ts';
 import * as repository from './repository.ts';
@@ -32,11 +34,9 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (ids: string[]) => repository.datasets(db, ids),
       (d) => d.id,
     ),
-    summary: oneLoader(
-      (ids: string[]) => repository.summaries(db, ids),
-      (s) => s.territory_id,
-    ),
-    services: byTerritory(repository.serviceTotals),
+    // The territory's summary and its totals per service: one statement per batch of territories, read from the
+    // summary tables the kit keeps (runtime/summaries.ts).
+    figures: new DataLoader<string, TerritoryFigures>((ids) => readTerritories(db, actionRecord, ids)),
     jobSeekers: byTerritory(repository.jobSeekers),
     basins: byTerritory(repository.basins),
     indicators: byTerritory(repository.indicators),
