@@ -8,6 +8,7 @@ import {
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
 import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
+import { summaryLoader } from '../runtime/summaries.ts';
 import type { RecruitmentAction, RecruitmentDB } from './db.ts';
 import { actionRecord } from './records.ts';
 import * as repository from './repository.ts';
@@ -29,11 +30,9 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (ids: string[]) => repository.territories(db, ids),
       (t) => t.id,
     ),
-    summary: oneLoader(
-      (ids: string[]) => repository.summaries(db, ids),
-      (s) => s.territory_id,
-    ),
-    services: byTerritory(repository.serviceTotals),
+    // The territory's summary and its totals per service: one statement per batch of territories, read from the
+    // summary tables the kit keeps (runtime/summaries.ts).
+    figures: summaryLoader(db, actionRecord),
     indicators: byTerritory(repository.indicators),
     hiringGroups: byTerritory(repository.hiringGroups),
     hiringOccupations: byTerritory(repository.hiringOccupations),

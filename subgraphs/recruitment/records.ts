@@ -5,7 +5,8 @@
 import { ACTION_SHEET_FIELD, ACTION_SHEET_LINK } from '../runtime/action-sheets.ts';
 import { operatorOwnership, type FieldProblem, type RecordSpec, type Row } from '../runtime/records.ts';
 import { isKnownTerritory, parseTerritoryId, PHASE_YEARS } from '../runtime/perimeters.ts';
-import { ACTION_STATUSES, CATALOGUE } from './catalogue.ts';
+import { totalsLevels, type SummarySpec } from '../runtime/summaries.ts';
+import { ACTION_STATUSES, CATALOGUE, SERVICE_BY_ID } from './catalogue.ts';
 import type { NewRecruitmentAction } from './db.ts';
 import { sampleActions } from './sample.ts';
 
@@ -65,6 +66,37 @@ function check(v: Row): FieldProblem[] {
   return problems;
 }
 
+/**
+ * The figures kept per group by the kit (runtime/summaries.ts), in every write's and import's transaction: the
+ * territory's summary, its services, and the totals by phase, region and territory. Every action counts, whatever
+ * its status; `declared` (origin OPERATOR) gives each aggregate its provenance.
+ */
+export const actionSummary: SummarySpec = {
+  version: 'recruitment-action-summary-v1',
+  measures: {
+    records: { kind: 'count' },
+    declared: { kind: 'count', when: (r) => r.origin === 'OPERATOR' },
+    participants: { kind: 'sum', column: 'participants' },
+    services: { kind: 'distinct', column: 'service_id' },
+    territories: { kind: 'distinct', column: 'territory_id' },
+    firstDate: { kind: 'first', column: 'date' },
+    lastDate: { kind: 'last', column: 'date' },
+  },
+  levels: {
+    territory: { groups: () => [''], perTerritory: true, measures: ['records', 'declared', 'services'] },
+    service: {
+      groups: (r) => [String(r.service_id)],
+      perTerritory: true,
+      measures: ['records', 'declared', 'participants', 'firstDate', 'lastDate'],
+    },
+    ...totalsLevels(
+      (r) => String(r.territory_id),
+      (r) => SERVICE_BY_ID.get(String(r.service_id))?.axes ?? [],
+      ['records', 'declared', 'participants', 'territories'],
+    ),
+  },
+};
+
 /** One recruitment action (GraphQL `RecruitmentActionInput`, CSV row of `import-samples/`). */
 export const actionRecord: RecordSpec = {
   kind: 'action',
@@ -89,6 +121,7 @@ export const actionRecord: RecordSpec = {
     status: { kind: 'equals', column: 'status', type: 'string', values: () => ACTION_STATUSES },
   },
   sample: (scale) => sampleActions(scale),
+  summary: actionSummary,
   fields: [
     {
       name: 'reference',

@@ -1,10 +1,11 @@
 // All of the recruitment subgraph's own SQL, as functions taking `db` (Kysely's example app): the loaders, the
-// ranking and the load call these; resolvers never write SQL. Action pages and writes are the kit's (runtime/).
+// ranking and the load call these; resolvers never write SQL. Action pages and writes are the kit's (runtime/), and so
+// are the actions' aggregates (summary, services, totals: the kit's summary tables, records.ts `actionSummary`).
 import { sql, type Kysely } from 'kysely';
 import { insertMany } from '../runtime/database.ts';
 import type { DatasetRow } from '../runtime/migrations.ts';
 import type { PerimeterTerritory } from '../runtime/perimeters.ts';
-import type { Axis, CatalogueService } from './catalogue.ts';
+import type { CatalogueService } from './catalogue.ts';
 import type {
   BmoNeed,
   BmoOccupation,
@@ -44,58 +45,6 @@ export async function territories(db: DB, ids: string[]): Promise<TerritoryRow[]
 
 export function allDatasets(db: DB): Promise<DatasetRow[]> {
   return db.selectFrom('dataset').selectAll().orderBy('id').execute();
-}
-
-export interface SummaryRow {
-  territory_id: string;
-  records: number;
-  services: number;
-  participants: number | null;
-}
-
-/** PanierSummary figures over every action of the territory (aggregates are computed at query time). */
-export function summaries(db: DB, ids: string[]): Promise<SummaryRow[]> {
-  return db
-    .selectFrom('recruitment_action')
-    .where('territory_id', 'in', ids)
-    .groupBy('territory_id')
-    .select((eb) => [
-      'territory_id',
-      eb.fn.countAll<number>().as('records'),
-      eb.fn.count<number>('service_id').distinct().as('services'),
-      eb.fn.sum<number>('participants').as('participants'),
-    ])
-    .execute();
-}
-
-export interface ServiceRow {
-  territory_id: string;
-  service_id: string;
-  records: number;
-  /** Actions of the group declared by France Travail (origin OPERATOR). */
-  operator_records: number;
-  participants: number | null;
-  first_date: string;
-  last_date: string;
-}
-
-export function serviceTotals(db: DB, ids: string[]): Promise<ServiceRow[]> {
-  return db
-    .selectFrom('recruitment_action')
-    .where('territory_id', 'in', ids)
-    .groupBy(['territory_id', 'service_id'])
-    .select((eb) => [
-      'territory_id',
-      'service_id',
-      eb.fn.countAll<number>().as('records'),
-      sql<number>`sum(case when origin = 'OPERATOR' then 1 else 0 end)`.as('operator_records'),
-      eb.fn.sum<number>('participants').as('participants'),
-      eb.fn.min<string>('date').as('first_date'),
-      eb.fn.max<string>('date').as('last_date'),
-    ])
-    .orderBy('territory_id')
-    .orderBy('service_id')
-    .execute();
 }
 
 export type TerritoryIndicator = DepartmentIndicator & { territory_id: string };
@@ -186,45 +135,6 @@ export function hiringCoverage(db: DB, ids: string[]): Promise<HiringNeedsCovera
 }
 
 // ---- graph-wide queries ----
-
-/** Actions summed per phase, region or territory. */
-export function totals(
-  db: DB,
-  args: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: string | null; axis?: Axis | null },
-) {
-  const column = ({ PHASE: 't.phase', REGION: 't.region_code', TERRITORY: 't.id' } as const)[args.by];
-  let query = db
-    .selectFrom('recruitment_action as a')
-    .innerJoin('recruitment_territory as t', 't.id', 'a.territory_id');
-  if (args.phase) query = query.where('t.phase', '=', args.phase);
-  if (args.axis) {
-    const axis = args.axis;
-    query = query.where('a.service_id', 'in', (eb) =>
-      eb.selectFrom('service_axis').select('service_id').where('axis', '=', axis),
-    );
-  }
-  return query
-    .select((eb) => [
-      eb.ref(column).as('key'),
-      eb.fn.count<number>('a.territory_id').distinct().as('territories'),
-      eb.fn.countAll<number>().as('records'),
-      eb.fn.sum<number>('a.participants').as('participants'),
-    ])
-    .groupBy(column)
-    .orderBy(column)
-    .execute();
-}
-
-/** Territories of a phase with (or without) at least one action, in id order. */
-export function territoriesByMobilisation(db: DB, phase: string, mobilised: boolean) {
-  return db
-    .selectFrom('recruitment_territory')
-    .select('id')
-    .where('phase', '=', phase)
-    .where('id', mobilised ? 'in' : 'not in', (qb) => qb.selectFrom('recruitment_action').select('territory_id'))
-    .orderBy('id')
-    .execute();
-}
 
 /** Each territory of the phase with its job seekers of two months (territories without data drop out of the join). */
 export function jobSeekerMonths(db: DB, phase: string, from: string, to: string) {

@@ -1,14 +1,20 @@
-// Maps the recruitment subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages and
-// writes), no validation of records (the record kind's declaration in records.ts does it, through the kit).
+// Maps the recruitment subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages, writes and
+// summaries), no validation of records (the record kind's declaration in records.ts does it, through the kit).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
 import { pageSize } from '../runtime/cursors.ts';
 import { badInput } from '../runtime/errors.ts';
 import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
-import { isKnownTerritory, parseTerritoryId, type PhaseId } from '../runtime/perimeters.ts';
-import { catalogueEntryDataset, provenanceResolvers, type RecordProvenance } from '../runtime/provenance.ts';
+import { isKnownTerritory, parseTerritoryId, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
+import {
+  catalogueEntryDataset,
+  provenanceOfCounts,
+  provenanceResolvers,
+  type RecordProvenance,
+} from '../runtime/provenance.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
+import { dateFigure, figure, readTotals, type Figures, type TotalsGroup } from '../runtime/summaries.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
 import {
   CATALOGUE,
@@ -106,6 +112,12 @@ const PROVENANCE: RecordProvenance = {
   declared: DATASETS.find((d) => d.id === DATASET_IDS.operatorActions)!,
 };
 
+/** One level of a territory's figures (kit's summaries), as [group key, figures] pairs in key order. */
+const groupsOf = async (ctx: RecruitmentContext, territoryId: string, level: string) =>
+  [...(await ctx.loaders.figures.load({ territory: territoryId, level }))].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+
 export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
   ...provenanceResolvers(
     ['PanierSummary', 'PanierTotal', 'ActionSheetSummary', 'ActionSheetLinkSummary'],
@@ -120,18 +132,20 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
 
     async recruitmentTotals(
       _: unknown,
-      { by, phase, axis }: { by: 'PHASE' | 'REGION' | 'TERRITORY'; phase?: PhaseId; axis?: Axis },
+      args: { by: TotalsGroup; phase?: PhaseId | null; axis?: Axis | null },
       ctx: RecruitmentContext,
     ) {
-      const rows = await repository.totals(ctx.db, { by, phase, axis });
-      return rows.map((r) => ({
+      // Read from the summaries (O(groups)); every action counts, whatever its status.
+      const rows = await readTotals(ctx.db, actionRecord, args);
+      return rows.map(({ key, figures: f }) => ({
         operator: OPERATOR,
-        group: by,
-        key: String(r.key),
-        territoryCount: Number(r.territories),
-        recordCount: Number(r.records),
+        group: args.by,
+        key,
+        provenance: provenanceOfCounts(figure(f, 'records'), figure(f, 'declared'), PROVENANCE),
+        territoryCount: figure(f, 'territories'),
+        recordCount: figure(f, 'records'),
         amountEur: null,
-        beneficiaryCount: Number(r.participants ?? 0),
+        beneficiaryCount: figure(f, 'participants'),
       }));
     },
 
@@ -140,8 +154,12 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
       { phase, mobilised }: { phase: PhaseId; mobilised: boolean },
       ctx: RecruitmentContext,
     ) {
-      const rows = await repository.territoriesByMobilisation(ctx.db, phase, mobilised);
-      return rows.map((r) => ({ id: r.id }));
+      const totals = await readTotals(ctx.db, actionRecord, { by: 'TERRITORY', phase });
+      const withActions = new Set(totals.map((t) => t.key));
+      return territoryIdsOf(phase)
+        .filter((id) => withActions.has(id) === mobilised)
+        .sort()
+        .map((id) => ({ id }));
     },
 
     async jobSeekerRanking(
@@ -199,32 +217,31 @@ export const resolvers: GraphQLResolverMap<RecruitmentContext> = {
   RecruitmentSlice: {
     operator: () => OPERATOR,
     async summary(s: Slice, _: unknown, ctx: RecruitmentContext) {
-      const row = await ctx.loaders.summary.load(s.territoryId);
-      const records = Number(row?.records ?? 0);
+      const f = (await groupsOf(ctx, s.territoryId, 'territory'))[0]?.[1];
+      const records = figure(f, 'records');
       return {
         territoryId: s.territoryId,
         operator: OPERATOR,
+        provenance: provenanceOfCounts(records, figure(f, 'declared'), PROVENANCE),
         mobilised: records > 0,
-        serviceCount: Number(row?.services ?? 0),
+        serviceCount: figure(f, 'services'),
         recordCount: records,
         amountEur: null,
       };
     },
     async services(s: Slice, { axis }: { axis?: Axis }, ctx: RecruitmentContext) {
       const allowed = new Set(servicesOfAxis(axis).map((x) => x.id));
-      const rows = await ctx.loaders.services.load(s.territoryId);
-      return rows
-        .filter((r) => allowed.has(r.service_id))
-        .map((r) => ({
-          service: SERVICE_BY_ID.get(r.service_id),
-          recordCount: Number(r.records),
+      return (await groupsOf(ctx, s.territoryId, 'service'))
+        .filter(([id]) => allowed.has(id))
+        .map(([id, f]) => ({
+          service: SERVICE_BY_ID.get(id),
+          recordCount: figure(f, 'records'),
           amountEur: null,
-          beneficiaryCount: Number(r.participants ?? 0),
-          firstDate: r.first_date,
-          lastDate: r.last_date,
+          beneficiaryCount: figure(f, 'participants'),
+          firstDate: dateFigure(f, 'firstDate'),
+          lastDate: dateFigure(f, 'lastDate'),
           // Only actions declared by France Travail: their REAL dataset; any sample action among them: the sample's.
-          datasetId:
-            Number(r.operator_records) === Number(r.records) ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
+          datasetId: figure(f, 'declared') === figure(f, 'records') ? DATASET_IDS.operatorActions : DATASET_IDS.actions,
         }));
     },
     actions: async (s: Slice, args: PageArgs, ctx: RecruitmentContext) =>

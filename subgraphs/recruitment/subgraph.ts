@@ -15,7 +15,8 @@ export const recruitment: SubgraphModule<RecruitmentContext> = {
   load: (trx) => load(trx as unknown as Kysely<RecruitmentDB>),
   resolvers,
   // France Travail's recruitment actions: mutations (owner FRANCE_TRAVAIL, scope recruitment:write) and
-  // `npm run import -- recruitment <file.csv>`. No afterWrite: aggregates are computed at query time.
+  // `npm run import -- recruitment <file.csv>`. No afterWrite: the aggregates (summary, services, totals) are the
+  // kit's summary tables (records.ts `actionSummary`), kept by every write and import in its own transaction.
   records: [actionRecord],
   context(database) {
     const db = database.db as unknown as Kysely<RecruitmentDB>;

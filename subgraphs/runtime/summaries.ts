@@ -533,19 +533,7 @@ export async function readKindsLevels<DB>(
 export type TerritoryFigures = Map<string, LevelFigures>;
 
 /**
- * A territory's summaries of every per-territory level, for a batch of territories: one statement per batch
- * (DataLoader per request). A territory without records answers an empty map.
- */
-export async function readTerritories<DB>(
-  db: Kysely<DB>,
-  spec: RecordSpec,
-  territories: readonly string[],
-): Promise<TerritoryFigures[]> {
-  return (await readKindsTerritories(db, [spec], territories)).map((kinds) => kinds.get(spec.kind)!);
-}
-
-/**
- * `readTerritories` for several record kinds, in one statement per batch of territories, optionally only some levels
+ * A territory's summaries of several record kinds, in one statement per batch of territories, optionally only some levels
  * (a kind with many per-territory levels, read by the few a request needs): per territory, kind → its figures.
  */
 export async function readKindsTerritories<DB>(
