@@ -27,22 +27,8 @@ afterAll(async () => {
 });
 
 const db = () => hub.subgraphs.get('recruitment')!.test.prepared.database.db as unknown as Kysely<RecruitmentDB>;
-/**
- * A request through the gateway, sent again once when the connection was reset. The gateway runs in this process:
- * when the process is starved for longer than the server's keep-alive (5 s, as on a loaded machine running the
- * suite), fetch can reuse a socket the server has just closed, and the request never reaches it. Every write here is
- * idempotent (same create, same patch, delete), so a second send changes nothing even if the first had arrived.
- */
-async function send<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  try {
-    return await post<T>(hub.gatewayUrl, query, variables, headers);
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
-    return post<T>(hub.gatewayUrl, query, variables, headers);
-  }
-}
 const gql = <T>(query: string, variables: Record<string, unknown> = {}) =>
-  send<T>(query, variables, { authorization: `Bearer ${token}` });
+  post<T>(hub.gatewayUrl, query, variables, { authorization: `Bearer ${token}` });
 
 // Deterministic: the same run every time (mulberry32).
 function random(seed: number) {
@@ -108,7 +94,8 @@ function randomPatch(current: Input): { patch: Record<string, unknown>; next: In
 it('after random writes through the gateway and random imports, the summaries equal a recomputation from the actions', async () => {
   // A territory without sample actions joins the list: its first action makes it mobilised, its last delete not.
   const empty = (
-    await send<{ recruitmentTerritories: { id: string }[] }>(
+    await post<{ recruitmentTerritories: { id: string }[] }>(
+      hub.gatewayUrl,
       '{ recruitmentTerritories(phase: PHASE_2023_2027, mobilised: false) { id } }',
     )
   ).data!.recruitmentTerritories.map((t) => t.id);
@@ -184,7 +171,8 @@ it('every total served equals the SQL aggregate of the actions (by phase, region
   for (const by of ['PHASE', 'REGION', 'TERRITORY'] as const)
     for (const phase of [null, '2023-2027'] as const)
       for (const axis of [null, 'RECRUIT', 'INNOVATE'] as const) {
-        const r = await send<{ recruitmentTotals: Total[] }>(
+        const r = await post<{ recruitmentTotals: Total[] }>(
+          hub.gatewayUrl,
           `query($by: TotalsGroup!, $phase: Phase, $axis: Axis) { recruitmentTotals(by: $by, phase: $phase, axis: $axis) { key territoryCount recordCount amountEur beneficiaryCount nature } }`,
           { by, phase: phase && 'PHASE_2023_2027', axis },
         );
@@ -228,7 +216,10 @@ it('every total served equals the SQL aggregate of the actions (by phase, region
         );
       }
   // The written actions make some groups MIXED: the comparison covered more than the sample.
-  const mixed = await send<{ recruitmentTotals: Total[] }>('{ recruitmentTotals(by: TERRITORY) { key nature } }');
+  const mixed = await post<{ recruitmentTotals: Total[] }>(
+    hub.gatewayUrl,
+    '{ recruitmentTotals(by: TERRITORY) { key nature } }',
+  );
   expect(mixed.data!.recruitmentTotals.filter((t) => t.nature !== 'SAMPLE').length).toBeGreaterThanOrEqual(4);
 });
 
@@ -250,7 +241,8 @@ interface Slice {
 it("each written territory's summary, services and mobilised lists equal the SQL aggregate of its actions", async () => {
   const ids = [...TERRITORIES];
   // One query through the gateway for every territory (aliases), as a page of territories asks them.
-  const r = await send<Record<string, Slice>>(
+  const r = await post<Record<string, Slice>>(
+    hub.gatewayUrl,
     `{ ${ids
       .map(
         (id, i) => `t${i}: territory(id: "${id}") { id recruitment {
@@ -306,7 +298,8 @@ it("each written territory's summary, services and mobilised lists equal the SQL
   }
 
   for (const phase of ['2019-2022', '2023-2027'] as const) {
-    const lists = await send<{ yes: { id: string }[]; no: { id: string }[] }>(
+    const lists = await post<{ yes: { id: string }[]; no: { id: string }[] }>(
+      hub.gatewayUrl,
       `query($phase: Phase!) { yes: recruitmentTerritories(phase: $phase, mobilised: true) { id }
         no: recruitmentTerritories(phase: $phase, mobilised: false) { id } }`,
       { phase: phase === '2019-2022' ? 'PHASE_2019_2022' : 'PHASE_2023_2027' },
@@ -332,7 +325,7 @@ it('reading a total, or a mobilised list, costs one statement, whatever the numb
     `{ recruitmentTerritories(phase: PHASE_2023_2027, mobilised: true) { id } }`,
   ]) {
     hub.resetCounters();
-    const r = await send(query);
+    const r = await post(hub.gatewayUrl, query);
     expect(r.errors).toBeUndefined();
     expect([query, hub.counters().recruitment!.statements]).toEqual([query, 1]);
   }
