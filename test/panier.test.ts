@@ -151,13 +151,14 @@ describe('panier de services', () => {
       // The territory with its region, departments and groupements on its row. No second fetch for the names of
       // financing's departments: financing answers the shareable Department.name (schema/CONVENTIONS.md).
       territories: { requests: 1, statements: 1 },
-      // Summary; services; the page of financings (rows and counts); the departments with their context.
-      financing: { requests: 1, statements: 4 },
-      // Summary; services; the territory with its series, coverage and basins; the page of actions.
-      recruitment: { requests: 1, statements: 4 },
-      // Summary and services; the page of investments; the investment totals.
-      attractiveness: { requests: 1, statements: 3 },
-      // Summary and services; the pages of supports and of VTE aids (one table).
+      // Summary, services (the kit's summary tables); the page of financings (rows and counts); the departments with
+      // their context.
+      financing: { requests: 1, statements: 3 },
+      // Summary and services (summary tables); the territory with its series, coverage and basins; the page of actions.
+      recruitment: { requests: 1, statements: 3 },
+      // Summary, services and investment totals (summary tables); the page of investments.
+      attractiveness: { requests: 1, statements: 2 },
+      // Summary and services (summary tables); the pages of supports and of VTE aids (one table).
       engineering: { requests: 1, statements: 2 },
       programme: { requests: 0, statements: 0 },
     });
