@@ -4,7 +4,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Kysely } from 'kysely';
 import { actionSheetOf, actionSheetReference, linkSummary, sheetSummary } from '../runtime/action-sheet-links.ts';
 import { pageRequest, type Page, type PageArgs } from '../runtime/loaders.ts';
-import { findDepartment, isKnownTerritory, parseTerritoryId, territoryIdsOf, type PhaseId } from '../runtime/perimeters.ts';
+import {
+  findDepartment,
+  isKnownTerritory,
+  parseTerritoryId,
+  territoryIdsOf,
+  type PhaseId,
+} from '../runtime/perimeters.ts';
 import type { SubgraphContext } from '../runtime/subgraph.ts';
 import { dateFigure, figure, readTotals, type Figures, type TotalsGroup } from '../runtime/summaries.ts';
 import { createOne, deleteOne, updateOne } from '../runtime/writes.ts';
