@@ -50,11 +50,17 @@ describe('database runtime', () => {
     expect(await migrate(database, 'runtime_test', thing)).toEqual([
       '000_runtime_dataset',
       '000_runtime_outbox',
+      '000_runtime_summary',
       '001_thing',
     ]);
     expect(await migrate(database, 'runtime_test', thing)).toEqual([]);
     const applied = await database.db.selectFrom('runtime_test_migration').select('name').orderBy('name').execute();
-    expect(applied.map((r) => r.name)).toEqual(['000_runtime_dataset', '000_runtime_outbox', '001_thing']);
+    expect(applied.map((r) => r.name)).toEqual([
+      '000_runtime_dataset',
+      '000_runtime_outbox',
+      '000_runtime_summary',
+      '001_thing',
+    ]);
   });
 
   it('loads once per data version, and a failed load keeps nothing', async () => {

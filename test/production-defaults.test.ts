@@ -201,10 +201,12 @@ describe('database errors outside production', () => {
   afterAll(() => broken?.stop());
 
   it('never shows SQL or driver text, only a code and where to look', async () => {
-    // A financing subgraph of its own whose table is then gone: every read of it is a real database error.
+    // A financing subgraph of its own whose tables are then gone (its records, and the summary tables its figures are
+    // read from): every read of them is a real database error.
     broken = await startTestSubgraph(await loadModule('financing'));
     const brokenUrl = await serve(subgraphHttpServer(broken.prepared, { HUB_SHARED_SECRET: SECRET }));
-    await broken.prepared.database.db.schema.alterTable('financing').renameTo('financing_gone').execute();
+    for (const table of ['financing', 'kit_summary'])
+      await broken.prepared.database.db.schema.alterTable(table).renameTo(`${table}_gone`).execute();
     const url = await gateway({}, { financing: brokenUrl });
     const response = await post<{ territory: { name: string; financing: unknown } | null }>(
       url,
