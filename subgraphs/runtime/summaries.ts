@@ -138,6 +138,8 @@ export const summaryMigration: Migration = {
 };
 
 const SEP = '\u0001';
+/** A value from a record, safe inside a group id (a control character a text field may hold cannot split it). */
+const part = (value: unknown) => String(value).replaceAll(SEP, '\uFFFD');
 const groupId = (level: string, scope: string, key: string, measure: string) => [level, scope, key, measure].join(SEP);
 const dateValue = (date: string) => Number(date.replace(/-/g, ''));
 const dateOf = (value: number) => {
@@ -172,9 +174,9 @@ class Deltas {
       return yes;
     };
     for (const { level, def, measures } of this.plan) {
-      const scope = def.perTerritory ? String(row[scopeColumn!] ?? '') : '';
+      const scope = def.perTerritory ? part(row[scopeColumn!] ?? '') : '';
       for (const key of def.groups(row)) {
-        const prefix = level + SEP + scope + SEP + key + SEP;
+        const prefix = level + SEP + scope + SEP + part(key) + SEP;
         for (const [name, m] of measures) {
           if (!applies(m)) continue;
           if (m.kind === 'count') this.bump(this.values, prefix + name, sign);
@@ -183,7 +185,7 @@ class Deltas {
           else {
             const member = memberOf(m.column, row);
             if (member === null || member === undefined || member === '') continue;
-            this.bump(this.members, prefix + name + SEP + String(member), sign);
+            this.bump(this.members, prefix + name + SEP + part(member), sign);
           }
         }
       }
