@@ -3,6 +3,7 @@
 // the gateway. No answer may be a 5xx or an internal error. Mutations carry a valid token of the
 // operator that owns them, so a refusal is validation at work, not authentication: every refused
 // write must leave the owner's database exactly as it was; accepted ones are counted.
+import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -292,11 +293,17 @@ const FULL_SNAPSHOT_ROWS = 10_000;
 async function snapshot(subgraph: string): Promise<string> {
   const { db, schema } = hub.subgraphs.get(subgraph)!.test.prepared.database;
   const hash = createHash('sha256');
-  // On PostgreSQL the introspection lists every schema of the database: keep this subgraph's own.
-  const tables = (await db.introspection.getTables())
-    .filter((t) => !schema || t.schema === schema)
-    .map((t) => t.name)
-    .sort();
+  // On PostgreSQL, this subgraph's own schema only: Kysely's introspection walks every schema of the database, and
+  // fails when another test's schema is dropped meanwhile.
+  const tables = (
+    schema
+      ? (
+          await sql<{
+            name: string;
+          }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(db)
+        ).rows.map((t) => t.name)
+      : (await db.introspection.getTables()).map((t) => t.name)
+  ).sort();
   for (const table of tables) {
     const { n } = (await db
       .selectFrom(table)
