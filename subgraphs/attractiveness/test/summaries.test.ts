@@ -23,6 +23,7 @@ import {
   sitePromotionSpec,
 } from '../records.ts';
 import { SECTORS } from '../sample.ts';
+import { rng, sampleSiren } from '../../runtime/sample.ts';
 
 let hub: TestHub;
 let token: string;
@@ -38,32 +39,15 @@ const db = () => hub.subgraphs.get('attractiveness')!.test.prepared.database.db 
 const gql = <T>(query: string, variables: Record<string, unknown> = {}) =>
   post<T>(hub.gatewayUrl, query, variables, { authorization: `Bearer ${token}` });
 
-// Deterministic: the same run every time (mulberry32).
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(17);
-const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+// Deterministic: the same run every time (the sample's seeded generator).
+const random = rng('attractiveness summaries test');
+const rand = random.next;
+const pick = random.pick;
 const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
 
 /** A valid SIREN (Luhn) from a small pool, so that companies recur and distinct counts move both ways. */
-function siren(n: number) {
-  const body = String(41234560 + n).padStart(8, '0');
-  for (let check = 0; check < 10; check++) {
-    const digits = `${body}${check}`;
-    const sum = [...digits]
-      .reverse()
-      .map(Number)
-      .reduce((s, d, i) => s + (i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0);
-    if (sum % 10 === 0) return digits;
-  }
-  throw new Error('unreachable');
-}
+const SIRENS = Array.from({ length: 6 }, () => sampleSiren(random));
+const siren = (n: number) => SIRENS[n]!;
 // Two territories of each phase, two of them in the same region (84).
 const TERRITORIES = ['2023-2027:ti-8412', '2023-2027:ti-8402', '2019-2022:ti-8403', '2019-2022:ti-2701'];
 const yearsOf = (territory: string) => (territory.startsWith('2019') ? [2019, 2022] : [2023, 2027]);

@@ -15,6 +15,7 @@ import type { KitDB } from '../../runtime/records.ts';
 import { ACTION_STATUSES, CATALOGUE, DATASET_IDS } from '../catalogue.ts';
 import type { RecruitmentDB } from '../db.ts';
 import { actionRecord } from '../records.ts';
+import { rng } from '../../runtime/sample.ts';
 
 let hub: TestHub;
 let token: string;
@@ -30,17 +31,10 @@ const db = () => hub.subgraphs.get('recruitment')!.test.prepared.database.db as 
 const gql = <T>(query: string, variables: Record<string, unknown> = {}) =>
   post<T>(hub.gatewayUrl, query, variables, { authorization: `Bearer ${token}` });
 
-// Deterministic: the same run every time (mulberry32).
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(17);
-const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+// Deterministic: the same run every time (the sample's seeded generator).
+const random = rng('recruitment summaries test');
+const rand = random.next;
+const pick = random.pick;
 const int = (max: number) => Math.floor(rand() * (max + 1));
 
 // Two territories of each phase, two of them in the same region (84), plus one the sample leaves without actions
