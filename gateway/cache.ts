@@ -65,7 +65,7 @@ export function cacheConfig(env: NodeJS.ProcessEnv = process.env): CacheConfig {
   };
 }
 
-/** A subgraph's answer as kept: what the fetcher needs to rebuild the Response. */
+/** A subgraph's answer as kept: what the fetcher needs to rebuild the response. */
 export interface CachedAnswer {
   status: number;
   statusText: string;
@@ -141,12 +141,12 @@ export function allowedTtlMs(
 }
 
 /** The answer of a hit, its Cache-Control max-age lowered to the entry's remaining life. */
-export function hitResponse(answer: CachedAnswer, now = Date.now()): Response {
+export function hitAnswer(answer: CachedAnswer, now = Date.now()): Omit<CachedAnswer, 'expiresAt'> {
   const left = Math.max(0, Math.floor((answer.expiresAt - now) / 1000));
   const headers = answer.headers.map(([name, value]): [string, string] =>
     name.toLowerCase() === 'cache-control' ? [name, value.replace(/max-age=\d+/, `max-age=${left}`)] : [name, value],
   );
-  return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers });
+  return { status: answer.status, statusText: answer.statusText, headers, body: answer.body };
 }
 
 // Redis scripts: one round trip each, atomic. Entry keys are built inside (one Redis, not a cluster).

@@ -76,6 +76,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const file = options.supergraphFile ?? env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE;
   const supergraphSdl = options.supergraphSdl ?? readFileSync(file, 'utf8');
   const subgraphs = new Map<string, string>();
+  const sources: HubDataSource[] = [];
   const cache = createReadCache(config.cache, { secret: config.subgraphSecret, secretHeader: GATEWAY_SECRET_HEADER });
 
   const gateway = new ApolloGateway({
@@ -84,7 +85,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const routed = options.subgraphUrls?.[name] ?? env[`${envKey(name)}_URL`] ?? url;
       if (!routed) throw new Error(`subgraph "${name}" has no routing URL: set ${envKey(name)}_URL`);
       subgraphs.set(name, routed);
-      return new HubDataSource({
+      const source = new HubDataSource({
         name,
         url: routed,
         timeoutMs: config.subgraphTimeoutMs,
@@ -92,6 +93,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         deduplicate: config.subgraphDeduplication,
         cache,
       });
+      sources.push(source);
+      return source;
     },
   });
 
@@ -184,6 +187,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       await closeServer(http);
       await cache.stop();
       await apollo.stop();
+      await Promise.all(sources.map((s) => s.close()));
     },
   };
 }
