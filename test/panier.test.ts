@@ -131,10 +131,9 @@ describe('panier de services', () => {
     ]);
   });
 
-  it('costs five subgraph fetches (territories once) and a fixed, small number of SQL statements', async () => {
+  it('costs five subgraph fetches (territories once) and at most 8 SQL statements, 11 on reference rows not yet read', async () => {
     const panier = readOperation(`${QUERIES_DIR}/territory-panier.graphql`);
-    const costs = [];
-    for (const id of ['2023-2027:ti-8402', '2019-2022:ti-8403']) {
+    const read = async (id: string) => {
       await hub.settled();
       hub.resetCounters();
       const { data, errors } = await post<Panier & { territory: { financing: { departments: unknown[] } } }>(
@@ -144,23 +143,43 @@ describe('panier de services', () => {
       );
       await hub.settled();
       expect([id, errors, data!.territory!.financing.departments.length > 0]).toEqual([id, undefined, true]);
-      costs.push(hub.counters());
+      return { data, counters: hub.counters() };
+    };
+    const cold = [];
+    const warm = [];
+    for (const id of ['2023-2027:ti-8402', '2019-2022:ti-8403']) {
+      hub.forgetReferences();
+      const first = await read(id);
+      const again = await read(id);
+      expect(again.data).toEqual(first.data);
+      cold.push(first.counters);
+      warm.push(again.counters);
     }
-    expect(costs[1]).toEqual(costs[0]);
-    expect(costs[0]).toEqual({
-      // The territory with its region, departments and groupements on its row. No second fetch for the names of
-      // financing's departments: financing answers the shareable Department.name (schema/CONVENTIONS.md).
-      territories: { requests: 1, statements: 1 },
-      // Summary, services (the kit's summary tables); the page of financings (rows and counts); the departments with
-      // their context.
-      financing: { requests: 1, statements: 3 },
-      // Summary and services (summary tables); the territory with its series, coverage and basins; the page of actions.
-      recruitment: { requests: 1, statements: 3 },
+    expect([cold[1], warm[1]]).toEqual([cold[0], warm[0]]);
+    // What a panier costs once the subgraphs hold its reference rows (published data written only at load, read
+    // once per process: runtime/loaders.ts referenceLoader).
+    expect(warm[0]).toEqual({
+      // The territory with its region, departments and groupements on its row: reference. No second fetch for the
+      // names of financing's departments: financing answers the shareable Department.name (schema/CONVENTIONS.md).
+      territories: { requests: 1, statements: 0 },
+      // Summary, services (the kit's summary tables); the page of financings (rows and counts). The departments with
+      // their context: reference.
+      financing: { requests: 1, statements: 2 },
+      // Summary and services (summary tables); the page of actions. The territory with its series, coverage and
+      // basins: reference.
+      recruitment: { requests: 1, statements: 2 },
       // Summary, services and investment totals (summary tables); the page of investments.
       attractiveness: { requests: 1, statements: 2 },
       // Summary and services (summary tables); the pages of supports and of VTE aids (one table).
       engineering: { requests: 1, statements: 2 },
       programme: { requests: 0, statements: 0 },
+    });
+    // Reference rows not read yet: one statement each.
+    expect(cold[0]).toEqual({
+      ...warm[0],
+      territories: { requests: 1, statements: 1 },
+      financing: { requests: 1, statements: 3 },
+      recruitment: { requests: 1, statements: 3 },
     });
   });
 

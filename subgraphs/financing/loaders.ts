@@ -7,7 +7,7 @@ import {
   sheetSummaryLoader,
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
-import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
+import { manyBatch, oneBatch, pageLoader, referenceLoader } from '../runtime/loaders.ts';
 import { summaryLoader } from '../runtime/summaries.ts';
 import type { DepartmentContextRow, Financing, FinancingDB } from './db.ts';
 import { financingRecord } from './records.ts';
@@ -30,15 +30,24 @@ export function createLoaders(db: Kysely<FinancingDB>) {
     sheetSummary: sheetSummaryLoader(db, LINKED_TABLES),
     sheetFinancings: pageLoader<FinancingDB, Financing>(db, financingRecord, ACTION_SHEET_COLUMN),
     linkCounts: linkCountsLoader(db, LINKED_TABLES),
+    // Published data built at load (reference rows): read once per process (runtime/loaders.ts referenceLoader).
     /** The context of each territory's departments (those PGE or the Baromètre cover): one join per batch. */
-    departmentsOfTerritory: manyLoader(
-      (ids: string[]) => repository.departmentContextsOf(db, ids),
-      (r) => r.territory_id,
+    departmentsOfTerritory: referenceLoader(
+      db,
+      'departmentsOfTerritory',
+      manyBatch(
+        (ids: string[]) => repository.departmentContextsOf(db, ids),
+        (r) => r.territory_id,
+      ),
     ),
     /** A department's context, null when neither source covers it: one statement per batch of departments. */
-    departmentContext: oneLoader(
-      (codes: string[]) => repository.departmentContexts(db, codes),
-      (r) => r.department_code,
+    departmentContext: referenceLoader(
+      db,
+      'departmentContext',
+      oneBatch(
+        (codes: string[]) => repository.departmentContexts(db, codes),
+        (r) => r.department_code,
+      ),
     ),
   };
 }

@@ -7,7 +7,7 @@ import {
   sheetSummaryLoader,
   type LinkedTable,
 } from '../runtime/action-sheet-links.ts';
-import { manyLoader, oneLoader, pageLoader } from '../runtime/loaders.ts';
+import { manyLoader, oneBatch, oneLoader, pageLoader, referenceLoader } from '../runtime/loaders.ts';
 import { summaryLoader } from '../runtime/summaries.ts';
 import type { RecruitmentAction, RecruitmentDB } from './db.ts';
 import { actionRecord } from './records.ts';
@@ -25,10 +25,17 @@ export function createLoaders(db: Kysely<RecruitmentDB>) {
       (r) => r.territory_id,
     );
   return {
-    /** A territory with its job-seeker series and basins, for every part of its slice that reads them. */
-    territory: oneLoader(
-      (ids: string[]) => repository.territories(db, ids),
-      (t) => t.id,
+    /**
+     * A territory with its job-seeker series and basins, for every part of its slice that reads them: published data
+     * built at load, read once per process (runtime/loaders.ts referenceLoader).
+     */
+    territory: referenceLoader(
+      db,
+      'territory',
+      oneBatch(
+        (ids: string[]) => repository.territories(db, ids),
+        (t) => t.id,
+      ),
     ),
     // The territory's summary and its totals per service: one statement per batch of territories, read from the
     // summary tables the kit keeps (runtime/summaries.ts).

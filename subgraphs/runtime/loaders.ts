@@ -6,16 +6,24 @@ import { decodeKeyset, encodeKeyset, pageSize, type CursorValue } from './cursor
 import { filterConditions, validateFilters, type FilterValues } from './filters.ts';
 import type { RecordSpec, Row } from './records.ts';
 
+/** One value (or null) per key: the batch function of `oneLoader`. */
+export function oneBatch<K extends string | number, V>(
+  fetch: (keys: K[]) => Promise<V[]>,
+  keyOf: (value: V) => K,
+): DataLoader.BatchLoadFn<K, V | null> {
+  return async (keys) => {
+    const rows = await fetch([...keys]);
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  };
+}
+
 /** One value (or null) per key. */
 export function oneLoader<K extends string | number, V>(
   fetch: (keys: K[]) => Promise<V[]>,
   keyOf: (value: V) => K,
 ): DataLoader<K, V | null> {
-  return new DataLoader<K, V | null>(async (keys) => {
-    const rows = await fetch([...keys]);
-    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-    return keys.map((key) => byKey.get(key) ?? null);
-  });
+  return new DataLoader(oneBatch(fetch, keyOf));
 }
 
 /** Rows grouped by key, each group in the rows' order. */
@@ -30,15 +38,80 @@ export function groupBy<K, V>(rows: V[], keyOf: (row: V) => K): Map<K, V[]> {
   return byKey;
 }
 
+/** A list of values per key (empty when none): the batch function of `manyLoader`. */
+export function manyBatch<K extends string | number, V>(
+  fetch: (keys: K[]) => Promise<V[]>,
+  keyOf: (value: V) => K,
+): DataLoader.BatchLoadFn<K, V[]> {
+  return async (keys) => {
+    const byKey = groupBy(await fetch([...keys]), keyOf);
+    return keys.map((key) => byKey.get(key) ?? []);
+  };
+}
+
 /** A list of values per key (empty when none). */
 export function manyLoader<K extends string | number, V>(
   fetch: (keys: K[]) => Promise<V[]>,
   keyOf: (value: V) => K,
 ): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(async (keys) => {
-    const byKey = groupBy(await fetch([...keys]), keyOf);
-    return keys.map((key) => byKey.get(key) ?? []);
-  });
+  return new DataLoader(manyBatch(fetch, keyOf));
+}
+
+/** The reference loaders of each database handle, which outlive requests (`referenceLoader`). */
+const referenceLoaders = new WeakMap<object, Map<string, DataLoader<never, unknown>>>();
+
+/**
+ * A loader of reference rows kept for the life of the process instead of one request. Reference rows are published
+ * data that `ensureLoaded` writes at start and nothing writes while the process serves (territories, departments,
+ * their published series); a release with new data starts new processes. Each key is read once, in one statement per
+ * batch of keys not yet read (across concurrent requests), then answered from memory until the next load in this
+ * process (`forgetReferences`). Never for rows operators write (records, their summaries): those change. Only for
+ * tables bounded by the programme's perimeters, so the memory is that of a few hundred rows. Kept values are frozen
+ * (a resolver that changed one would change every later request's answer); each load gets a shallow copy.
+ */
+export function referenceLoader<K, V>(db: object, name: string, batch: DataLoader.BatchLoadFn<K, V>): DataLoader<K, V> {
+  let loaders = referenceLoaders.get(db);
+  if (!loaders) referenceLoaders.set(db, (loaders = new Map()));
+  let loader = loaders.get(name) as DataLoader<K, V> | undefined;
+  if (!loader) {
+    loader = new ReferenceLoader<K, V>(batch);
+    loaders.set(name, loader as unknown as DataLoader<never, unknown>);
+  }
+  return loader;
+}
+
+/**
+ * A DataLoader whose kept values, loaded or primed (a page's rows), are frozen, and which hands each caller its own
+ * shallow copy: @apollo/subgraph writes `__typename` on the entities a resolver returns. A failed batch is not kept.
+ */
+class ReferenceLoader<K, V> extends DataLoader<K, V> {
+  constructor(batch: DataLoader.BatchLoadFn<K, V>) {
+    super(async (keys) => Array.from(await batch(keys), deepFreeze));
+  }
+  override prime(key: K, value: V | PromiseLike<V> | Error): this {
+    return super.prime(key, value instanceof Error ? value : deepFreeze(value));
+  }
+  override load(key: K): Promise<V> {
+    return super.load(key).then(shallowCopy);
+  }
+}
+
+/** After a load in this process: reference rows are read from the database again. */
+export function forgetReferences(db: object): void {
+  referenceLoaders.delete(db);
+}
+
+function shallowCopy<T>(value: T): T {
+  if (Array.isArray(value)) return [...value] as T;
+  return value && typeof value === 'object' ? { ...value } : value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Arguments of a record page: size, cursor and the filters the record kind declares. */

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { advisoryKey, insertMany, type Database } from './database.ts';
+import { forgetReferences } from './loaders.ts';
 import { recordChange, type OutboxRow } from './outbox.ts';
 import type { KitDB, RecordSpec } from './records.ts';
 import { invalidateSummaries, rebuildSummaries, summarised, summariesCurrent, summaryMigration } from './summaries.ts';
@@ -125,19 +126,22 @@ export async function ensureLoaded<DB>(
     await ensureSummaries(database, records);
     return 'up-to-date';
   }
-  return database.db.transaction().execute(async (t) => {
+  const outcome = await database.db.transaction().execute(async (t) => {
     const trx = t as unknown as Kysely<RuntimeDB>;
     if (database.dialect === 'postgres' && database.schema)
       await sql`SELECT pg_advisory_xact_lock(hashtext(${advisoryKey('load', database.schema)}))`.execute(trx);
-    if ((await loadedVersion(trx)) === version) return 'up-to-date';
+    if ((await loadedVersion(trx)) === version) return 'up-to-date' as const;
     await load(t);
     // The load replaced records: their summaries are rebuilt in the same transaction, never served stale.
     for (const spec of summarised(records)) await rebuildSummaries(t as unknown as Kysely<KitDB>, spec);
     await recordChange(t, { kind: 'load', territories: null });
     await trx.deleteFrom('load_state').where('key', '=', 'data').execute();
     await trx.insertInto('load_state').values({ key: 'data', version, loaded_at: new Date().toISOString() }).execute();
-    return 'loaded';
+    return 'loaded' as const;
   });
+  // Reference rows this process read before are those of the previous load.
+  if (outcome === 'loaded') forgetReferences(database.db);
+  return outcome;
 }
 
 /**

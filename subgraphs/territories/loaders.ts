@@ -1,22 +1,36 @@
-// Per-request DataLoaders of the territories subgraph: one SQL statement per batch. A territory's region, departments
-// and groupements come on its row (migration 004), so they need no loader.
+// DataLoaders of the territories subgraph: one SQL statement per batch. A territory's region, departments and
+// groupements come on its row (migration 004), so they need no loader. Everything here is published data written
+// only at load; the rows every panier reads (territories, regions, departments: a few hundred) are read once per
+// process (runtime/loaders.ts referenceLoader), the bulkier ones (communes, outlines) once per request.
 import type { Kysely } from 'kysely';
-import { manyLoader, oneLoader } from '../runtime/loaders.ts';
+import { manyLoader, oneBatch, oneLoader, referenceLoader } from '../runtime/loaders.ts';
 import type { CommuneRow, DepartmentRow, PhaseLinkRow, RegionRow, TerritoriesDB, TerritoryRow } from './db.ts';
 
 export function createLoaders(db: Kysely<TerritoriesDB>) {
   return {
-    territory: oneLoader<string, TerritoryRow>(
-      (ids) => db.selectFrom('territory').selectAll().where('id', 'in', ids).execute(),
-      (t) => t.id,
+    territory: referenceLoader(
+      db,
+      'territory',
+      oneBatch<string, TerritoryRow>(
+        (ids) => db.selectFrom('territory').selectAll().where('id', 'in', ids).execute(),
+        (t) => t.id,
+      ),
     ),
-    region: oneLoader<string, RegionRow>(
-      (codes) => db.selectFrom('region').selectAll().where('code', 'in', codes).execute(),
-      (r) => r.code,
+    region: referenceLoader(
+      db,
+      'region',
+      oneBatch<string, RegionRow>(
+        (codes) => db.selectFrom('region').selectAll().where('code', 'in', codes).execute(),
+        (r) => r.code,
+      ),
     ),
-    department: oneLoader<string, DepartmentRow>(
-      (codes) => db.selectFrom('department').selectAll().where('code', 'in', codes).execute(),
-      (d) => d.code,
+    department: referenceLoader(
+      db,
+      'department',
+      oneBatch<string, DepartmentRow>(
+        (codes) => db.selectFrom('department').selectAll().where('code', 'in', codes).execute(),
+        (d) => d.code,
+      ),
     ),
     commune: oneLoader<string, CommuneRow>(
       (codes) => db.selectFrom('commune').selectAll().where('code', 'in', codes).execute(),

@@ -2,6 +2,7 @@
 // port, each on its own throw-away database, and the gateway in front of them.
 import type { Server } from 'node:http';
 import { listen } from '../../subgraphs/runtime/http.ts';
+import { forgetReferences } from '../../subgraphs/runtime/loaders.ts';
 import { envKey, readSubgraphList } from '../../subgraphs/runtime/registry.ts';
 import type { SubgraphContext, SubgraphModule } from '../../subgraphs/runtime/subgraph.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
@@ -15,6 +16,8 @@ export interface TestHub {
   /** SQL statements and HTTP requests seen by every subgraph since the last reset. */
   counters(): Record<string, { requests: number; statements: number }>;
   resetCounters(): void;
+  /** Every subgraph forgets the reference rows it holds (runtime/loaders.ts referenceLoader): the next reads are cold. */
+  forgetReferences(): void;
   /** Resolves when neither the gateway nor any subgraph has a request in flight. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -101,6 +104,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
         ]),
       ),
     resetCounters,
+    forgetReferences: () => {
+      for (const s of subgraphs.values()) forgetReferences(s.test.prepared.database.db);
+    },
     settled,
     async stop() {
       await gateway.stop();

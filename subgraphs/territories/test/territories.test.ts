@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetReferences } from '../../runtime/loaders.ts';
 import { startTestSubgraph, type Result, type TestSubgraph } from '../../../test/support/harness.ts';
 import type { TerritoriesContext } from '../resolvers.ts';
 import territories from '../subgraph.ts';
@@ -207,19 +208,24 @@ describe('entity resolution', () => {
     _entities: ({ id: string; name: string; region: { name: string }; groupements: unknown[] } | null)[];
   }
 
-  it('resolves any number of territories with the same number of SQL statements', async () => {
+  it('resolves any number of territories with the same number of SQL statements, then from memory', async () => {
     const ids = official('2023-2027').map((r) => `2023-2027:${r.id_ti}`);
     const all = [...new Set(ids)];
-    const few = await subgraph.execute<Entities>(ENTITIES, {
-      r: all.slice(0, 10).map((id) => ({ __typename: 'Territory', id })),
-    });
-    const many = await subgraph.execute<Entities>(ENTITIES, { r: all.map((id) => ({ __typename: 'Territory', id })) });
+    const representations = all.map((id) => ({ __typename: 'Territory', id }));
+    forgetReferences(subgraph.prepared.database.db);
+    const few = await subgraph.execute<Entities>(ENTITIES, { r: representations.slice(0, 10) });
+    const many = await subgraph.execute<Entities>(ENTITIES, { r: representations });
     expect(many.errors).toBeUndefined();
     expect(many.data!._entities).toHaveLength(183);
     expect(many.data!._entities.every((t) => t && t.name && t.region.name && t.groupements.length > 0)).toBe(true);
-    // One statement for the batch: the territories, with their region and groupements on their rows.
+    // One statement for the batch (the 10, then the 173 others): the territories, with their region and groupements
+    // on their rows.
     expect(few.statements).toBe(1);
     expect(many.statements).toBe(few.statements);
+    // Reference rows: the process holds them, the same answer costs no statement.
+    const again = await subgraph.execute<Entities>(ENTITIES, { r: representations });
+    expect(again.data).toEqual(many.data);
+    expect(again.statements).toBe(0);
   });
 
   it('resolves an unknown reference to null', async () => {
