@@ -158,9 +158,9 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     this.fetcher = fetcher as unknown as Fetcher;
   }
 
-  /** Closes the keep-alive connections (the gateway's stop). */
+  /** Drops the keep-alive connections (the gateway's stop, once it serves no request: a fetch still waiting is abandoned). */
   close(): Promise<void> {
-    return this.pool.close();
+    return this.pool.destroy();
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<HubContext>): void {

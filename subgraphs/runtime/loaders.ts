@@ -1,7 +1,7 @@
 // DataLoader shapes used by every subgraph: one SQL statement per batch of keys, and the kit's record
 // pages per (territory, filter), batched per request.
 import DataLoader from 'dataloader';
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import { decodeKeyset, encodeKeyset, pageSize, type CursorValue } from './cursors.ts';
 import { filterConditions, validateFilters, type FilterValues } from './filters.ts';
 import type { RecordSpec, Row } from './records.ts';
@@ -158,10 +158,18 @@ function orderOf(spec: RecordSpec) {
 }
 
 /** One page group's statement: its rows numbered in the kind's order, with their partition's count. */
-function pageGroupQuery(spec: RecordSpec, part: string, request: PageRequest, ids: string[], group: number) {
+function pageGroupQuery(
+  spec: RecordSpec,
+  part: string,
+  request: PageRequest,
+  ids: string[],
+  group: number,
+  postgres: boolean,
+) {
   const order = orderOf(spec);
-  const ref = (column: string) => sql.ref(`t.${column}`);
-  const orderBy = sql.join(order.map((c) => (c.descending ? sql`${ref(c.column)} desc` : ref(c.column))));
+  const ref = (alias: string, column: string) => sql.ref(`${alias}.${column}`);
+  const orderBy = (alias: string) =>
+    sql.join(order.map((c) => (c.descending ? sql`${ref(alias, c.column)} desc` : ref(alias, c.column))));
   // Strictly after the cursor in the order: a row comparison when every column ascends, else column by column.
   const afterCursor = (values: CursorValue[]) =>
     order.some((c) => c.descending)
@@ -169,32 +177,54 @@ function pageGroupQuery(spec: RecordSpec, part: string, request: PageRequest, id
           order.map((c, i) =>
             sql.join(
               [
-                ...order.slice(0, i).map((p, j) => sql`${ref(p.column)} = ${values[j]}`),
-                sql`${ref(c.column)} ${sql.raw(c.descending ? '<' : '>')} ${values[i]}`,
+                ...order.slice(0, i).map((p, j) => sql`${ref('c', p.column)} = ${values[j]}`),
+                sql`${ref('c', c.column)} ${sql.raw(c.descending ? '<' : '>')} ${values[i]}`,
               ],
               sql` and `,
             ),
           ),
           sql` or `,
         )})`
-      : sql`(${sql.join(order.map((c) => ref(c.column)))}) > (${sql.join(values)})`;
-  const where = [
-    sql`${ref(part)} in (${sql.join(ids)})`,
-    ...filterConditions(spec.filters ?? {}, request.filters, 't'),
-  ];
-  // Rows strictly after the cursor come after all the others in the page order, so the page is the rows numbered
-  // past `kit_before` (the rows not after the cursor); the row numbered `kit_before` itself comes along so that a
-  // partition with nothing after the cursor still tells its total.
-  const before = request.after
-    ? sql`sum(case when ${afterCursor(request.after)} then 0 else 1 end) over (partition by ${ref(part)})`
-    : sql`0`;
-  return sql`select p.*, ${sql.lit(group)} as kit_group from (select t.*, row_number() over (partition by ${ref(part)} order by ${orderBy}) as kit_rn, count(*) over (partition by ${ref(part)}) as kit_total, ${before} as kit_before from ${sql.table(spec.table)} as t where ${sql.join(where, sql` and `)}) as p where p.kit_rn >= p.kit_before and p.kit_rn <= p.kit_before + ${request.first + 1}`;
+      : sql`(${sql.join(order.map((c) => ref('c', c.column)))}) > (${sql.join(values)})`;
+  const table = sql.table(spec.table);
+  const partitions = sql.ref(`kit_partitions_${group}`);
+  const filters = filterConditions(spec.filters ?? {}, request.filters, 'c');
+  const where = (partition: RawBuilder<unknown>, after: boolean) =>
+    sql.join(
+      [
+        sql`${ref('c', part)} = ${partition}`,
+        ...filters,
+        ...(after && request.after ? [afterCursor(request.after)] : []),
+      ],
+      sql` and `,
+    );
+  const values = sql.join(ids.map((id) => sql`(${id})`));
+  // Index-ordered: a page is the first rows after the cursor (LIMIT, through the (partition, order) index), not a
+  // numbering of the whole partition, so that its cost does not grow with the partition's records; only the total
+  // counts them. The partitions are materialised first, so that each total is counted once, not once per row.
+  const page = (columns: RawBuilder<unknown>) =>
+    sql`select ${columns} from ${table} as c where ${where(sql`k.kit_part`, true)} order by ${orderBy('c')} limit ${request.first + 1}`;
+  const numbered = sql`t.*, k.kit_part, ${sql.lit(group)} as kit_group, k.kit_total, row_number() over (partition by k.kit_part order by ${orderBy('t')}) as kit_rn`;
+  return {
+    partitions: sql`${partitions} as materialized (select v.kit_part, (select count(*) from ${table} as c where ${where(sql`v.kit_part`, false)}) as kit_total from (${
+      postgres
+        ? sql`select kit_part from (values ${values}) as ids (kit_part)`
+        : sql`select column1 as kit_part from (values ${values})`
+    }) as v)`,
+    // PostgreSQL reads each partition's page with a lateral join; SQLite, which has none, with a correlated IN on the
+    // rowid (evaluated once per partition).
+    rows: postgres
+      ? sql`select ${numbered} from ${partitions} as k left join lateral (${page(sql`c.*`)}) as t on true`
+      : sql`select ${numbered} from ${partitions} as k left join ${table} as t on t.rowid in (${page(sql`c.rowid`)})`,
+  };
 }
 
 /**
  * Pages per (territory, kind, filter) for one request, of one record kind or of several kinds sharing a table (e.g.
  * engineering's four kinds): every page of a batch — any number of territories, kinds and distinct filters — costs
- * ONE statement, the groups' selects joined by `union all`, each row with its partition's count (window functions).
+ * ONE statement, the groups' selects joined by `union all`: per group, its partitions with their counts (a materialised
+ * CTE), each joined to its page read by the (partition, order) index with LIMIT (lateral on PostgreSQL, a correlated
+ * IN on SQLite), so that a page costs its rows and its count, not a numbering of the partition.
  * Rows come in the spec's stable order; the cursor is the order's values of the last row (keyset).
  * `partition`: the column grouping the pages, the territory by default (`action_sheet_id` for a sheet's records).
  */
@@ -223,19 +253,23 @@ export function pageLoader<DB, R extends Row = Row>(
         groups.set(groupOf(key), group);
       }
       const batch = [...groups.values()];
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const queries = batch.map((g, i) => pageGroupQuery(g.spec, part, g.request, [...g.ids], i, postgres));
       const rows = await sql<
-        R & { kit_group: number; kit_rn: number; kit_total: number; kit_before: number }
-      >`${sql.join(
-        batch.map((g, i) => pageGroupQuery(g.spec, part, g.request, [...g.ids], i)),
+        R & { kit_group: number; kit_part: string; kit_rn: number; kit_total: number }
+      >`with ${sql.join(queries.map((q) => q.partitions))} ${sql.join(
+        queries.map((q) => q.rows),
         sql` union all `,
       )}`.execute(db);
-      // Rows by group and partition, in page order (a union has no order of its own).
+      // Rows by group and partition, in page order (a union has no order of its own). A partition with no row on
+      // its page still comes once, its record columns null, with its total.
       const found = new Map<string, { rn: number; row: R }[]>();
       const counts = new Map<string, number>();
-      for (const { kit_group: group, kit_rn: rn, kit_total: total, kit_before: skipped, ...row } of rows.rows) {
-        const at = `${Number(group)}|${String(row[part])}`;
+      const key = list[0]!.key;
+      for (const { kit_group: group, kit_part: partition, kit_rn: rn, kit_total: total, ...row } of rows.rows) {
+        const at = `${Number(group)}|${String(partition)}`;
         counts.set(at, Number(total));
-        if (Number(rn) <= Number(skipped)) continue;
+        if (row[key] === null || row[key] === undefined) continue;
         const bucket = found.get(at) ?? [];
         bucket.push({ rn: Number(rn), row: row as unknown as R });
         found.set(at, bucket);
