@@ -265,11 +265,11 @@ export function pageLoader<DB, R extends Row = Row>(
       // its page still comes once, its record columns null, with its total.
       const found = new Map<string, { rn: number; row: R }[]>();
       const counts = new Map<string, number>();
-      const key = list[0]!.key;
       for (const { kit_group: group, kit_part: partition, kit_rn: rn, kit_total: total, ...row } of rows.rows) {
         const at = `${Number(group)}|${String(partition)}`;
         counts.set(at, Number(total));
-        if (row[key] === null || row[key] === undefined) continue;
+        // The row of a partition with an empty page: its record columns, the partition's own included, are null.
+        if (row[part] === null || row[part] === undefined) continue;
         const bucket = found.get(at) ?? [];
         bucket.push({ rn: Number(rn), row: row as unknown as R });
         found.set(at, bucket);
