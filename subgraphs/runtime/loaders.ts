@@ -1,5 +1,5 @@
-// DataLoader shapes used by every subgraph: one SQL statement per batch of keys, and the kit's record
-// pages per (territory, filter), batched per request.
+// DataLoader shapes used by every subgraph: one SQL statement per batch of keys, the kit's record pages per
+// (territory, filter) batched per request, and reference rows read once per process.
 import DataLoader from 'dataloader';
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import { decodeKeyset, encodeKeyset, pageSize, type CursorValue } from './cursors.ts';
@@ -157,7 +157,10 @@ function orderOf(spec: RecordSpec) {
   return spec.order;
 }
 
-/** One page group's statement: its rows numbered in the kind's order, with their partition's count. */
+/**
+ * One page group's part of the statement: its partitions with their counts (a CTE, `partitions`), and the select of
+ * each partition's page, numbered in the kind's order (`rows`).
+ */
 function pageGroupQuery(
   spec: RecordSpec,
   part: string,
