@@ -1,7 +1,8 @@
 // DataLoader shapes used by every subgraph: one SQL statement per batch of keys, the kit's record pages per
 // (territory, filter) batched per request, and reference rows read once per process.
 import DataLoader from 'dataloader';
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isPostgres } from './database.ts';
 import { decodeKeyset, encodeKeyset, pageSize, type CursorValue } from './cursors.ts';
 import { filterConditions, validateFilters, type FilterValues } from './filters.ts';
 import type { RecordSpec, Row } from './records.ts';
@@ -256,7 +257,7 @@ export function pageLoader<DB, R extends Row = Row>(
         groups.set(groupOf(key), group);
       }
       const batch = [...groups.values()];
-      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const postgres = isPostgres(db);
       const queries = batch.map((g, i) => pageGroupQuery(g.spec, part, g.request, [...g.ids], i, postgres));
       const rows = await sql<
         R & { kit_group: number; kit_part: string; kit_rn: number; kit_total: number }

@@ -7,7 +7,8 @@
 // (a transaction may take 5, another 6 and commit first; a reader that saw 6 would then skip 5 for ever).
 // So each transaction numbers its change max + 1 while holding an EXCLUSIVE lock on the table until it commits
 // (readers are not blocked; writers wait only for each other's commit). SQLite writes one transaction at a time.
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './database.ts';
 
 export interface OutboxRow {
   seq: number;
@@ -32,8 +33,7 @@ export async function recordChange<DB>(
   change: { kind: string; territories: Iterable<unknown> | null },
 ): Promise<void> {
   const db = trx as unknown as Kysely<OutboxDB>;
-  if (db.getExecutor().adapter instanceof PostgresAdapter)
-    await sql`lock table hub_outbox in exclusive mode`.execute(db);
+  if (isPostgres(db)) await sql`lock table hub_outbox in exclusive mode`.execute(db);
   const territories =
     change.territories === null
       ? null

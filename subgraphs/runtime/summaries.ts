@@ -9,7 +9,8 @@
 // alone: they keep their members (value → how many records) in `kit_summary_member`, and change when one appears or
 // goes. A missing row reads as 0: rows that fall to 0 are deleted, so the tables hold only live groups.
 import DataLoader from 'dataloader';
-import { PostgresAdapter, SqliteAdapter, sql, type ExpressionBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Migration } from 'kysely';
+import { isPostgres } from './database.ts';
 import { parseTerritoryId } from './perimeters.ts';
 import type { KitDB, RecordSpec, Row } from './records.ts';
 
@@ -90,7 +91,7 @@ export const summaryMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>) {
     // SQLite: the primary key is the table (no rowid, no second copy of the keys in an index): half the size.
-    const clustered = db.getExecutor().adapter instanceof SqliteAdapter ? sql`without rowid` : sql``;
+    const clustered = isPostgres(db) ? sql`` : sql`without rowid`;
     await db.schema
       .createTable('kit_summary')
       .ifNotExists()
@@ -199,7 +200,6 @@ class Deltas {
   }
 }
 
-const isPostgres = <DB>(db: Kysely<DB>) => db.getExecutor().adapter instanceof PostgresAdapter;
 // Bound parameters per statement (SQLite allows 32,766).
 const CHUNK = 2000;
 const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
