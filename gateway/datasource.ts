@@ -88,12 +88,14 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   ) {
     super({ url: options.url });
     const { name, timeoutMs, cache } = options;
+    // Apollo sends every fetch of this data source to its `url`: one pool for that origin, one path.
     const target = new URL(options.url);
+    const path = target.pathname + target.search;
     this.pool = new Pool(target.origin);
-    const send = async (url: string, init: RequestInit): Promise<Answer> => {
+    const send = async (init: RequestInit): Promise<Answer> => {
       try {
         const answer = await this.pool.request({
-          path: url === options.url ? target.pathname + target.search : new URL(url).pathname,
+          path,
           method: 'POST',
           headers: init.headers as Record<string, string>,
           body: init.body as string,
@@ -118,12 +120,12 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     const inflight = new Map<string, Promise<Answer>>();
     const fetcher = async (url: string, init: RequestInit): Promise<SubgraphResponse> => {
       const body = init.body;
-      if (typeof body !== 'string') return new SubgraphResponse(url, await send(url, init));
+      if (typeof body !== 'string') return new SubgraphResponse(url, await send(init));
       if (MUTATION.test(body)) {
         // Whatever the outcome (a failed answer may still have committed), the subgraph's entries go before the
         // answer leaves: a read that starts after it returned cannot meet them.
         try {
-          return new SubgraphResponse(url, await send(url, init));
+          return new SubgraphResponse(url, await send(init));
         } finally {
           await cache.invalidateAfterWrite(name);
         }
@@ -134,7 +136,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
       const lookup = await cache.lookup(name, key);
       if (lookup.hit) return new SubgraphResponse(url, hitAnswer(lookup.hit));
       const fetchAnswer = async () => {
-        const answer = await send(url, init);
+        const answer = await send(init);
         if (lookup.usable) {
           const ttl = allowedTtlMs(answer, caller, cache.config);
           if (ttl > 0) await cache.store(name, lookup.generation, key, { ...answer, expiresAt: Date.now() + ttl });
