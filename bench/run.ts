@@ -1,8 +1,8 @@
-// `npm run bench [-- --scales 7,70 --duration 10 --connections 16 --only hub,hub-cached,hive,hive-js,monolith --workloads 1,2,3,4 --regenerate]`
+// `npm run bench [-- --scales 7,70 --duration 10 --rounds 2 --connections 16 --only hub,hub-cached,hive,hive-js,monolith --workloads 1,2,3,4 --regenerate]`
 // At each scale, the hub (each subgraph and the gateway in its own process, HTTP on loopback, NODE_ENV=production),
 // the hub with its read cache, Hive Gateway with its Rust query planner and in its plain JavaScript form on the same
 // subgraph processes, and the monolith (bench/monolith.ts: the same modules in one merged schema, the limit), under a
-// fixed-concurrency load (16 connections: req/s) and one connection (p50). Writes bench/results/latest.json and
+// fixed-concurrency load (16 connections: req/s) and one connection (p50), each row in rounds, the targets taking turns. Writes bench/results/latest.json and
 // latest.md with the ratios of issue 13's targets. Not a test: numbers depend on the machine. See README "Performance".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,12 +42,14 @@ for (const w of WORKLOADS) if (![1, 2, 3, 4].includes(w)) throw new Error(`--wor
 for (const s of SCALES) if (!(s > 0)) throw new Error(`--scales: bad scale "${s}"`);
 if (!(DURATION > 0) || !(CONNECTIONS > 0) || !(SINGLE > 0))
   throw new Error('--duration, --connections, --single-duration must be positive');
-// The monolith runs last at each scale: it stops the subgraph processes to have the machine to itself.
-const TARGETS = ALL_TARGETS.filter((t) => REQUESTED.includes(t));
+const TARGETS = [...new Set(REQUESTED)];
+/** Each row is measured in this many rounds, the targets taking turns (see the main loop). */
+const ROUNDS = Number(flag('rounds') ?? 2);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a whole number ≥ 1');
 
 const POSTGRES = isPostgresUrl(process.env.DATABASE_URL);
 const HOST = '127.0.0.1';
-const PORTS: Record<Target, number> = { hub: 4100, 'hub-cached': 4100, hive: 4200, 'hive-js': 4250, monolith: 4300 };
+const PORTS: Record<Target, number> = { hub: 4100, 'hub-cached': 4150, hive: 4200, 'hive-js': 4250, monolith: 4300 };
 const SUBGRAPHS = readSubgraphList(undefined, {}).map((s, i) => ({
   name: s.name,
   port: 4101 + i,
@@ -131,7 +133,7 @@ process.on('unhandledRejection', (e) => {
 // Bounded run time: data preparation plus every measurement, with a generous margin.
 const budgetMs =
   SCALES.length * (20 * 60_000 + WORKLOADS.length * DURATION * 1000) +
-  SCALES.length * TARGETS.length * WORKLOADS.length * (DURATION + 2 * WARMUP + SINGLE + 60) * 1000;
+  SCALES.length * TARGETS.length * WORKLOADS.length * (DURATION + SINGLE + ROUNDS * (WARMUP + 60) + WARMUP) * 1000;
 setTimeout(() => {
   console.error(`[bench] exceeded the time budget of ${Math.round(budgetMs / 1000)} s`);
   void shutdown(2);
@@ -247,12 +249,15 @@ interface LoadResult {
   non2xx: number;
   graphqlErrors: number;
   bytesPerResponse: number;
+  /** Every response time (ms), sorted, and the seconds the run lasted: rounds of a row are combined from them. */
+  latencies: number[];
+  seconds: number;
 }
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 }
 
-/** Workloads 1 to 3 (and workload 4's warm-up, reads only): autocannon at a fixed concurrency. */
+/** Workloads 1 to 3: autocannon at a fixed concurrency. */
 function load(url: string, workload: number, seconds: number, connections: number): Promise<LoadResult> {
   let counter = 0;
   let graphqlErrors = 0;
@@ -284,6 +289,8 @@ function load(url: string, workload: number, seconds: number, connections: numbe
         const total = result.requests.total;
         resolvePromise({
           requests: total,
+          latencies,
+          seconds: result.duration || seconds,
           rps: total / (result.duration || seconds),
           p50: percentile(latencies, 50),
           p95: percentile(latencies, 95),
@@ -343,6 +350,8 @@ async function mixed(url: string, seconds: number, connections: number, state: M
     writes: 0,
     checkedReads: 0,
     staleReads: 0,
+    latencies,
+    seconds: 0,
   };
   let bytes = 0;
   const started = performance.now();
@@ -399,7 +408,8 @@ async function mixed(url: string, seconds: number, connections: number, state: M
   await Promise.all(Array.from({ length: connections }, connection));
   latencies.sort((a, b) => a - b);
   r.requests = latencies.length;
-  r.rps = r.requests / ((performance.now() - started) / 1000);
+  r.seconds = (performance.now() - started) / 1000;
+  r.rps = r.requests / r.seconds;
   r.p50 = percentile(latencies, 50);
   r.p95 = percentile(latencies, 95);
   r.p99 = percentile(latencies, 99);
@@ -564,6 +574,8 @@ interface Row {
   /** CPU time per operation at 16 connections, by process tree (gateway or monolith, each subgraph). */
   cpuMsPerOp: Record<string, number>;
   loadAverage: { start: number; end: number };
+  /** Rounds the row was measured in (its figures are over all of them). */
+  rounds: number;
   sampleCheck: string;
 }
 
@@ -571,13 +583,213 @@ interface Row {
 const fmt = (n: number | null | undefined, d = 0) => (n != null && Number.isFinite(n) ? n.toFixed(d) : '–');
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 console.log(
-  `[bench] scales ${SCALES.join(', ')}, ${POSTGRES ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections for ${DURATION} s (warm-up ${WARMUP} s), 1 connection for ${SINGLE} s, targets ${TARGETS.join(', ')}, workloads ${WORKLOADS.join(', ')}; load average ${loadavg()
+  `[bench] scales ${SCALES.join(', ')}, ${POSTGRES ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} connections for ${DURATION} s (warm-up ${WARMUP} s), 1 connection for ${SINGLE} s, in ${ROUNDS} rounds, targets ${TARGETS.join(', ')}, workloads ${WORKLOADS.join(', ')}; load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
 
 const bearer = `Bearer ${await writerToken(JWT_SECRET)}`;
 const rows: Row[] = [];
+
+/** Workload 4's state before a run: each territory's financing count, read through the target itself. */
+async function mixedState(url: string): Promise<MixedState> {
+  const answer = await post(
+    url,
+    JSON.stringify({
+      query:
+        '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id financing { summary { recordCount } } } } }',
+    }),
+  );
+  const nodes = (
+    JSON.parse(answer.text) as {
+      data: { territories: { nodes: { id: string; financing: { summary: { recordCount: number } } }[] } };
+    }
+  ).data.territories.nodes;
+  return {
+    base: new Map(nodes.map((n) => [n.id, n.financing.summary.recordCount])),
+    completed: new Map(),
+    writing: new Set(),
+    recent: [],
+    references: [],
+    next: 0,
+    bearer,
+  };
+}
+
+/** The benchmark's writes are taken back, so that the next target and run start from the same data. */
+async function takeBack(url: string, state: MixedState): Promise<void> {
+  for (const reference of state.references)
+    await post(url, JSON.stringify({ query: CLEANUP, variables: { reference } }), state.bearer);
+}
+
+/**
+ * Load that is not measured: the workload itself (workload 4 with its writes, taken back, after one read of every
+ * territory, which its random choice may miss: a subgraph reads a territory's reference rows the first time only).
+ */
+async function warm(url: string, workload: number, seconds: number): Promise<void> {
+  if (workload !== 4) return void (await load(url, workload, seconds, CONNECTIONS));
+  for (const id of territoryIds) await post(url, readBody(4, id));
+  const state = await mixedState(url);
+  await mixed(url, seconds, CONNECTIONS, state);
+  await takeBack(url, state);
+}
+
+/** One round of a row: the load at CONNECTIONS connections, then at one; the first round also counts the work. */
+interface Part {
+  loaded: LoadResult & Partial<MixedResult>;
+  single: LoadResult & Partial<MixedResult>;
+  cpuMs: Record<string, number>;
+  /** Subgraph requests and SQL statements during the load at CONNECTIONS connections. */
+  underLoad: Counters;
+  exact?: Record<string, { requestsPerOp: number; sqlPerOp: number }>;
+  peakRssMb: Record<string, number>;
+  loadAverage: { start: number; end: number };
+  sampleCheck: string;
+}
+
+async function measure(
+  target: Target,
+  url: string,
+  workload: number,
+  trees: Record<string, number>,
+  first: boolean,
+): Promise<Part> {
+  const loadStart = load1();
+  let sampleCheck = 'ok';
+  if (first) {
+    // Sanity: one request must answer data without errors.
+    const check = await post(url, readBody(workload, territoryIds[0]!));
+    const parsed = JSON.parse(check.text) as { errors?: unknown };
+    if (check.status !== 200 || parsed.errors) {
+      sampleCheck = `HTTP ${check.status} ${check.text.slice(0, 300)}`;
+      console.error(`[bench] ${target} workload ${workload}: ${sampleCheck}`);
+    }
+  }
+  await warm(url, workload, WARMUP);
+  let exact: Part['exact'];
+  if (first) {
+    // Exact fetches and SQL per operation: a few sequential operations, nothing else in flight
+    // (first wait until the subgraphs have drained the warm-up's backlog: counters steady for 500 ms).
+    let c0 = await readCounters(target);
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const next = await readCounters(target);
+      const steady = JSON.stringify(next) === JSON.stringify(c0);
+      c0 = next;
+      if (steady) break;
+    }
+    const SEQ = 6;
+    for (let i = 1; i <= SEQ; i++) await post(url, readBody(workload, territoryIds[(i * 37) % territoryIds.length]!));
+    exact = perOp(c0, await readCounters(target), SEQ);
+  }
+  const state = workload === 4 ? await mixedState(url) : undefined;
+  const before = await readCounters(target);
+  const cpuBefore = cpuMs(trees);
+  const stopSampling = memorySampler(trees);
+  const seconds = DURATION / ROUNDS;
+  const loaded = state
+    ? await mixed(url, seconds, CONNECTIONS, state)
+    : await load(url, workload, seconds, CONNECTIONS);
+  const peakRssMb = stopSampling();
+  const cpuAfter = cpuMs(trees);
+  const after = await readCounters(target);
+  const single = state ? await mixed(url, SINGLE / ROUNDS, 1, state) : await load(url, workload, SINGLE / ROUNDS, 1);
+  if (state) await takeBack(url, state);
+  return {
+    loaded,
+    single,
+    cpuMs: Object.fromEntries(Object.keys(trees).map((k) => [k, cpuAfter[k]! - cpuBefore[k]!])),
+    underLoad: Object.fromEntries(
+      Object.keys(after).map((k) => [
+        k,
+        { requests: after[k]!.requests - before[k]!.requests, sql: after[k]!.sql - before[k]!.sql },
+      ]),
+    ),
+    exact,
+    peakRssMb,
+    loadAverage: { start: loadStart, end: load1() },
+    sampleCheck,
+  };
+}
+
+/** A row's rounds as one run: requests over their total time, percentiles over every response. */
+function combine(parts: (LoadResult & Partial<MixedResult>)[]): LoadResult & Partial<MixedResult> {
+  const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const seconds = parts.reduce((a, p) => a + p.seconds, 0);
+  const add = (key: 'requests' | 'errors' | 'non2xx' | 'graphqlErrors' | keyof Omit<MixedResult, keyof LoadResult>) =>
+    parts.reduce((a, p) => a + (p[key] ?? 0), 0);
+  const requests = add('requests');
+  return {
+    requests,
+    latencies,
+    seconds,
+    rps: requests / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: add('errors'),
+    non2xx: add('non2xx'),
+    graphqlErrors: add('graphqlErrors'),
+    bytesPerResponse: requests
+      ? Math.round(parts.reduce((a, p) => a + p.bytesPerResponse * p.requests, 0) / requests)
+      : 0,
+    reads: add('reads'),
+    writes: add('writes'),
+    checkedReads: add('checkedReads'),
+    staleReads: add('staleReads'),
+  };
+}
+
+function rowOf(target: Target, workload: number, scale: number, parts: Part[]): Row {
+  const loaded = combine(parts.map((p) => p.loaded));
+  const single = combine(parts.map((p) => p.single));
+  const ops = loaded.requests || 1;
+  const exact = parts[0]!.exact!;
+  const names = Object.keys(parts[0]!.underLoad);
+  const zero: Counters = Object.fromEntries(names.map((k) => [k, { requests: 0, sql: 0 }]));
+  const total: Counters = Object.fromEntries(
+    names.map((k) => [
+      k,
+      {
+        requests: parts.reduce((a, p) => a + p.underLoad[k]!.requests, 0),
+        sql: parts.reduce((a, p) => a + p.underLoad[k]!.sql, 0),
+      },
+    ]),
+  );
+  const underLoad = perOp(zero, total, ops);
+  const trees = Object.keys(parts[0]!.cpuMs);
+  const mixedRow = workload === 4;
+  return {
+    target,
+    workload,
+    scale,
+    rps: loaded.rps,
+    p50: single.p50,
+    rpsSingle: single.rps,
+    p50Loaded: loaded.p50,
+    p95Loaded: loaded.p95,
+    p99Loaded: loaded.p99,
+    requests: loaded.requests,
+    errors: loaded.errors + single.errors,
+    non2xx: loaded.non2xx + single.non2xx,
+    graphqlErrors: loaded.graphqlErrors + single.graphqlErrors,
+    bytesPerResponse: loaded.bytesPerResponse,
+    sqlPerOp: sum(exact, 'sqlPerOp'),
+    fetchesPerOp: sum(exact, 'requestsPerOp'),
+    fetchesPerOpUnderLoad: sum(underLoad, 'requestsPerOp'),
+    sqlPerOpUnderLoad: sum(underLoad, 'sqlPerOp'),
+    perSubgraph: exact,
+    staleReads: mixedRow ? loaded.staleReads! + single.staleReads! : null,
+    checkedReads: mixedRow ? loaded.checkedReads! + single.checkedReads! : null,
+    writes: mixedRow ? loaded.writes! + single.writes! : null,
+    peakRssMb: Object.fromEntries(trees.map((k) => [k, Math.max(...parts.map((p) => p.peakRssMb[k]!))])),
+    cpuMsPerOp: Object.fromEntries(trees.map((k) => [k, parts.reduce((a, p) => a + p.cpuMs[k]!, 0) / ops])),
+    loadAverage: { start: parts[0]!.loadAverage.start, end: parts[parts.length - 1]!.loadAverage.end },
+    rounds: parts.length,
+    sampleCheck: parts.find((p) => p.sampleCheck !== 'ok')?.sampleCheck ?? 'ok',
+  };
+}
+
 const scales: {
   scale: number;
   records: Record<string, number>;
@@ -626,123 +838,49 @@ for (const scale of SCALES) {
     territoryIds = (JSON.parse(r.text).data.territories.nodes as { id: string }[]).map((n) => n.id);
   }
 
+  // Every target runs at once over the same subgraph processes (an idle one costs memory, not CPU), so that each row
+  // can be measured in rounds, the targets taking turns: ABBA order (forward, then backward…), each round
+  // DURATION / ROUNDS seconds. A drift of the machine's speed during the run (shared host, CPU frequency) then falls on
+  // every target alike instead of on the ones measured last.
+  const running = new Map<Target, { url: string; procs: Proc[] }>();
   for (const target of TARGETS) {
-    if (target === 'monolith') for (const p of Object.values(subgraphProcs)) await stopProc(p); // the machine to itself
     t0 = Date.now();
-    const { url, procs: targetProcs } = await startTarget(target, env);
-    console.log(`[bench] scale ${scale}: ${target} ready at ${url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // Every workload once before any row of this target: code is compiled (JIT) by the first requests a process
-    // answers, and the first gateway measured would otherwise also pay for the subgraphs' code and for reading their
-    // files into the OS cache (the hub measured 15-25 % fewer req/s on fresh subgraphs than on warm ones): the first
-    // target of a scale warms them longer.
-    const prewarm = target === TARGETS[0] ? Math.max(WARMUP, DURATION) : WARMUP;
-    for (const workload of WORKLOADS) await load(url, workload === 4 ? 1 : workload, prewarm, CONNECTIONS);
-    for (const workload of WORKLOADS) {
-      const loadStart = load1();
-      // Sanity: one request must answer data without errors.
-      const check = await post(url, readBody(workload, territoryIds[0]!));
-      const parsed = JSON.parse(check.text);
-      const sampleCheck =
-        check.status === 200 && !parsed.errors ? 'ok' : `HTTP ${check.status} ${check.text.slice(0, 300)}`;
-      if (sampleCheck !== 'ok') console.error(`[bench] ${target} workload ${workload}: ${sampleCheck}`);
-      await load(url, workload === 4 ? 1 : workload, WARMUP, CONNECTIONS);
-      // Exact fetches and SQL per operation: a few sequential operations, nothing else in flight
-      // (first wait until the subgraphs have drained the warm-up's backlog: counters steady for 500 ms).
-      let c0 = await readCounters(target);
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
-        await new Promise((r) => setTimeout(r, 500));
-        const next = await readCounters(target);
-        const steady = JSON.stringify(next) === JSON.stringify(c0);
-        c0 = next;
-        if (steady) break;
-      }
-      const SEQ = 6;
-      for (let i = 1; i <= SEQ; i++) await post(url, readBody(workload, territoryIds[(i * 37) % territoryIds.length]!));
-      const exact = perOp(c0, await readCounters(target), SEQ);
+    const started = await startTarget(target, env);
+    running.set(target, started);
+    console.log(
+      `[bench] scale ${scale}: ${target} ready at ${started.url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+  // Every workload once before any row: code is compiled (JIT) by the first requests a process answers, and the
+  // first target measured would otherwise also pay for the subgraphs' code and for reading their files into the OS
+  // cache (the hub measured 15-25 % fewer req/s on fresh subgraphs than on warm ones): the first target warms longer.
+  // Workload 4 warms with its own writes: warmed with reads only, the target measured first on it answered 15-20 %
+  // fewer req/s, whichever it was.
+  for (const target of TARGETS)
+    for (const workload of WORKLOADS)
+      await warm(running.get(target)!.url, workload, target === TARGETS[0] ? Math.max(WARMUP, DURATION) : WARMUP);
 
-      const trees: Record<string, number> = {};
-      trees[target === 'monolith' ? 'monolith' : 'gateway'] = targetProcs[0]!.child.pid!;
-      if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
-      let state: MixedState | undefined;
-      if (workload === 4) {
-        // Each territory's financing count before the writes, read through the target itself.
-        const answer = await post(
-          url,
-          JSON.stringify({
-            query:
-              '{ territories(phase: PHASE_2023_2027, first: 200) { nodes { id financing { summary { recordCount } } } } }',
-          }),
-        );
-        const nodes = (
-          JSON.parse(answer.text) as {
-            data: { territories: { nodes: { id: string; financing: { summary: { recordCount: number } } }[] } };
-          }
-        ).data.territories.nodes;
-        state = {
-          base: new Map(nodes.map((n) => [n.id, n.financing.summary.recordCount])),
-          completed: new Map(),
-          writing: new Set(),
-          recent: [],
-          references: [],
-          next: 0,
-          bearer,
-        };
+  for (const workload of WORKLOADS) {
+    const parts = new Map<Target, Part[]>(TARGETS.map((t) => [t, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
+      for (const target of order) {
+        const { url, procs: targetProcs } = running.get(target)!;
+        const trees: Record<string, number> = {};
+        trees[target === 'monolith' ? 'monolith' : 'gateway'] = targetProcs[0]!.child.pid!;
+        if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
+        parts.get(target)!.push(await measure(target, url, workload, trees, round === 0));
       }
-      const before = await readCounters(target);
-      const cpuBefore = cpuMs(trees);
-      const stopSampling = memorySampler(trees);
-      const loaded = state
-        ? await mixed(url, DURATION, CONNECTIONS, state)
-        : await load(url, workload, DURATION, CONNECTIONS);
-      const peakRssMb = stopSampling();
-      const cpuAfter = cpuMs(trees);
-      const cpuMsPerOp = Object.fromEntries(
-        Object.keys(trees).map((k) => [k, (cpuAfter[k]! - cpuBefore[k]!) / (loaded.requests || 1)]),
-      );
-      const underLoad = perOp(before, await readCounters(target), loaded.requests || 1);
-      const single = state ? await mixed(url, SINGLE, 1, state) : await load(url, workload, SINGLE, 1);
-      if (state) {
-        // The benchmark's writes are taken back, so that the next target and run start from the same data.
-        for (const reference of state.references)
-          await post(url, JSON.stringify({ query: CLEANUP, variables: { reference } }), bearer);
-      }
-      const mixedLoaded = loaded as Partial<MixedResult>;
-      const mixedSingle = single as Partial<MixedResult>;
-      const row: Row = {
-        target,
-        workload,
-        scale,
-        rps: loaded.rps,
-        p50: single.p50,
-        rpsSingle: single.rps,
-        p50Loaded: loaded.p50,
-        p95Loaded: loaded.p95,
-        p99Loaded: loaded.p99,
-        requests: loaded.requests,
-        errors: loaded.errors + single.errors,
-        non2xx: loaded.non2xx + single.non2xx,
-        graphqlErrors: loaded.graphqlErrors + single.graphqlErrors,
-        bytesPerResponse: loaded.bytesPerResponse,
-        sqlPerOp: sum(exact, 'sqlPerOp'),
-        fetchesPerOp: sum(exact, 'requestsPerOp'),
-        fetchesPerOpUnderLoad: sum(underLoad, 'requestsPerOp'),
-        sqlPerOpUnderLoad: sum(underLoad, 'sqlPerOp'),
-        perSubgraph: exact,
-        staleReads: state ? mixedLoaded.staleReads! + mixedSingle.staleReads! : null,
-        checkedReads: state ? mixedLoaded.checkedReads! + mixedSingle.checkedReads! : null,
-        writes: state ? mixedLoaded.writes! + mixedSingle.writes! : null,
-        peakRssMb,
-        cpuMsPerOp,
-        loadAverage: { start: loadStart, end: load1() },
-        sampleCheck,
-      };
+    }
+    for (const target of TARGETS) {
+      const row = rowOf(target, workload, scale, parts.get(target)!);
       rows.push(row);
       console.log(
-        `[bench] scale ${scale} ${target} w${workload}: ${fmt(row.rps, 1)} req/s at ${CONNECTIONS} (p50 ${fmt(row.p50Loaded)} p99 ${fmt(row.p99Loaded)} ms), p50 ${fmt(row.p50, 1)} ms at 1, errors ${row.errors}/${row.non2xx}/${row.graphqlErrors}, fetches/op ${fmt(row.fetchesPerOp, 2)} (under load ${fmt(row.fetchesPerOpUnderLoad, 2)}), SQL/op ${fmt(row.sqlPerOp, 1)}${state ? `, writes ${row.writes}, reads checked ${row.checkedReads}, stale ${row.staleReads}` : ''}, load ${row.loadAverage.start}→${row.loadAverage.end}`,
+        `[bench] scale ${scale} ${target} w${workload}: ${fmt(row.rps, 1)} req/s at ${CONNECTIONS} (p50 ${fmt(row.p50Loaded)} p99 ${fmt(row.p99Loaded)} ms), p50 ${fmt(row.p50, 1)} ms at 1, errors ${row.errors}/${row.non2xx}/${row.graphqlErrors}, fetches/op ${fmt(row.fetchesPerOp, 2)} (under load ${fmt(row.fetchesPerOpUnderLoad, 2)}), SQL/op ${fmt(row.sqlPerOp, 1)}${row.staleReads !== null ? `, writes ${row.writes}, reads checked ${row.checkedReads}, stale ${row.staleReads}` : ''}, load ${row.loadAverage.start}→${row.loadAverage.end}`,
       );
     }
-    for (const p of targetProcs) await stopProc(p);
   }
+  for (const { procs: targetProcs } of running.values()) for (const p of targetProcs) await stopProc(p);
   for (const p of Object.values(subgraphProcs)) await stopProc(p);
 }
 stopping = true;
@@ -899,7 +1037,7 @@ md.push(
     `Load average (1, 5, 15 min) at the start ${machine.loadAverageAtStart.join(' / ')}, at the end ${machine.loadAverageAtEnd.join(' / ')}` +
     ` (the machine is shared: every row gives its own).`,
   '',
-  `${CONNECTIONS} connections for ${DURATION} s per row after ${WARMUP} s of warm-up, each target having first answered every workload for ${WARMUP} s (the first of a scale for ${Math.max(WARMUP, DURATION)} s) (req/s), then 1 connection for ${SINGLE} s (p50)${GATEWAY_WORKERS ? `; GATEWAY_WORKERS=${GATEWAY_WORKERS}` : ''}.`,
+  `Each row in ${ROUNDS} rounds, the targets taking turns (ABBA order), each round ${WARMUP} s of warm-up, ${CONNECTIONS} connections for ${DURATION / ROUNDS} s (req/s), then 1 connection for ${SINGLE / ROUNDS} s (p50): ${DURATION} s and ${SINGLE} s per row. Every target runs at once over the same subgraph processes, and each had first answered every workload for ${WARMUP} s (the first for ${Math.max(WARMUP, DURATION)} s)${GATEWAY_WORKERS ? `; GATEWAY_WORKERS=${GATEWAY_WORKERS}` : ''}.`,
   '',
   '| scale | operator records | data ready in | generated | peak RSS of the subgraphs while preparing |',
   '|---:|---:|---:|---|---:|',
