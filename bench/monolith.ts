@@ -18,6 +18,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import {
   defaultFieldResolver,
@@ -253,7 +254,14 @@ export async function createMonolith(
 
   const schema = makeExecutableSchema({ typeDefs, resolvers });
   const supergraphSdl = options.supergraphSdl ?? readFileSync(env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE, 'utf8');
-  const apollo = new ApolloServer<MonolithContext>({ schema, ...serverOptions(config, supergraphSdl) });
+  // No per-field cache hints (Apollo installs its cache-control plugin by default): the subgraphs give one per answer
+  // (runtime/subgraph.ts cacheHeaders), and nothing caches the monolith's answers.
+  const server = serverOptions(config, supergraphSdl);
+  const apollo = new ApolloServer<MonolithContext>({
+    schema,
+    ...server,
+    plugins: [...server.plugins, ApolloServerPluginCacheControlDisabled()],
+  });
   await apollo.start();
 
   const context = async (req: IncomingMessage): Promise<MonolithContext> => {

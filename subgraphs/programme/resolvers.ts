@@ -1,6 +1,5 @@
 // Maps the programme subgraph's rows to its schema; no SQL here (repository.ts, and the kit's pages and writes), no
 // validation of records (their declarations in records.ts do it, through the kit).
-import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely } from 'kysely';
 import { ACTION_SHEET_ID } from '../runtime/action-sheets.ts';
@@ -56,15 +55,10 @@ const regionName = (territoryId: string) => {
   return loadGeography().regions.find((r) => r.code === code)?.name ?? code;
 };
 
-/** What Apollo Server's cache-control plugin adds to `info` (typed here: @apollo/cache-control-types is not a dependency). */
-interface CacheControlInfo {
-  cacheControl?: { setCacheHint(hint: { scope: 'PRIVATE' | 'PUBLIC' }): void };
-}
-
 /** Who may read personal names: any caller with a valid token (a bad token is refused, like on writes). */
-async function authenticated(ctx: ProgrammeContext, info: GraphQLResolveInfo): Promise<boolean> {
-  // An answer with names must never be served from a shared cache to someone else (Apollo's cache-control plugin).
-  (info as unknown as CacheControlInfo).cacheControl?.setCacheHint({ scope: 'PRIVATE' });
+async function authenticated(ctx: ProgrammeContext): Promise<boolean> {
+  // An answer with names must never be served from a shared cache to someone else: its Cache-Control says `private`.
+  if (ctx.answer) ctx.answer.private = true;
   return !!(await ctx.identity?.());
 }
 
@@ -250,14 +244,10 @@ export const resolvers: GraphQLResolverMap<ProgrammeContext> = {
 
   GovernanceRole: {
     filled: (r: RoleNode) => !r.personal || r.name !== null,
-    name: async (r: RoleNode, _: unknown, ctx: ProgrammeContext, info: GraphQLResolveInfo) =>
-      r.personal && r.name !== null && (await authenticated(ctx, info)) ? r.name : null,
-    organisation: async (r: RoleNode, _: unknown, ctx: ProgrammeContext, info: GraphQLResolveInfo) =>
-      !r.personal
-        ? r.organisation
-        : r.organisation !== null && (await authenticated(ctx, info))
-          ? r.organisation
-          : null,
+    name: async (r: RoleNode, _: unknown, ctx: ProgrammeContext) =>
+      r.personal && r.name !== null && (await authenticated(ctx)) ? r.name : null,
+    organisation: async (r: RoleNode, _: unknown, ctx: ProgrammeContext) =>
+      !r.personal ? r.organisation : r.organisation !== null && (await authenticated(ctx)) ? r.organisation : null,
   },
 
   // Written by the territory's own team (token with its `territory` claim) or ANCT, scope actions:write.

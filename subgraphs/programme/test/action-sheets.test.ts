@@ -309,9 +309,13 @@ describe('governance', () => {
       { authorization: `Bearer ${writer}` },
     );
     expect(created.errors).toBeUndefined();
+    // A write's answer is never cacheable.
+    expect(created.headers.get('cache-control') ?? '').not.toMatch(/max-age=[1-9]/);
     try {
       const anonymous = await post<Roles>(hub.gatewayUrl, QUERY, { id: T });
       expect(anonymous.errors).toBeUndefined();
+      // Names were withheld from this caller: the answer is still the caller's own, never shared.
+      expect(anonymous.headers.get('cache-control')).toBe('max-age=60, private');
       expect(anonymous.data!.territory.governance.roles.slice(0, 3)).toEqual([
         { role: 'ELECTED_OFFICIAL', filled: true, name: null, organisation: null },
         { role: 'INDUSTRIALIST', filled: true, name: null, organisation: null },
@@ -329,7 +333,7 @@ describe('governance', () => {
           { role: 'INDUSTRIALIST', filled: true, name: 'Industriel Exemple', organisation: 'Décolletage Exemple' },
           { role: 'PROJECT_MANAGER', filled: false, name: null, organisation: null },
         ]);
-        expect(reader.headers.get('cache-control') ?? '').not.toMatch(/public/);
+        expect(reader.headers.get('cache-control')).toBe('max-age=60, private');
       }
       // An expired token reads nothing: it is refused, not treated as anonymous.
       const expired = await signToken({ operator: 'BUSINESS_FRANCE', expiresAt: Math.floor(Date.now() / 1000) - 60 });
