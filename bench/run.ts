@@ -849,11 +849,15 @@ for (const scale of SCALES) {
   // can be measured in rounds, the targets taking turns: ABBA order (forward, then backward…), each round
   // DURATION / ROUNDS seconds. A drift of the machine's speed during the run (shared host, CPU frequency) then falls on
   // every target alike instead of on the ones measured last.
-  const running = new Map<Target, { url: string; procs: Proc[] }>();
+  // Each target's URL, processes, and the process trees its CPU and memory are read from.
+  const running = new Map<Target, { url: string; procs: Proc[]; trees: Record<string, number> }>();
   for (const target of TARGETS) {
     t0 = Date.now();
     const started = await startTarget(target, env);
-    running.set(target, started);
+    const trees: Record<string, number> = {};
+    trees[target === 'monolith' ? 'monolith' : 'gateway'] = started.procs[0]!.child.pid!;
+    if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
+    running.set(target, { ...started, trees });
     console.log(
       `[bench] scale ${scale}: ${target} ready at ${started.url} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -872,10 +876,7 @@ for (const scale of SCALES) {
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
       for (const target of order) {
-        const { url, procs: targetProcs } = running.get(target)!;
-        const trees: Record<string, number> = {};
-        trees[target === 'monolith' ? 'monolith' : 'gateway'] = targetProcs[0]!.child.pid!;
-        if (target !== 'monolith') for (const s of SUBGRAPHS) trees[s.name] = subgraphProcs[s.name]!.child.pid!;
+        const { url, trees } = running.get(target)!;
         parts.get(target)!.push(await measure(target, url, workload, trees, round === 0));
       }
     }

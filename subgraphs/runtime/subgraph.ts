@@ -122,7 +122,7 @@ export async function prepareSubgraph<Ctx extends SubgraphContext>(
  * with errors and for writes. One hint per answer, as the modules give one per subgraph: Apollo's cache-control plugin
  * computed the same header from a hint per resolved field, 9-21 % of a subgraph's CPU (bench/OPTIMISATIONS.md).
  */
-export function cacheHeaders<Ctx extends SubgraphContext>(maxAgeSeconds: number): ApolloServerPlugin<Ctx> {
+function cacheHeaders<Ctx extends SubgraphContext>(maxAgeSeconds: number): ApolloServerPlugin<Ctx> {
   return {
     async requestDidStart() {
       return {
